@@ -1,0 +1,31 @@
+//! `GET /api/logout` — ends the session; both answers clear the cookie, as the spec says.
+
+use super::{now, session_cookie};
+use crate::{domain::session, Auth};
+use lambda_http::{
+    http::{header::SET_COOKIE, HeaderValue},
+    Body, Request, Response,
+};
+use serde_json::json;
+use std::sync::Arc;
+use vitrina_shared::{http::ok, ApiError};
+
+pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
+    let ended = match session_cookie(&req).as_deref().and_then(session::token_hash) {
+        Some(hash) => auth
+            .store
+            .delete_session(&hash, now())
+            .await
+            .map_err(ApiError::internal)?,
+        None => false,
+    };
+    let mut resp = if ended {
+        ok(&json!({"message": "Success"}))
+    } else {
+        ApiError::unauthorized("Not authorized").into_response()
+    };
+    let clear = HeaderValue::from_str(&session::clear_cookie(auth.secure_cookies))
+        .map_err(ApiError::internal)?;
+    resp.headers_mut().append(SET_COOKIE, clear);
+    Ok(resp)
+}

@@ -1,0 +1,56 @@
+//! `GET /api/me`, `PUT /api/me` — the personal account's data ("Личный кабинет").
+
+use crate::{domain::registration::ProfileUpdateForm, store::StoreError, Auth};
+use lambda_http::{Body, Request, Response};
+use std::sync::Arc;
+use vitrina_shared::{
+    http::{ok, parse_json, Caller},
+    ApiError,
+};
+
+pub async fn get(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let user = auth
+        .store
+        .user(&caller.user_id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::not_found("user_not_found", "Not Found"))?;
+    Ok(ok(&user.profile()))
+}
+
+pub async fn put(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let form: ProfileUpdateForm = parse_json(&req)?;
+    let user = auth
+        .store
+        .user(&caller.user_id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::not_found("user_not_found", "Not Found"))?;
+    let update = form
+        .apply(&user.profile())
+        .map_err(|e| ApiError::bad_request(e.code(), e.message()))?;
+    match auth.store.update_profile(&user, &update).await {
+        Ok(()) => {}
+        // Either the e-mail is taken or the profile changed meanwhile; re-read to tell which.
+        Err(StoreError::Exists | StoreError::Conflict) => {
+            let fresh = auth.store.user(&caller.user_id).await.ok().flatten();
+            return Err(match fresh {
+                Some(f) if f.version != user.version => ApiError::conflict(
+                    "profile_changed",
+                    "Profile was changed elsewhere, reload and try again",
+                ),
+                _ => ApiError::conflict("email_taken", "Email is already in use"),
+            });
+        }
+        Err(e) => return Err(ApiError::internal(e)),
+    }
+    let saved = auth
+        .store
+        .user(&caller.user_id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::not_found("user_not_found", "Not Found"))?;
+    Ok(ok(&saved.profile()))
+}

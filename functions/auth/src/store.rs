@@ -1,0 +1,349 @@
+//! auth's items in the single table. Only this module talks to DynamoDB for auth.
+
+use crate::domain::{Profile, ProfileUpdate};
+use aws_sdk_dynamodb::{
+    error::SdkError,
+    operation::transact_write_items::TransactWriteItemsError,
+    types::{AttributeValue, Delete, Put, ReturnValue, TransactWriteItem, Update},
+    Client,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use vitrina_shared::{aws::is_conditional_failure, keys};
+
+type Item = HashMap<String, AttributeValue>;
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRecord {
+    pub user_id: String,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub password_hash: String,
+    pub created_at: String,
+    pub version: u64,
+}
+
+impl UserRecord {
+    pub fn profile(&self) -> Profile {
+        Profile {
+            username: self.username.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone(),
+            phone: self.phone.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionRecord {
+    pub user_id: String,
+    pub username: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("already exists")]
+    Exists,
+    #[error("changed concurrently")]
+    Conflict,
+    #[error("dynamodb: {0}")]
+    Dynamo(String),
+}
+
+fn dynamo<E: std::fmt::Debug>(e: E) -> StoreError {
+    StoreError::Dynamo(format!("{e:?}"))
+}
+
+fn key((pk, sk): (String, String)) -> Item {
+    HashMap::from([
+        (keys::PK.to_string(), AttributeValue::S(pk)),
+        (keys::SK.to_string(), AttributeValue::S(sk)),
+    ])
+}
+
+fn with_key<T: Serialize>(k: (String, String), value: &T) -> Result<Item, StoreError> {
+    let mut item: Item = serde_dynamo::to_item(value).map_err(dynamo)?;
+    item.extend(key(k));
+    Ok(item)
+}
+
+/// What a cancelled transaction means: a failed condition is a uniqueness clash (or a lost
+/// race on a version); a conflict with another in-flight transaction is worth a retry.
+fn classify(err: SdkError<TransactWriteItemsError>) -> StoreError {
+    if let Some(TransactWriteItemsError::TransactionCanceledException(c)) = err.as_service_error() {
+        let codes: Vec<&str> = c
+            .cancellation_reasons()
+            .iter()
+            .filter_map(|r| r.code())
+            .collect();
+        if codes.contains(&"ConditionalCheckFailed") {
+            return StoreError::Exists;
+        }
+        if codes.contains(&"TransactionConflict") {
+            return StoreError::Conflict;
+        }
+    }
+    dynamo(err)
+}
+
+#[derive(Clone, Debug)]
+pub struct AuthStore {
+    db: Client,
+    table: String,
+}
+
+impl AuthStore {
+    pub fn new(db: Client, table: String) -> Self {
+        Self { db, table }
+    }
+
+    fn put(&self, item: Item, condition: &str) -> Result<TransactWriteItem, StoreError> {
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(condition)
+            .build()
+            .map_err(dynamo)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// The user and its two uniqueness claims (username, e-mail) in one transaction: either all
+    /// three exist afterwards or none does, even under concurrent registrations.
+    pub async fn create_user(&self, user: &UserRecord) -> Result<(), StoreError> {
+        let owner = HashMap::from([("userId", user.user_id.as_str())]);
+        let items = vec![
+            self.put(
+                with_key(keys::auth::user(&user.user_id), user)?,
+                "attribute_not_exists(PK)",
+            )?,
+            self.put(
+                with_key(keys::auth::username(&user.username), &owner)?,
+                "attribute_not_exists(PK)",
+            )?,
+            self.put(
+                with_key(keys::auth::email(&user.email), &owner)?,
+                "attribute_not_exists(PK)",
+            )?,
+        ];
+        self.db
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+
+    pub async fn user(&self, user_id: &str) -> Result<Option<UserRecord>, StoreError> {
+        let out = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::auth::user(user_id))))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(dynamo)?;
+        out.item
+            .map(|i| serde_dynamo::from_item(i).map_err(dynamo))
+            .transpose()
+    }
+
+    pub async fn user_by_username(
+        &self,
+        username: &str,
+    ) -> Result<Option<UserRecord>, StoreError> {
+        let out = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::auth::username(username))))
+            .send()
+            .await
+            .map_err(dynamo)?;
+        let Some(user_id) = out
+            .item
+            .as_ref()
+            .and_then(|i| i.get("userId"))
+            .and_then(|v| v.as_s().ok())
+        else {
+            return Ok(None);
+        };
+        self.user(user_id).await
+    }
+
+    pub async fn put_session(
+        &self,
+        hash: &str,
+        session: &SessionRecord,
+    ) -> Result<(), StoreError> {
+        let mut item = with_key(keys::auth::session(hash), session)?;
+        item.insert(
+            keys::GSI1PK.into(),
+            AttributeValue::S(keys::auth::sessions_of_user(&session.user_id)),
+        );
+        item.insert(
+            keys::GSI1SK.into(),
+            AttributeValue::S(format!("SESSION#{}", session.created_at)),
+        );
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+            .map_err(dynamo)?;
+        Ok(())
+    }
+
+    /// A live session; TTL deletion is lazy, so expired items are filtered here.
+    pub async fn session(
+        &self,
+        hash: &str,
+        now: i64,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let out = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::auth::session(hash))))
+            .send()
+            .await
+            .map_err(dynamo)?;
+        let session: Option<SessionRecord> = out
+            .item
+            .map(|i| serde_dynamo::from_item(i).map_err(dynamo))
+            .transpose()?;
+        Ok(session.filter(|s| s.expires_at > now))
+    }
+
+    /// Pushes the expiry forward; a session deleted meanwhile (logout) stays deleted.
+    pub async fn touch_session(&self, hash: &str, expires_at: i64) -> Result<(), StoreError> {
+        let result = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::auth::session(hash))))
+            .update_expression("SET expiresAt = :e")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":e", AttributeValue::N(expires_at.to_string()))
+            .send()
+            .await;
+        match result {
+            Err(e) if !is_conditional_failure(&e) => Err(dynamo(e)),
+            _ => Ok(()),
+        }
+    }
+
+    /// Deletes the session; answers whether a live one was there.
+    pub async fn delete_session(&self, hash: &str, now: i64) -> Result<bool, StoreError> {
+        let out = self
+            .db
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::auth::session(hash))))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(dynamo)?;
+        let old: Option<SessionRecord> = out
+            .attributes
+            .map(|i| serde_dynamo::from_item(i).map_err(dynamo))
+            .transpose()?;
+        Ok(old.is_some_and(|s| s.expires_at > now))
+    }
+
+    pub async fn failed_logins(&self, username: &str, window: i64) -> Result<u32, StoreError> {
+        let out = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::auth::login_failures(username, window))))
+            .send()
+            .await
+            .map_err(dynamo)?;
+        Ok(out
+            .item
+            .and_then(|i| i.get("failures").and_then(|v| v.as_n().ok()?.parse().ok()))
+            .unwrap_or(0))
+    }
+
+    pub async fn record_failed_login(
+        &self,
+        username: &str,
+        window: i64,
+        expires_at: i64,
+    ) -> Result<(), StoreError> {
+        self.db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::auth::login_failures(username, window))))
+            .update_expression("ADD failures :one SET expiresAt = :e")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":e", AttributeValue::N(expires_at.to_string()))
+            .send()
+            .await
+            .map_err(dynamo)?;
+        Ok(())
+    }
+
+    /// Saves the personal account's fields. A new e-mail moves its uniqueness claim in the same
+    /// transaction; the user's version guards against a concurrent edit.
+    pub async fn update_profile(
+        &self,
+        current: &UserRecord,
+        update: &ProfileUpdate,
+    ) -> Result<(), StoreError> {
+        let mut items = Vec::new();
+        let set_user = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::auth::user(&current.user_id))))
+            .update_expression(
+                "SET firstName = :f, lastName = :l, email = :e, phone = :p, version = :next",
+            )
+            .condition_expression("version = :v")
+            .expression_attribute_values(":f", AttributeValue::S(update.first_name.clone()))
+            .expression_attribute_values(":l", AttributeValue::S(update.last_name.clone()))
+            .expression_attribute_values(":e", AttributeValue::S(update.email.clone()))
+            .expression_attribute_values(":p", AttributeValue::S(update.phone.clone()))
+            .expression_attribute_values(":v", AttributeValue::N(current.version.to_string()))
+            .expression_attribute_values(
+                ":next",
+                AttributeValue::N((current.version + 1).to_string()),
+            );
+        let email_changed = current.email.to_lowercase() != update.email.to_lowercase();
+        if email_changed {
+            let owner = HashMap::from([("userId", current.user_id.as_str())]);
+            items.push(self.put(
+                with_key(keys::auth::email(&update.email), &owner)?,
+                "attribute_not_exists(PK)",
+            )?);
+            let delete = Delete::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(keys::auth::email(&current.email))))
+                .condition_expression("userId = :me")
+                .expression_attribute_values(":me", AttributeValue::S(current.user_id.clone()))
+                .build()
+                .map_err(dynamo)?;
+            items.push(TransactWriteItem::builder().delete(delete).build());
+        }
+        let update_item = set_user.build().map_err(dynamo)?;
+        items.push(TransactWriteItem::builder().update(update_item).build());
+        self.db
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+            .map_err(classify)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,2 @@
+pub mod user_registered;
+pub mod wallet;

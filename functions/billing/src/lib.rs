@@ -1,0 +1,37 @@
+//! billing: clients' wallets (and, later, gift cards and the ledger). Balances are kopecks.
+
+pub mod domain;
+pub mod handlers;
+pub mod store;
+
+use std::sync::Arc;
+use vitrina_shared::runtime::{http_route, sqs_consumer, Env, Function};
+
+pub struct Billing {
+    pub store: store::BillingStore,
+}
+
+pub fn functions(env: Arc<Env>) -> Vec<Function> {
+    let billing = Arc::new(Billing {
+        store: store::BillingStore::new(
+            env.clients.dynamodb.clone(),
+            env.config.table_name.clone(),
+        ),
+    });
+    vec![
+        http_route(
+            "wallet-get",
+            "GET",
+            "/api/wallet",
+            true,
+            billing.clone(),
+            handlers::wallet::get,
+        ),
+        sqs_consumer(
+            "user-registered",
+            "BillingQueue",
+            billing,
+            handlers::user_registered::handle,
+        ),
+    ]
+}

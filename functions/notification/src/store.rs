@@ -1,0 +1,113 @@
+//! notification's items in the single table.
+
+use crate::domain::Account;
+use aws_sdk_dynamodb::{types::AttributeValue, Client};
+use std::collections::HashMap;
+use vitrina_shared::{aws::is_conditional_failure, keys};
+
+type Item = HashMap<String, AttributeValue>;
+
+#[derive(Clone, Debug)]
+pub struct NotificationStore {
+    db: Client,
+    table: String,
+}
+
+fn key((pk, sk): (String, String)) -> Item {
+    HashMap::from([
+        (keys::PK.to_string(), AttributeValue::S(pk)),
+        (keys::SK.to_string(), AttributeValue::S(sk)),
+    ])
+}
+
+fn err<E: std::fmt::Debug>(e: E) -> String {
+    format!("{e:?}")
+}
+
+impl NotificationStore {
+    pub fn new(db: Client, table: String) -> Self {
+        Self { db, table }
+    }
+
+    /// Opens the account once; a replay leaves the first one as it is.
+    pub async fn open_account(&self, account: &Account) -> Result<bool, String> {
+        let mut item: Item = serde_dynamo::to_item(account).map_err(err)?;
+        item.extend(key(keys::notification::account(&account.user_id)));
+        match self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if is_conditional_failure(&e) => Ok(false),
+            Err(e) => Err(err(e)),
+        }
+    }
+
+    /// Claims the right to send one notification: only the first claim of an id wins, so a
+    /// duplicate message never sends a second letter.
+    pub async fn claim(
+        &self,
+        user_id: &str,
+        notification_id: &str,
+        kind: &str,
+    ) -> Result<bool, String> {
+        let mut item = key(keys::notification::sent(user_id, notification_id));
+        item.insert("kind".into(), AttributeValue::S(kind.into()));
+        item.insert("status".into(), AttributeValue::S("sending".into()));
+        item.insert(
+            "claimedAt".into(),
+            AttributeValue::S(chrono::Utc::now().to_rfc3339()),
+        );
+        match self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(e) if is_conditional_failure(&e) => Ok(false),
+            Err(e) => Err(err(e)),
+        }
+    }
+
+    /// Gives a claim back after a failed send, so that the retry may send.
+    pub async fn release(&self, user_id: &str, notification_id: &str) -> Result<(), String> {
+        self.db
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::notification::sent(user_id, notification_id))))
+            .send()
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+
+    pub async fn mark_sent(
+        &self,
+        user_id: &str,
+        notification_id: &str,
+        provider_id: &str,
+    ) -> Result<(), String> {
+        self.db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::notification::sent(user_id, notification_id))))
+            .update_expression("SET #s = :sent, providerId = :p, sentAt = :t")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(":sent", AttributeValue::S("sent".into()))
+            .expression_attribute_values(":p", AttributeValue::S(provider_id.into()))
+            .expression_attribute_values(":t", AttributeValue::S(chrono::Utc::now().to_rfc3339()))
+            .send()
+            .await
+            .map_err(err)?;
+        Ok(())
+    }
+}

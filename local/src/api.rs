@@ -1,0 +1,401 @@
+//! API Gateway HTTP API, as far as the shop uses it: routes from the template, payload format
+//! 2.0, the Lambda authorizer (simple responses) with its context handed to the function; plus
+//! the web client's static files and the local mailbox.
+
+use crate::host::Host;
+use crate::template::AuthorizerSpec;
+use axum::{
+    body::{to_bytes, Body},
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use base64::{engine::general_purpose::STANDARD, Engine};
+use serde_json::{json, Map, Value};
+use std::{collections::HashMap, sync::Arc};
+use tower_http::services::{ServeDir, ServeFile};
+
+/// API Gateway's own payload limit.
+const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
+
+pub struct RouteEntry {
+    pub method: String,
+    pub segments: Vec<String>,
+    pub path: String,
+    pub function: String,
+    pub authorizer: Option<AuthorizerSpec>,
+}
+
+pub struct Api {
+    pub host: Arc<Host>,
+    pub routes: Vec<RouteEntry>,
+    pub moto_url: String,
+    pub http: reqwest::Client,
+}
+
+impl Api {
+    pub fn new(host: Arc<Host>, authorizers: &[AuthorizerSpec], moto_url: String) -> Result<Self, String> {
+        let mut routes = Vec::new();
+        for f in host.functions.values() {
+            for r in &f.spec.routes {
+                let authorizer = match &r.authorizer {
+                    None => None,
+                    Some(name) => Some(
+                        authorizers
+                            .iter()
+                            .find(|a| &a.name == name)
+                            .cloned()
+                            .ok_or(format!("{}: unknown authorizer {name}", f.spec.logical_id))?,
+                    ),
+                };
+                routes.push(RouteEntry {
+                    method: r.method.clone(),
+                    segments: r.path.trim_matches('/').split('/').map(str::to_string).collect(),
+                    path: r.path.clone(),
+                    function: f.spec.logical_id.clone(),
+                    authorizer,
+                });
+            }
+        }
+        // Literal segments beat parameters, as in API Gateway.
+        routes.sort_by_key(|r| r.segments.iter().filter(|s| s.starts_with('{')).count());
+        Ok(Self {
+            host,
+            routes,
+            moto_url,
+            http: reqwest::Client::new(),
+        })
+    }
+
+    fn matches(&self, method: &str, path: &str) -> Option<(&RouteEntry, HashMap<String, String>)> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        for r in &self.routes {
+            if r.method != method && r.method != "ANY" {
+                continue;
+            }
+            let mut params = HashMap::new();
+            let mut ok = r.segments.len() == parts.len();
+            for (i, seg) in r.segments.iter().enumerate() {
+                if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix("+}")) {
+                    params.insert(name.to_string(), parts.get(i..).unwrap_or_default().join("/"));
+                    ok = parts.len() > i;
+                    break;
+                }
+                let Some(part) = parts.get(i) else {
+                    ok = false;
+                    break;
+                };
+                if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                    params.insert(name.to_string(), percent_decode(part));
+                } else if seg != part {
+                    ok = false;
+                    break;
+                }
+            }
+            if ok {
+                return Some((r, params));
+            }
+        }
+        None
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn gateway_error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "message": message }))).into_response()
+}
+
+pub fn router(api: Arc<Api>, web_dir: &str) -> Router {
+    let index = format!("{web_dir}/index.html");
+    Router::new()
+        .route("/_local/mail", get(mailbox_page))
+        .route("/_local/mail.json", get(mailbox_json))
+        .route("/_local/health", get(|| async { "ok" }))
+        .route("/api", axum::routing::any(handle_api))
+        .route("/api/{*rest}", axum::routing::any(handle_api))
+        .fallback_service(ServeDir::new(web_dir).fallback(ServeFile::new(index)))
+        .with_state(api)
+}
+
+async fn handle_api(State(api): State<Arc<Api>>, req: Request) -> Response {
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let Some((route, params)) = api.matches(method.as_str(), &path) else {
+        return gateway_error(StatusCode::NOT_FOUND, "Not Found");
+    };
+    let (parts, body) = req.into_parts();
+    let body = match to_bytes(body, MAX_PAYLOAD).await {
+        Ok(b) => b,
+        Err(_) => return gateway_error(StatusCode::PAYLOAD_TOO_LARGE, "Request Entity Too Large"),
+    };
+    let mut event = build_event(&method, &parts.uri, &parts.headers, &body, route, params);
+
+    if let Some(authorizer) = &route.authorizer {
+        match authorize(&api, authorizer, &event).await {
+            Ok(context) => {
+                event["requestContext"]["authorizer"] = json!({ "lambda": context });
+            }
+            Err(resp) => return resp,
+        }
+    }
+    match api.host.invoke(&route.function, event).await {
+        Ok(result) => into_http(result),
+        Err(e) => {
+            tracing::error!(function = %route.function, error_type = %e.error_type,
+                error = %e.error_message, "function failed");
+            gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+        }
+    }
+}
+
+/// The authorizer's verdict: its context, or the response API Gateway gives instead
+/// (401 without the identity source, 403 when refused, 500 when the authorizer fails).
+async fn authorize(api: &Api, authorizer: &AuthorizerSpec, event: &Value) -> Result<Value, Response> {
+    let headers = event["headers"].as_object().cloned().unwrap_or_default();
+    let mut identity = Vec::new();
+    for h in &authorizer.identity_headers {
+        let lower = h.to_lowercase();
+        let value = if lower == "cookie" {
+            event["cookies"]
+                .as_array()
+                .filter(|c| !c.is_empty())
+                .map(|c| c.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "))
+        } else {
+            headers.get(&lower).and_then(Value::as_str).map(str::to_string)
+        };
+        match value {
+            Some(v) => identity.push(Value::String(v)),
+            None => return Err(gateway_error(StatusCode::UNAUTHORIZED, "Unauthorized")),
+        }
+    }
+    let mut request = event.clone();
+    let obj = request.as_object_mut().ok_or_else(|| gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"))?;
+    obj.remove("body");
+    obj.remove("isBase64Encoded");
+    obj.insert("type".into(), json!("REQUEST"));
+    obj.insert("identitySource".into(), Value::Array(identity));
+    obj.insert(
+        "routeArn".into(),
+        json!(format!("arn:aws:execute-api:{}:{}:local/$default/{}", api.host.region, crate::template::ACCOUNT, event["routeKey"].as_str().unwrap_or_default().replace(' ', ""))),
+    );
+    match api.host.invoke(&authorizer.function, request).await {
+        Ok(v) if v["isAuthorized"] == json!(true) => Ok(v.get("context").cloned().unwrap_or(json!({}))),
+        Ok(_) => Err(gateway_error(StatusCode::FORBIDDEN, "Forbidden")),
+        Err(e) => {
+            tracing::error!(error_type = %e.error_type, error = %e.error_message, "authorizer failed");
+            Err(gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"))
+        }
+    }
+}
+
+fn build_event(
+    method: &Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    route: &RouteEntry,
+    params: HashMap<String, String>,
+) -> Value {
+    let mut h: Map<String, Value> = Map::new();
+    let mut cookies = Vec::new();
+    for (name, value) in headers {
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        if name == "cookie" {
+            cookies.extend(value.split(';').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()));
+            continue;
+        }
+        match h.get_mut(name.as_str()) {
+            Some(Value::String(existing)) => {
+                existing.push(',');
+                existing.push_str(&value);
+            }
+            _ => {
+                h.insert(name.as_str().to_string(), Value::String(value));
+            }
+        }
+    }
+    let raw_query = uri.query().unwrap_or_default().to_string();
+    let mut query: Map<String, Value> = Map::new();
+    for pair in raw_query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let (k, v) = (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")));
+        match query.get_mut(&k) {
+            Some(Value::String(existing)) => {
+                existing.push(',');
+                existing.push_str(&v);
+            }
+            _ => {
+                query.insert(k, Value::String(v));
+            }
+        }
+    }
+    let (body, is_base64) = match std::str::from_utf8(body) {
+        Ok(text) => (text.to_string(), false),
+        Err(_) => (STANDARD.encode(body), true),
+    };
+    let now = chrono::Utc::now();
+    let route_key = format!("{} {}", route.method, route.path);
+    let mut event = json!({
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": uri.path(),
+        "rawQueryString": raw_query,
+        "headers": h,
+        "requestContext": {
+            "accountId": crate::template::ACCOUNT,
+            "apiId": "local",
+            "domainName": "127.0.0.1",
+            "domainPrefix": "127",
+            "http": {
+                "method": method.as_str(),
+                "path": uri.path(),
+                "protocol": "HTTP/1.1",
+                "sourceIp": "127.0.0.1",
+                "userAgent": headers.get("user-agent").and_then(|v| v.to_str().ok()).unwrap_or_default(),
+            },
+            "requestId": uuid::Uuid::now_v7().to_string(),
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": now.format("%d/%b/%Y:%H:%M:%S %z").to_string(),
+            "timeEpoch": now.timestamp_millis(),
+        },
+        "isBase64Encoded": is_base64,
+    });
+    if !cookies.is_empty() {
+        event["cookies"] = json!(cookies);
+    }
+    if !query.is_empty() {
+        event["queryStringParameters"] = Value::Object(query);
+    }
+    if !params.is_empty() {
+        event["pathParameters"] = json!(params);
+    }
+    if !body.is_empty() {
+        event["body"] = Value::String(body);
+    }
+    event
+}
+
+/// A payload-2.0 function result → HTTP, as API Gateway turns it.
+fn into_http(result: Value) -> Response {
+    let status = result["statusCode"]
+        .as_u64()
+        .and_then(|s| StatusCode::from_u16(s as u16).ok())
+        .unwrap_or(StatusCode::OK);
+    let body = result["body"].as_str().unwrap_or_default();
+    let body = if result["isBase64Encoded"] == json!(true) {
+        STANDARD.decode(body).unwrap_or_default()
+    } else {
+        body.as_bytes().to_vec()
+    };
+    let mut resp = Response::new(Body::from(body));
+    *resp.status_mut() = status;
+    let headers = resp.headers_mut();
+    if let Some(hs) = result["headers"].as_object() {
+        for (k, v) in hs {
+            if let (Ok(name), Some(Ok(value))) = (
+                axum::http::HeaderName::from_bytes(k.as_bytes()),
+                v.as_str().map(HeaderValue::from_str),
+            ) {
+                headers.append(name, value);
+            }
+        }
+    }
+    if let Some(hs) = result["multiValueHeaders"].as_object() {
+        for (k, vs) in hs {
+            for v in vs.as_array().into_iter().flatten() {
+                if let (Ok(name), Some(Ok(value))) = (
+                    axum::http::HeaderName::from_bytes(k.as_bytes()),
+                    v.as_str().map(HeaderValue::from_str),
+                ) {
+                    headers.append(name, value);
+                }
+            }
+        }
+    }
+    for c in result["cookies"].as_array().into_iter().flatten() {
+        if let Some(Ok(value)) = c.as_str().map(HeaderValue::from_str) {
+            headers.append(axum::http::header::SET_COOKIE, value);
+        }
+    }
+    resp
+}
+
+/// What SES has sent, newest first, read from moto's state.
+async fn sent_mail(api: &Api) -> Result<Vec<Value>, String> {
+    let data: Value = api
+        .http
+        .get(format!("{}/moto-api/data.json", api.moto_url))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut out: Vec<Value> = data["ses"]["Message"].as_array().cloned().unwrap_or_default();
+    out.reverse();
+    Ok(out)
+}
+
+async fn mailbox_json(State(api): State<Arc<Api>>) -> Response {
+    match sent_mail(&api).await {
+        Ok(m) => Json(m).into_response(),
+        Err(e) => gateway_error(StatusCode::BAD_GATEWAY, &e),
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+async fn mailbox_page(State(api): State<Arc<Api>>) -> Response {
+    let mail = match sent_mail(&api).await {
+        Ok(m) => m,
+        Err(e) => return gateway_error(StatusCode::BAD_GATEWAY, &e),
+    };
+    let mut html = String::from(
+        "<!doctype html><html lang=\"ru\"><head><meta charset=\"utf-8\"><title>Почта (локально)</title>\
+         <style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto}article{border:1px solid #ccc;\
+         border-radius:6px;padding:1rem;margin:1rem 0}iframe{width:100%;border:0;height:12rem}</style></head>\
+         <body><h1>Отправленные письма</h1><p>Всё, что магазин отправил через SES (локальная копия).</p>",
+    );
+    if mail.is_empty() {
+        html.push_str("<p>Писем пока нет.</p>");
+    }
+    for m in &mail {
+        let to = m["destinations"]["ToAddresses"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default();
+        html.push_str(&format!(
+            "<article><div><b>Кому:</b> {}</div><div><b>От:</b> {}</div><div><b>Тема:</b> {}</div>\
+             <iframe sandbox srcdoc=\"{}\"></iframe></article>",
+            escape(&to),
+            escape(m["source"].as_str().unwrap_or_default()),
+            escape(m["subject"].as_str().unwrap_or_default()),
+            escape(m["body"].as_str().unwrap_or_default()).replace('"', "&quot;"),
+        ));
+    }
+    html.push_str("</body></html>");
+    Html(html).into_response()
+}

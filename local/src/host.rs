@@ -1,0 +1,99 @@
+//! Hosts every function of the template in-process and invokes it as Lambda would: a JSON
+//! event in, a JSON result or an error (`errorType`, `errorMessage`) out, within its timeout.
+
+use crate::template::FunctionSpec;
+use lambda_runtime::{Context, Diagnostic};
+use serde_json::Value;
+use std::{collections::HashMap, sync::Arc, time::Duration};
+use vitrina_shared::runtime::{Env, Function, Invoke};
+
+pub type Registry = fn(Arc<Env>) -> Vec<Function>;
+
+/// The service binaries this runtime can host, by the template's `BuildProperties.Binary`.
+pub fn registries() -> HashMap<&'static str, Registry> {
+    HashMap::from([
+        ("auth", vitrina_auth::functions as Registry),
+        ("billing", vitrina_billing::functions as Registry),
+        ("notification", vitrina_notification::functions as Registry),
+        ("fixture", crate::fixture::functions as Registry),
+    ])
+}
+
+pub struct Hosted {
+    pub spec: FunctionSpec,
+    pub invoke: Invoke,
+}
+
+pub struct Host {
+    pub functions: HashMap<String, Hosted>,
+    pub region: String,
+}
+
+impl Host {
+    pub fn new(specs: Vec<FunctionSpec>, env: Arc<Env>, region: &str) -> Result<Self, String> {
+        let mut built: HashMap<&str, Vec<Function>> = HashMap::new();
+        for (binary, registry) in registries() {
+            built.insert(binary, registry(env.clone()));
+        }
+        let mut functions = HashMap::new();
+        for spec in specs {
+            let registry = built
+                .get(spec.binary.as_str())
+                .ok_or(format!("{}: no service binary {}", spec.logical_id, spec.binary))?;
+            let f = registry
+                .iter()
+                .find(|f| f.handler == spec.handler)
+                .ok_or(format!("{}: binary {} has no handler {}", spec.logical_id, spec.binary, spec.handler))?;
+            functions.insert(
+                spec.logical_id.clone(),
+                Hosted {
+                    invoke: f.invoke.clone(),
+                    spec,
+                },
+            );
+        }
+        Ok(Self {
+            functions,
+            region: region.to_string(),
+        })
+    }
+
+    /// Accepts a logical id, a function name or an ARN (`...:function:Name[:qualifier]`).
+    pub fn find(&self, name: &str) -> Option<&Hosted> {
+        let name = match name.split_once(":function:") {
+            Some((_, rest)) => rest.split(':').next().unwrap_or(rest),
+            None => name,
+        };
+        self.functions.get(name)
+    }
+
+    pub async fn invoke(&self, name: &str, event: Value) -> Result<Value, Diagnostic> {
+        let f = self.find(name).ok_or_else(|| Diagnostic {
+            error_type: "ResourceNotFoundException".into(),
+            error_message: format!("Function not found: {name}"),
+        })?;
+        let mut ctx = Context::default();
+        ctx.request_id = uuid::Uuid::now_v7().to_string();
+        ctx.invoked_function_arn = format!(
+            "arn:aws:lambda:{}:{}:function:{}",
+            self.region,
+            crate::template::ACCOUNT,
+            f.spec.logical_id
+        );
+        let timeout = Duration::from_secs(f.spec.timeout_seconds);
+        ctx.deadline = (chrono::Utc::now().timestamp_millis() as u64) + timeout.as_millis() as u64;
+        // Its own task: a panicking handler becomes an error, as the Lambda runtime reports it.
+        let task = tokio::spawn((f.invoke)(event, ctx));
+        match tokio::time::timeout(timeout, task).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(join)) => Err(Diagnostic {
+                error_type: "Runtime.Panic".into(),
+                error_message: join.to_string(),
+            }),
+            Err(_) => Err(Diagnostic {
+                error_type: "Sandbox.Timedout".into(),
+                error_message: format!("Task timed out after {} seconds", timeout.as_secs()),
+            }),
+        }
+    }
+}

@@ -1,0 +1,258 @@
+//! Creates what `template.yaml` declares, in whatever `AWS_ENDPOINT_URL` points at: the table,
+//! the queues (DLQs first, then the queues that redrive into them), SES identities and state
+//! machines. Idempotent: running it against a provisioned endpoint changes nothing but
+//! state-machine definitions.
+
+use crate::template::{Resolver, Template, ACCOUNT};
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
+    Projection, ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+    TimeToLiveSpecification,
+};
+use aws_sdk_sqs::types::QueueAttributeName;
+use serde_yaml::Value;
+use std::collections::HashMap;
+use vitrina_shared::aws::Clients;
+
+pub const STACK: &str = "vitrina";
+
+fn s(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn err<E: std::fmt::Debug>(what: &str) -> impl FnOnce(E) -> String + '_ {
+    move |e| format!("{what}: {e:?}")
+}
+
+pub async fn provision(template: &Template, clients: &Clients, region: &str) -> Result<Resolver, String> {
+    let mut r = Resolver {
+        region: region.to_string(),
+        parameters: template.parameters.clone(),
+        ..Default::default()
+    };
+    for (id, _) in template.of_type("AWS::Serverless::Function") {
+        r.attrs.insert(format!("{id}.Arn"), r.function_arn(id));
+        r.refs.insert(id.clone(), id.clone());
+    }
+    for (id, res) in template.of_type("AWS::DynamoDB::Table") {
+        let name = format!("{STACK}-{id}");
+        create_table(clients, &name, res.get("Properties").unwrap_or(&Value::Null)).await?;
+        r.refs.insert(id.clone(), name.clone());
+        r.attrs.insert(
+            format!("{id}.Arn"),
+            format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/{name}"),
+        );
+    }
+    // Queues that others redrive into come first: their ARNs are needed by the rest.
+    let mut queues: Vec<(&String, &Value)> = template.of_type("AWS::SQS::Queue").collect();
+    queues.sort_by_key(|(_, q)| q.get("Properties").and_then(|p| p.get("RedrivePolicy")).is_some());
+    for (id, res) in queues {
+        let props = res.get("Properties").cloned().unwrap_or(Value::Null);
+        let fifo = s(props.get("FifoQueue")).as_deref() == Some("true");
+        let name = format!("{STACK}-{id}{}", if fifo { ".fifo" } else { "" });
+        let mut attrs: HashMap<QueueAttributeName, String> = HashMap::new();
+        for (key, attr) in [
+            ("VisibilityTimeout", QueueAttributeName::VisibilityTimeout),
+            ("MessageRetentionPeriod", QueueAttributeName::MessageRetentionPeriod),
+            ("DelaySeconds", QueueAttributeName::DelaySeconds),
+            ("FifoQueue", QueueAttributeName::FifoQueue),
+            ("ContentBasedDeduplication", QueueAttributeName::ContentBasedDeduplication),
+        ] {
+            if let Some(v) = s(props.get(key)) {
+                attrs.insert(attr, v);
+            }
+        }
+        if let Some(rp) = props.get("RedrivePolicy") {
+            let target = rp
+                .get("deadLetterTargetArn")
+                .ok_or(format!("{id}: RedrivePolicy without deadLetterTargetArn"))?;
+            let policy = serde_json::json!({
+                "deadLetterTargetArn": r.resolve(target)?,
+                "maxReceiveCount": s(rp.get("maxReceiveCount")).unwrap_or_else(|| "3".into()),
+            });
+            attrs.insert(QueueAttributeName::RedrivePolicy, policy.to_string());
+        }
+        let out = clients
+            .sqs
+            .create_queue()
+            .queue_name(&name)
+            .set_attributes(Some(attrs))
+            .send()
+            .await
+            .map_err(err(&name))?;
+        let url = out.queue_url.unwrap_or_default();
+        r.refs.insert(id.clone(), url.clone());
+        r.attrs.insert(format!("{id}.QueueUrl"), url);
+        r.attrs.insert(format!("{id}.QueueName"), name.clone());
+        r.attrs.insert(
+            format!("{id}.Arn"),
+            format!("arn:aws:sqs:{region}:{ACCOUNT}:{name}"),
+        );
+    }
+    for (id, res) in template.of_type("AWS::SES::EmailIdentity") {
+        let identity = res
+            .get("Properties")
+            .and_then(|p| p.get("EmailIdentity"))
+            .ok_or(format!("{id}: no EmailIdentity"))?;
+        let identity = r.resolve(identity)?;
+        verify_identity(clients, &identity)
+            .await
+            .map_err(|e| format!("{id}: {e}"))?;
+        r.refs.insert(id.clone(), identity);
+    }
+    for (id, res) in template.of_type("AWS::Serverless::StateMachine") {
+        let arn = state_machine(clients, &r, id, res).await?;
+        r.refs.insert(id.clone(), arn.clone());
+        r.attrs.insert(format!("{id}.Arn"), arn);
+    }
+    Ok(r)
+}
+
+async fn verify_identity(clients: &Clients, identity: &str) -> Result<(), String> {
+    match clients
+        .sesv2
+        .create_email_identity()
+        .email_identity(identity)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(e) if format!("{e:?}").contains("AlreadyExists") => Ok(()),
+        Err(e) => Err(format!("{e:?}")),
+    }
+}
+
+async fn create_table(clients: &Clients, name: &str, props: &Value) -> Result<(), String> {
+    let key_schema = |v: Option<&Value>| -> Vec<KeySchemaElement> {
+        match v {
+            Some(Value::Sequence(ks)) => ks
+                .iter()
+                .filter_map(|k| {
+                    KeySchemaElement::builder()
+                        .attribute_name(s(k.get("AttributeName"))?)
+                        .key_type(KeyType::from(s(k.get("KeyType"))?.as_str()))
+                        .build()
+                        .ok()
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    let attributes: Vec<AttributeDefinition> = match props.get("AttributeDefinitions") {
+        Some(Value::Sequence(a)) => a
+            .iter()
+            .filter_map(|d| {
+                AttributeDefinition::builder()
+                    .attribute_name(s(d.get("AttributeName"))?)
+                    .attribute_type(ScalarAttributeType::from(s(d.get("AttributeType"))?.as_str()))
+                    .build()
+                    .ok()
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let gsis: Vec<GlobalSecondaryIndex> = match props.get("GlobalSecondaryIndexes") {
+        Some(Value::Sequence(g)) => g
+            .iter()
+            .filter_map(|g| {
+                GlobalSecondaryIndex::builder()
+                    .index_name(s(g.get("IndexName"))?)
+                    .set_key_schema(Some(key_schema(g.get("KeySchema"))))
+                    .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                    .build()
+                    .ok()
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut req = clients
+        .dynamodb
+        .create_table()
+        .table_name(name)
+        .billing_mode(BillingMode::PayPerRequest)
+        .set_attribute_definitions(Some(attributes))
+        .set_key_schema(Some(key_schema(props.get("KeySchema"))));
+    if !gsis.is_empty() {
+        req = req.set_global_secondary_indexes(Some(gsis));
+    }
+    if let Some(view) = props.get("StreamSpecification").and_then(|v| s(v.get("StreamViewType"))) {
+        req = req.stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::from(view.as_str()))
+                .build()
+                .map_err(err(name))?,
+        );
+    }
+    match req.send().await {
+        Ok(_) => {}
+        Err(e) if format!("{e:?}").contains("ResourceInUse") => return Ok(()),
+        Err(e) => return Err(format!("create table {name}: {e:?}")),
+    }
+    if let Some(ttl) = props.get("TimeToLiveSpecification").and_then(|t| s(t.get("AttributeName"))) {
+        clients
+            .dynamodb
+            .update_time_to_live()
+            .table_name(name)
+            .time_to_live_specification(
+                TimeToLiveSpecification::builder()
+                    .attribute_name(ttl)
+                    .enabled(true)
+                    .build()
+                    .map_err(err(name))?,
+            )
+            .send()
+            .await
+            .map_err(err(name))?;
+    }
+    Ok(())
+}
+
+async fn state_machine(clients: &Clients, r: &Resolver, id: &str, res: &Value) -> Result<String, String> {
+    let props = res.get("Properties").ok_or(format!("{id}: no Properties"))?;
+    let uri = s(props.get("DefinitionUri")).ok_or(format!("{id}: DefinitionUri is required locally"))?;
+    let mut definition = std::fs::read_to_string(&uri).map_err(|e| format!("{id}: {uri}: {e}"))?;
+    if let Some(Value::Mapping(subs)) = props.get("DefinitionSubstitutions") {
+        for (k, v) in subs {
+            let k = s(Some(k)).unwrap_or_default();
+            definition = definition.replace(&format!("${{{k}}}"), &r.resolve(v)?);
+        }
+    }
+    let name = format!("{STACK}-{id}");
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/{STACK}-local");
+    let existing = clients
+        .sfn
+        .list_state_machines()
+        .send()
+        .await
+        .map_err(err(id))?
+        .state_machines
+        .into_iter()
+        .find(|m| m.name == name);
+    if let Some(m) = existing {
+        clients
+            .sfn
+            .update_state_machine()
+            .state_machine_arn(&m.state_machine_arn)
+            .definition(definition)
+            .send()
+            .await
+            .map_err(err(id))?;
+        return Ok(m.state_machine_arn);
+    }
+    let out = clients
+        .sfn
+        .create_state_machine()
+        .name(&name)
+        .definition(definition)
+        .role_arn(role)
+        .send()
+        .await
+        .map_err(err(id))?;
+    Ok(out.state_machine_arn)
+}

@@ -1,0 +1,51 @@
+//! AWS clients, built once per process (cold start) and shared by every handler.
+//!
+//! Endpoints are not configured here on purpose: aws-config honours `AWS_ENDPOINT_URL` and
+//! `AWS_ENDPOINT_URL_<SERVICE>`, so the same code talks to moto, LocalStack or AWS.
+
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+
+/// ring instead of aws-lc: no C build of aws-lc-sys, a smaller binary (DESIGN.md §2).
+pub async fn sdk_config() -> SdkConfig {
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https();
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(http_client)
+        .load()
+        .await
+}
+
+#[derive(Clone, Debug)]
+pub struct Clients {
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    pub sesv2: aws_sdk_sesv2::Client,
+    pub sfn: aws_sdk_sfn::Client,
+}
+
+impl Clients {
+    pub fn new(sdk: &SdkConfig) -> Self {
+        Self {
+            dynamodb: aws_sdk_dynamodb::Client::new(sdk),
+            sqs: aws_sdk_sqs::Client::new(sdk),
+            sesv2: aws_sdk_sesv2::Client::new(sdk),
+            sfn: aws_sdk_sfn::Client::new(sdk),
+        }
+    }
+
+    pub async fn from_env() -> Self {
+        Self::new(&sdk_config().await)
+    }
+}
+
+/// Whether a DynamoDB call failed only because its condition did not hold.
+pub fn is_conditional_failure<E, R>(err: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "ConditionalCheckFailedException")
+}

@@ -1,0 +1,109 @@
+//! Every message between services travels in one envelope, so that consumers can dedupe by id
+//! and trace a flow by its correlation id.
+
+use chrono::{DateTime, Utc};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope<T> {
+    pub id: Uuid,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub version: u32,
+    pub occurred_at: DateTime<Utc>,
+    pub correlation_id: String,
+    pub payload: T,
+}
+
+impl<T: Serialize> Envelope<T> {
+    pub fn new(kind: &str, correlation_id: impl Into<String>, payload: T) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            kind: kind.to_string(),
+            version: 1,
+            occurred_at: Utc::now(),
+            correlation_id: correlation_id.into(),
+            payload,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EnvelopeError {
+    #[error("message is not a valid envelope: {0}")]
+    Malformed(String),
+    #[error("unexpected message type {found} (wanted {wanted})")]
+    WrongType { found: String, wanted: String },
+    #[error("unsupported version {0}")]
+    Version(u32),
+}
+
+/// Parses a message body as an envelope of the one type a consumer handles.
+pub fn parse<T: DeserializeOwned>(body: &str, wanted: &str) -> Result<Envelope<T>, EnvelopeError> {
+    #[derive(Deserialize)]
+    struct Head {
+        #[serde(rename = "type")]
+        kind: String,
+        version: u32,
+    }
+    let head: Head =
+        serde_json::from_str(body).map_err(|e| EnvelopeError::Malformed(e.to_string()))?;
+    if head.kind != wanted {
+        return Err(EnvelopeError::WrongType {
+            found: head.kind,
+            wanted: wanted.to_string(),
+        });
+    }
+    if head.version != 1 {
+        return Err(EnvelopeError::Version(head.version));
+    }
+    serde_json::from_str(body).map_err(|e| EnvelopeError::Malformed(e.to_string()))
+}
+
+/// `user.registered`: auth asks billing for a wallet and notification for an account.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRegistered {
+    pub user_id: String,
+    pub username: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+pub const USER_REGISTERED: &str = "user.registered";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_type_check() {
+        let env = Envelope::new(
+            USER_REGISTERED,
+            "c1",
+            UserRegistered {
+                user_id: "u".into(),
+                username: "ivan".into(),
+                first_name: "Иван".into(),
+                last_name: "".into(),
+                email: "i@example.com".into(),
+                phone: "+79990000000".into(),
+            },
+        );
+        let body = serde_json::to_string(&env).unwrap();
+        let back: Envelope<UserRegistered> = parse(&body, USER_REGISTERED).unwrap();
+        assert_eq!(back, env);
+        assert!(matches!(
+            parse::<UserRegistered>(&body, "other.type"),
+            Err(EnvelopeError::WrongType { .. })
+        ));
+        assert!(matches!(
+            parse::<UserRegistered>("{not json", USER_REGISTERED),
+            Err(EnvelopeError::Malformed(_))
+        ));
+    }
+}

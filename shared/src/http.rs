@@ -1,0 +1,153 @@
+//! Request parsing and response building shared by every HTTP handler.
+
+use crate::error::ApiError;
+use lambda_http::{
+    http::{header, StatusCode},
+    request::RequestContext,
+    Body, Request, RequestExt, Response,
+};
+use serde::{de::DeserializeOwned, Serialize};
+
+/// Bodies larger than this are refused before parsing: no endpoint takes more.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+pub fn json<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response<Body> {
+    let body = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_string());
+    let mut resp = Response::new(Body::Text(body));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    resp.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    resp
+}
+
+pub fn ok<T: Serialize + ?Sized>(value: &T) -> Response<Body> {
+    json(StatusCode::OK, value)
+}
+
+/// Turns a handler's result into the response API Gateway returns.
+pub fn respond(result: Result<Response<Body>, ApiError>) -> Response<Body> {
+    result.unwrap_or_else(ApiError::into_response)
+}
+
+/// Parses a JSON body into `T`, answering every way it can be wrong with a 4xx.
+pub fn parse_json<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
+    let bytes: &[u8] = match req.body() {
+        Body::Empty => &[],
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => &[],
+    };
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("Request body is larger than {MAX_BODY_BYTES} bytes"),
+        ));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request(
+            "body_required",
+            "A JSON request body is required",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        ApiError::bad_request("invalid_json", format!("Request body is not valid: {e}"))
+    })
+}
+
+/// The value of one cookie, read from every `Cookie` header (API Gateway v2 joins the
+/// `cookies` array into one header; browsers may send several).
+pub fn cookie(req: &Request, name: &str) -> Option<String> {
+    cookie_from_headers(req.headers().get_all(header::COOKIE).iter(), name)
+}
+
+pub fn cookie_from_headers<'a>(
+    headers: impl Iterator<Item = &'a header::HeaderValue>,
+    name: &str,
+) -> Option<String> {
+    headers
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+/// Who is calling, as the HTTP API's Lambda authorizer established it. Handlers behind the
+/// authorizer take the user from here, never from the body or the path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub user_id: String,
+    pub username: String,
+}
+
+impl Caller {
+    pub fn from_request(req: &Request) -> Result<Self, ApiError> {
+        let fields = match req.request_context_ref() {
+            Some(RequestContext::ApiGatewayV2(ctx)) => {
+                ctx.authorizer.as_ref().map(|a| a.fields.clone())
+            }
+            _ => None,
+        }
+        .unwrap_or_default();
+        let get = |k: &str| fields.get(k).and_then(|v| v.as_str()).map(str::to_string);
+        match (get("userId"), get("username")) {
+            (Some(user_id), Some(username)) if !user_id.is_empty() => {
+                Ok(Self { user_id, username })
+            }
+            _ => Err(ApiError::unauthorized("User not authorized")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lambda_http::http::HeaderValue;
+
+    #[test]
+    fn finds_cookie_among_several_headers() {
+        let a = HeaderValue::from_static("theme=dark; lang=ru");
+        let b = HeaderValue::from_static("sessionId=abc=; other=1");
+        let headers = [a, b];
+        assert_eq!(
+            cookie_from_headers(headers.iter(), "sessionId").as_deref(),
+            Some("abc=")
+        );
+        assert_eq!(cookie_from_headers(headers.iter(), "missing"), None);
+    }
+
+    #[test]
+    fn rejects_bad_bodies_with_4xx() {
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct T {
+            a: String,
+        }
+        let req = |body: &str| Request::new(Body::Text(body.to_string()));
+        assert_eq!(
+            parse_json::<T>(&req("")).unwrap_err().code,
+            "body_required"
+        );
+        assert_eq!(
+            parse_json::<T>(&req("{oops")).unwrap_err().code,
+            "invalid_json"
+        );
+        assert_eq!(
+            parse_json::<T>(&req(r#"{"a": 5}"#)).unwrap_err().code,
+            "invalid_json"
+        );
+        let huge = format!(r#"{{"a": "{}"}}"#, "x".repeat(MAX_BODY_BYTES));
+        assert_eq!(
+            parse_json::<T>(&req(&huge)).unwrap_err().status,
+            StatusCode::PAYLOAD_TOO_LARGE
+        );
+        assert!(parse_json::<T>(&req(r#"{"a": "ok"}"#)).is_ok());
+    }
+}

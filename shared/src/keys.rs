@@ -1,0 +1,110 @@
+//! The single table's keys. Every key prefix belongs to exactly one service: a service builds
+//! only its own keys (through its module here) and never reads another's items.
+//!
+//! Access patterns (README "Data model" has the full table):
+//! - auth: user by id; user id by username / by e-mail (uniqueness items); session by the hash
+//!   of its id; a user's sessions (GSI1); failed logins per username per window.
+//! - billing: wallet by user.
+//! - notification: account by user; sent notifications by user.
+
+/// Prefix → owning service. The ownership test scans the table against this.
+pub const OWNERS: &[(&str, &str)] = &[
+    ("USER#", "auth"),
+    ("USERNAME#", "auth"),
+    ("EMAIL#", "auth"),
+    ("SESSION#", "auth"),
+    ("LOGINFAIL#", "auth"),
+    ("WALLET#", "billing"),
+    ("NOTIFY#", "notification"),
+];
+
+pub const PK: &str = "PK";
+pub const SK: &str = "SK";
+pub const GSI1: &str = "GSI1";
+pub const GSI1PK: &str = "GSI1PK";
+pub const GSI1SK: &str = "GSI1SK";
+/// The table's TTL attribute (epoch seconds).
+pub const EXPIRES_AT: &str = "expiresAt";
+
+pub fn owner_of(pk: &str) -> Option<&'static str> {
+    OWNERS
+        .iter()
+        .find(|(prefix, _)| pk.starts_with(prefix))
+        .map(|(_, owner)| *owner)
+}
+
+pub mod auth {
+    pub fn user(user_id: &str) -> (String, String) {
+        (format!("USER#{user_id}"), "PROFILE".into())
+    }
+    /// Usernames and e-mails are unique case-insensitively.
+    pub fn username(username: &str) -> (String, String) {
+        (
+            format!("USERNAME#{}", username.to_lowercase()),
+            "USERNAME".into(),
+        )
+    }
+    pub fn email(email: &str) -> (String, String) {
+        (format!("EMAIL#{}", email.to_lowercase()), "EMAIL".into())
+    }
+    pub fn session(session_hash: &str) -> (String, String) {
+        (format!("SESSION#{session_hash}"), "SESSION".into())
+    }
+    pub fn sessions_of_user(user_id: &str) -> String {
+        format!("USER#{user_id}")
+    }
+    pub fn login_failures(username: &str, window: i64) -> (String, String) {
+        (
+            format!("LOGINFAIL#{}", username.to_lowercase()),
+            format!("WINDOW#{window}"),
+        )
+    }
+}
+
+pub mod billing {
+    pub fn wallet(user_id: &str) -> (String, String) {
+        (format!("WALLET#{user_id}"), "WALLET".into())
+    }
+}
+
+pub mod notification {
+    pub fn account(user_id: &str) -> (String, String) {
+        (format!("NOTIFY#{user_id}"), "ACCOUNT".into())
+    }
+    pub fn sent(user_id: &str, notification_id: &str) -> (String, String) {
+        (format!("NOTIFY#{user_id}"), format!("SENT#{notification_id}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_builder_uses_an_owned_prefix() {
+        let samples = [
+            (auth::user("1").0, "auth"),
+            (auth::username("Ivan").0, "auth"),
+            (auth::email("A@B.ru").0, "auth"),
+            (auth::session("h").0, "auth"),
+            (auth::login_failures("ivan", 1).0, "auth"),
+            (billing::wallet("1").0, "billing"),
+            (notification::account("1").0, "notification"),
+            (notification::sent("1", "n").0, "notification"),
+        ];
+        for (pk, owner) in samples {
+            assert_eq!(owner_of(&pk), Some(owner), "{pk}");
+        }
+    }
+
+    #[test]
+    fn prefixes_do_not_shadow_each_other() {
+        for (a, _) in OWNERS {
+            for (b, _) in OWNERS {
+                if a != b {
+                    assert!(!a.starts_with(b), "{a} starts with {b}");
+                }
+            }
+        }
+    }
+}

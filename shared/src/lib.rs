@@ -1,0 +1,17 @@
+//! `vitrina-shared`: what every vitrina service needs and no service owns.
+//!
+//! Services depend on this crate; this crate depends on no service.
+
+pub mod aws;
+pub mod config;
+pub mod envelope;
+pub mod error;
+pub mod http;
+pub mod keys;
+pub mod money;
+pub mod runtime;
+pub mod sqs;
+pub mod telemetry;
+
+pub use config::Config;
+pub use error::ApiError;

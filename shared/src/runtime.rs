@@ -1,0 +1,177 @@
+//! One binary per service, one Lambda per endpoint (DESIGN.md §2).
+//!
+//! Each service exposes a registry of its functions; the binary picks the one named by the
+//! function's `Handler` (custom runtimes get it as `_HANDLER`) and the local runtime hosts them
+//! all in-process. Both call a function the same way: a JSON event in, a JSON result out, just
+//! as the Lambda Runtime API hands them over.
+
+use crate::{aws::Clients, config::Config};
+use lambda_http::{Body, Request, Response};
+use lambda_runtime::{service_fn, Context, Diagnostic, LambdaEvent, Service};
+use serde::{de::DeserializeOwned, Serialize};
+use serde_json::Value;
+use std::{convert::Infallible, future::Future, pin::Pin, sync::Arc};
+
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+pub type Invoke = Arc<dyn Fn(Value, Context) -> BoxFuture<Result<Value, Diagnostic>> + Send + Sync>;
+
+/// What makes a function run; `template.yaml` must say the same (a test holds them equal).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    /// An HTTP API route; `authorized` means the session authorizer guards it.
+    Http {
+        method: &'static str,
+        path: &'static str,
+        authorized: bool,
+    },
+    /// The HTTP API's Lambda authorizer.
+    Authorizer,
+    /// An SQS event-source mapping from the queue with this logical id.
+    Sqs { queue: &'static str },
+    /// A state-machine task (Step Functions invokes it through the Lambda API).
+    Task,
+}
+
+pub struct Function {
+    pub handler: &'static str,
+    pub trigger: Trigger,
+    pub invoke: Invoke,
+}
+
+/// Everything a handler needs from its environment, built once per cold start.
+pub struct Env {
+    pub config: Config,
+    pub clients: Clients,
+}
+
+pub fn error(kind: &str, message: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic {
+        error_type: kind.to_string(),
+        error_message: message.to_string(),
+    }
+}
+
+/// Wraps an HTTP handler: the API Gateway v2 event is turned into a `Request` and the
+/// `Response` back into the v2 result by lambda_http itself, exactly as `lambda_http::run` does.
+pub fn http<F, Fut>(handler: F) -> Invoke
+where
+    F: Fn(Request) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Response<Body>> + Send + 'static,
+{
+    let handler = Arc::new(handler);
+    Arc::new(move |event: Value, context: Context| {
+        let handler = handler.clone();
+        Box::pin(async move {
+            // LambdaRequest deserialises through RawValue, which a `Value` cannot feed.
+            let raw = serde_json::to_string(&event).map_err(|e| error("InvalidEvent", e))?;
+            let request: lambda_http::request::LambdaRequest =
+                serde_json::from_str(&raw).map_err(|e| error("InvalidEvent", e))?;
+            let service = service_fn(move |req: Request| {
+                let handler = handler.clone();
+                async move { Ok::<_, Infallible>(handler(req).await) }
+            });
+            let mut adapter = lambda_http::Adapter::from(service);
+            let response = adapter
+                .call(LambdaEvent::new(request, context))
+                .await
+                .map_err(|e: Infallible| error("Infallible", e))?;
+            serde_json::to_value(response).map_err(|e| error("InvalidResponse", e))
+        })
+    })
+}
+
+/// Wraps a handler of a typed event (SQS batch, authorizer request, saga task).
+pub fn json<E, R, F, Fut>(handler: F) -> Invoke
+where
+    E: DeserializeOwned + Send + 'static,
+    R: Serialize,
+    F: Fn(E, Context) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<R, Diagnostic>> + Send + 'static,
+{
+    let handler = Arc::new(handler);
+    Arc::new(move |event: Value, context: Context| {
+        let handler = handler.clone();
+        Box::pin(async move {
+            let event: E = serde_json::from_value(event).map_err(|e| error("InvalidEvent", e))?;
+            let result = handler(event, context).await?;
+            serde_json::to_value(result).map_err(|e| error("InvalidResponse", e))
+        })
+    })
+}
+
+/// The `main` of every service binary.
+pub async fn run_service(
+    registry: fn(Arc<Env>) -> Vec<Function>,
+) -> Result<(), lambda_runtime::Error> {
+    crate::telemetry::init();
+    let handler_name = std::env::var("_HANDLER").map_err(|_| "_HANDLER is not set")?;
+    let config = Config::from_env()?;
+    let clients = Clients::from_env().await;
+    let env = Arc::new(Env { config, clients });
+    let function = registry(env)
+        .into_iter()
+        .find(|f| f.handler == handler_name)
+        .ok_or_else(|| format!("this binary has no handler named {handler_name}"))?;
+    let invoke = function.invoke;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+        invoke(event.payload, event.context)
+    }))
+    .await
+}
+
+/// An HTTP API route served by `f(state, request)`; errors become the JSON error response.
+pub fn http_route<S, F, Fut>(
+    handler: &'static str,
+    method: &'static str,
+    path: &'static str,
+    authorized: bool,
+    state: Arc<S>,
+    f: F,
+) -> Function
+where
+    S: Send + Sync + 'static,
+    F: Fn(Arc<S>, Request) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<Response<Body>, crate::ApiError>> + Send + 'static,
+{
+    let f = Arc::new(f);
+    Function {
+        handler,
+        trigger: Trigger::Http {
+            method,
+            path,
+            authorized,
+        },
+        invoke: http(move |req| {
+            let (state, f) = (state.clone(), f.clone());
+            async move { crate::http::respond(f(state, req).await) }
+        }),
+    }
+}
+
+/// An SQS event-source mapping from `queue` (its logical id in `template.yaml`); `f` handles one
+/// message and must tolerate duplicates and reordering.
+pub fn sqs_consumer<S, F, Fut>(
+    handler: &'static str,
+    queue: &'static str,
+    state: Arc<S>,
+    f: F,
+) -> Function
+where
+    S: Send + Sync + 'static,
+    F: Fn(Arc<S>, crate::sqs::SqsRecord) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), String>> + Send + 'static,
+{
+    let f = Arc::new(f);
+    Function {
+        handler,
+        trigger: Trigger::Sqs { queue },
+        invoke: json(move |batch: crate::sqs::SqsBatch, _ctx| {
+            let (state, f) = (state.clone(), f.clone());
+            async move {
+                Ok::<_, Diagnostic>(
+                    crate::sqs::each_record(batch, |record| f(state.clone(), record)).await,
+                )
+            }
+        }),
+    }
+}
