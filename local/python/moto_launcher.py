@@ -15,6 +15,7 @@ import urllib.request
 
 import boto3
 from botocore.config import Config
+from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
@@ -40,6 +41,21 @@ def _client_for(region, service, state_credentials=None):
 
 
 lambda_eval_utils.boto_client_for = _client_for
+
+# DynamoDB applies each request atomically: a conditional write either sees the other's
+# item or wins. moto's threaded server checks conditions and writes without a lock, so two
+# concurrent TransactWriteItems can both pass `attribute_not_exists`. One lock around every
+# DynamoDB action restores the guarantee the shop's uniqueness and money rules rely on.
+_dynamodb_lock = threading.RLock()
+_dynamodb_call_action = DynamoHandler.call_action
+
+
+def _serialized_call_action(self):
+    with _dynamodb_lock:
+        return _dynamodb_call_action(self)
+
+
+DynamoHandler.call_action = _serialized_call_action
 
 
 def main():

@@ -36,7 +36,11 @@ pub struct Api {
 }
 
 impl Api {
-    pub fn new(host: Arc<Host>, authorizers: &[AuthorizerSpec], moto_url: String) -> Result<Self, String> {
+    pub fn new(
+        host: Arc<Host>,
+        authorizers: &[AuthorizerSpec],
+        moto_url: String,
+    ) -> Result<Self, String> {
         let mut routes = Vec::new();
         for f in host.functions.values() {
             for r in &f.spec.routes {
@@ -52,7 +56,12 @@ impl Api {
                 };
                 routes.push(RouteEntry {
                     method: r.method.clone(),
-                    segments: r.path.trim_matches('/').split('/').map(str::to_string).collect(),
+                    segments: r
+                        .path
+                        .trim_matches('/')
+                        .split('/')
+                        .map(str::to_string)
+                        .collect(),
                     path: r.path.clone(),
                     function: f.spec.logical_id.clone(),
                     authorizer,
@@ -79,7 +88,10 @@ impl Api {
             let mut ok = r.segments.len() == parts.len();
             for (i, seg) in r.segments.iter().enumerate() {
                 if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix("+}")) {
-                    params.insert(name.to_string(), parts.get(i..).unwrap_or_default().join("/"));
+                    params.insert(
+                        name.to_string(),
+                        parts.get(i..).unwrap_or_default().join("/"),
+                    );
                     ok = parts.len() > i;
                     break;
                 }
@@ -170,7 +182,11 @@ async fn handle_api(State(api): State<Arc<Api>>, req: Request) -> Response {
 
 /// The authorizer's verdict: its context, or the response API Gateway gives instead
 /// (401 without the identity source, 403 when refused, 500 when the authorizer fails).
-async fn authorize(api: &Api, authorizer: &AuthorizerSpec, event: &Value) -> Result<Value, Response> {
+async fn authorize(
+    api: &Api,
+    authorizer: &AuthorizerSpec,
+    event: &Value,
+) -> Result<Value, Response> {
     let headers = event["headers"].as_object().cloned().unwrap_or_default();
     let mut identity = Vec::new();
     for h in &authorizer.identity_headers {
@@ -179,9 +195,17 @@ async fn authorize(api: &Api, authorizer: &AuthorizerSpec, event: &Value) -> Res
             event["cookies"]
                 .as_array()
                 .filter(|c| !c.is_empty())
-                .map(|c| c.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("; "))
+                .map(|c| {
+                    c.iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
         } else {
-            headers.get(&lower).and_then(Value::as_str).map(str::to_string)
+            headers
+                .get(&lower)
+                .and_then(Value::as_str)
+                .map(str::to_string)
         };
         match value {
             Some(v) => identity.push(Value::String(v)),
@@ -189,21 +213,36 @@ async fn authorize(api: &Api, authorizer: &AuthorizerSpec, event: &Value) -> Res
         }
     }
     let mut request = event.clone();
-    let obj = request.as_object_mut().ok_or_else(|| gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"))?;
+    let obj = request
+        .as_object_mut()
+        .ok_or_else(|| gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"))?;
     obj.remove("body");
     obj.remove("isBase64Encoded");
     obj.insert("type".into(), json!("REQUEST"));
     obj.insert("identitySource".into(), Value::Array(identity));
     obj.insert(
         "routeArn".into(),
-        json!(format!("arn:aws:execute-api:{}:{}:local/$default/{}", api.host.region, crate::template::ACCOUNT, event["routeKey"].as_str().unwrap_or_default().replace(' ', ""))),
+        json!(format!(
+            "arn:aws:execute-api:{}:{}:local/$default/{}",
+            api.host.region,
+            crate::template::ACCOUNT,
+            event["routeKey"]
+                .as_str()
+                .unwrap_or_default()
+                .replace(' ', "")
+        )),
     );
     match api.host.invoke(&authorizer.function, request).await {
-        Ok(v) if v["isAuthorized"] == json!(true) => Ok(v.get("context").cloned().unwrap_or(json!({}))),
+        Ok(v) if v["isAuthorized"] == json!(true) => {
+            Ok(v.get("context").cloned().unwrap_or(json!({})))
+        }
         Ok(_) => Err(gateway_error(StatusCode::FORBIDDEN, "Forbidden")),
         Err(e) => {
             tracing::error!(error_type = %e.error_type, error = %e.error_message, "authorizer failed");
-            Err(gateway_error(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error"))
+            Err(gateway_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Internal Server Error",
+            ))
         }
     }
 }
@@ -221,7 +260,12 @@ fn build_event(
     for (name, value) in headers {
         let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
         if name == "cookie" {
-            cookies.extend(value.split(';').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()));
+            cookies.extend(
+                value
+                    .split(';')
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty()),
+            );
             continue;
         }
         match h.get_mut(name.as_str()) {
@@ -238,7 +282,10 @@ fn build_event(
     let mut query: Map<String, Value> = Map::new();
     for pair in raw_query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (k, v) = (percent_decode(&k.replace('+', " ")), percent_decode(&v.replace('+', " ")));
+        let (k, v) = (
+            percent_decode(&k.replace('+', " ")),
+            percent_decode(&v.replace('+', " ")),
+        );
         match query.get_mut(&k) {
             Some(Value::String(existing)) => {
                 existing.push(',');
@@ -352,7 +399,10 @@ async fn sent_mail(api: &Api) -> Result<Vec<Value>, String> {
         .json()
         .await
         .map_err(|e| e.to_string())?;
-    let mut out: Vec<Value> = data["ses"]["Message"].as_array().cloned().unwrap_or_default();
+    let mut out: Vec<Value> = data["ses"]["Message"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     out.reverse();
     Ok(out)
 }
@@ -365,7 +415,9 @@ async fn mailbox_json(State(api): State<Arc<Api>>) -> Response {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 async fn mailbox_page(State(api): State<Arc<Api>>) -> Response {
@@ -385,7 +437,12 @@ async fn mailbox_page(State(api): State<Arc<Api>>) -> Response {
     for m in &mail {
         let to = m["destinations"]["ToAddresses"]
             .as_array()
-            .map(|a| a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "))
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
             .unwrap_or_default();
         html.push_str(&format!(
             "<article><div><b>Кому:</b> {}</div><div><b>От:</b> {}</div><div><b>Тема:</b> {}</div>\

@@ -63,7 +63,8 @@ pub fn functions(_env: Arc<Env>) -> Vec<Function> {
         task(
             "compensate",
             json(|mut input: Value, _| async move {
-                push_trail(&mut input, "compensated");
+                let step = input["step"].as_str().unwrap_or("compensation").to_string();
+                push_trail(&mut input, &format!("compensated:{step}"));
                 Ok::<_, Diagnostic>(input)
             }),
         ),

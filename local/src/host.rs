@@ -37,13 +37,17 @@ impl Host {
         }
         let mut functions = HashMap::new();
         for spec in specs {
-            let registry = built
-                .get(spec.binary.as_str())
-                .ok_or(format!("{}: no service binary {}", spec.logical_id, spec.binary))?;
+            let registry = built.get(spec.binary.as_str()).ok_or(format!(
+                "{}: no service binary {}",
+                spec.logical_id, spec.binary
+            ))?;
             let f = registry
                 .iter()
                 .find(|f| f.handler == spec.handler)
-                .ok_or(format!("{}: binary {} has no handler {}", spec.logical_id, spec.binary, spec.handler))?;
+                .ok_or(format!(
+                    "{}: binary {} has no handler {}",
+                    spec.logical_id, spec.binary, spec.handler
+                ))?;
             functions.insert(
                 spec.logical_id.clone(),
                 Hosted {

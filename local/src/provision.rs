@@ -5,8 +5,8 @@
 
 use crate::template::{Resolver, Template, ACCOUNT};
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    Projection, ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
     TimeToLiveSpecification,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
@@ -29,7 +29,11 @@ fn err<E: std::fmt::Debug>(what: &str) -> impl FnOnce(E) -> String + '_ {
     move |e| format!("{what}: {e:?}")
 }
 
-pub async fn provision(template: &Template, clients: &Clients, region: &str) -> Result<Resolver, String> {
+pub async fn provision(
+    template: &Template,
+    clients: &Clients,
+    region: &str,
+) -> Result<Resolver, String> {
     let mut r = Resolver {
         region: region.to_string(),
         parameters: template.parameters.clone(),
@@ -41,7 +45,12 @@ pub async fn provision(template: &Template, clients: &Clients, region: &str) -> 
     }
     for (id, res) in template.of_type("AWS::DynamoDB::Table") {
         let name = format!("{STACK}-{id}");
-        create_table(clients, &name, res.get("Properties").unwrap_or(&Value::Null)).await?;
+        create_table(
+            clients,
+            &name,
+            res.get("Properties").unwrap_or(&Value::Null),
+        )
+        .await?;
         r.refs.insert(id.clone(), name.clone());
         r.attrs.insert(
             format!("{id}.Arn"),
@@ -50,7 +59,11 @@ pub async fn provision(template: &Template, clients: &Clients, region: &str) -> 
     }
     // Queues that others redrive into come first: their ARNs are needed by the rest.
     let mut queues: Vec<(&String, &Value)> = template.of_type("AWS::SQS::Queue").collect();
-    queues.sort_by_key(|(_, q)| q.get("Properties").and_then(|p| p.get("RedrivePolicy")).is_some());
+    queues.sort_by_key(|(_, q)| {
+        q.get("Properties")
+            .and_then(|p| p.get("RedrivePolicy"))
+            .is_some()
+    });
     for (id, res) in queues {
         let props = res.get("Properties").cloned().unwrap_or(Value::Null);
         let fifo = s(props.get("FifoQueue")).as_deref() == Some("true");
@@ -58,10 +71,16 @@ pub async fn provision(template: &Template, clients: &Clients, region: &str) -> 
         let mut attrs: HashMap<QueueAttributeName, String> = HashMap::new();
         for (key, attr) in [
             ("VisibilityTimeout", QueueAttributeName::VisibilityTimeout),
-            ("MessageRetentionPeriod", QueueAttributeName::MessageRetentionPeriod),
+            (
+                "MessageRetentionPeriod",
+                QueueAttributeName::MessageRetentionPeriod,
+            ),
             ("DelaySeconds", QueueAttributeName::DelaySeconds),
             ("FifoQueue", QueueAttributeName::FifoQueue),
-            ("ContentBasedDeduplication", QueueAttributeName::ContentBasedDeduplication),
+            (
+                "ContentBasedDeduplication",
+                QueueAttributeName::ContentBasedDeduplication,
+            ),
         ] {
             if let Some(v) = s(props.get(key)) {
                 attrs.insert(attr, v);
@@ -149,7 +168,9 @@ async fn create_table(clients: &Clients, name: &str, props: &Value) -> Result<()
             .filter_map(|d| {
                 AttributeDefinition::builder()
                     .attribute_name(s(d.get("AttributeName"))?)
-                    .attribute_type(ScalarAttributeType::from(s(d.get("AttributeType"))?.as_str()))
+                    .attribute_type(ScalarAttributeType::from(
+                        s(d.get("AttributeType"))?.as_str(),
+                    ))
                     .build()
                     .ok()
             })
@@ -163,7 +184,11 @@ async fn create_table(clients: &Clients, name: &str, props: &Value) -> Result<()
                 GlobalSecondaryIndex::builder()
                     .index_name(s(g.get("IndexName"))?)
                     .set_key_schema(Some(key_schema(g.get("KeySchema"))))
-                    .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                    .projection(
+                        Projection::builder()
+                            .projection_type(ProjectionType::All)
+                            .build(),
+                    )
                     .build()
                     .ok()
             })
@@ -180,7 +205,10 @@ async fn create_table(clients: &Clients, name: &str, props: &Value) -> Result<()
     if !gsis.is_empty() {
         req = req.set_global_secondary_indexes(Some(gsis));
     }
-    if let Some(view) = props.get("StreamSpecification").and_then(|v| s(v.get("StreamViewType"))) {
+    if let Some(view) = props
+        .get("StreamSpecification")
+        .and_then(|v| s(v.get("StreamViewType")))
+    {
         req = req.stream_specification(
             StreamSpecification::builder()
                 .stream_enabled(true)
@@ -194,7 +222,10 @@ async fn create_table(clients: &Clients, name: &str, props: &Value) -> Result<()
         Err(e) if format!("{e:?}").contains("ResourceInUse") => return Ok(()),
         Err(e) => return Err(format!("create table {name}: {e:?}")),
     }
-    if let Some(ttl) = props.get("TimeToLiveSpecification").and_then(|t| s(t.get("AttributeName"))) {
+    if let Some(ttl) = props
+        .get("TimeToLiveSpecification")
+        .and_then(|t| s(t.get("AttributeName")))
+    {
         clients
             .dynamodb
             .update_time_to_live()
@@ -213,9 +244,17 @@ async fn create_table(clients: &Clients, name: &str, props: &Value) -> Result<()
     Ok(())
 }
 
-async fn state_machine(clients: &Clients, r: &Resolver, id: &str, res: &Value) -> Result<String, String> {
-    let props = res.get("Properties").ok_or(format!("{id}: no Properties"))?;
-    let uri = s(props.get("DefinitionUri")).ok_or(format!("{id}: DefinitionUri is required locally"))?;
+async fn state_machine(
+    clients: &Clients,
+    r: &Resolver,
+    id: &str,
+    res: &Value,
+) -> Result<String, String> {
+    let props = res
+        .get("Properties")
+        .ok_or(format!("{id}: no Properties"))?;
+    let uri =
+        s(props.get("DefinitionUri")).ok_or(format!("{id}: DefinitionUri is required locally"))?;
     let mut definition = std::fs::read_to_string(&uri).map_err(|e| format!("{id}: {uri}: {e}"))?;
     if let Some(Value::Mapping(subs)) = props.get("DefinitionSubstitutions") {
         for (k, v) in subs {

@@ -90,7 +90,10 @@ async fn poll_once(
         Err(e) => {
             tracing::warn!(function = %mapping.function, error_type = %e.error_type,
                 error = %e.error_message, "batch failed");
-            messages.iter().filter_map(|m| m.message_id.clone()).collect()
+            messages
+                .iter()
+                .filter_map(|m| m.message_id.clone())
+                .collect()
         }
     };
     for m in &messages {

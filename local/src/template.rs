@@ -66,14 +66,11 @@ pub fn referenced_id(v: &Value) -> Option<String> {
         Value::Tagged(t) if t.tag == "!Ref" || t.tag == "!GetAtt" => {
             str_of(Some(&t.value)).map(|s| s.split('.').next().unwrap_or_default().to_string())
         }
-        Value::Mapping(m) => m
-            .get("Ref")
-            .and_then(|r| str_of(Some(r)))
-            .or_else(|| {
-                m.get("Fn::GetAtt")
-                    .and_then(|g| g.get(0))
-                    .and_then(|x| str_of(Some(x)))
-            }),
+        Value::Mapping(m) => m.get("Ref").and_then(|r| str_of(Some(r))).or_else(|| {
+            m.get("Fn::GetAtt")
+                .and_then(|g| g.get(0))
+                .and_then(|x| str_of(Some(x)))
+        }),
         _ => None,
     }
 }
@@ -138,7 +135,9 @@ impl Template {
             .find_map(|(_, api)| str_of(get(api, &["Properties", "Auth", "DefaultAuthorizer"])));
         let mut out = Vec::new();
         for (id, res) in self.of_type("AWS::Serverless::Function") {
-            let props = res.get("Properties").ok_or(format!("{id}: no Properties"))?;
+            let props = res
+                .get("Properties")
+                .ok_or(format!("{id}: no Properties"))?;
             let binary = str_of(get(res, &["Metadata", "BuildProperties", "Binary"]))
                 .ok_or(format!("{id}: no Metadata.BuildProperties.Binary"))?;
             let handler = str_of(props.get("Handler")).ok_or(format!("{id}: no Handler"))?;
@@ -195,7 +194,11 @@ impl Template {
                                 report_item_failures,
                             });
                         }
-                        other => return Err(format!("{id}: event type {other:?} is not supported locally")),
+                        other => {
+                            return Err(format!(
+                                "{id}: event type {other:?} is not supported locally"
+                            ))
+                        }
                     }
                 }
             }
@@ -217,9 +220,10 @@ impl Template {
         for (_, api) in self.of_type("AWS::Serverless::HttpApi") {
             if let Some(Value::Mapping(auths)) = get(api, &["Properties", "Auth", "Authorizers"]) {
                 for (name, a) in auths {
-                    let (Some(name), Some(function)) =
-                        (str_of(Some(name)), a.get("FunctionArn").and_then(referenced_id))
-                    else {
+                    let (Some(name), Some(function)) = (
+                        str_of(Some(name)),
+                        a.get("FunctionArn").and_then(referenced_id),
+                    ) else {
                         continue;
                     };
                     let identity_headers = match get(a, &["Identity", "Headers"]) {
@@ -253,7 +257,10 @@ pub struct Resolver {
 
 impl Resolver {
     pub fn function_arn(&self, logical_id: &str) -> String {
-        format!("arn:aws:lambda:{}:{ACCOUNT}:function:{logical_id}", self.region)
+        format!(
+            "arn:aws:lambda:{}:{ACCOUNT}:function:{logical_id}",
+            self.region
+        )
     }
 
     pub fn resolve(&self, v: &Value) -> Result<String, String> {
@@ -280,7 +287,10 @@ impl Resolver {
                 } else if let Some(Value::Sequence(g)) = m.get("Fn::GetAtt") {
                     let parts: Vec<String> = g.iter().filter_map(|x| str_of(Some(x))).collect();
                     let key = parts.join(".");
-                    self.attrs.get(&key).cloned().ok_or(format!("GetAtt {key}: unknown"))
+                    self.attrs
+                        .get(&key)
+                        .cloned()
+                        .ok_or(format!("GetAtt {key}: unknown"))
                 } else {
                     Err("unsupported mapping value".into())
                 }
@@ -313,7 +323,10 @@ impl Resolver {
             let end = rest[start..].find('}').ok_or("unclosed ${ in !Sub")? + start;
             let name = &rest[start + 2..end];
             let value = if name.contains('.') {
-                self.attrs.get(name).cloned().ok_or(format!("${{{name}}}: unknown"))?
+                self.attrs
+                    .get(name)
+                    .cloned()
+                    .ok_or(format!("${{{name}}}: unknown"))?
             } else {
                 self.reference(name)?
             };
@@ -381,7 +394,10 @@ Resources:
         assert_eq!(closed.sqs[0].batch_size, 5);
         assert!(closed.sqs[0].report_item_failures);
         let a = &t.authorizers()[0];
-        assert_eq!((a.function.as_str(), a.identity_headers.clone()), ("Authz", vec!["Cookie".to_string()]));
+        assert_eq!(
+            (a.function.as_str(), a.identity_headers.clone()),
+            ("Authz", vec!["Cookie".to_string()])
+        );
 
         let r = Resolver {
             region: "us-east-1".into(),
@@ -389,7 +405,10 @@ Resources:
             refs: HashMap::from([("Table".into(), "vitrina-Table".into())]),
             attrs: HashMap::from([("Queue.Arn".into(), "arn:q".into())]),
         };
-        assert_eq!(r.resolve(&closed.env["TABLE_NAME"]).unwrap(), "vitrina-Table");
+        assert_eq!(
+            r.resolve(&closed.env["TABLE_NAME"]).unwrap(),
+            "vitrina-Table"
+        );
         assert_eq!(r.resolve(&closed.env["STAGE"]).unwrap(), "local");
         assert_eq!(r.resolve(&closed.env["Q"]).unwrap(), "arn:q/x");
     }

@@ -131,10 +131,7 @@ mod tests {
             a: String,
         }
         let req = |body: &str| Request::new(Body::Text(body.to_string()));
-        assert_eq!(
-            parse_json::<T>(&req("")).unwrap_err().code,
-            "body_required"
-        );
+        assert_eq!(parse_json::<T>(&req("")).unwrap_err().code, "body_required");
         assert_eq!(
             parse_json::<T>(&req("{oops")).unwrap_err().code,
             "invalid_json"

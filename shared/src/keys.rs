@@ -72,7 +72,10 @@ pub mod notification {
         (format!("NOTIFY#{user_id}"), "ACCOUNT".into())
     }
     pub fn sent(user_id: &str, notification_id: &str) -> (String, String) {
-        (format!("NOTIFY#{user_id}"), format!("SENT#{notification_id}"))
+        (
+            format!("NOTIFY#{user_id}"),
+            format!("SENT#{notification_id}"),
+        )
     }
 }
 

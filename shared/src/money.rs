@@ -7,7 +7,7 @@ pub fn format_rub(kopecks: i64) -> String {
     let rubles = (abs / 100).to_string();
     let mut grouped = String::new();
     for (i, ch) in rubles.chars().enumerate() {
-        if i > 0 && (rubles.len() - i) % 3 == 0 {
+        if i > 0 && (rubles.len() - i).is_multiple_of(3) {
             grouped.push('\u{202f}');
         }
         grouped.push(ch);

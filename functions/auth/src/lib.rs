@@ -40,10 +40,38 @@ impl Auth {
 pub fn functions(env: Arc<Env>) -> Vec<Function> {
     let auth = Arc::new(Auth::new(&env));
     vec![
-        http_route("register", "POST", "/api/register", false, auth.clone(), register::handle),
-        http_route("login", "POST", "/api/login", false, auth.clone(), login::handle),
-        http_route("logout", "GET", "/api/logout", false, auth.clone(), logout::handle),
-        http_route("auth", "GET", "/api/auth", false, auth.clone(), check::handle),
+        http_route(
+            "register",
+            "POST",
+            "/api/register",
+            false,
+            auth.clone(),
+            register::handle,
+        ),
+        http_route(
+            "login",
+            "POST",
+            "/api/login",
+            false,
+            auth.clone(),
+            login::handle,
+        ),
+        http_route(
+            "logout",
+            "GET",
+            "/api/logout",
+            false,
+            auth.clone(),
+            logout::handle,
+        ),
+        http_route(
+            "auth",
+            "GET",
+            "/api/auth",
+            false,
+            auth.clone(),
+            check::handle,
+        ),
         http_route("me-get", "GET", "/api/me", true, auth.clone(), me::get),
         http_route("me-put", "PUT", "/api/me", true, auth.clone(), me::put),
         Function {

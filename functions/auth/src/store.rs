@@ -157,10 +157,7 @@ impl AuthStore {
             .transpose()
     }
 
-    pub async fn user_by_username(
-        &self,
-        username: &str,
-    ) -> Result<Option<UserRecord>, StoreError> {
+    pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
         let out = self
             .db
             .get_item()
@@ -180,11 +177,7 @@ impl AuthStore {
         self.user(user_id).await
     }
 
-    pub async fn put_session(
-        &self,
-        hash: &str,
-        session: &SessionRecord,
-    ) -> Result<(), StoreError> {
+    pub async fn put_session(&self, hash: &str, session: &SessionRecord) -> Result<(), StoreError> {
         let mut item = with_key(keys::auth::session(hash), session)?;
         item.insert(
             keys::GSI1PK.into(),
@@ -206,11 +199,7 @@ impl AuthStore {
     }
 
     /// A live session; TTL deletion is lazy, so expired items are filtered here.
-    pub async fn session(
-        &self,
-        hash: &str,
-        now: i64,
-    ) -> Result<Option<SessionRecord>, StoreError> {
+    pub async fn session(&self, hash: &str, now: i64) -> Result<Option<SessionRecord>, StoreError> {
         let out = self
             .db
             .get_item()

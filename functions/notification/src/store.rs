@@ -83,7 +83,10 @@ impl NotificationStore {
         self.db
             .delete_item()
             .table_name(&self.table)
-            .set_key(Some(key(keys::notification::sent(user_id, notification_id))))
+            .set_key(Some(key(keys::notification::sent(
+                user_id,
+                notification_id,
+            ))))
             .send()
             .await
             .map_err(err)?;
@@ -99,7 +102,10 @@ impl NotificationStore {
         self.db
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key(keys::notification::sent(user_id, notification_id))))
+            .set_key(Some(key(keys::notification::sent(
+                user_id,
+                notification_id,
+            ))))
             .update_expression("SET #s = :sent, providerId = :p, sentAt = :t")
             .expression_attribute_names("#s", "status")
             .expression_attribute_values(":sent", AttributeValue::S("sent".into()))

@@ -328,7 +328,10 @@ mod tests {
     fn phones_in_common_shapes() {
         assert_eq!(normalize_phone("+7 999 123-45-67").unwrap(), "+79991234567");
         assert_eq!(normalize_phone("9991234567").unwrap(), "+79991234567");
-        assert_eq!(normalize_phone("+44 20 7946 0958").unwrap(), "+442079460958");
+        assert_eq!(
+            normalize_phone("+44 20 7946 0958").unwrap(),
+            "+442079460958"
+        );
         assert!(normalize_phone("123").is_err());
         assert!(normalize_phone("+7+999").is_err());
     }

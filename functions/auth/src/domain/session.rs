@@ -70,7 +70,10 @@ mod tests {
     fn expiry_slides_but_is_capped() {
         let created = 1_000_000;
         // Just created: nothing to push.
-        assert_eq!(refreshed_expiry(created, created + IDLE_SECONDS, created), None);
+        assert_eq!(
+            refreshed_expiry(created, created + IDLE_SECONDS, created),
+            None
+        );
         // Two hours later: pushed.
         let now = created + 7200;
         assert_eq!(

@@ -30,7 +30,11 @@ struct Credentials {
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
     let creds: Credentials = parse_json(&req)?;
     let (Some(username), Some(password)) = (
-        creds.username.as_deref().map(str::trim).filter(|u| !u.is_empty()),
+        creds
+            .username
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty()),
         creds.password.as_deref().filter(|p| !p.is_empty()),
     ) else {
         return Err(ApiError::bad_request(

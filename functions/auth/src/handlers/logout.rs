@@ -11,7 +11,10 @@ use std::sync::Arc;
 use vitrina_shared::{http::ok, ApiError};
 
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
-    let ended = match session_cookie(&req).as_deref().and_then(session::token_hash) {
+    let ended = match session_cookie(&req)
+        .as_deref()
+        .and_then(session::token_hash)
+    {
         Some(hash) => auth
             .store
             .delete_session(&hash, now())

@@ -8,7 +8,8 @@ use vitrina_shared::{
 };
 
 pub async fn handle(billing: Arc<Billing>, record: SqsRecord) -> Result<(), String> {
-    let message = parse::<UserRegistered>(&record.body, USER_REGISTERED).map_err(|e| e.to_string())?;
+    let message =
+        parse::<UserRegistered>(&record.body, USER_REGISTERED).map_err(|e| e.to_string())?;
     if message.payload.user_id.is_empty() {
         return Err("user.registered without a user id".into());
     }

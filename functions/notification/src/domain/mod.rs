@@ -106,6 +106,9 @@ mod tests {
         assert!(l.text.starts_with("Здравствуйте, <Иван>!"));
         assert!(l.html.contains("&lt;Иван&gt;"));
         assert!(!l.html.contains("<Иван>"));
-        assert_eq!(welcome_letter(" ", "x").text.lines().next(), Some("Здравствуйте!"));
+        assert_eq!(
+            welcome_letter(" ", "x").text.lines().next(),
+            Some("Здравствуйте!")
+        );
     }
 }

@@ -13,17 +13,23 @@ use vitrina_shared::{
 };
 
 pub async fn handle(n: Arc<Notification>, record: SqsRecord) -> Result<(), String> {
-    let message = parse::<UserRegistered>(&record.body, USER_REGISTERED).map_err(|e| e.to_string())?;
+    let message =
+        parse::<UserRegistered>(&record.body, USER_REGISTERED).map_err(|e| e.to_string())?;
     let user = &message.payload;
     if user.user_id.is_empty() || user.email.is_empty() {
         return Err("user.registered without a user id or e-mail".into());
     }
-    let account = Account::for_new_client(&user.user_id, &user.first_name, &user.email, &user.phone);
+    let account =
+        Account::for_new_client(&user.user_id, &user.first_name, &user.email, &user.phone);
     n.store.open_account(&account).await?;
 
     // One welcome per user, whatever the message id of a replay.
     let notification_id = "welcome";
-    if !n.store.claim(&user.user_id, notification_id, "welcome").await? {
+    if !n
+        .store
+        .claim(&user.user_id, notification_id, "welcome")
+        .await?
+    {
         tracing::info!(user_id = %user.user_id, "welcome already sent");
         return Ok(());
     }

@@ -1,0 +1,98 @@
+# vitrina — the two commands are `make run` and `make test`; everything else is their parts.
+# Both install what is missing (venvs, npm packages, Chromium) and start/stop what they need.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV       := .venv
+TOOLS      := .venv-tools
+STAMP      := .local/stamps
+PY         ?= python3
+
+# make run: the usual ports. make test: its own, so both can run at once.
+RUN_ENV  := MOTO_PORT=4566 VITRINA_PORT=3000 VITRINA_LAMBDA_PORT=3001
+TEST_ENV := MOTO_PORT=4576 VITRINA_PORT=3010 VITRINA_LAMBDA_PORT=3011 \
+            VITRINA_EXTRA_TEMPLATES=tests/fixtures/platform.yaml STACK_NAME=test
+
+.PHONY: help setup run test build web lint unit validate integration browser stack-up stack-down sam-build bench clean
+
+help:
+	@echo "make run   - the whole shop locally on http://127.0.0.1:3000 (AWS emulated by moto)"
+	@echo "make test  - everything CI runs: lint, unit, template/ASL validation, emulator and browser tests"
+	@echo "make bench - binary sizes, cold start and handler latency (numbers, no asserts)"
+
+# ---------------------------------------------------------------- installation
+setup: $(STAMP)/moto $(STAMP)/tools $(STAMP)/npm $(STAMP)/chromium
+
+$(STAMP)/moto: local/python/requirements-moto.txt
+	@mkdir -p $(STAMP)
+	$(PY) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r $<
+	@touch $@
+
+$(STAMP)/tools: local/python/requirements-tools.txt
+	@mkdir -p $(STAMP)
+	$(PY) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q --disable-pip-version-check -r $<
+	@touch $@
+
+$(STAMP)/npm: package.json package-lock.json
+	@mkdir -p $(STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(STAMP)/chromium:
+	@mkdir -p $(STAMP)
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
+	@touch $@
+
+# ---------------------------------------------------------------- build
+build: web
+	cargo build -p vitrina-local
+
+web: $(STAMP)/npm
+	npx vite build web --logLevel warn
+
+# ---------------------------------------------------------------- run
+run: $(STAMP)/moto $(STAMP)/npm build
+	@$(RUN_ENV) scripts/stack.sh run
+
+# ---------------------------------------------------------------- test
+test: setup lint unit validate build
+	@$(TEST_ENV) scripts/stack.sh up
+	@set -o pipefail; trap '$(TEST_ENV) scripts/stack.sh down' EXIT; \
+	  $(TEST_ENV) scripts/stack.sh env > .local/test.env && set -a && . .local/test.env && set +a && \
+	  $(MAKE) --no-print-directory integration browser
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+unit:
+	cargo test --workspace --exclude vitrina-tests
+
+validate: $(STAMP)/tools $(STAMP)/npm
+	$(TOOLS)/bin/cfn-lint template.yaml
+	$(TOOLS)/bin/sam validate --lint --template-file template.yaml --region us-east-1
+	npx asl-validator --no-arn-check $(addprefix --json-path ,$(wildcard statemachines/*.asl.json tests/fixtures/*.asl.json))
+
+integration:
+	cargo test -p vitrina-tests -- --test-threads=4
+
+browser:
+	node --test tests/browser/
+
+# ---------------------------------------------------------------- CI extras
+# Release builds of every function through cargo-lambda, as `sam deploy` would ship them.
+sam-build: $(STAMP)/tools
+	PATH="$(CURDIR)/$(TOOLS)/bin:$$PATH" $(TOOLS)/bin/sam build --beta-features \
+	  --parameter-overrides Architecture=x86_64 --build-dir .aws-sam/build
+
+bench: setup build
+	@scripts/bench.sh
+
+clean:
+	rm -rf .local .aws-sam web/dist

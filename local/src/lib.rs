@@ -1,0 +1,182 @@
+//! `vitrina-local`: the project's local runtime (DESIGN.md §3). With moto serving the AWS APIs
+//! it plays what moto cannot: API Gateway, Lambda (every function in-process), the Lambda
+//! Invoke API for Step Functions and SQS event-source mappings. Everything comes from
+//! `template.yaml`.
+//!
+//! `vitrina-local` serves; `vitrina-local provision` only creates the resources and exits.
+//! Settings (environment): AWS_ENDPOINT_URL (moto, default http://127.0.0.1:4566),
+//! VITRINA_PORT (3000), VITRINA_LAMBDA_PORT (3001), VITRINA_TEMPLATE (template.yaml),
+//! VITRINA_EXTRA_TEMPLATES (comma-separated, e.g. tests/fixtures/platform.yaml),
+//! VITRINA_WEB_DIR (web/dist), VITRINA_SQS_RETRY_SECONDS (1).
+
+pub mod api;
+pub mod fixture;
+pub mod host;
+pub mod lambda_api;
+pub mod provision;
+pub mod sqs;
+pub mod template;
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+use vitrina_shared::{aws::Clients, runtime::Env, Config};
+
+fn setting(name: &str, default: &str) -> String {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.is_empty())
+        .unwrap_or_else(|| default.to_string())
+}
+
+/// The whole local runtime; `main` only reports its error.
+pub async fn main_entry() {
+    vitrina_shared::telemetry::init();
+    if let Err(e) = run().await {
+        eprintln!("vitrina-local: {e}");
+        std::process::exit(1);
+    }
+}
+
+pub async fn run() -> Result<(), String> {
+    let provision_only = std::env::args().nth(1).as_deref() == Some("provision");
+    let endpoint = setting("AWS_ENDPOINT_URL", "http://127.0.0.1:4566");
+    // The SDK reads these; the local runtime fills in what a developer need not set.
+    for (k, v) in [
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_ACCESS_KEY_ID", "local"),
+        ("AWS_SECRET_ACCESS_KEY", "local"),
+    ] {
+        if std::env::var(k).map(|x| x.is_empty()).unwrap_or(true) {
+            std::env::set_var(k, v);
+        }
+    }
+    let region = setting("AWS_REGION", "us-east-1");
+    let overrides = HashMap::from([
+        ("Stage".to_string(), "local".to_string()),
+        ("Architecture".to_string(), "x86_64".to_string()),
+    ]);
+    let mut template =
+        template::Template::load(&setting("VITRINA_TEMPLATE", "template.yaml"), &overrides)?;
+    for extra in setting("VITRINA_EXTRA_TEMPLATES", "")
+        .split(',')
+        .filter(|s| !s.is_empty())
+    {
+        template.merge(template::Template::load(extra, &HashMap::new())?)?;
+    }
+    let clients = Clients::from_env().await;
+    let resolver = provision::provision(&template, &clients, &region).await?;
+    tracing::info!(endpoint = %endpoint, "provisioned from the template");
+    if provision_only {
+        let out = serde_json::json!({ "refs": resolver.refs, "attrs": resolver.attrs });
+        println!("{out}");
+        return Ok(());
+    }
+
+    let specs = template.functions()?;
+    // One process hosts every function, so their environments must agree name by name.
+    let mut vars: HashMap<String, (String, String)> = HashMap::new();
+    for spec in &specs {
+        for (k, v) in &spec.env {
+            let value = resolver
+                .resolve(v)
+                .map_err(|e| format!("{}: {k}: {e}", spec.logical_id))?;
+            if let Some((other, existing)) = vars.get(k) {
+                if existing != &value {
+                    return Err(format!(
+                        "{k} differs between {other} and {}: the local runtime shares one environment",
+                        spec.logical_id
+                    ));
+                }
+            }
+            vars.insert(k.clone(), (spec.logical_id.clone(), value));
+        }
+    }
+    let config = Config::from_vars(vars.into_iter().map(|(k, (_, v))| (k, v)).collect())?;
+    let env = Arc::new(Env {
+        config,
+        clients: clients.clone(),
+    });
+    let host = Arc::new(host::Host::new(specs.clone(), env, &region)?);
+
+    let retry = Duration::from_secs(
+        setting("VITRINA_SQS_RETRY_SECONDS", "1")
+            .parse()
+            .unwrap_or(1),
+    );
+    for spec in &specs {
+        for m in &spec.sqs {
+            let queue_url = resolver
+                .refs
+                .get(&m.queue)
+                .cloned()
+                .ok_or(format!("{}: unknown queue {}", spec.logical_id, m.queue))?;
+            let queue_arn = resolver
+                .attrs
+                .get(&format!("{}.Arn", m.queue))
+                .cloned()
+                .unwrap_or_default();
+            sqs::start(
+                host.clone(),
+                clients.sqs.clone(),
+                sqs::Mapping {
+                    function: spec.logical_id.clone(),
+                    spec: m.clone(),
+                    queue_url,
+                    queue_arn,
+                },
+                retry,
+            );
+        }
+    }
+
+    let api = Arc::new(api::Api::new(
+        host.clone(),
+        &template.authorizers(),
+        endpoint.clone(),
+    )?);
+    let bind = setting("VITRINA_BIND", "127.0.0.1");
+    let port = setting("VITRINA_PORT", "3000");
+    let lambda_port = setting("VITRINA_LAMBDA_PORT", "3001");
+    let web_dir = setting("VITRINA_WEB_DIR", "web/dist");
+
+    let lambda_listener = tokio::net::TcpListener::bind(format!("{bind}:{lambda_port}"))
+        .await
+        .map_err(|e| format!("port {lambda_port}: {e}"))?;
+    let http_listener = tokio::net::TcpListener::bind(format!("{bind}:{port}"))
+        .await
+        .map_err(|e| format!("port {port}: {e}"))?;
+    let lambda_app = lambda_api::router(host.clone());
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(lambda_listener, lambda_app).await {
+            tracing::error!(error = %e, "Lambda API server stopped");
+        }
+    });
+    let mut routes: Vec<String> = api
+        .routes
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {} -> {}{}",
+                r.method,
+                r.path,
+                r.function,
+                if r.authorizer.is_some() {
+                    " (authorized)"
+                } else {
+                    ""
+                }
+            )
+        })
+        .collect();
+    routes.sort();
+    for r in &routes {
+        println!("  {r}");
+    }
+    println!("vitrina-local ready: shop http://{bind}:{port}  mailbox http://{bind}:{port}/_local/mail  Lambda API http://{bind}:{lambda_port}  AWS {endpoint}");
+    axum::serve(http_listener, api::router(api, &web_dir))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}

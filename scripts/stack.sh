@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Starts and stops the local AWS (moto, via the project's launcher) and the local runtime.
+#   stack.sh up    start both in the background (pid files under .local/<STACK_NAME>/), wait until ready
+#   stack.sh down  stop both
+#   stack.sh run   start both, the runtime in the foreground; Ctrl-C stops both
+#   stack.sh env   print the environment that tests need to reach this stack
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MOTO_PORT=${MOTO_PORT:-4566}
+VITRINA_PORT=${VITRINA_PORT:-3000}
+VITRINA_LAMBDA_PORT=${VITRINA_LAMBDA_PORT:-3001}
+STACK_NAME=${STACK_NAME:-run}
+DIR=.local/$STACK_NAME
+mkdir -p "$DIR"
+
+export AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
+export AWS_REGION=${AWS_REGION:-us-east-1}
+export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-local}
+export AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-local}
+export MOTO_PORT VITRINA_PORT VITRINA_LAMBDA_PORT
+export VITRINA_LAMBDA_ENDPOINT=http://127.0.0.1:$VITRINA_LAMBDA_PORT
+
+wait_for() { # url, what, pid
+  for _ in $(seq 1 150); do
+    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    if ! kill -0 "$3" 2>/dev/null; then echo "$2 exited; its log:" >&2; cat "$DIR/$2.log" >&2; return 1; fi
+    sleep 0.2
+  done
+  echo "$2 did not answer at $1; its log:" >&2; cat "$DIR/$2.log" >&2; return 1
+}
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_moto() {
+  if port_busy "$MOTO_PORT"; then echo "port $MOTO_PORT is taken: is another stack running? (make test uses 4576, make run 4566)" >&2; exit 1; fi
+  .venv/bin/python local/python/moto_launcher.py >"$DIR/moto.log" 2>&1 &
+  echo $! >"$DIR/moto.pid"
+  wait_for "http://127.0.0.1:$MOTO_PORT/moto-api/data.json" moto "$(cat "$DIR/moto.pid")"
+}
+
+start_runtime_bg() {
+  ./target/debug/vitrina-local >"$DIR/runtime.log" 2>&1 &
+  echo $! >"$DIR/runtime.pid"
+  wait_for "http://127.0.0.1:$VITRINA_PORT/_local/health" runtime "$(cat "$DIR/runtime.pid")"
+}
+
+stop() {
+  for p in runtime moto; do
+    if [ -f "$DIR/$p.pid" ]; then
+      kill "$(cat "$DIR/$p.pid")" 2>/dev/null || true
+      rm -f "$DIR/$p.pid"
+    fi
+  done
+}
+
+case "${1:-}" in
+  up)
+    start_moto
+    start_runtime_bg
+    echo "stack up: shop http://127.0.0.1:$VITRINA_PORT, AWS $AWS_ENDPOINT_URL (logs in $DIR/)"
+    ;;
+  down) stop ;;
+  run)
+    trap stop EXIT INT TERM
+    start_moto
+    ./target/debug/vitrina-local
+    ;;
+  env)
+    cat <<ENV
+AWS_ENDPOINT_URL=$AWS_ENDPOINT_URL
+AWS_REGION=$AWS_REGION
+AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID
+AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY
+VITRINA_URL=http://127.0.0.1:$VITRINA_PORT
+VITRINA_LAMBDA_URL=http://127.0.0.1:$VITRINA_LAMBDA_PORT
+VITRINA_RESOURCE_PREFIX=vitrina-
+ENV
+    ;;
+  *) echo "usage: $0 up|down|run|env" >&2; exit 2 ;;
+esac

@@ -1,0 +1,161 @@
+//! Registration provisioning over SQS: auth's `user.registered` opens a wallet in billing and a
+//! notification account in notification, which sends the welcome e-mail — once, whatever
+//! duplicates arrive; a poison message ends in the DLQ.
+
+use serde_json::json;
+use std::time::Duration;
+use vitrina_shared::envelope::{Envelope, UserRegistered, USER_REGISTERED};
+use vitrina_tests::*;
+
+async fn queue_url(sqs: &aws_sdk_sqs::Client, logical_id: &str) -> String {
+    sqs.get_queue_url()
+        .queue_name(resource_name(logical_id))
+        .send()
+        .await
+        .expect("queue")
+        .queue_url
+        .expect("queue url")
+}
+
+#[tokio::test]
+async fn registration_opens_an_empty_wallet_and_sends_a_welcome() {
+    let c = browser();
+    let user = register(&c).await;
+    assert_eq!(login(&c, &user).await.status, 200);
+    let wallet = eventually(Duration::from_secs(15), || async {
+        let r = call(&c, "GET", "/api/wallet", None).await;
+        (r.status == 200).then_some(r.body)
+    })
+    .await
+    .expect("wallet opened");
+    assert_eq!(wallet["balance"], 0);
+    assert_eq!(wallet["currency"], "RUB");
+
+    let letters = eventually(Duration::from_secs(15), || async {
+        let mail = mailbox().await;
+        let to_user: Vec<_> = mail_to(&mail, &user.email).into_iter().cloned().collect();
+        (!to_user.is_empty()).then_some(to_user)
+    })
+    .await
+    .expect("welcome e-mail");
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0]["subject"], "Добро пожаловать в Витрину");
+    assert!(letters[0]["body"]
+        .as_str()
+        .unwrap()
+        .contains(&user.username));
+}
+
+#[tokio::test]
+async fn duplicate_messages_create_nothing_twice() {
+    let aws = clients().await;
+    let user_id = uuid::Uuid::now_v7().to_string();
+    let email = format!("{}@example.ru", unique("dup"));
+    let message = Envelope::new(
+        USER_REGISTERED,
+        "dup-test",
+        UserRegistered {
+            user_id: user_id.clone(),
+            username: unique("dup"),
+            first_name: "Дубль".into(),
+            last_name: String::new(),
+            email: email.clone(),
+            phone: String::new(),
+        },
+    );
+    let body = serde_json::to_string(&message).unwrap();
+    for queue in ["BillingQueue", "NotificationQueue"] {
+        let url = queue_url(&aws.sqs, queue).await;
+        for _ in 0..3 {
+            aws.sqs
+                .send_message()
+                .queue_url(&url)
+                .message_body(&body)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    let table = resource_name("Table");
+    let wallet = eventually(Duration::from_secs(15), || async {
+        aws.dynamodb
+            .get_item()
+            .table_name(&table)
+            .key(
+                "PK",
+                aws_sdk_dynamodb::types::AttributeValue::S(format!("WALLET#{user_id}")),
+            )
+            .key(
+                "SK",
+                aws_sdk_dynamodb::types::AttributeValue::S("WALLET".into()),
+            )
+            .send()
+            .await
+            .ok()?
+            .item
+    })
+    .await
+    .expect("wallet");
+    assert_eq!(wallet["balance"].as_n().unwrap(), "0");
+    // Give the duplicates time to be consumed, then count what they produced.
+    let delivered = eventually(Duration::from_secs(15), || async {
+        let n = mail_to(&mailbox().await, &email).len();
+        (n >= 1).then_some(n)
+    })
+    .await;
+    assert_eq!(delivered, Some(1));
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        mail_to(&mailbox().await, &email).len(),
+        1,
+        "one welcome only"
+    );
+    for queue in ["BillingQueue", "NotificationQueue"] {
+        let url = queue_url(&aws.sqs, queue).await;
+        let attrs = aws
+            .sqs
+            .get_queue_attributes()
+            .queue_url(&url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
+            .send()
+            .await
+            .unwrap();
+        let a = attrs.attributes.unwrap_or_default();
+        let visible = &a[&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages];
+        assert_eq!(visible, "0", "{queue} drained");
+    }
+}
+
+#[tokio::test]
+async fn poison_messages_end_in_the_dlq() {
+    let aws = clients().await;
+    let marker = unique("poison");
+    let queue = queue_url(&aws.sqs, "BillingQueue").await;
+    let dlq = queue_url(&aws.sqs, "BillingDLQ").await;
+    aws.sqs
+        .send_message()
+        .queue_url(&queue)
+        .message_body(
+            json!({"type": "user.registered", "version": 1, "garbage": marker}).to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let found = eventually(Duration::from_secs(30), || async {
+        let out = aws
+            .sqs
+            .receive_message()
+            .queue_url(&dlq)
+            .max_number_of_messages(10)
+            .visibility_timeout(0)
+            .send()
+            .await
+            .ok()?;
+        out.messages
+            .unwrap_or_default()
+            .into_iter()
+            .find(|m| m.body().unwrap_or_default().contains(&marker))
+    })
+    .await;
+    assert!(found.is_some(), "poison message not in the DLQ");
+}

@@ -1,0 +1,109 @@
+//! The services' registries and `template.yaml` describe the same functions: every function,
+//! route (and whether the authorizer guards it), queue subscription and the authorizer itself,
+//! on both sides. No emulator needed.
+
+use std::{collections::BTreeSet, sync::Arc};
+use vitrina_local::{host::registries, template::Template};
+use vitrina_shared::{
+    aws::Clients,
+    runtime::{Env, Trigger},
+    Config,
+};
+
+fn template() -> Template {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml");
+    Template::load(path, &Default::default()).expect("template")
+}
+
+async fn env() -> Arc<Env> {
+    let sdk = aws_config_for_tests().await;
+    Arc::new(Env {
+        config: Config::from_vars([("TABLE_NAME".to_string(), "t".to_string())].into()).unwrap(),
+        clients: Clients::new(&sdk),
+    })
+}
+
+async fn aws_config_for_tests() -> aws_config::SdkConfig {
+    aws_config::SdkConfig::builder()
+        .behavior_version(aws_config::BehaviorVersion::latest())
+        .build()
+}
+
+type Entry = (String, String, String);
+
+#[tokio::test]
+async fn registries_and_template_agree() {
+    let t = template();
+    let authorizer_fn = t
+        .authorizers()
+        .first()
+        .expect("an authorizer")
+        .function
+        .clone();
+    let mut from_template: BTreeSet<Entry> = BTreeSet::new();
+    for f in t.functions().unwrap() {
+        let mut triggers = Vec::new();
+        for r in &f.routes {
+            triggers.push(format!(
+                "http {} {} authorized={}",
+                r.method,
+                r.path,
+                r.authorizer.is_some()
+            ));
+        }
+        for q in &f.sqs {
+            triggers.push(format!("sqs {}", q.queue));
+            assert!(
+                q.report_item_failures,
+                "{}: ReportBatchItemFailures",
+                f.logical_id
+            );
+        }
+        if f.logical_id == authorizer_fn {
+            triggers.push("authorizer".into());
+        }
+        assert_eq!(
+            triggers.len(),
+            1,
+            "{}: one trigger per function",
+            f.logical_id
+        );
+        from_template.insert((f.binary.clone(), f.handler.clone(), triggers.remove(0)));
+    }
+    let env = env().await;
+    let mut from_code: BTreeSet<Entry> = BTreeSet::new();
+    for (binary, registry) in registries() {
+        if binary == "fixture" {
+            continue;
+        }
+        for f in registry(env.clone()) {
+            let trigger = match f.trigger {
+                Trigger::Http {
+                    method,
+                    path,
+                    authorized,
+                } => {
+                    format!("http {method} {path} authorized={authorized}")
+                }
+                Trigger::Sqs { queue } => format!("sqs {queue}"),
+                Trigger::Authorizer => "authorizer".into(),
+                Trigger::Task => "task".into(),
+            };
+            from_code.insert((binary.to_string(), f.handler.to_string(), trigger));
+        }
+    }
+    assert_eq!(from_template, from_code);
+}
+
+#[test]
+fn every_function_has_a_sample_event() {
+    for f in template().functions().unwrap() {
+        let path = format!(
+            "{}/../events/{}.json",
+            env!("CARGO_MANIFEST_DIR"),
+            f.logical_id
+        );
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    }
+}
