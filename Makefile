@@ -54,6 +54,7 @@ build: web
 	cargo build -p vitrina-local
 
 web: $(STAMP)/npm
+	npx tsc -p web
 	npx vite build web --logLevel warn
 
 # ---------------------------------------------------------------- run

@@ -1,0 +1,88 @@
+// The shop's HTTP API, same origin (/api/*), the session in an HttpOnly cookie.
+
+export interface Profile {
+  username: string;
+  firstName: string;
+  lastName: string;
+  email: string;
+  phone: string;
+}
+
+export interface Wallet {
+  balance: number;
+  currency: string;
+  formatted: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    public status: number,
+    public code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+// What people read for each error code the services send (the API's own messages are English).
+const MESSAGES: Record<string, string> = {
+  missing_fields: "Заполните логин, пароль и e-mail",
+  invalid_username: "Логин: от 3 до 32 символов — латинские буквы, цифры, точка, «_» или «-»",
+  invalid_email: "Проверьте адрес электронной почты",
+  invalid_phone: "Проверьте номер телефона, например +7 999 123-45-67",
+  weak_password: "Пароль: от 8 символов, хотя бы одна буква и одна цифра",
+  invalid_name: "Имя и фамилия — не длиннее 100 символов",
+  user_exists: "Пользователь с таким логином или e-mail уже существует",
+  user_not_found: "Пользователь с таким логином не найден",
+  unauthorized: "Неверный логин или пароль",
+  too_many_attempts: "Слишком много неудачных попыток входа. Попробуйте через 15 минут",
+  email_taken: "Этот e-mail уже занят другим пользователем",
+  profile_changed: "Данные изменились в другой вкладке — обновите страницу",
+  wallet_not_found: "Кошелёк ещё открывается — обновите страницу через пару секунд",
+  invalid_json: "Некорректный запрос",
+  body_too_large: "Слишком длинные данные",
+};
+
+export function humanMessage(e: unknown): string {
+  if (e instanceof ApiError) {
+    return MESSAGES[e.code] ?? (e.status >= 500 ? "Сервис временно недоступен, попробуйте позже" : e.message);
+  }
+  return "Нет связи с магазином, проверьте подключение";
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let resp: Response;
+  try {
+    resp = await fetch(`/api${path}`, {
+      method,
+      credentials: "same-origin",
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, "network", "network error");
+  }
+  const text = await resp.text();
+  let data: any = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!resp.ok) {
+    // API Gateway's own refusals (no or bad session) come as {"message": ...}.
+    const code = data?.error?.code ?? (resp.status === 401 || resp.status === 403 ? "unauthorized" : "http_" + resp.status);
+    throw new ApiError(resp.status, code, data?.error?.message ?? data?.message ?? resp.statusText);
+  }
+  return data as T;
+}
+
+export const api = {
+  register: (form: Record<string, string>) => request<Profile>("POST", "/register", form),
+  login: (username: string, password: string) => request<Profile>("POST", "/login", { username, password }),
+  logout: () => request<unknown>("GET", "/logout"),
+  auth: () => request<Profile>("GET", "/auth"),
+  me: () => request<Profile>("GET", "/me"),
+  updateMe: (changes: Partial<Profile>) => request<Profile>("PUT", "/me", changes),
+  wallet: () => request<Wallet>("GET", "/wallet"),
+};

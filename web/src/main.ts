@@ -1,0 +1,307 @@
+import "./style.css";
+import { api, ApiError, humanMessage, Profile } from "./api";
+import { h, field } from "./dom";
+import { validateEmail, validateName, validatePassword, validatePhone, validateUsername } from "./validation";
+
+const app = document.getElementById("app") as HTMLElement;
+const nav = document.getElementById("account-nav") as HTMLElement;
+
+// Who is logged in, as GET /api/auth says; undefined until asked.
+let current: Profile | null | undefined;
+
+async function refreshSession(): Promise<Profile | null> {
+  try {
+    current = await api.auth();
+  } catch {
+    current = null;
+  }
+  renderNav();
+  return current;
+}
+
+function link(href: string, text: string, attrs: Record<string, string> = {}): HTMLElement {
+  return h("a", { href, "data-link": "true", ...attrs }, text);
+}
+
+function renderNav() {
+  nav.replaceChildren();
+  if (current) {
+    const name = current.firstName || current.username;
+    nav.append(
+      link("/account", "Личный кабинет", { "data-testid": "account-link" }),
+      h("span", { class: "user-name", "data-testid": "user-name" }, name),
+      h("button", { type: "button", class: "link-button", onclick: logout }, "Выйти"),
+    );
+  } else {
+    nav.append(link("/register", "Зарегистрироваться"), link("/login", "Войти"));
+  }
+}
+
+async function logout() {
+  try {
+    await api.logout();
+  } catch {
+    // Already logged out server-side: the cookie is cleared either way.
+  }
+  current = null;
+  renderNav();
+  navigate("/");
+}
+
+// ------------------------------------------------------------------ pages
+
+function homePage() {
+  const greeting = current ? `Здравствуйте, ${current.firstName || current.username}!` : "Добро пожаловать в «Витрину»";
+  app.replaceChildren(
+    h("h1", {}, greeting),
+    h("p", {}, "Интернет-магазин с доставкой курьером и в пункты выдачи."),
+    current
+      ? h("p", {}, link("/account", "Перейти в личный кабинет"))
+      : h("p", {}, link("/register", "Зарегистрируйтесь"), " или ", link("/login", "войдите"), ", чтобы делать покупки."),
+  );
+}
+
+// Scenario S1: the registration form; "Зарегистрировать" stays disabled until it is valid.
+function registerPage() {
+  const username = field({ id: "username", label: "Логин", autocomplete: "username", required: true, hint: "Латинские буквы, цифры, «.», «_», «-»" });
+  const firstName = field({ id: "firstName", label: "Имя", autocomplete: "given-name", required: true });
+  const lastName = field({ id: "lastName", label: "Фамилия", autocomplete: "family-name" });
+  const password = field({ id: "password", label: "Пароль", type: "password", autocomplete: "new-password", required: true, hint: "Не короче 8 символов, буква и цифра" });
+  const email = field({ id: "email", label: "E-mail", type: "email", autocomplete: "email", required: true });
+  const phone = field({ id: "phone", label: "Телефон", type: "tel", autocomplete: "tel", required: true, hint: "Например, +7 999 123-45-67" });
+  const submit = h("button", { type: "submit", disabled: true }, "Зарегистрировать") as HTMLButtonElement;
+  const formError = h("div", { class: "form-error", role: "alert" });
+
+  const checks: [ReturnType<typeof field>, (v: string) => string | undefined][] = [
+    [username, validateUsername],
+    [firstName, (v) => validateName(v, true)],
+    [lastName, (v) => validateName(v, false)],
+    [password, validatePassword],
+    [email, validateEmail],
+    [phone, (v) => validatePhone(v, true)],
+  ];
+  const touched = new Set<string>();
+
+  function validate(): boolean {
+    let ok = true;
+    for (const [f, check] of checks) {
+      const msg = check(f.input.value);
+      if (msg) ok = false;
+      // A field speaks up once the client has left it, not while the first letters are typed.
+      f.error.textContent = touched.has(f.input.id) && msg ? msg : "";
+      f.input.setAttribute("aria-invalid", touched.has(f.input.id) && msg ? "true" : "false");
+    }
+    submit.disabled = !ok;
+    return ok;
+  }
+  for (const [f] of checks) {
+    f.input.addEventListener("input", validate);
+    f.input.addEventListener("blur", () => {
+      touched.add(f.input.id);
+      validate();
+    });
+  }
+
+  const form = h(
+    "form",
+    { class: "card form", novalidate: true, "aria-labelledby": "register-title" },
+    h("h1", { id: "register-title" }, "Регистрация"),
+    ...checks.map(([f]) => f.wrap),
+    formError,
+    submit,
+  ) as HTMLFormElement;
+
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    checks.forEach(([f]) => touched.add(f.input.id));
+    if (!validate()) return;
+    submit.disabled = true;
+    submit.textContent = "Регистрируем…";
+    formError.textContent = "";
+    const data = Object.fromEntries(checks.map(([f]) => [f.input.id, f.input.value.trim()]));
+    data.password = password.input.value;
+    try {
+      const profile = await api.register(data);
+      // Registered: log straight in, so the result page greets a signed-in client.
+      try {
+        await api.login(profile.username, password.input.value);
+      } catch {
+        // The account exists; the result page offers to log in by hand.
+      }
+      await refreshSession();
+      resultProfile = profile;
+      navigate("/register/done");
+    } catch (e) {
+      const code = e instanceof ApiError ? e.code : "";
+      const target = { invalid_username: username, invalid_email: email, invalid_phone: phone, weak_password: password, invalid_name: firstName }[code];
+      if (target) target.error.textContent = humanMessage(e);
+      else formError.textContent = humanMessage(e);
+      submit.textContent = "Зарегистрировать";
+      submit.disabled = false;
+    }
+  });
+  app.replaceChildren(form);
+  username.input.focus();
+}
+
+let resultProfile: Profile | null = null;
+
+function registerDonePage() {
+  const p = resultProfile ?? current;
+  if (!p) return navigate("/register");
+  app.replaceChildren(
+    h(
+      "section",
+      { class: "card", "data-testid": "register-result" },
+      h("h1", {}, "Регистрация завершена"),
+      h("p", {}, `Добро пожаловать, ${p.firstName || p.username}! Ваш кошелёк открыт, а на ${p.email} отправлено приветственное письмо.`),
+      h(
+        "dl",
+        { class: "profile" },
+        h("dt", {}, "Логин"), h("dd", {}, p.username),
+        h("dt", {}, "Имя"), h("dd", {}, [p.firstName, p.lastName].filter(Boolean).join(" ") || "—"),
+        h("dt", {}, "E-mail"), h("dd", {}, p.email),
+        h("dt", {}, "Телефон"), h("dd", {}, p.phone || "—"),
+      ),
+      current ? h("p", {}, link("/account", "Перейти в личный кабинет")) : h("p", {}, link("/login", "Войти")),
+    ),
+  );
+}
+
+function loginPage() {
+  const username = field({ id: "username", label: "Логин", autocomplete: "username", required: true });
+  const password = field({ id: "password", label: "Пароль", type: "password", autocomplete: "current-password", required: true });
+  const submit = h("button", { type: "submit", disabled: true }, "Войти") as HTMLButtonElement;
+  const formError = h("div", { class: "form-error", role: "alert" });
+  const sync = () => (submit.disabled = !username.input.value.trim() || !password.input.value);
+  username.input.addEventListener("input", sync);
+  password.input.addEventListener("input", sync);
+  const form = h(
+    "form",
+    { class: "card form", novalidate: true },
+    h("h1", {}, "Вход"),
+    username.wrap,
+    password.wrap,
+    formError,
+    submit,
+    h("p", { class: "aside" }, "Нет учётной записи? ", link("/register", "Зарегистрироваться")),
+  ) as HTMLFormElement;
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    submit.disabled = true;
+    formError.textContent = "";
+    try {
+      await api.login(username.input.value.trim(), password.input.value);
+      await refreshSession();
+      const back = new URLSearchParams(location.search).get("next");
+      navigate(back && back.startsWith("/") && !back.startsWith("//") ? back : "/");
+    } catch (e) {
+      formError.textContent = humanMessage(e);
+      submit.disabled = false;
+    }
+  });
+  app.replaceChildren(form);
+  username.input.focus();
+}
+
+// "Личный кабинет": the client's data (editable) and the wallet balance.
+async function accountPage() {
+  if (!current) return navigate("/login?next=/account");
+  app.replaceChildren(h("p", { class: "loading" }, "Загружаем…"));
+  let me: Profile;
+  try {
+    me = await api.me();
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return navigate("/login?next=/account");
+    app.replaceChildren(h("p", { class: "form-error" }, humanMessage(e)));
+    return;
+  }
+  const walletBox = h("section", { class: "card wallet", "aria-live": "polite" }, h("h2", {}, "Кошелёк"), h("p", {}, "Загружаем баланс…"));
+  api
+    .wallet()
+    .then((w) => walletBox.replaceChildren(h("h2", {}, "Кошелёк"), h("p", { class: "balance", "data-testid": "wallet-balance" }, w.formatted)))
+    .catch((e) => walletBox.replaceChildren(h("h2", {}, "Кошелёк"), h("p", { class: "hint" }, humanMessage(e))));
+
+  const firstName = field({ id: "firstName", label: "Имя", value: me.firstName, autocomplete: "given-name" });
+  const lastName = field({ id: "lastName", label: "Фамилия", value: me.lastName, autocomplete: "family-name" });
+  const email = field({ id: "email", label: "E-mail", type: "email", value: me.email, autocomplete: "email", required: true });
+  const phone = field({ id: "phone", label: "Телефон", type: "tel", value: me.phone, autocomplete: "tel" });
+  const status = h("div", { class: "form-status", role: "status" });
+  const save = h("button", { type: "submit" }, "Сохранить") as HTMLButtonElement;
+  const form = h(
+    "form",
+    { class: "card form", novalidate: true },
+    h("h2", {}, "Учётные данные"),
+    h("p", {}, "Логин: ", h("b", { "data-testid": "account-username" }, me.username)),
+    firstName.wrap,
+    lastName.wrap,
+    email.wrap,
+    phone.wrap,
+    status,
+    save,
+  ) as HTMLFormElement;
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const errors: [ReturnType<typeof field>, string | undefined][] = [
+      [firstName, validateName(firstName.input.value, false)],
+      [lastName, validateName(lastName.input.value, false)],
+      [email, validateEmail(email.input.value)],
+      [phone, validatePhone(phone.input.value, false)],
+    ];
+    errors.forEach(([f, msg]) => (f.error.textContent = msg ?? ""));
+    if (errors.some(([, msg]) => msg)) return;
+    save.disabled = true;
+    status.textContent = "";
+    try {
+      const saved = await api.updateMe({
+        firstName: firstName.input.value.trim(),
+        lastName: lastName.input.value.trim(),
+        email: email.input.value.trim(),
+        phone: phone.input.value.trim(),
+      });
+      phone.input.value = saved.phone;
+      await refreshSession();
+      status.textContent = "Сохранено";
+    } catch (e) {
+      status.textContent = humanMessage(e);
+    } finally {
+      save.disabled = false;
+    }
+  });
+  app.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, form, walletBox));
+}
+
+function notFoundPage() {
+  app.replaceChildren(h("h1", {}, "Страница не найдена"), h("p", {}, link("/", "На главную")));
+}
+
+// ------------------------------------------------------------------ routing
+
+const routes: Record<string, () => void | Promise<void>> = {
+  "/": homePage,
+  "/register": registerPage,
+  "/register/done": registerDonePage,
+  "/login": loginPage,
+  "/account": accountPage,
+};
+
+function navigate(path: string) {
+  if (path !== location.pathname + location.search) history.pushState({}, "", path);
+  render();
+}
+
+function render() {
+  const page = routes[location.pathname] ?? notFoundPage;
+  void page();
+  app.focus();
+}
+
+document.addEventListener("click", (ev) => {
+  const a = (ev.target as HTMLElement).closest("a[data-link]") as HTMLAnchorElement | null;
+  if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+  ev.preventDefault();
+  navigate(a.getAttribute("href") ?? "/");
+});
+window.addEventListener("popstate", render);
+
+refreshSession().then(render);
