@@ -8,6 +8,7 @@ VENV       := .venv
 TOOLS      := .venv-tools
 STAMP      := .local/stamps
 PY         ?= python3
+export SAM_CLI_TELEMETRY := 0
 
 # make run: the usual ports. make test: its own, so both can run at once.
 RUN_ENV  := MOTO_PORT=4566 VITRINA_PORT=3000 VITRINA_LAMBDA_PORT=3001

@@ -40,7 +40,7 @@ start_moto() {
 }
 
 start_runtime_bg() {
-  ./target/debug/vitrina-local >"$DIR/runtime.log" 2>&1 &
+  "${CARGO_TARGET_DIR:-target}/debug/vitrina-local" >"$DIR/runtime.log" 2>&1 &
   echo $! >"$DIR/runtime.pid"
   wait_for "http://127.0.0.1:$VITRINA_PORT/_local/health" runtime "$(cat "$DIR/runtime.pid")"
 }
@@ -64,7 +64,7 @@ case "${1:-}" in
   run)
     trap stop EXIT INT TERM
     start_moto
-    ./target/debug/vitrina-local
+    "${CARGO_TARGET_DIR:-target}/debug/vitrina-local"
     ;;
   env)
     cat <<ENV

@@ -1,0 +1,246 @@
+//! `make bench`. Prints numbers; asserts nothing.
+//!
+//! 1. Release binary sizes of each service and of a hello-world lambda_runtime binary.
+//! 2. exec → first invocation answered: each binary is started against a fake Lambda Runtime
+//!    API (what the Lambda sandbox provides) and timed until it posts its first response;
+//!    reported as the median over runs and as a ratio to hello-world.
+//! 3. Handler latency through the local runtime over HTTP (emulator included), p50/p99, and
+//!    the CPU-only part of the same handlers in-process (emulator excluded): argon2 hashing
+//!    for register, verification for login, token decoding and hashing for the authorizer.
+
+use axum::{
+    extract::{Path, State},
+    http::HeaderMap,
+    routing::{get, post},
+    Router,
+};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
+use tokio::sync::{mpsc, Mutex};
+use vitrina_auth::domain::{password, registration::RegistrationForm, session};
+
+const RUNS: usize = 15;
+
+struct FakeRuntime {
+    event: String,
+    done: Mutex<Option<mpsc::Sender<()>>>,
+}
+
+async fn next(State(rt): State<Arc<FakeRuntime>>) -> (HeaderMap, String) {
+    let mut h = HeaderMap::new();
+    h.insert("lambda-runtime-aws-request-id", "bench-1".parse().unwrap());
+    let deadline = (std::time::SystemTime::now() + Duration::from_secs(30))
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        .to_string();
+    h.insert("lambda-runtime-deadline-ms", deadline.parse().unwrap());
+    h.insert(
+        "lambda-runtime-invoked-function-arn",
+        "arn:aws:lambda:us-east-1:123456789012:function:bench"
+            .parse()
+            .unwrap(),
+    );
+    (h, rt.event.clone())
+}
+
+async fn answered(State(rt): State<Arc<FakeRuntime>>, Path(_id): Path<String>) -> &'static str {
+    if let Some(tx) = rt.done.lock().await.take() {
+        let _ = tx.send(()).await;
+    }
+    "{}"
+}
+
+/// Starts `binary` with `handler` against a fake Runtime API; time until its first answer.
+async fn cold_start(binary: &str, handler: &str, event: &str) -> Duration {
+    let (tx, mut rx) = mpsc::channel(1);
+    let rt = Arc::new(FakeRuntime {
+        event: event.to_string(),
+        done: Mutex::new(Some(tx)),
+    });
+    let app = Router::new()
+        .route("/2018-06-01/runtime/invocation/next", get(next))
+        .route(
+            "/2018-06-01/runtime/invocation/{id}/response",
+            post(answered),
+        )
+        .route("/2018-06-01/runtime/invocation/{id}/error", post(answered))
+        .with_state(rt);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+    let start = Instant::now();
+    let mut child = tokio::process::Command::new(binary)
+        .env("AWS_LAMBDA_RUNTIME_API", addr.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", "bench")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("_HANDLER", handler)
+        .env("TABLE_NAME", "vitrina-Table")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "bench")
+        .env("AWS_SECRET_ACCESS_KEY", "bench")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let got = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await;
+    let elapsed = start.elapsed();
+    let _ = child.kill().await;
+    server.abort();
+    assert!(got.is_ok(), "{binary} never answered");
+    elapsed
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn summary(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "  {name:<44} p50 {:>8.2} ms   p99 {:>8.2} ms   (n={})",
+        percentile(&samples, 0.5).as_secs_f64() * 1e3,
+        percentile(&samples, 0.99).as_secs_f64() * 1e3,
+        samples.len()
+    );
+}
+
+async fn timed<F, Fut>(n: usize, mut f: F) -> Vec<Duration>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let t = Instant::now();
+        f(i).await;
+        out.push(t.elapsed());
+    }
+    out
+}
+
+#[tokio::main]
+async fn main() {
+    let release = std::env::var("RELEASE_DIR").unwrap_or_else(|_| "target/release".into());
+    let bins = [
+        ("hello", "echo"),
+        ("auth", "authorizer"),
+        ("billing", "wallet-get"),
+        ("notification", "user-registered"),
+    ];
+
+    println!("Release binaries (opt-level z, fat LTO, stripped):");
+    for (b, _) in bins {
+        let size = std::fs::metadata(format!("{release}/{b}"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        println!("  {b:<14} {:>6.2} MB", size as f64 / 1e6);
+    }
+
+    println!("\nexec → first invocation answered (fake Runtime API, median of {RUNS}):");
+    let authorizer_event = r#"{"type":"REQUEST","cookies":[],"headers":{}}"#;
+    let wallet_event = include_str!("../../events/BillingWalletGetFunction.json");
+    let sqs_event = r#"{"Records":[]}"#;
+    let mut hello = Duration::ZERO;
+    for (b, handler) in bins {
+        let event = match b {
+            "auth" => authorizer_event,
+            "billing" => wallet_event,
+            "notification" => sqs_event,
+            _ => "{}",
+        };
+        let mut runs = Vec::new();
+        for _ in 0..RUNS {
+            runs.push(cold_start(&format!("{release}/{b}"), handler, event).await);
+        }
+        runs.sort();
+        let median = runs[RUNS / 2];
+        if b == "hello" {
+            hello = median;
+        }
+        println!(
+            "  {b:<14} ({handler:<15}) {:>7.2} ms   ×{:.2} of hello-world",
+            median.as_secs_f64() * 1e3,
+            median.as_secs_f64() / hello.as_secs_f64()
+        );
+    }
+
+    if let Ok(base) = std::env::var("VITRINA_URL") {
+        println!("\nHandlers through the local runtime over HTTP (emulator included):");
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .unwrap();
+        let prefix = uuid::Uuid::now_v7().simple().to_string()[20..].to_string();
+        let register = timed(40, |i| {
+            let (client, base, prefix) = (client.clone(), base.clone(), prefix.clone());
+            async move {
+                let body = format!(r#"{{"username":"b{prefix}{i}","password":"Bench-1234","email":"b{prefix}{i}@example.ru"}}"#);
+                let r = client.post(format!("{base}/api/register")).header("content-type", "application/json").body(body).send().await.unwrap();
+                assert_eq!(r.status(), 200);
+            }
+        })
+        .await;
+        summary("POST /api/register", register);
+        let login = timed(40, |i| {
+            let (client, base, prefix) = (client.clone(), base.clone(), prefix.clone());
+            async move {
+                let body = format!(r#"{{"username":"b{prefix}{i}","password":"Bench-1234"}}"#);
+                let r = client
+                    .post(format!("{base}/api/login"))
+                    .header("content-type", "application/json")
+                    .body(body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 200);
+            }
+        })
+        .await;
+        summary("POST /api/login", login);
+        let me = timed(200, |_| {
+            let (client, base) = (client.clone(), base.clone());
+            async move {
+                let r = client.get(format!("{base}/api/me")).send().await.unwrap();
+                assert_eq!(r.status(), 200);
+            }
+        })
+        .await;
+        summary("GET /api/me (authorizer + handler)", me);
+    } else {
+        println!("\n(VITRINA_URL not set: HTTP handler latency skipped)");
+    }
+
+    println!("\nThe same handlers' own CPU work in-process (emulator excluded):");
+    let form = || RegistrationForm {
+        username: Some("bench.user".into()),
+        password: Some("Bench-1234".into()),
+        email: Some("bench@example.ru".into()),
+        phone: Some("+7 999 000-00-00".into()),
+        ..Default::default()
+    };
+    let register_cpu = timed(40, |_| async {
+        let user = form().validate().unwrap();
+        password::hash(&user.password).unwrap();
+    })
+    .await;
+    summary("register: validate + argon2id hash", register_cpu);
+    let phc = password::hash("Bench-1234").unwrap();
+    let login_cpu = timed(40, |_| async {
+        assert!(password::verify("Bench-1234", &phc));
+        session::token_hash(&session::new_token()).unwrap();
+    })
+    .await;
+    summary("login: argon2id verify + new session token", login_cpu);
+    let token = session::new_token();
+    let authorize_cpu = timed(10_000, |_| async {
+        session::token_hash(&token).unwrap();
+    })
+    .await;
+    summary("authorize: decode + SHA-256 of the token", authorize_cpu);
+}
