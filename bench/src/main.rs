@@ -103,7 +103,7 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 fn summary(name: &str, mut samples: Vec<Duration>) {
     samples.sort();
     println!(
-        "  {name:<44} p50 {:>8.2} ms   p99 {:>8.2} ms   (n={})",
+        "  {name:<44} p50 {:>9.3} ms   p99 {:>9.3} ms   (n={})",
         percentile(&samples, 0.5).as_secs_f64() * 1e3,
         percentile(&samples, 0.99).as_secs_f64() * 1e3,
         samples.len()

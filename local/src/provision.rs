@@ -3,7 +3,7 @@
 //! machines. Idempotent: running it against a provisioned endpoint changes nothing but
 //! state-machine definitions.
 
-use crate::template::{Resolver, Template, ACCOUNT};
+use crate::template::{str_of as s, Resolver, Template, ACCOUNT};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
     ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
@@ -15,15 +15,6 @@ use std::collections::HashMap;
 use vitrina_shared::aws::Clients;
 
 pub const STACK: &str = "vitrina";
-
-fn s(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
 
 fn err<E: std::fmt::Debug>(what: &str) -> impl FnOnce(E) -> String + '_ {
     move |e| format!("{what}: {e:?}")

@@ -51,7 +51,8 @@ fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
     path.iter().try_fold(v, |v, k| v.get(*k))
 }
 
-fn str_of(v: Option<&Value>) -> Option<String> {
+/// A scalar as a string (YAML numbers and booleans included).
+pub fn str_of(v: Option<&Value>) -> Option<String> {
     match v? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -9,9 +9,11 @@ use aws_sdk_dynamodb::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use vitrina_shared::{aws::is_conditional_failure, keys};
-
-type Item = HashMap<String, AttributeValue>;
+use vitrina_shared::{
+    aws::is_conditional_failure,
+    keys,
+    table::{self, key, Item},
+};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -62,17 +64,8 @@ fn dynamo<E: std::fmt::Debug>(e: E) -> StoreError {
     StoreError::Dynamo(format!("{e:?}"))
 }
 
-fn key((pk, sk): (String, String)) -> Item {
-    HashMap::from([
-        (keys::PK.to_string(), AttributeValue::S(pk)),
-        (keys::SK.to_string(), AttributeValue::S(sk)),
-    ])
-}
-
 fn with_key<T: Serialize>(k: (String, String), value: &T) -> Result<Item, StoreError> {
-    let mut item: Item = serde_dynamo::to_item(value).map_err(dynamo)?;
-    item.extend(key(k));
-    Ok(item)
+    table::item(k, value).map_err(StoreError::Dynamo)
 }
 
 /// What a cancelled transaction means: a failed condition is a uniqueness clash (or a lost
@@ -143,18 +136,9 @@ impl AuthStore {
     }
 
     pub async fn user(&self, user_id: &str) -> Result<Option<UserRecord>, StoreError> {
-        let out = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::auth::user(user_id))))
-            .consistent_read(true)
-            .send()
+        table::get(&self.db, &self.table, keys::auth::user(user_id), true)
             .await
-            .map_err(dynamo)?;
-        out.item
-            .map(|i| serde_dynamo::from_item(i).map_err(dynamo))
-            .transpose()
+            .map_err(StoreError::Dynamo)
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
@@ -200,18 +184,10 @@ impl AuthStore {
 
     /// A live session; TTL deletion is lazy, so expired items are filtered here.
     pub async fn session(&self, hash: &str, now: i64) -> Result<Option<SessionRecord>, StoreError> {
-        let out = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::auth::session(hash))))
-            .send()
-            .await
-            .map_err(dynamo)?;
-        let session: Option<SessionRecord> = out
-            .item
-            .map(|i| serde_dynamo::from_item(i).map_err(dynamo))
-            .transpose()?;
+        let session: Option<SessionRecord> =
+            table::get(&self.db, &self.table, keys::auth::session(hash), false)
+                .await
+                .map_err(StoreError::Dynamo)?;
         Ok(session.filter(|s| s.expires_at > now))
     }
 

@@ -2,22 +2,15 @@
 
 use crate::domain::Account;
 use aws_sdk_dynamodb::{types::AttributeValue, Client};
-use std::collections::HashMap;
-use vitrina_shared::{aws::is_conditional_failure, keys};
-
-type Item = HashMap<String, AttributeValue>;
+use vitrina_shared::{
+    keys,
+    table::{self, key},
+};
 
 #[derive(Clone, Debug)]
 pub struct NotificationStore {
     db: Client,
     table: String,
-}
-
-fn key((pk, sk): (String, String)) -> Item {
-    HashMap::from([
-        (keys::PK.to_string(), AttributeValue::S(pk)),
-        (keys::SK.to_string(), AttributeValue::S(sk)),
-    ])
 }
 
 fn err<E: std::fmt::Debug>(e: E) -> String {
@@ -31,21 +24,8 @@ impl NotificationStore {
 
     /// Opens the account once; a replay leaves the first one as it is.
     pub async fn open_account(&self, account: &Account) -> Result<bool, String> {
-        let mut item: Item = serde_dynamo::to_item(account).map_err(err)?;
-        item.extend(key(keys::notification::account(&account.user_id)));
-        match self
-            .db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(PK)")
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if is_conditional_failure(&e) => Ok(false),
-            Err(e) => Err(err(e)),
-        }
+        let item = table::item(keys::notification::account(&account.user_id), account)?;
+        table::put_if_absent(&self.db, &self.table, item).await
     }
 
     /// Claims the right to send one notification: only the first claim of an id wins, so a
@@ -63,19 +43,7 @@ impl NotificationStore {
             "claimedAt".into(),
             AttributeValue::S(chrono::Utc::now().to_rfc3339()),
         );
-        match self
-            .db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(PK)")
-            .send()
-            .await
-        {
-            Ok(_) => Ok(true),
-            Err(e) if is_conditional_failure(&e) => Ok(false),
-            Err(e) => Err(err(e)),
-        }
+        table::put_if_absent(&self.db, &self.table, item).await
     }
 
     /// Gives a claim back after a failed send, so that the retry may send.

@@ -1,6 +1,10 @@
 //! `GET /api/me`, `PUT /api/me` — the personal account's data ("Личный кабинет").
 
-use crate::{domain::registration::ProfileUpdateForm, store::StoreError, Auth};
+use crate::{
+    domain::registration::ProfileUpdateForm,
+    store::{StoreError, UserRecord},
+    Auth,
+};
 use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{
@@ -8,26 +12,24 @@ use vitrina_shared::{
     ApiError,
 };
 
-pub async fn get(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
-    let caller = Caller::from_request(&req)?;
-    let user = auth
-        .store
+/// The caller's own record; gone only if the user was deleted under a live session.
+async fn caller_record(auth: &Auth, caller: &Caller) -> Result<UserRecord, ApiError> {
+    auth.store
         .user(&caller.user_id)
         .await
         .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::not_found("user_not_found", "Not Found"))?;
-    Ok(ok(&user.profile()))
+        .ok_or_else(|| ApiError::not_found("user_not_found", "Not Found"))
+}
+
+pub async fn get(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    Ok(ok(&caller_record(&auth, &caller).await?.profile()))
 }
 
 pub async fn put(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let form: ProfileUpdateForm = parse_json(&req)?;
-    let user = auth
-        .store
-        .user(&caller.user_id)
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::not_found("user_not_found", "Not Found"))?;
+    let user = caller_record(&auth, &caller).await?;
     let update = form
         .apply(&user.profile())
         .map_err(|e| ApiError::bad_request(e.code(), e.message()))?;
@@ -46,11 +48,5 @@ pub async fn put(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiErr
         }
         Err(e) => return Err(ApiError::internal(e)),
     }
-    let saved = auth
-        .store
-        .user(&caller.user_id)
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::not_found("user_not_found", "Not Found"))?;
-    Ok(ok(&saved.profile()))
+    Ok(ok(&caller_record(&auth, &caller).await?.profile()))
 }

@@ -1,0 +1,61 @@
+//! Small helpers over the single table that every service's store uses. They know keys and
+//! conditions, never a service's item shapes.
+
+use crate::{aws::is_conditional_failure, keys};
+use aws_sdk_dynamodb::{types::AttributeValue, Client};
+use serde::{de::DeserializeOwned, Serialize};
+use std::collections::HashMap;
+
+pub type Item = HashMap<String, AttributeValue>;
+
+/// The primary key attributes of `(PK, SK)`.
+pub fn key((pk, sk): (String, String)) -> Item {
+    HashMap::from([
+        (keys::PK.to_string(), AttributeValue::S(pk)),
+        (keys::SK.to_string(), AttributeValue::S(sk)),
+    ])
+}
+
+/// `value` as an item stored under `(PK, SK)`.
+pub fn item<T: Serialize>(k: (String, String), value: &T) -> Result<Item, String> {
+    let mut item: Item = serde_dynamo::to_item(value).map_err(|e| e.to_string())?;
+    item.extend(key(k));
+    Ok(item)
+}
+
+/// Puts the item unless one exists under its key; answers whether this call created it. The
+/// idempotent "open once" of consumers that may see a message twice.
+pub async fn put_if_absent(db: &Client, table: &str, item: Item) -> Result<bool, String> {
+    match db
+        .put_item()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(PK)")
+        .send()
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e) if is_conditional_failure(&e) => Ok(false),
+        Err(e) => Err(format!("{e:?}")),
+    }
+}
+
+/// The item under `k`, decoded; strongly consistent when `consistent`.
+pub async fn get<T: DeserializeOwned>(
+    db: &Client,
+    table: &str,
+    k: (String, String),
+    consistent: bool,
+) -> Result<Option<T>, String> {
+    let out = db
+        .get_item()
+        .table_name(table)
+        .set_key(Some(key(k)))
+        .consistent_read(consistent)
+        .send()
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    out.item
+        .map(|i| serde_dynamo::from_item(i).map_err(|e| e.to_string()))
+        .transpose()
+}
