@@ -45,6 +45,16 @@ start_runtime_bg() {
   wait_for "http://127.0.0.1:$VITRINA_PORT/_local/health" runtime "$(cat "$DIR/runtime.pid")"
 }
 
+# The seed catalog goes in when the table has none, then the first search index is awaited.
+seed_catalog() {
+  "${CARGO_TARGET_DIR:-target}/debug/vitrina-catalog" import data/catalog.seed.jsonl --if-empty
+  for _ in $(seq 1 300); do
+    if curl -fsS -o /dev/null "http://127.0.0.1:$VITRINA_PORT/api/categories" 2>/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  echo "the search index was not built within 60 s; runtime log:" >&2; tail -20 "$DIR/runtime.log" >&2; return 1
+}
+
 stop() {
   for p in runtime moto; do
     if [ -f "$DIR/$p.pid" ]; then
@@ -58,13 +68,18 @@ case "${1:-}" in
   up)
     start_moto
     start_runtime_bg
+    seed_catalog
     echo "stack up: shop http://127.0.0.1:$VITRINA_PORT, AWS $AWS_ENDPOINT_URL (logs in $DIR/)"
     ;;
   down) stop ;;
   run)
     trap stop EXIT INT TERM
     start_moto
-    "${CARGO_TARGET_DIR:-target}/debug/vitrina-local"
+    start_runtime_bg
+    seed_catalog
+    echo "The shop is at http://127.0.0.1:$VITRINA_PORT (mailbox: /_local/mail). Ctrl-C stops it."
+    tail -n +1 -f "$DIR/runtime.log" &
+    wait "$(cat "$DIR/runtime.pid")"
     ;;
   env)
     cat <<ENV

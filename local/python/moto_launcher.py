@@ -15,6 +15,12 @@ import urllib.request
 
 import boto3
 from botocore.config import Config
+import copy
+
+import moto.dynamodb.models as dynamodb_models
+from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType
+from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
 from moto.server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
@@ -44,18 +50,118 @@ lambda_eval_utils.boto_client_for = _client_for
 
 # DynamoDB applies each request atomically: a conditional write either sees the other's
 # item or wins. moto's threaded server checks conditions and writes without a lock, so two
-# concurrent TransactWriteItems can both pass `attribute_not_exists`. One lock around every
-# DynamoDB action restores the guarantee the shop's uniqueness and money rules rely on.
-_dynamodb_lock = threading.RLock()
+# concurrent TransactWriteItems can both pass `attribute_not_exists`. Writes therefore run one
+# at a time; reads run together (moto's queries walk the whole table, so making them wait on
+# each other would slow every test) but never alongside a write.
+_READS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "DescribeTable",
+          "ListTables", "DescribeTimeToLive", "ListTagsOfResource", "DescribeContinuousBackups"}
+
+
+class _ReadWriteLock:
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+
+    def read(self):
+        return _Guard(self, write=False)
+
+    def write(self):
+        return _Guard(self, write=True)
+
+
+class _Guard:
+    def __init__(self, lock, write):
+        self.lock, self.write = lock, write
+
+    def __enter__(self):
+        c = self.lock._cond
+        with c:
+            if self.write:
+                c.wait_for(lambda: not self.lock._writer and self.lock._readers == 0)
+                self.lock._writer = True
+            else:
+                c.wait_for(lambda: not self.lock._writer)
+                self.lock._readers += 1
+
+    def __exit__(self, *exc):
+        c = self.lock._cond
+        with c:
+            if self.write:
+                self.lock._writer = False
+            else:
+                self.lock._readers -= 1
+            c.notify_all()
+
+
+_dynamodb_lock = _ReadWriteLock()
 _dynamodb_call_action = DynamoHandler.call_action
 
 
 def _serialized_call_action(self):
-    with _dynamodb_lock:
+    action = (self.headers.get("X-Amz-Target") or "").rsplit(".", 1)[-1]
+    with (_dynamodb_lock.read() if action in _READS else _dynamodb_lock.write()):
         return _dynamodb_call_action(self)
 
 
 DynamoHandler.call_action = _serialized_call_action
+
+# moto backs up a transaction by deep-copying every table it touches — once per item — so a
+# registration costs seconds once the catalog is loaded. With writes serialised above, it is
+# enough to back up the items the transaction names and put them back if it is cancelled.
+
+
+class _TablesAreNotCopied:
+    @staticmethod
+    def deepcopy(value, *args, **kwargs):
+        return value if isinstance(value, Table) else copy.deepcopy(value, *args, **kwargs)
+
+
+dynamodb_models.copy = _TablesAreNotCopied
+_transact_write_items = DynamoDBBackend.transact_write_items
+
+
+def _key_of(table, op):
+    attrs = op.get("Key") or op.get("Item") or {}
+    h = attrs.get(table.hash_key_attr)
+    r = attrs.get(table.range_key_attr) if table.range_key_attr else None
+    return (DynamoType(h) if h else None, DynamoType(r) if r else None)
+
+
+def _transact_write_items_item_rollback(self, transact_items):
+    backups = []
+    for entry in transact_items:
+        op = next(iter(entry.values()), {}) if isinstance(entry, dict) else {}
+        table = self.tables.get(op.get("TableName")) if isinstance(op, dict) else None
+        if table is None:
+            continue
+        h, r = _key_of(table, op)
+        if h is None:
+            continue
+        if table.range_key_attr:
+            current = table.items.get(h, {}).get(r)
+        else:
+            current = table.items.get(h)
+        backups.append((table, h, r, copy.deepcopy(current)))
+    try:
+        return _transact_write_items(self, transact_items)
+    except Exception:
+        for table, h, r, item in reversed(backups):
+            if table.range_key_attr:
+                if item is None:
+                    table.items.get(h, {}).pop(r, None)
+                    if h in table.items and not table.items[h]:
+                        del table.items[h]
+                else:
+                    table.items[h][r] = item
+            elif item is None:
+                table.items.pop(h, None)
+            else:
+                table.items[h] = item
+        raise
+
+
+DynamoDBBackend.transact_write_items = _transact_write_items_item_rollback
 
 
 def main():

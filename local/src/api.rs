@@ -33,6 +33,8 @@ pub struct Api {
     pub routes: Vec<RouteEntry>,
     pub moto_url: String,
     pub http: reqwest::Client,
+    /// Where `/images/*` is read from (CloudFront's images origin in AWS).
+    pub images: Option<(aws_sdk_s3::Client, String)>,
 }
 
 impl Api {
@@ -40,6 +42,7 @@ impl Api {
         host: Arc<Host>,
         authorizers: &[AuthorizerSpec],
         moto_url: String,
+        images: Option<(aws_sdk_s3::Client, String)>,
     ) -> Result<Self, String> {
         let mut routes = Vec::new();
         for f in host.functions.values() {
@@ -75,6 +78,7 @@ impl Api {
             routes,
             moto_url,
             http: reqwest::Client::new(),
+            images,
         })
     }
 
@@ -143,6 +147,7 @@ pub fn router(api: Arc<Api>, web_dir: &str) -> Router {
         .route("/_local/mail", get(mailbox_page))
         .route("/_local/mail.json", get(mailbox_json))
         .route("/_local/health", get(|| async { "ok" }))
+        .route("/images/{file}", get(image))
         .route("/api", axum::routing::any(handle_api))
         .route("/api/{*rest}", axum::routing::any(handle_api))
         .fallback_service(ServeDir::new(web_dir).fallback(ServeFile::new(index)))
@@ -386,6 +391,44 @@ fn into_http(result: Value) -> Response {
         }
     }
     resp
+}
+
+async fn image(
+    State(api): State<Arc<Api>>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    let Some((s3, bucket)) = &api.images else {
+        return gateway_error(StatusCode::NOT_FOUND, "Not Found");
+    };
+    match s3
+        .get_object()
+        .bucket(bucket)
+        .key(format!("images/{file}"))
+        .send()
+        .await
+    {
+        Ok(object) => {
+            let content_type = object
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
+            match object.body.collect().await {
+                Ok(bytes) => (
+                    [
+                        (axum::http::header::CONTENT_TYPE, content_type),
+                        (
+                            axum::http::header::CACHE_CONTROL,
+                            "public, max-age=3600".to_string(),
+                        ),
+                    ],
+                    bytes.into_bytes(),
+                )
+                    .into_response(),
+                Err(_) => gateway_error(StatusCode::BAD_GATEWAY, "Bad Gateway"),
+            }
+        }
+        Err(_) => gateway_error(StatusCode::NOT_FOUND, "Not Found"),
+    }
 }
 
 /// What SES has sent, newest first, read from moto's state.

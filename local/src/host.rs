@@ -15,6 +15,7 @@ pub fn registries() -> HashMap<&'static str, Registry> {
         ("auth", vitrina_auth::functions as Registry),
         ("billing", vitrina_billing::functions as Registry),
         ("notification", vitrina_notification::functions as Registry),
+        ("store", vitrina_store::functions as Registry),
         ("fixture", crate::fixture::functions as Registry),
     ])
 }

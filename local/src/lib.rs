@@ -129,10 +129,15 @@ pub async fn run() -> Result<(), String> {
         }
     }
 
+    let images = resolver
+        .refs
+        .get("CatalogBucket")
+        .map(|b| (clients.s3.clone(), b.clone()));
     let api = Arc::new(api::Api::new(
         host.clone(),
         &template.authorizers(),
         endpoint.clone(),
+        images,
     )?);
     let bind = setting("VITRINA_BIND", "127.0.0.1");
     let port = setting("VITRINA_PORT", "3000");

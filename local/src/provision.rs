@@ -48,6 +48,22 @@ pub async fn provision(
             format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/{name}"),
         );
     }
+    for (id, _) in template.of_type("AWS::S3::Bucket") {
+        // Bucket names are global and lowercase.
+        let name = format!("{STACK}-{}", id.to_lowercase());
+        match clients.s3.create_bucket().bucket(&name).send().await {
+            Ok(_) => {}
+            Err(e) if format!("{e:?}").contains("BucketAlreadyOwnedByYou") => {}
+            Err(e) => return Err(format!("create bucket {name}: {e:?}")),
+        }
+        r.refs.insert(id.clone(), name.clone());
+        r.attrs
+            .insert(format!("{id}.Arn"), format!("arn:aws:s3:::{name}"));
+        r.attrs.insert(
+            format!("{id}.RegionalDomainName"),
+            format!("{name}.s3.{region}.amazonaws.com"),
+        );
+    }
     // Queues that others redrive into come first: their ARNs are needed by the rest.
     let mut queues: Vec<(&String, &Value)> = template.of_type("AWS::SQS::Queue").collect();
     queues.sort_by_key(|(_, q)| {

@@ -23,6 +23,7 @@ pub struct Clients {
     pub sqs: aws_sdk_sqs::Client,
     pub sesv2: aws_sdk_sesv2::Client,
     pub sfn: aws_sdk_sfn::Client,
+    pub s3: aws_sdk_s3::Client,
 }
 
 impl Clients {
@@ -32,6 +33,12 @@ impl Clients {
             sqs: aws_sdk_sqs::Client::new(sdk),
             sesv2: aws_sdk_sesv2::Client::new(sdk),
             sfn: aws_sdk_sfn::Client::new(sdk),
+            // Path-style: moto and LocalStack serve buckets on one host.
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(sdk)
+                    .force_path_style(std::env::var("AWS_ENDPOINT_URL").is_ok())
+                    .build(),
+            ),
         }
     }
 

@@ -76,6 +76,15 @@ pub struct UserRegistered {
 
 pub const USER_REGISTERED: &str = "user.registered";
 
+/// `catalog.changed`: products, stock or stores were written; store rebuilds its search index.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct CatalogChanged {
+    pub products_changed: usize,
+}
+
+pub const CATALOG_CHANGED: &str = "catalog.changed";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,8 @@
 //!   of its id; a user's sessions (GSI1); failed logins per username per window.
 //! - billing: wallet by user.
 //! - notification: account by user; sent notifications by user.
+//! - store: product (with its stock lines) by id; store by id; the whole catalog (GSI1
+//!   partition `CATALOG`); the current search index.
 
 /// Prefix → owning service. The ownership test scans the table against this.
 pub const OWNERS: &[(&str, &str)] = &[
@@ -16,6 +18,9 @@ pub const OWNERS: &[(&str, &str)] = &[
     ("LOGINFAIL#", "auth"),
     ("WALLET#", "billing"),
     ("NOTIFY#", "notification"),
+    ("PRODUCT#", "store"),
+    ("STORE#", "store"),
+    ("CATALOG#", "store"),
 ];
 
 pub const PK: &str = "PK";
@@ -67,6 +72,22 @@ pub mod billing {
     }
 }
 
+pub mod store {
+    pub fn product(product_id: &str) -> (String, String) {
+        (format!("PRODUCT#{product_id}"), "PRODUCT".into())
+    }
+    /// Stock lives in its product's partition: a product page is one Query.
+    pub fn stock(product_id: &str, store_id: &str) -> (String, String) {
+        (format!("PRODUCT#{product_id}"), format!("STOCK#{store_id}"))
+    }
+    pub fn store(store_id: &str) -> (String, String) {
+        (format!("STORE#{store_id}"), "STORE".into())
+    }
+    pub fn index_meta() -> (String, String) {
+        ("CATALOG#INDEX".into(), "META".into())
+    }
+}
+
 pub mod notification {
     pub fn account(user_id: &str) -> (String, String) {
         (format!("NOTIFY#{user_id}"), "ACCOUNT".into())
@@ -94,6 +115,10 @@ mod tests {
             (billing::wallet("1").0, "billing"),
             (notification::account("1").0, "notification"),
             (notification::sent("1", "n").0, "notification"),
+            (store::product("p").0, "store"),
+            (store::stock("p", "s").0, "store"),
+            (store::store("s").0, "store"),
+            (store::index_meta().0, "store"),
         ];
         for (pk, owner) in samples {
             assert_eq!(owner_of(&pk), Some(owner), "{pk}");

@@ -1,0 +1,8 @@
+//! store's rules: what a product, a store and a stock line are, what makes a catalog row valid,
+//! how availability and discounts are shown. No AWS, no HTTP.
+
+pub mod catalog;
+pub mod generator;
+pub mod image;
+
+pub use catalog::*;

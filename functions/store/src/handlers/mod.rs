@@ -1,0 +1,3 @@
+pub mod product;
+pub mod rebuild;
+pub mod search;

@@ -1,0 +1,78 @@
+//! store: the catalog (products, stores, stock per store) and product search.
+
+pub mod domain;
+pub mod handlers;
+pub mod import;
+pub mod search;
+pub mod store;
+
+use std::sync::Arc;
+use vitrina_shared::runtime::{http_route, sqs_consumer, Env, Function};
+
+pub struct StoreService {
+    pub catalog: store::CatalogStore,
+    pub s3: aws_sdk_s3::Client,
+    /// Holds the packed search index and product images.
+    pub bucket: String,
+    pub index: handlers::search::IndexCache,
+}
+
+impl StoreService {
+    pub fn new(env: &Env) -> Self {
+        let refresh = env
+            .config
+            .var("SEARCH_INDEX_REFRESH_SECONDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(10);
+        Self {
+            catalog: store::CatalogStore::new(
+                env.clients.dynamodb.clone(),
+                env.config.table_name.clone(),
+            ),
+            s3: env.clients.s3.clone(),
+            bucket: env
+                .config
+                .var("CATALOG_BUCKET")
+                .unwrap_or_default()
+                .to_string(),
+            index: handlers::search::IndexCache::new(std::time::Duration::from_secs(refresh)),
+        }
+    }
+}
+
+pub fn functions(env: Arc<Env>) -> Vec<Function> {
+    let svc = Arc::new(StoreService::new(&env));
+    vec![
+        http_route(
+            "search",
+            "GET",
+            "/api/products",
+            false,
+            svc.clone(),
+            handlers::search::handle,
+        ),
+        http_route(
+            "product-get",
+            "GET",
+            "/api/products/{id}",
+            false,
+            svc.clone(),
+            handlers::product::handle,
+        ),
+        http_route(
+            "categories",
+            "GET",
+            "/api/categories",
+            false,
+            svc.clone(),
+            handlers::search::categories,
+        ),
+        sqs_consumer(
+            "index-rebuild",
+            "CatalogQueue",
+            svc,
+            handlers::rebuild::handle,
+        ),
+    ]
+}

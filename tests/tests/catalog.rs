@@ -1,0 +1,233 @@
+//! store over HTTP: search with Russian morphology, typos and prefixes; the spec's card; the
+//! product page; images; bad input; and the operators' catalog import, refused whole on a bad
+//! row and idempotent on a good file.
+
+use serde_json::Value;
+use std::{process::Command, time::Duration};
+use vitrina_tests::*;
+
+async fn search(q: &str) -> Reply {
+    let url = format!("/api/products?q={}", urlencode(q));
+    call(&browser(), "GET", &url, None).await
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn names(r: &Reply) -> Vec<String> {
+    r.body["items"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|c| c["name"].as_str().unwrap_or_default().to_lowercase())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn search_understands_word_forms_typos_and_prefixes() {
+    for q in ["кроссовки", "кроссовок", "Кроссовкам", "кросовки", "кросс"]
+    {
+        let r = search(q).await;
+        assert_eq!(r.status, 200, "{q}: {}", r.body);
+        let found = names(&r);
+        assert!(!found.is_empty(), "{q}: nothing found");
+        assert!(
+            found.iter().all(|n| n.contains("кроссовки")),
+            "{q}: {found:?}"
+        );
+    }
+    let r = search("ыщклмнпр").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["total"], 0);
+}
+
+#[tokio::test]
+async fn a_search_card_has_the_specs_five_elements() {
+    let r = call(&browser(), "GET", "/api/products?category=obuv", None).await;
+    assert_eq!(r.status, 200);
+    let items = r.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 24);
+    assert_eq!(r.body["total"], 50);
+    for card in items {
+        assert!(card["name"].is_string() && card["price"].as_i64().unwrap() > 0);
+        assert!(card["image"].as_str().unwrap().starts_with("/images/"));
+        assert_eq!(card["availability"].as_array().unwrap().len(), 6);
+        if let Some(old) = card["oldPrice"].as_i64() {
+            assert!(old > card["price"].as_i64().unwrap());
+            assert!(card["discountPercent"].as_i64().unwrap() > 0);
+        }
+    }
+    let everything = call(&browser(), "GET", "/api/products?q=", None).await;
+    assert_eq!(everything.status, 200);
+    assert!(everything.body["total"].as_u64().unwrap() >= 500);
+}
+
+#[tokio::test]
+async fn odd_queries_get_results_or_a_clear_400() {
+    let long = "я".repeat(5_000);
+    let r = search(&long).await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["error"]["code"], "query_too_long");
+    for q in [
+        "'; DROP TABLE products; --",
+        ".*[a-z]+(",
+        "\u{202e}🙂\u{200b}",
+        "%%%",
+        "AND OR NOT",
+        "\"unclosed",
+    ] {
+        let r = search(q).await;
+        assert_eq!(r.status, 200, "{q:?}: {}", r.body);
+    }
+    for page in ["0", "-1", "abc", "100000"] {
+        let r = call(
+            &browser(),
+            "GET",
+            &format!("/api/products?q=чай&page={page}"),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 400, "page={page}");
+    }
+}
+
+#[tokio::test]
+async fn product_page_has_description_price_and_stores_with_addresses() {
+    let r = call(&browser(), "GET", "/api/products/p-000001", None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body["description"].as_str().unwrap().len() > 10);
+    let stores = r.body["availability"].as_array().unwrap();
+    assert_eq!(stores.len(), 6);
+    assert!(stores
+        .iter()
+        .all(|s| s["address"].as_str().is_some_and(|a| !a.is_empty())));
+    for bad in ["p-999999", "..%2F..%2Fetc", "x".repeat(200).as_str()] {
+        let r = call(&browser(), "GET", &format!("/api/products/{bad}"), None).await;
+        assert_eq!(r.status, 404, "{bad}");
+    }
+    let img = reqwest::get(format!("{}/images/p-000001.svg", base_url()))
+        .await
+        .unwrap();
+    assert_eq!(img.status(), 200);
+    assert_eq!(img.headers()["content-type"], "image/svg+xml");
+    assert!(img.text().await.unwrap().starts_with("<svg"));
+}
+
+fn catalog_tool() -> Command {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").to_string());
+    let mut cmd = Command::new(format!("{target}/debug/vitrina-catalog"));
+    cmd.arg("import");
+    cmd
+}
+
+fn write_file(name: &str, lines: &[String]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("{name}-{}.jsonl", unique("")));
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path
+}
+
+fn product_row(id: &str, name: &str, price: i64) -> String {
+    format!(
+        r#"{{"type":"product","id":"{id}","name":"{name}","description":"Тестовый товар","category":"Дом и сад","brand":"Тест","price":{price}}}"#
+    )
+}
+
+#[tokio::test]
+async fn a_bad_catalog_file_is_refused_whole_with_line_numbers() {
+    let id = unique("t-bad-");
+    let path = write_file(
+        "bad",
+        &[
+            product_row(&id, "Годный товар", 10_000),
+            product_row(&unique("t-"), "", 10_000),
+            r#"{"type":"stock","productId":"nope","storeId":"msk-tverskaya","quantity":1}"#
+                .to_string(),
+        ],
+    );
+    let out = catalog_tool()
+        .arg(&path)
+        .output()
+        .expect("run vitrina-catalog");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nothing was loaded"), "{stderr}");
+    assert!(stderr.contains(":line 2: name is empty"), "{stderr}");
+    assert!(
+        stderr.contains(":line 3: stock names unknown product nope"),
+        "{stderr}"
+    );
+    let r = call(&browser(), "GET", &format!("/api/products/{id}"), None).await;
+    assert_eq!(
+        r.status, 404,
+        "the good row of a refused file is not loaded"
+    );
+}
+
+#[tokio::test]
+async fn a_good_catalog_file_loads_once_and_becomes_searchable() {
+    let word: String = unique("")
+        .chars()
+        .filter(|c| c.is_ascii_lowercase())
+        .take(3)
+        .collect();
+    let brand_word = format!("Квазар{word}");
+    let ids = [unique("t-"), unique("t-")];
+    let rows = vec![
+        product_row(
+            &ids[0],
+            &format!("Термокружка {brand_word} стальная"),
+            129_000,
+        ),
+        product_row(&ids[1], &format!("Термос {brand_word} походный"), 259_000),
+        format!(
+            r#"{{"type":"stock","productId":"{}","storeId":"msk-tverskaya","quantity":7}}"#,
+            ids[0]
+        ),
+    ];
+    let path = write_file("good", &rows);
+    let first = catalog_tool().arg(&path).output().unwrap();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(
+        stdout.contains("created 3, updated 0, unchanged 0"),
+        "{stdout}"
+    );
+    let second = catalog_tool().arg(&path).output().unwrap();
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        stdout.contains("created 0, updated 0, unchanged 3"),
+        "{stdout}"
+    );
+
+    let r = call(
+        &browser(),
+        "GET",
+        &format!("/api/products/{}", ids[0]),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let found: Option<Value> = eventually(Duration::from_secs(60), || async {
+        let r = search(&brand_word.to_lowercase()).await;
+        (r.status == 200 && r.body["total"] == 2).then_some(r.body)
+    })
+    .await;
+    let found = found.expect("the new products become searchable");
+    // The one in stock comes first.
+    assert_eq!(found["items"][0]["id"], ids[0].as_str());
+}
