@@ -14,6 +14,53 @@ export interface Wallet {
   formatted: string;
 }
 
+export type Level = "in_stock" | "few" | "none";
+
+export interface StoreLevel {
+  storeId: string;
+  storeName: string;
+  level: Level;
+}
+
+export interface Card {
+  id: string;
+  name: string;
+  category: string;
+  price: number;
+  oldPrice?: number;
+  discountPercent?: number;
+  image: string;
+  availability: StoreLevel[];
+}
+
+export interface SearchPage {
+  total: number;
+  page: number;
+  perPage: number;
+  items: Card[];
+}
+
+export interface Category {
+  slug: string;
+  name: string;
+  count: number;
+}
+
+export interface ProductPage {
+  id: string;
+  name: string;
+  description: string;
+  category: string;
+  categorySlug: string;
+  brand: string;
+  price: number;
+  oldPrice?: number | null;
+  discountPercent?: number | null;
+  image: string;
+  attributes: Record<string, string>;
+  availability: (StoreLevel & { address: string; hours: string; pickup: boolean })[];
+}
+
 export class ApiError extends Error {
   constructor(
     public status: number,
@@ -41,6 +88,10 @@ const MESSAGES: Record<string, string> = {
   wallet_not_found: "Кошелёк ещё открывается — обновите страницу через пару секунд",
   invalid_json: "Некорректный запрос",
   body_too_large: "Слишком длинные данные",
+  query_too_long: "Слишком длинный запрос — сократите его",
+  invalid_page: "Такой страницы нет",
+  product_not_found: "Такого товара нет в каталоге",
+  index_not_ready: "Каталог обновляется, повторите через несколько секунд",
 };
 
 export function humanMessage(e: unknown): string {
@@ -85,4 +136,11 @@ export const api = {
   me: () => request<Profile>("GET", "/me"),
   updateMe: (changes: Partial<Profile>) => request<Profile>("PUT", "/me", changes),
   wallet: () => request<Wallet>("GET", "/wallet"),
+  search: (q: string, page: number, category?: string) => {
+    const params = new URLSearchParams({ q, page: String(page) });
+    if (category) params.set("category", category);
+    return request<SearchPage>("GET", `/products?${params}`);
+  },
+  categories: () => request<{ categories: Category[] }>("GET", "/categories"),
+  product: (id: string) => request<ProductPage>("GET", `/products/${encodeURIComponent(id)}`),
 };

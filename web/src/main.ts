@@ -1,6 +1,7 @@
 import "./style.css";
 import { api, ApiError, humanMessage, Profile } from "./api";
 import { h, field } from "./dom";
+import { categoriesBlock, categoryPage, productPage, searchPage } from "./catalog";
 import { validateEmail, validateName, validatePassword, validatePhone, validateUsername } from "./validation";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -50,15 +51,17 @@ async function logout() {
 
 // ------------------------------------------------------------------ pages
 
-function homePage() {
+async function homePage() {
   const greeting = current ? `Здравствуйте, ${current.firstName || current.username}!` : "Добро пожаловать в «Витрину»";
-  app.replaceChildren(
+  const intro = [
     h("h1", {}, greeting),
-    h("p", {}, "Интернет-магазин с доставкой курьером и в пункты выдачи."),
     current
-      ? h("p", {}, link("/account", "Перейти в личный кабинет"))
+      ? h("p", {}, "Найдите товар через поиск или выберите раздел каталога.")
       : h("p", {}, link("/register", "Зарегистрируйтесь"), " или ", link("/login", "войдите"), ", чтобы делать покупки."),
-  );
+  ];
+  app.replaceChildren(...intro, h("p", { class: "loading" }, "Загружаем каталог…"));
+  const categories = await categoriesBlock();
+  if (location.pathname === "/") app.replaceChildren(...intro, categories);
 }
 
 // Scenario S1: the registration form; "Зарегистрировать" stays disabled until it is valid.
@@ -291,9 +294,35 @@ function navigate(path: string) {
 }
 
 function render() {
-  const page = routes[location.pathname] ?? notFoundPage;
-  void page();
+  const path = location.pathname;
+  const params = new URLSearchParams(location.search);
+  const product = path.match(/^\/product\/([^/]+)$/);
+  const category = path.match(/^\/catalog\/([a-z0-9-]+)$/);
+  if (path === "/search") void searchPage(app, params);
+  else if (product) void productPage(app, decodeURIComponent(product[1]));
+  else if (category) void categoryPage(app, category[1], params);
+  else void (routes[path] ?? notFoundPage)();
   app.focus();
+}
+
+// The search bar in the header, on every page.
+function renderSearch() {
+  const input = h("input", {
+    id: "search-input",
+    type: "search",
+    name: "q",
+    placeholder: "Поиск товаров",
+    "aria-label": "Поиск товаров",
+    maxlength: "200",
+    autocomplete: "off",
+  }) as HTMLInputElement;
+  input.value = new URLSearchParams(location.search).get("q") ?? "";
+  const form = h("form", { class: "search", role: "search" }, input, h("button", { type: "submit" }, "Найти"));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    navigate(`/search?${new URLSearchParams({ q: input.value.trim() })}`);
+  });
+  document.getElementById("search-slot")?.replaceChildren(form);
 }
 
 document.addEventListener("click", (ev) => {
@@ -304,4 +333,5 @@ document.addEventListener("click", (ev) => {
 });
 window.addEventListener("popstate", render);
 
+renderSearch();
 refreshSession().then(render);
