@@ -30,44 +30,35 @@ fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("{e:?}")
 }
 
-/// A catalog row as its table item, with its GSI1 keys.
-pub fn product_item(p: &Product) -> Result<Item, String> {
-    let mut item = table::item(keys::store::product(&p.id), p)?;
+/// A catalog row as its table item, placed in the `CATALOG` partition of GSI1 under `gsi1_sk`.
+fn catalog_item<T: Serialize>(
+    k: (String, String),
+    gsi1_sk: String,
+    value: &T,
+) -> Result<Item, String> {
+    let mut item = table::item(k, value)?;
     item.insert(
         keys::GSI1PK.into(),
         AttributeValue::S(CATALOG_PARTITION.into()),
     );
-    item.insert(
-        keys::GSI1SK.into(),
-        AttributeValue::S(format!("PRODUCT#{}", p.id)),
-    );
+    item.insert(keys::GSI1SK.into(), AttributeValue::S(gsi1_sk));
     Ok(item)
+}
+
+pub fn product_item(p: &Product) -> Result<Item, String> {
+    catalog_item(keys::store::product(&p.id), format!("PRODUCT#{}", p.id), p)
 }
 
 pub fn stock_item(s: &Stock) -> Result<Item, String> {
-    let mut item = table::item(keys::store::stock(&s.product_id, &s.store_id), s)?;
-    item.insert(
-        keys::GSI1PK.into(),
-        AttributeValue::S(CATALOG_PARTITION.into()),
-    );
-    item.insert(
-        keys::GSI1SK.into(),
-        AttributeValue::S(format!("STOCK#{}#{}", s.product_id, s.store_id)),
-    );
-    Ok(item)
+    catalog_item(
+        keys::store::stock(&s.product_id, &s.store_id),
+        format!("STOCK#{}#{}", s.product_id, s.store_id),
+        s,
+    )
 }
 
 pub fn store_item(s: &Store) -> Result<Item, String> {
-    let mut item = table::item(keys::store::store(&s.id), s)?;
-    item.insert(
-        keys::GSI1PK.into(),
-        AttributeValue::S(CATALOG_PARTITION.into()),
-    );
-    item.insert(
-        keys::GSI1SK.into(),
-        AttributeValue::S(format!("STORE#{}", s.id)),
-    );
-    Ok(item)
+    catalog_item(keys::store::store(&s.id), format!("STORE#{}", s.id), s)
 }
 
 #[derive(Clone, Debug)]

@@ -293,9 +293,13 @@ pub fn to_lines(catalog: &Catalog) -> String {
     for s in &catalog.stores {
         push(Row::Store(s.clone()));
     }
+    let mut stock_of: std::collections::HashMap<&str, Vec<&Stock>> = Default::default();
+    for s in &catalog.stock {
+        stock_of.entry(s.product_id.as_str()).or_default().push(s);
+    }
     for p in &catalog.products {
         push(Row::Product(p.clone()));
-        for s in catalog.stock.iter().filter(|s| s.product_id == p.id) {
+        for s in stock_of.remove(p.id.as_str()).unwrap_or_default() {
             push(Row::Stock(s.clone()));
         }
     }

@@ -450,23 +450,22 @@ pub fn generate(count: usize, seed: u64) -> Catalog {
     let mut products = Vec::with_capacity(count);
     let mut stock = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    let mut i = 0;
     while products.len() < count {
-        i += 1;
         let cat = &CATEGORIES[products.len() % CATEGORIES.len()];
         let kind = rng.pick(cat.types);
         let brand = rng.pick(cat.brands);
         let model = rng.pick(cat.models);
-        // Past the combinations a category has, models get series numbers, as real ones do.
-        let series = if i > 3 * count / 4 || seen.len() > count / 2 {
-            format!(" {}", 2 + rng.below(30))
+        let base = if cat.name == "Книги" {
+            format!("{kind}, {model}")
         } else {
-            String::new()
+            format!("{kind} {brand} {model}")
         };
-        let name = if cat.name == "Книги" {
-            format!("{kind}, {model}{series}")
+        // Past the combinations a category has, models get series numbers, as real ones do;
+        // the range grows with the catalog so that any size can be made.
+        let name = if seen.contains(&base) {
+            format!("{base} {}", 2 + rng.below((count / 20).max(30)))
         } else {
-            format!("{kind} {brand} {model}{series}")
+            base
         };
         if !seen.insert(name.clone()) {
             continue;
