@@ -16,6 +16,7 @@ pub fn registries() -> HashMap<&'static str, Registry> {
         ("billing", vitrina_billing::functions as Registry),
         ("notification", vitrina_notification::functions as Registry),
         ("store", vitrina_store::functions as Registry),
+        ("order", vitrina_order::functions as Registry),
         ("fixture", crate::fixture::functions as Registry),
     ])
 }

@@ -50,6 +50,16 @@ pub async fn run() -> Result<(), String> {
             std::env::set_var(k, v);
         }
     }
+    // Internal invokes between services reach this runtime's Lambda API.
+    if std::env::var("AWS_ENDPOINT_URL_LAMBDA").is_err() {
+        std::env::set_var(
+            "AWS_ENDPOINT_URL_LAMBDA",
+            format!(
+                "http://127.0.0.1:{}",
+                setting("VITRINA_LAMBDA_PORT", "3001")
+            ),
+        );
+    }
     let region = setting("AWS_REGION", "us-east-1");
     let overrides = HashMap::from([
         ("Stage".to_string(), "local".to_string()),

@@ -24,6 +24,8 @@ pub struct Clients {
     pub sesv2: aws_sdk_sesv2::Client,
     pub sfn: aws_sdk_sfn::Client,
     pub s3: aws_sdk_s3::Client,
+    /// Internal invokes between services (documented in the README).
+    pub lambda: aws_sdk_lambda::Client,
 }
 
 impl Clients {
@@ -33,6 +35,7 @@ impl Clients {
             sqs: aws_sdk_sqs::Client::new(sdk),
             sesv2: aws_sdk_sesv2::Client::new(sdk),
             sfn: aws_sdk_sfn::Client::new(sdk),
+            lambda: aws_sdk_lambda::Client::new(sdk),
             // Path-style: moto and LocalStack serve buckets on one host.
             s3: aws_sdk_s3::Client::from_conf(
                 aws_sdk_s3::config::Builder::from(sdk)

@@ -8,6 +8,7 @@
 //! - notification: account by user; sent notifications by user.
 //! - store: product (with its stock lines) by id; store by id; the whole catalog (GSI1
 //!   partition `CATALOG`); the current search index.
+//! - order: the client's draft order (the cart) by user.
 
 /// Prefix → owning service. The ownership test scans the table against this.
 pub const OWNERS: &[(&str, &str)] = &[
@@ -21,6 +22,7 @@ pub const OWNERS: &[(&str, &str)] = &[
     ("PRODUCT#", "store"),
     ("STORE#", "store"),
     ("CATALOG#", "store"),
+    ("CART#", "order"),
 ];
 
 pub const PK: &str = "PK";
@@ -88,6 +90,13 @@ pub mod store {
     }
 }
 
+pub mod order {
+    /// The client's cart: the order in status `draft`, one per client.
+    pub fn draft(user_id: &str) -> (String, String) {
+        (format!("CART#{user_id}"), "DRAFT".into())
+    }
+}
+
 pub mod notification {
     pub fn account(user_id: &str) -> (String, String) {
         (format!("NOTIFY#{user_id}"), "ACCOUNT".into())
@@ -119,6 +128,7 @@ mod tests {
             (store::stock("p", "s").0, "store"),
             (store::store("s").0, "store"),
             (store::index_meta().0, "store"),
+            (order::draft("u").0, "order"),
         ];
         for (pk, owner) in samples {
             assert_eq!(owner_of(&pk), Some(owner), "{pk}");

@@ -61,6 +61,28 @@ export interface ProductPage {
   availability: (StoreLevel & { address: string; hours: string; pickup: boolean })[];
 }
 
+export interface CartLine {
+  productId: string;
+  name: string;
+  description: string;
+  unitPrice: number;
+  oldPrice?: number | null;
+  discountPercent?: number | null;
+  quantity: number;
+  lineTotal: number;
+  available: boolean;
+  priceWhenAdded?: number | null;
+}
+
+export interface Cart {
+  orderId: string | null;
+  status: string;
+  lines: CartLine[];
+  itemCount: number;
+  total: number;
+  discountTotal: number;
+}
+
 export class ApiError extends Error {
   constructor(
     public status: number,
@@ -91,6 +113,12 @@ const MESSAGES: Record<string, string> = {
   query_too_long: "Слишком длинный запрос — сократите его",
   invalid_page: "Такой страницы нет",
   product_not_found: "Такого товара нет в каталоге",
+  invalid_quantity: "Количество — от 1 до 99",
+  quantity_too_high: "В корзине помещается не больше 99 штук одного товара",
+  cart_full: "В корзине уже 50 разных товаров",
+  not_in_cart: "Этого товара уже нет в корзине",
+  product_unavailable: "Товара нет в наличии ни в одном магазине",
+  cart_busy: "Корзина меняется в другой вкладке — попробуйте ещё раз",
   index_not_ready: "Каталог обновляется, повторите через несколько секунд",
 };
 
@@ -142,5 +170,10 @@ export const api = {
     return request<SearchPage>("GET", `/products?${params}`);
   },
   categories: () => request<{ categories: Category[] }>("GET", "/categories"),
+  cart: () => request<Cart>("GET", "/cart"),
+  addToCart: (productId: string, quantity = 1) => request<Cart>("POST", "/cart/items", { productId, quantity }),
+  setQuantity: (productId: string, quantity: number) =>
+    request<Cart>("PATCH", `/cart/items/${encodeURIComponent(productId)}`, { quantity }),
+  removeFromCart: (productId: string) => request<Cart>("DELETE", `/cart/items/${encodeURIComponent(productId)}`),
   product: (id: string) => request<ProductPage>("GET", `/products/${encodeURIComponent(id)}`),
 };

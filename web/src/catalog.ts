@@ -118,7 +118,7 @@ export async function categoriesBlock(): Promise<HTMLElement> {
   }
 }
 
-export async function productPage(app: HTMLElement, id: string) {
+export async function productPage(app: HTMLElement, id: string, addToCart: HTMLElement) {
   app.replaceChildren(h("p", { class: "loading", role: "status" }, "Загружаем…"));
   let p: ProductPage;
   try {
@@ -141,6 +141,7 @@ export async function productPage(app: HTMLElement, id: string) {
         h("h1", {}, p.name),
         h("p", { class: "hint" }, p.brand),
         priceBlock(p.price, p.oldPrice, p.discountPercent),
+        addToCart,
         h("p", { class: "description", "data-testid": "description" }, p.description),
         attrs.length ? h("dl", { class: "profile" }, ...attrs.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)])) : null,
       ),

@@ -2,6 +2,7 @@ import "./style.css";
 import { api, ApiError, humanMessage, Profile } from "./api";
 import { h, field } from "./dom";
 import { categoriesBlock, categoryPage, productPage, searchPage } from "./catalog";
+import { addToCartButton, cartPage, watchCart } from "./cart";
 import { validateEmail, validateName, validatePassword, validatePhone, validateUsername } from "./validation";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -10,15 +11,30 @@ const nav = document.getElementById("account-nav") as HTMLElement;
 // Who is logged in, as GET /api/auth says; undefined until asked.
 let current: Profile | null | undefined;
 
+let cartCount = 0;
+
 async function refreshSession(): Promise<Profile | null> {
   try {
     current = await api.auth();
   } catch {
     current = null;
   }
+  cartCount = 0;
+  if (current) {
+    try {
+      cartCount = (await api.cart()).itemCount;
+    } catch {
+      // The header shows the link without a count.
+    }
+  }
   renderNav();
   return current;
 }
+
+watchCart((count) => {
+  cartCount = count;
+  renderNav();
+});
 
 function link(href: string, text: string, attrs: Record<string, string> = {}): HTMLElement {
   return h("a", { href, "data-link": "true", ...attrs }, text);
@@ -29,6 +45,7 @@ function renderNav() {
   if (current) {
     const name = current.firstName || current.username;
     nav.append(
+      link("/cart", cartCount ? `Моя корзина (${cartCount})` : "Моя корзина", { "data-testid": "cart-link" }),
       link("/account", "Личный кабинет", { "data-testid": "account-link" }),
       h("span", { class: "user-name", "data-testid": "user-name" }, name),
       h("button", { type: "button", class: "link-button", onclick: logout }, "Выйти"),
@@ -286,6 +303,7 @@ const routes: Record<string, () => void | Promise<void>> = {
   "/register/done": registerDonePage,
   "/login": loginPage,
   "/account": accountPage,
+  "/cart": () => (current ? cartPage(app) : navigate("/login?next=/cart")),
 };
 
 function navigate(path: string) {
@@ -299,7 +317,10 @@ function render() {
   const product = path.match(/^\/product\/([^/]+)$/);
   const category = path.match(/^\/catalog\/([a-z0-9-]+)$/);
   if (path === "/search") void searchPage(app, params);
-  else if (product) void productPage(app, decodeURIComponent(product[1]));
+  else if (product) {
+    const id = decodeURIComponent(product[1]);
+    void productPage(app, id, addToCartButton(id, () => Boolean(current), navigate));
+  }
   else if (category) void categoryPage(app, category[1], params);
   else void (routes[path] ?? notFoundPage)();
   app.focus();

@@ -7,7 +7,7 @@ pub mod search;
 pub mod store;
 
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, sqs_consumer, Env, Function};
+use vitrina_shared::runtime::{http_route, json, sqs_consumer, Env, Function, Trigger};
 
 pub struct StoreService {
     pub catalog: store::CatalogStore,
@@ -71,8 +71,13 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
         sqs_consumer(
             "index-rebuild",
             "CatalogQueue",
-            svc,
+            svc.clone(),
             handlers::rebuild::handle,
         ),
+        Function {
+            handler: "product-snapshot",
+            trigger: Trigger::Task,
+            invoke: json(move |req, _ctx| handlers::snapshot::handle(svc.clone(), req)),
+        },
     ]
 }

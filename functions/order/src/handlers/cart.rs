@@ -1,0 +1,165 @@
+//! The cart: `POST /api/cart/items` (creates the draft order with its first line, or adds to
+//! it), `GET /api/cart`, `PATCH` / `DELETE /api/cart/items/{productId}`. The user comes from the
+//! authorizer only. Every write is conditional on the version read, retried on a lost race, so
+//! two tabs adding at once both land.
+
+use super::view;
+use crate::{
+    domain::{check_quantity, CartError, Order},
+    store::SaveError,
+    OrderService,
+};
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::Deserialize;
+use std::sync::Arc;
+use vitrina_shared::{
+    http::{ok, parse_json, Caller},
+    ApiError,
+};
+
+const ATTEMPTS: usize = 5;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct AddItem {
+    product_id: Option<String>,
+    quantity: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct SetQuantity {
+    quantity: Option<i64>,
+}
+
+fn cart_error(e: CartError) -> ApiError {
+    let status = match e {
+        CartError::NotInCart => lambda_http::http::StatusCode::NOT_FOUND,
+        CartError::TooManyLines | CartError::QuantityTooHigh | CartError::Unavailable => {
+            lambda_http::http::StatusCode::CONFLICT
+        }
+        CartError::BadQuantity => lambda_http::http::StatusCode::BAD_REQUEST,
+    };
+    ApiError::new(status, e.code(), e.message())
+}
+
+fn valid_product_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// Reads the draft, applies `change`, writes it back conditionally; on a lost race, again.
+async fn update_cart<F>(
+    svc: &OrderService,
+    user_id: &str,
+    create: bool,
+    change: F,
+) -> Result<Order, ApiError>
+where
+    F: Fn(&mut Order) -> Result<(), CartError>,
+{
+    for _ in 0..ATTEMPTS {
+        let existing = svc.store.draft(user_id).await.map_err(ApiError::internal)?;
+        let now = chrono::Utc::now().to_rfc3339();
+        let read_version = existing.as_ref().map(|o| o.version);
+        let mut order = match existing {
+            Some(o) => o,
+            None if create => Order::new_draft(&uuid::Uuid::now_v7().to_string(), user_id, &now),
+            None => return Err(cart_error(CartError::NotInCart)),
+        };
+        change(&mut order).map_err(cart_error)?;
+        order.version += 1;
+        order.updated_at = now;
+        match svc.store.save_draft(&order, read_version).await {
+            Ok(()) => return Ok(order),
+            Err(SaveError::Conflict) => continue,
+            Err(SaveError::Other(e)) => return Err(ApiError::internal(e)),
+        }
+    }
+    Err(ApiError::conflict(
+        "cart_busy",
+        "The cart is being changed elsewhere, try again",
+    ))
+}
+
+async fn respond_with(svc: &OrderService, order: &Order) -> Result<Response<Body>, ApiError> {
+    let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.clone()).collect();
+    let now = svc
+        .catalog
+        .snapshot(&ids)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(ok(&view(order, &now)))
+}
+
+pub async fn add(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let body: AddItem = parse_json(&req)?;
+    let product_id = body
+        .product_id
+        .filter(|id| valid_product_id(id))
+        .ok_or_else(|| ApiError::bad_request("invalid_product", "productId must name a product"))?;
+    let quantity = check_quantity(body.quantity.unwrap_or(1)).map_err(cart_error)?;
+    let snapshot = svc
+        .catalog
+        .snapshot(std::slice::from_ref(&product_id))
+        .await
+        .map_err(ApiError::internal)?
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::not_found("product_not_found", "Product not found"))?;
+    let order = update_cart(&svc, &caller.user_id, true, |o| o.add(&snapshot, quantity)).await?;
+    tracing::info!(user_id = %caller.user_id, order_id = %order.order_id, product_id, quantity, "added to cart");
+    let mut resp = ok(&view(&order, std::slice::from_ref(&snapshot)));
+    if order.version == 1 {
+        *resp.status_mut() = lambda_http::http::StatusCode::CREATED;
+    }
+    Ok(resp)
+}
+
+pub async fn get(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    match svc
+        .store
+        .draft(&caller.user_id)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        Some(order) => respond_with(&svc, &order).await,
+        None => Ok(ok(&serde_json::json!({
+            "orderId": null, "status": "draft", "lines": [], "itemCount": 0, "total": 0, "discountTotal": 0
+        }))),
+    }
+}
+
+fn path_product(req: &Request) -> Result<String, ApiError> {
+    req.path_parameters()
+        .first("productId")
+        .filter(|id| valid_product_id(id))
+        .map(str::to_string)
+        .ok_or_else(|| cart_error(CartError::NotInCart))
+}
+
+pub async fn patch(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let product_id = path_product(&req)?;
+    let body: SetQuantity = parse_json(&req)?;
+    let quantity = body
+        .quantity
+        .ok_or(CartError::BadQuantity)
+        .and_then(check_quantity)
+        .map_err(cart_error)?;
+    let order = update_cart(&svc, &caller.user_id, false, |o| {
+        o.set_quantity(&product_id, quantity)
+    })
+    .await?;
+    respond_with(&svc, &order).await
+}
+
+pub async fn delete(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let product_id = path_product(&req)?;
+    let order = update_cart(&svc, &caller.user_id, false, |o| o.remove(&product_id)).await?;
+    respond_with(&svc, &order).await
+}

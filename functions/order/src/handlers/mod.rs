@@ -1,0 +1,49 @@
+pub mod cart;
+pub mod orders;
+
+use crate::domain::{Line, Order, ProductSnapshot};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+/// The cart as the client sees it: every line re-checked against the catalog now.
+pub fn view(order: &Order, now: &[ProductSnapshot]) -> Value {
+    let current: HashMap<&str, &ProductSnapshot> = now.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut total = 0i64;
+    let mut discount_total = 0i64;
+    let lines: Vec<Value> = order
+        .lines
+        .iter()
+        .map(|l: &Line| {
+            let snap = current.get(l.product_id.as_str());
+            let price = snap.map(|p| p.price).unwrap_or(l.unit_price);
+            let available = snap.is_some_and(|p| p.available);
+            let line_total = price * i64::from(l.quantity);
+            if available {
+                total += line_total;
+                let old = snap.and_then(|p| p.old_price).unwrap_or(price);
+                discount_total += (old - price).max(0) * i64::from(l.quantity);
+            }
+            json!({
+                "productId": l.product_id,
+                "name": l.name,
+                "description": l.description,
+                "unitPrice": price,
+                "oldPrice": snap.and_then(|p| p.old_price),
+                "discountPercent": snap.and_then(|p| p.discount_percent),
+                "quantity": l.quantity,
+                "lineTotal": line_total,
+                "available": available,
+                "priceWhenAdded": (price != l.unit_price).then_some(l.unit_price),
+            })
+        })
+        .collect();
+    json!({
+        "orderId": order.order_id,
+        "status": order.status,
+        "lines": lines,
+        "itemCount": order.item_count(),
+        "total": total,
+        "discountTotal": discount_total,
+        "version": order.version,
+    })
+}

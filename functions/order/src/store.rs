@@ -1,0 +1,55 @@
+//! order's items. The cart (the draft order) lives at `CART#<userId>` / `DRAFT`, so adding to it
+//! is one read and one conditional write, and a client has at most one draft.
+
+use crate::domain::Order;
+use aws_sdk_dynamodb::{types::AttributeValue, Client};
+use vitrina_shared::{aws::is_conditional_failure, keys, table};
+
+#[derive(Debug)]
+pub enum SaveError {
+    /// Another request changed the cart since it was read.
+    Conflict,
+    Other(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct OrderStore {
+    db: Client,
+    table: String,
+}
+
+impl OrderStore {
+    pub fn new(db: Client, table: String) -> Self {
+        Self { db, table }
+    }
+
+    pub async fn draft(&self, user_id: &str) -> Result<Option<Order>, String> {
+        table::get(&self.db, &self.table, keys::order::draft(user_id), true).await
+    }
+
+    /// Writes the draft if nobody else did since `read_version` (`None`: it did not exist).
+    pub async fn save_draft(
+        &self,
+        order: &Order,
+        read_version: Option<u64>,
+    ) -> Result<(), SaveError> {
+        let item =
+            table::item(keys::order::draft(&order.user_id), order).map_err(SaveError::Other)?;
+        let mut put = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item));
+        put = match read_version {
+            None => put.condition_expression("attribute_not_exists(PK)"),
+            Some(v) => put
+                .condition_expression("version = :v")
+                .expression_attribute_values(":v", AttributeValue::N(v.to_string())),
+        };
+        match put.send().await {
+            Ok(_) => Ok(()),
+            Err(e) if is_conditional_failure(&e) => Err(SaveError::Conflict),
+            Err(e) => Err(SaveError::Other(format!("{e:?}"))),
+        }
+    }
+}

@@ -1,0 +1,91 @@
+// Scenarios S2, S3 and S4 as the spec words them: a client with an empty cart finds a product and
+// presses "Добавить в корзину" (a new order with one item); then another (added to the order);
+// then opens "Моя корзина", asks to remove one, cancels, asks again and confirms.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE, launch, unique, shot } from "./helpers.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+async function registeredUser(page) {
+  const user = { username: unique("cart"), password: "Sekret-2026" };
+  const r = await page.request.post(BASE + "/api/register", { data: { ...user, email: `${unique("c")}@example.ru`, firstName: "Ольга" } });
+  assert.equal(r.status(), 200);
+  return user;
+}
+
+async function login(page, user) {
+  await page.getByLabel("Логин").fill(user.username);
+  await page.getByLabel("Пароль").fill(user.password);
+  await page.getByRole("button", { name: "Войти" }).click();
+}
+
+async function openFirstResult(page, q) {
+  await page.getByRole("searchbox", { name: "Поиск товаров" }).fill(q);
+  await page.getByRole("button", { name: "Найти" }).click();
+  await page.getByRole("heading", { name: `Результаты поиска «${q}»` }).waitFor();
+  const name = await page.getByTestId("card-name").first().innerText();
+  await page.getByTestId("card-name").first().click();
+  await page.getByRole("heading", { name }).waitFor();
+  return name;
+}
+
+const rubles = (text) => Number(text.replace(/[^\d,]/g, "").replace(",", "."));
+
+test("S2–S4: add creates the order, add again adds to it, remove asks first", async () => {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const user = await registeredUser(page);
+
+  // Not logged in: "Добавить в корзину" leads to login and back to the product.
+  await page.goto(BASE + "/");
+  const first = await openFirstResult(page, "чай");
+  const productUrl = page.url();
+  await page.getByRole("button", { name: "Добавить в корзину" }).click();
+  await page.getByRole("heading", { name: "Вход" }).waitFor();
+  await login(page, user);
+  await page.getByRole("heading", { name: first }).waitFor();
+  assert.equal(page.url(), productUrl);
+  assert.equal(await page.getByTestId("cart-link").innerText(), "Моя корзина");
+
+  // S2: the first add creates the order with one item.
+  await page.getByRole("button", { name: "Добавить в корзину" }).click();
+  await page.getByText("Товар добавлен в корзину").waitFor();
+  await page.getByRole("link", { name: "Моя корзина (1)" }).waitFor();
+
+  // S3: another product is added to the same order.
+  const second = await openFirstResult(page, "пылесос");
+  await page.getByRole("button", { name: "Добавить в корзину" }).click();
+  await page.getByRole("link", { name: "Моя корзина (2)" }).waitFor();
+
+  // S4: the cart, its lines and total, and removal with confirmation.
+  await page.getByRole("link", { name: "Моя корзина (2)" }).click();
+  await page.getByRole("heading", { name: "Моя корзина" }).waitFor();
+  const lines = page.getByTestId("cart-line");
+  await lines.first().waitFor();
+  assert.equal(await lines.count(), 2);
+  const texts = await lines.allInnerTexts();
+  assert.ok(texts.some((t) => t.includes(first)) && texts.some((t) => t.includes(second)), texts.join("\n"));
+  const lineTotals = (await page.getByTestId("line-total").allInnerTexts()).map(rubles);
+  assert.equal(rubles(await page.getByTestId("cart-total").innerText()), lineTotals.reduce((a, b) => a + b, 0));
+  await page.getByRole("button", { name: "Оформить заказ" }).waitFor();
+  await shot(page, "cart");
+
+  const removeFirst = lines.filter({ hasText: first }).getByRole("button", { name: "удалить товар из корзины" });
+  await removeFirst.click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByText("Удалить товар из корзины?").waitFor();
+  await dialog.getByRole("button", { name: "Отмена" }).click();
+  assert.equal(await lines.count(), 2, "cancelling keeps the item");
+
+  await removeFirst.click();
+  await page.getByRole("dialog").getByRole("button", { name: "Удалить" }).click();
+  await page.getByRole("link", { name: "Моя корзина (1)" }).waitFor();
+  assert.equal(await lines.count(), 1);
+  assert.match(await lines.first().innerText(), new RegExp(second.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  assert.equal(rubles(await page.getByTestId("cart-total").innerText()), rubles(await page.getByTestId("line-total").first().innerText()));
+  await context.close();
+});
