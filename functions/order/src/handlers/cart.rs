@@ -3,7 +3,7 @@
 //! authorizer only. Every write is conditional on the version read, retried on a lost race, so
 //! two tabs adding at once both land.
 
-use super::view;
+use super::{respond_with, view};
 use crate::{
     domain::{check_quantity, CartError, Order},
     store::SaveError,
@@ -81,16 +81,6 @@ where
         "cart_busy",
         "The cart is being changed elsewhere, try again",
     ))
-}
-
-async fn respond_with(svc: &OrderService, order: &Order) -> Result<Response<Body>, ApiError> {
-    let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.clone()).collect();
-    let now = svc
-        .catalog
-        .snapshot(&ids)
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(ok(&view(order, &now)))
 }
 
 pub async fn add(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {

@@ -1,9 +1,14 @@
 pub mod cart;
 pub mod orders;
 
-use crate::domain::{Line, Order, ProductSnapshot};
+use crate::{
+    domain::{Line, Order, ProductSnapshot},
+    OrderService,
+};
+use lambda_http::{Body, Response};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use vitrina_shared::{http::ok, ApiError};
 
 /// The cart as the client sees it: every line re-checked against the catalog now.
 pub fn view(order: &Order, now: &[ProductSnapshot]) -> Value {
@@ -46,4 +51,15 @@ pub fn view(order: &Order, now: &[ProductSnapshot]) -> Value {
         "discountTotal": discount_total,
         "version": order.version,
     })
+}
+
+/// The order as a response, its lines re-checked against the catalog now.
+pub async fn respond_with(svc: &OrderService, order: &Order) -> Result<Response<Body>, ApiError> {
+    let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.clone()).collect();
+    let now = svc
+        .catalog
+        .snapshot(&ids)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(ok(&view(order, &now)))
 }

@@ -39,11 +39,5 @@ pub async fn get(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>,
         .map_err(ApiError::internal)?
         .filter(|o| o.order_id == id)
         .ok_or_else(|| ApiError::not_found("order_not_found", "Order not found"))?;
-    let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.clone()).collect();
-    let now = svc
-        .catalog
-        .snapshot(&ids)
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(ok(&super::view(&order, &now)))
+    super::respond_with(&svc, &order).await
 }
