@@ -11,6 +11,8 @@ MOTO_PORT=${MOTO_PORT:-4566}
 VITRINA_PORT=${VITRINA_PORT:-3000}
 VITRINA_LAMBDA_PORT=${VITRINA_LAMBDA_PORT:-3001}
 STACK_NAME=${STACK_NAME:-run}
+# Which cargo profile's binaries to run (its directory under the target dir).
+VITRINA_BUILD=${VITRINA_BUILD:-debug}
 DIR=.local/$STACK_NAME
 mkdir -p "$DIR"
 
@@ -40,14 +42,14 @@ start_moto() {
 }
 
 start_runtime_bg() {
-  "${CARGO_TARGET_DIR:-target}/debug/vitrina-local" >"$DIR/runtime.log" 2>&1 &
+  "${CARGO_TARGET_DIR:-target}/$VITRINA_BUILD/vitrina-local" >"$DIR/runtime.log" 2>&1 &
   echo $! >"$DIR/runtime.pid"
   wait_for "http://127.0.0.1:$VITRINA_PORT/_local/health" runtime "$(cat "$DIR/runtime.pid")"
 }
 
 # The seed catalog goes in when the table has none, then the first search index is awaited.
 seed_catalog() {
-  "${CARGO_TARGET_DIR:-target}/debug/vitrina-catalog" import data/catalog.seed.jsonl --if-empty
+  "${CARGO_TARGET_DIR:-target}/$VITRINA_BUILD/vitrina-catalog" import data/catalog.seed.jsonl --if-empty
   for _ in $(seq 1 300); do
     if curl -fsS -o /dev/null "http://127.0.0.1:$VITRINA_PORT/api/categories" 2>/dev/null; then return 0; fi
     sleep 0.2

@@ -22,6 +22,7 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
 
@@ -98,13 +99,36 @@ _dynamodb_lock = _ReadWriteLock()
 _dynamodb_call_action = DynamoHandler.call_action
 
 
+# How many DynamoDB requests of each action moto has answered, for `make bench` (GET
+# /_vitrina/dynamodb-requests): requests per user action are counted where they arrive, whatever
+# process sent them.
+_dynamodb_requests = {}
+_dynamodb_requests_lock = threading.Lock()
+
+
 def _serialized_call_action(self):
     action = (self.headers.get("X-Amz-Target") or "").rsplit(".", 1)[-1]
+    with _dynamodb_requests_lock:
+        _dynamodb_requests[action] = _dynamodb_requests.get(action, 0) + 1
     with (_dynamodb_lock.read() if action in _READS else _dynamodb_lock.write()):
         return _dynamodb_call_action(self)
 
 
 DynamoHandler.call_action = _serialized_call_action
+_dispatch = DomainDispatcherApplication.__call__
+
+
+def _dispatch_with_counters(self, environ, start_response):
+    if environ.get("PATH_INFO") == "/_vitrina/dynamodb-requests":
+        with _dynamodb_requests_lock:
+            body = json.dumps(_dynamodb_requests).encode()
+        start_response("200 OK", [("Content-Type", "application/json"),
+                                  ("Content-Length", str(len(body)))])
+        return [body]
+    return _dispatch(self, environ, start_response)
+
+
+DomainDispatcherApplication.__call__ = _dispatch_with_counters
 
 # moto backs up a transaction by deep-copying every table it touches — once per item — so a
 # registration costs seconds once the catalog is loaded. With writes serialised above, it is

@@ -6,8 +6,8 @@
 //!   of its id; a user's sessions (GSI1); failed logins per username per window.
 //! - billing: wallet by user.
 //! - notification: account by user; sent notifications by user.
-//! - store: product (with its stock lines) by id; store by id; the whole catalog (GSI1
-//!   partition `CATALOG`); the current search index.
+//! - store: product (with its stock per store) by id, and many products at once; store by id;
+//!   the whole catalog (GSI1 partition `CATALOG`); the current search index.
 //! - order: the client's draft order (the cart) by user.
 
 /// Prefix → owning service. The ownership test scans the table against this.
@@ -78,10 +78,6 @@ pub mod store {
     pub fn product(product_id: &str) -> (String, String) {
         (format!("PRODUCT#{product_id}"), "PRODUCT".into())
     }
-    /// Stock lives in its product's partition: a product page is one Query.
-    pub fn stock(product_id: &str, store_id: &str) -> (String, String) {
-        (format!("PRODUCT#{product_id}"), format!("STOCK#{store_id}"))
-    }
     pub fn store(store_id: &str) -> (String, String) {
         (format!("STORE#{store_id}"), "STORE".into())
     }
@@ -125,7 +121,6 @@ mod tests {
             (notification::account("1").0, "notification"),
             (notification::sent("1", "n").0, "notification"),
             (store::product("p").0, "store"),
-            (store::stock("p", "s").0, "store"),
             (store::store("s").0, "store"),
             (store::index_meta().0, "store"),
             (order::draft("u").0, "order"),

@@ -231,3 +231,80 @@ async fn a_good_catalog_file_loads_once_and_becomes_searchable() {
     // The one in stock comes first.
     assert_eq!(found["items"][0]["id"], ids[0].as_str());
 }
+
+fn level_at(product: &Value, store: &str) -> String {
+    product["availability"]
+        .as_array()
+        .and_then(|a| a.iter().find(|s| s["storeId"] == store))
+        .map(|s| s["level"].as_str().unwrap_or_default().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_stock_only_file_changes_the_stock_of_products_loaded_before() {
+    let id = unique("t-stock-");
+    let stock = |store: &str, quantity: i64| {
+        format!(
+            r#"{{"type":"stock","productId":"{id}","storeId":"{store}","quantity":{quantity}}}"#
+        )
+    };
+    let first = write_file(
+        "stock-a",
+        &[
+            product_row(&id, "Плед шерстяной", 349_000),
+            stock("msk-tverskaya", 7),
+        ],
+    );
+    assert!(catalog_tool().arg(&first).status().unwrap().success());
+
+    // The product row is not in this file: its stock rows still land on it, and the stock the
+    // file does not mention stays.
+    let second = write_file(
+        "stock-b",
+        &[stock("msk-tverskaya", 0), stock("spb-nevsky", 2)],
+    );
+    let out = catalog_tool().arg(&second).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("created 1, updated 1, unchanged 0"),
+        "{stdout}"
+    );
+    let r = call(&browser(), "GET", &format!("/api/products/{id}"), None).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["name"], "Плед шерстяной");
+    assert_eq!(level_at(&r.body, "msk-tverskaya"), "none");
+    assert_eq!(level_at(&r.body, "spb-nevsky"), "few");
+}
+
+#[tokio::test]
+async fn a_product_out_of_stock_everywhere_cannot_go_to_the_cart_until_stocked() {
+    let id = unique("t-empty-");
+    let stock = |quantity: i64| {
+        format!(
+            r#"{{"type":"stock","productId":"{id}","storeId":"kzn-baumana","quantity":{quantity}}}"#
+        )
+    };
+    let file = write_file(
+        "empty",
+        &[product_row(&id, "Фонарь налобный", 89_000), stock(0)],
+    );
+    assert!(catalog_tool().arg(&file).status().unwrap().success());
+    let c = browser();
+    let user = register(&c).await;
+    assert_eq!(login(&c, &user).await.status, 200);
+    let body = format!(r#"{{"productId":"{id}","quantity":1}}"#);
+    let refused = call(&c, "POST", "/api/cart/items", Some(&body)).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert_eq!(refused.body["error"]["code"], "product_unavailable");
+
+    let restock = write_file("restock", &[stock(5)]);
+    assert!(catalog_tool().arg(&restock).status().unwrap().success());
+    let added = call(&c, "POST", "/api/cart/items", Some(&body)).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    assert_eq!(added.body["lines"][0]["available"], true);
+}

@@ -1,14 +1,14 @@
 //! Loading a catalog file into the table: everything is validated before anything is written,
-//! only rows that differ from what is stored are written, product images go to S3, and a
+//! only items that differ from what is stored are written (the report counts the file's rows), product images go to S3, and a
 //! `catalog.changed` message asks for a new search index. Loading the same file twice changes
 //! nothing the second time. Products missing from a file are left as they are (no deletions).
 
 use crate::{
-    domain::{image, Catalog},
-    store::{product_item, stock_item, store_item, CatalogStore},
+    domain::{image, Catalog, Product, Stock},
+    store::{product_item, read_product, store_item, CatalogStore, StockLevels},
 };
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use vitrina_shared::{
     envelope::{CatalogChanged, Envelope, CATALOG_CHANGED},
     keys,
@@ -32,46 +32,66 @@ pub struct Target<'a> {
     pub queue_url: &'a str,
 }
 
-fn pk_sk(item: &Item) -> (String, String) {
-    let s = |k: &str| {
-        item.get(k)
-            .and_then(|v| v.as_s().ok())
-            .cloned()
-            .unwrap_or_default()
-    };
-    (s(keys::PK), s(keys::SK))
-}
-
 pub async fn import(catalog: &Catalog, to: &Target<'_>) -> Result<ImportReport, String> {
-    let mut wanted: Vec<(Item, Option<&crate::domain::Product>)> = Vec::new();
-    for s in &catalog.stores {
-        wanted.push((store_item(s)?, None));
-    }
+    // Every product the file touches (its own row or a stock row) is one item to read and
+    // maybe rewrite: stock lives on the product's item.
+    let mut touched: BTreeMap<&str, (Option<&Product>, Vec<&Stock>)> = BTreeMap::new();
     for p in &catalog.products {
-        wanted.push((product_item(p)?, Some(p)));
+        touched.entry(&p.id).or_default().0 = Some(p);
     }
     for s in &catalog.stock {
-        wanted.push((stock_item(s)?, None));
+        touched.entry(&s.product_id).or_default().1.push(s);
     }
-    let keys: Vec<(String, String)> = wanted.iter().map(|(i, _)| pk_sk(i)).collect();
+    let mut keys: Vec<(String, String)> = catalog
+        .stores
+        .iter()
+        .map(|s| keys::store::store(&s.id))
+        .collect();
+    keys.extend(touched.keys().map(|id| keys::store::product(id)));
     let current: HashMap<(String, String), Item> = to.catalog.current(&keys).await?;
+
     let mut report = ImportReport::default();
+    let mut count = |before: Option<bool>| match before {
+        None => report.created += 1,
+        Some(true) => report.unchanged += 1,
+        Some(false) => report.updated += 1,
+    };
     let mut writes = Vec::new();
     let mut images = Vec::new();
-    for (item, product) in wanted {
-        match current.get(&pk_sk(&item)) {
-            Some(existing) if existing == &item => report.unchanged += 1,
-            found => {
-                if found.is_some() {
-                    report.updated += 1;
-                } else {
-                    report.created += 1;
-                }
-                if let Some(p) = product {
-                    images.push(p);
-                }
-                writes.push(item);
+    for s in &catalog.stores {
+        let item = store_item(s)?;
+        let stored = current.get(&keys::store::store(&s.id));
+        count(stored.map(|old| old == &item));
+        if stored != Some(&item) {
+            writes.push(item);
+        }
+    }
+    for (id, (row, stock_rows)) in touched {
+        let stored = current
+            .get(&keys::store::product(id))
+            .map(read_product)
+            .transpose()?;
+        let (old_product, old_stock) = match &stored {
+            Some((p, stock)) => (Some(p), stock.clone()),
+            None => (None, StockLevels::new()),
+        };
+        if let Some(p) = row {
+            count(old_product.map(|old| old == p));
+            if old_product != Some(p) {
+                images.push(p);
             }
+        }
+        let mut stock = old_stock.clone();
+        for s in stock_rows {
+            count(old_stock.get(&s.store_id).map(|q| *q == s.quantity));
+            stock.insert(s.store_id.clone(), s.quantity);
+        }
+        // check_references guarantees a stock row's product is in the file or stored.
+        let Some(product) = row.or(old_product) else {
+            return Err(format!("stock names unknown product {id}"));
+        };
+        if old_product != Some(product) || old_stock != stock {
+            writes.push(product_item(product, &stock)?);
         }
     }
     for p in images {

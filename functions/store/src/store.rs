@@ -1,6 +1,10 @@
-//! store's items in the single table. Catalog items (products, stock, stores) also sit in one
-//! GSI1 partition, `CATALOG`, so the index builder reads the whole catalog with one paginated
-//! Query instead of scanning the shared table.
+//! store's items in the single table. Catalog items (products, stores) also sit in one GSI1
+//! partition, `CATALOG`, so the index builder reads the whole catalog with one paginated Query
+//! instead of scanning the shared table.
+//!
+//! A product's stock per store lives on the product's own item (`stock`: store id → units): "is
+//! it available anywhere" for a whole cart is then one BatchGetItem, and taking units from one
+//! store is one conditional update of one item.
 
 use crate::domain::{Catalog, Product, Stock, Store};
 use aws_sdk_dynamodb::{
@@ -8,7 +12,7 @@ use aws_sdk_dynamodb::{
     Client,
 };
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use vitrina_shared::{
     keys,
     table::{self, key, Item},
@@ -45,16 +49,33 @@ fn catalog_item<T: Serialize>(
     Ok(item)
 }
 
-pub fn product_item(p: &Product) -> Result<Item, String> {
-    catalog_item(keys::store::product(&p.id), format!("PRODUCT#{}", p.id), p)
+/// Units per store id.
+pub type StockLevels = BTreeMap<String, i64>;
+
+const STOCK: &str = "stock";
+
+pub fn product_item(p: &Product, stock: &StockLevels) -> Result<Item, String> {
+    let mut item = catalog_item(keys::store::product(&p.id), format!("PRODUCT#{}", p.id), p)?;
+    item.insert(
+        STOCK.into(),
+        serde_dynamo::to_attribute_value(stock).map_err(err)?,
+    );
+    Ok(item)
 }
 
-pub fn stock_item(s: &Stock) -> Result<Item, String> {
-    catalog_item(
-        keys::store::stock(&s.product_id, &s.store_id),
-        format!("STOCK#{}#{}", s.product_id, s.store_id),
-        s,
-    )
+/// A product item back into the product and its stock levels.
+pub fn read_product(item: &Item) -> Result<(Product, StockLevels), String> {
+    let stock = match item.get(STOCK) {
+        Some(v) => serde_dynamo::from_attribute_value(v.clone()).map_err(err)?,
+        None => StockLevels::new(),
+    };
+    let product = serde_dynamo::from_item(item.clone()).map_err(err)?;
+    Ok((product, stock))
+}
+
+/// Whether any store has at least one unit.
+pub fn available_anywhere(stock: &StockLevels) -> bool {
+    stock.values().any(|units| *units > 0)
 }
 
 pub fn store_item(s: &Store) -> Result<Item, String> {
@@ -122,13 +143,15 @@ impl CatalogStore {
                 .cloned()
                 .unwrap_or_default();
             if sk.starts_with("PRODUCT#") {
-                catalog
-                    .products
-                    .push(serde_dynamo::from_item(item).map_err(err)?);
-            } else if sk.starts_with("STOCK#") {
+                let (product, stock) = read_product(&item)?;
                 catalog
                     .stock
-                    .push(serde_dynamo::from_item(item).map_err(err)?);
+                    .extend(stock.into_iter().map(|(store_id, quantity)| Stock {
+                        product_id: product.id.clone(),
+                        store_id,
+                        quantity,
+                    }));
+                catalog.products.push(product);
             } else if sk.starts_with("STORE#") {
                 catalog
                     .stores
@@ -146,48 +169,63 @@ impl CatalogStore {
             .collect()
     }
 
-    /// A product and its stock lines: one Query on the product's partition.
-    pub async fn product(&self, id: &str) -> Result<Option<(Product, Vec<Stock>)>, String> {
-        let (pk, _) = keys::store::product(id);
+    /// A product and its stock levels: one GetItem.
+    pub async fn product(&self, id: &str) -> Result<Option<(Product, StockLevels)>, String> {
         let out = self
             .db
-            .query()
+            .get_item()
             .table_name(&self.table)
-            .key_condition_expression("PK = :pk")
-            .expression_attribute_values(":pk", AttributeValue::S(pk))
+            .set_key(Some(key(keys::store::product(id))))
             .send()
             .await
             .map_err(err)?;
-        let mut product = None;
-        let mut stock = Vec::new();
-        for item in out.items.unwrap_or_default() {
-            match item
-                .get(keys::SK)
-                .and_then(|v| v.as_s().ok())
-                .map(String::as_str)
-            {
-                Some("PRODUCT") => product = Some(serde_dynamo::from_item(item).map_err(err)?),
-                Some(sk) if sk.starts_with("STOCK#") => {
-                    stock.push(serde_dynamo::from_item(item).map_err(err)?)
-                }
-                _ => {}
-            }
-        }
-        Ok(product.map(|p| (p, stock)))
+        out.item.as_ref().map(read_product).transpose()
     }
 
-    /// The items stored under these keys now, by (PK, SK).
+    /// The products that exist among `ids` (at most 100: one BatchGetItem), with their stock.
+    pub async fn products(&self, ids: &[String]) -> Result<Vec<(Product, StockLevels)>, String> {
+        let wanted: Vec<_> = ids.iter().map(|id| keys::store::product(id)).collect();
+        let found = self.current_with(&wanted, false).await?;
+        // In the order asked, each once.
+        let mut seen = std::collections::HashSet::new();
+        wanted
+            .iter()
+            .filter(|k| seen.insert(*k))
+            .filter_map(|k| found.get(k))
+            .map(read_product)
+            .collect()
+    }
+
+    /// The items stored under these keys now (strongly consistent), by (PK, SK).
     pub async fn current(
         &self,
         wanted: &[(String, String)],
     ) -> Result<HashMap<(String, String), Item>, String> {
+        self.current_with(wanted, true).await
+    }
+
+    /// BatchGetItem, 100 keys per request; keys DynamoDB leaves unprocessed (throttling) are
+    /// asked again after a growing pause.
+    async fn current_with(
+        &self,
+        wanted: &[(String, String)],
+        consistent: bool,
+    ) -> Result<HashMap<(String, String), Item>, String> {
+        let mut unique: Vec<&(String, String)> = Vec::with_capacity(wanted.len());
+        let mut seen = std::collections::HashSet::new();
+        for k in wanted {
+            if seen.insert(k) {
+                unique.push(k);
+            }
+        }
         let mut found = HashMap::new();
-        for chunk in wanted.chunks(100) {
+        for chunk in unique.chunks(100) {
             let mut request = KeysAndAttributes::builder()
-                .set_keys(Some(chunk.iter().map(|k| key(k.clone())).collect()))
-                .consistent_read(true)
+                .set_keys(Some(chunk.iter().map(|k| key((*k).clone())).collect()))
+                .consistent_read(consistent)
                 .build()
                 .map_err(err)?;
+            let mut attempt = 0u32;
             loop {
                 let out = self
                     .db
@@ -202,22 +240,23 @@ impl CatalogStore {
                     .remove(&self.table)
                     .unwrap_or_default()
                 {
-                    let pk = item
-                        .get(keys::PK)
-                        .and_then(|v| v.as_s().ok())
-                        .cloned()
-                        .unwrap_or_default();
-                    let sk = item
-                        .get(keys::SK)
-                        .and_then(|v| v.as_s().ok())
-                        .cloned()
-                        .unwrap_or_default();
-                    found.insert((pk, sk), item);
+                    let text = |k: &str| {
+                        item.get(k)
+                            .and_then(|v| v.as_s().ok())
+                            .cloned()
+                            .unwrap_or_default()
+                    };
+                    found.insert((text(keys::PK), text(keys::SK)), item);
                 }
                 match out.unprocessed_keys.and_then(|mut u| u.remove(&self.table)) {
                     Some(rest) if !rest.keys().is_empty() => request = rest,
                     _ => break,
                 }
+                attempt += 1;
+                if attempt > 8 {
+                    return Err("DynamoDB kept keys unprocessed".into());
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(25 << attempt)).await;
             }
         }
         Ok(found)
@@ -282,5 +321,33 @@ impl CatalogStore {
             Err(e) if vitrina_shared::aws::is_conditional_failure(&e) => Ok(false),
             Err(e) => Err(err(e)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_product_item_carries_its_stock_and_reads_back() {
+        let p = Product {
+            id: "p-1".into(),
+            name: "Чайник".into(),
+            description: "Стальной".into(),
+            category: "Кухня".into(),
+            brand: "Бренд".into(),
+            price: 199_000,
+            old_price: Some(250_000),
+            attributes: BTreeMap::from([("Объём".into(), "1,7 л".into())]),
+        };
+        let stock = StockLevels::from([("msk".into(), 0), ("spb".into(), 3)]);
+        let item = product_item(&p, &stock).unwrap();
+        assert_eq!(item[keys::PK].as_s().unwrap(), "PRODUCT#p-1");
+        assert_eq!(item[keys::GSI1SK].as_s().unwrap(), "PRODUCT#p-1");
+        let (back, back_stock) = read_product(&item).unwrap();
+        assert_eq!(back, p);
+        assert_eq!(back_stock, stock);
+        assert!(available_anywhere(&back_stock));
+        assert!(!available_anywhere(&StockLevels::from([("msk".into(), 0)])));
     }
 }

@@ -34,11 +34,7 @@ pub async fn handle(svc: Arc<StoreService>, req: Request) -> Result<Response<Bod
     let availability: Vec<_> = stores
         .iter()
         .map(|s| {
-            let quantity = stock
-                .iter()
-                .find(|x| x.store_id == s.id)
-                .map(|x| x.quantity)
-                .unwrap_or(0);
+            let quantity = stock.get(&s.id).copied().unwrap_or(0);
             json!({
                 "storeId": s.id, "storeName": s.name, "address": s.address, "hours": s.hours,
                 "pickup": s.pickup, "level": Availability::of(quantity),

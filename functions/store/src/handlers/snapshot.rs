@@ -1,8 +1,9 @@
 //! `product-snapshot` — store's internal function for other services (order, today): current
 //! name, description, price, discount and whether any store has stock, for up to 100 products.
-//! Invoked directly (Lambda Invoke), never over HTTP. Unknown ids are left out.
+//! Invoked directly (Lambda Invoke), never over HTTP. Unknown ids are left out. One BatchGetItem:
+//! stock sits on the product's item.
 
-use crate::{domain::Product, StoreService};
+use crate::{domain::Product, store::available_anywhere, StoreService};
 use lambda_runtime::Diagnostic;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -24,19 +25,14 @@ pub async fn handle(svc: Arc<StoreService>, req: SnapshotRequest) -> Result<Valu
             format!("at most {MAX_PRODUCTS} products at once"),
         ));
     }
-    let mut products = Vec::new();
-    for id in &req.product_ids {
-        // One Query per product: the product and its stock share a partition.
-        let found = svc
-            .catalog
-            .product(id)
-            .await
-            .map_err(|e| error("CatalogUnavailable", e))?;
-        if let Some((p, stock)) = found {
-            let available = stock.iter().any(|s| s.quantity > 0);
-            products.push(snapshot(&p, available));
-        }
-    }
+    let products: Vec<Value> = svc
+        .catalog
+        .products(&req.product_ids)
+        .await
+        .map_err(|e| error("CatalogUnavailable", e))?
+        .iter()
+        .map(|(p, stock)| snapshot(p, available_anywhere(stock)))
+        .collect();
     Ok(json!({ "products": products }))
 }
 
