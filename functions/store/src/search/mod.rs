@@ -109,7 +109,18 @@ fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// Words as typed (lower-cased, not stemmed): a word's length decides how many typos it may
+/// have, and that is the length of what the client typed.
+const PLAIN: &str = "plain";
+
 fn register_tokenizers(index: &Index) {
+    index.tokenizers().register(
+        PLAIN,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .build(),
+    );
     index.tokenizers().register(
         RU,
         TextAnalyzer::builder(SimpleTokenizer::default())
@@ -229,13 +240,10 @@ impl SearchIndex {
     }
 
     fn stems(&self, text: &str) -> Vec<(String, usize)> {
-        let mut plain = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .build();
-        let mut stemmer = match self.index.tokenizers().get(RU) {
-            Some(t) => t,
-            None => return Vec::new(),
+        let tokenizers = self.index.tokenizers();
+        let (Some(mut plain), Some(mut stemmer)) = (tokenizers.get(PLAIN), tokenizers.get(RU))
+        else {
+            return Vec::new();
         };
         let mut words = Vec::new();
         let mut stream = plain.token_stream(text);
