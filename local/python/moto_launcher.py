@@ -22,6 +22,7 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
@@ -154,6 +155,10 @@ def _key_of(table, op):
 
 def _transact_write_items_item_rollback(self, transact_items):
     backups = []
+    # A cancelled transaction leaves no stream records either (moto's whole-table copy used to
+    # take them back too).
+    streams = {id(t): (t.stream_shard, len(t.stream_shard.items))
+               for t in self.tables.values() if t.stream_shard is not None}
     for entry in transact_items:
         op = next(iter(entry.values()), {}) if isinstance(entry, dict) else {}
         table = self.tables.get(op.get("TableName")) if isinstance(op, dict) else None
@@ -182,10 +187,23 @@ def _transact_write_items_item_rollback(self, transact_items):
                 table.items.pop(h, None)
             else:
                 table.items[h] = item
+        for shard, length in streams.values():
+            del shard.items[length:]
         raise
 
 
 DynamoDBBackend.transact_write_items = _transact_write_items_item_rollback
+
+# Stream readers never see a transaction half-applied (or records it may still take back).
+_get_records = DynamoDBStreamsBackend.get_records
+
+
+def _get_records_between_writes(self, iterator_arn, limit):
+    with _dynamodb_lock.read():
+        return _get_records(self, iterator_arn, limit)
+
+
+DynamoDBStreamsBackend.get_records = _get_records_between_writes
 
 
 def main():

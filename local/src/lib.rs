@@ -1,6 +1,6 @@
 //! `vitrina-local`: the project's local runtime (DESIGN.md §3). With moto serving the AWS APIs
 //! it plays what moto cannot: API Gateway, Lambda (every function in-process), the Lambda
-//! Invoke API for Step Functions and SQS event-source mappings. Everything comes from
+//! Invoke API for Step Functions, SQS and DynamoDB Streams event-source mappings. Everything comes from
 //! `template.yaml`.
 //!
 //! `vitrina-local` serves; `vitrina-local provision` only creates the resources and exits.
@@ -15,6 +15,7 @@ pub mod host;
 pub mod lambda_api;
 pub mod provision;
 pub mod sqs;
+pub mod streams;
 pub mod template;
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
@@ -133,6 +134,44 @@ pub async fn run() -> Result<(), String> {
                     spec: m.clone(),
                     queue_url,
                     queue_arn,
+                },
+                retry,
+            );
+        }
+    }
+
+    let stream_clients = Arc::new(streams::Clients {
+        streams: aws_sdk_dynamodbstreams::Client::new(&vitrina_shared::aws::sdk_config().await),
+        sqs: clients.sqs.clone(),
+    });
+    for spec in &specs {
+        for m in &spec.streams {
+            let stream_arn = resolver
+                .attrs
+                .get(&format!("{}.StreamArn", m.table))
+                .cloned()
+                .ok_or(format!(
+                    "{}: table {} has no stream",
+                    spec.logical_id, m.table
+                ))?;
+            let on_failure = match &m.on_failure {
+                Some(q) => Some(
+                    resolver
+                        .refs
+                        .get(q)
+                        .cloned()
+                        .ok_or(format!("{}: unknown on-failure queue {q}", spec.logical_id))?,
+                ),
+                None => None,
+            };
+            streams::start(
+                host.clone(),
+                stream_clients.clone(),
+                streams::Mapping {
+                    function: spec.logical_id.clone(),
+                    spec: m.clone(),
+                    stream_arn,
+                    on_failure,
                 },
                 retry,
             );

@@ -47,6 +47,18 @@ pub async fn provision(
             format!("{id}.Arn"),
             format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/{name}"),
         );
+        let stream = clients
+            .dynamodb
+            .describe_table()
+            .table_name(&name)
+            .send()
+            .await
+            .map_err(|e| format!("describe table {name}: {e:?}"))?
+            .table
+            .and_then(|t| t.latest_stream_arn);
+        if let Some(arn) = stream {
+            r.attrs.insert(format!("{id}.StreamArn"), arn);
+        }
     }
     for (id, _) in template.of_type("AWS::S3::Bucket") {
         // Bucket names are global and lowercase.

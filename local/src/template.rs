@@ -29,6 +29,22 @@ pub struct SqsMapping {
     pub report_item_failures: bool,
 }
 
+/// A DynamoDB Streams event-source mapping.
+#[derive(Debug, Clone)]
+pub struct StreamMapping {
+    /// The table's logical id.
+    pub table: String,
+    pub batch_size: i32,
+    pub report_item_failures: bool,
+    pub maximum_retry_attempts: u32,
+    /// `TRIM_HORIZON` or `LATEST`.
+    pub starting_position: String,
+    /// Event filter patterns (JSON); a record passes when any matches. Empty: all pass.
+    pub filters: Vec<serde_json::Value>,
+    /// The on-failure queue's logical id.
+    pub on_failure: Option<String>,
+}
+
 #[derive(Debug, Clone)]
 pub struct FunctionSpec {
     pub logical_id: String,
@@ -38,6 +54,7 @@ pub struct FunctionSpec {
     pub env: BTreeMap<String, Value>,
     pub routes: Vec<Route>,
     pub sqs: Vec<SqsMapping>,
+    pub streams: Vec<StreamMapping>,
 }
 
 #[derive(Debug, Clone)]
@@ -45,6 +62,37 @@ pub struct AuthorizerSpec {
     pub name: String,
     pub function: String,
     pub identity_headers: Vec<String>,
+}
+
+fn stream_mapping(id: &str, p: &Value) -> Result<StreamMapping, String> {
+    let table = p
+        .get("Stream")
+        .and_then(referenced_id)
+        .ok_or(format!("{id}: DynamoDB event without a table's StreamArn"))?;
+    let mut filters = Vec::new();
+    if let Some(Value::Sequence(fs)) = get(p, &["FilterCriteria", "Filters"]) {
+        for f in fs {
+            let text = str_of(f.get("Pattern")).ok_or(format!("{id}: a filter without Pattern"))?;
+            filters.push(
+                serde_json::from_str(&text).map_err(|e| format!("{id}: filter pattern: {e}"))?,
+            );
+        }
+    }
+    Ok(StreamMapping {
+        table,
+        batch_size: str_of(p.get("BatchSize"))
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(100),
+        report_item_failures: matches!(p.get("FunctionResponseTypes"), Some(Value::Sequence(s))
+            if s.iter().any(|t| t.as_str() == Some("ReportBatchItemFailures"))),
+        maximum_retry_attempts: str_of(p.get("MaximumRetryAttempts"))
+            .and_then(|b| b.parse().ok())
+            .unwrap_or(u32::MAX),
+        starting_position: str_of(p.get("StartingPosition")).unwrap_or_else(|| "LATEST".into()),
+        filters,
+        on_failure: get(p, &["DestinationConfig", "OnFailure", "Destination"])
+            .and_then(referenced_id),
+    })
 }
 
 fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
@@ -155,6 +203,7 @@ impl Template {
             }
             let mut routes = Vec::new();
             let mut sqs = Vec::new();
+            let mut streams = Vec::new();
             if let Some(Value::Mapping(events)) = props.get("Events") {
                 for (_, ev) in events {
                     let p = ev.get("Properties");
@@ -195,6 +244,10 @@ impl Template {
                                 report_item_failures,
                             });
                         }
+                        Some("DynamoDB") => {
+                            let p = p.ok_or(format!("{id}: DynamoDB event without Properties"))?;
+                            streams.push(stream_mapping(id, p)?);
+                        }
                         other => {
                             return Err(format!(
                                 "{id}: event type {other:?} is not supported locally"
@@ -211,6 +264,7 @@ impl Template {
                 env,
                 routes,
                 sqs,
+                streams,
             });
         }
         Ok(out)

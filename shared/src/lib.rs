@@ -11,6 +11,7 @@ pub mod keys;
 pub mod money;
 pub mod runtime;
 pub mod sqs;
+pub mod stream;
 pub mod table;
 pub mod telemetry;
 

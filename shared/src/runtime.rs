@@ -28,6 +28,8 @@ pub enum Trigger {
     Authorizer,
     /// An SQS event-source mapping from the queue with this logical id.
     Sqs { queue: &'static str },
+    /// A DynamoDB Streams event-source mapping from the table with this logical id.
+    Stream { table: &'static str },
     /// A state-machine task (Step Functions invokes it through the Lambda API).
     Task,
 }
@@ -170,6 +172,34 @@ where
             async move {
                 Ok::<_, Diagnostic>(
                     crate::sqs::each_record(batch, |record| f(state.clone(), record)).await,
+                )
+            }
+        }),
+    }
+}
+
+/// A DynamoDB Streams event-source mapping from `table` (its logical id in `template.yaml`); `f`
+/// handles one change record, in stream order, and must tolerate seeing it again.
+pub fn stream_consumer<S, F, Fut>(
+    handler: &'static str,
+    table: &'static str,
+    state: Arc<S>,
+    f: F,
+) -> Function
+where
+    S: Send + Sync + 'static,
+    F: Fn(Arc<S>, crate::stream::StreamRecord) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), String>> + Send + 'static,
+{
+    let f = Arc::new(f);
+    Function {
+        handler,
+        trigger: Trigger::Stream { table },
+        invoke: json(move |batch: crate::stream::StreamBatch, _ctx| {
+            let (state, f) = (state.clone(), f.clone());
+            async move {
+                Ok::<_, Diagnostic>(
+                    crate::stream::each_change(batch, |record| f(state.clone(), record)).await,
                 )
             }
         }),

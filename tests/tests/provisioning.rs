@@ -1,6 +1,7 @@
-//! Registration provisioning over SQS: auth's `user.registered` opens a wallet in billing and a
-//! notification account in notification, which sends the welcome e-mail — once, whatever
-//! duplicates arrive; a poison message ends in the DLQ.
+//! Registration provisioning: a committed user's profile item, read from the table's stream by
+//! auth, becomes `user.registered` over SQS; billing opens a wallet and notification an account
+//! and sends the welcome e-mail — once, whatever duplicates arrive; a refused registration
+//! announces nothing; a poison message ends in the DLQ.
 
 use serde_json::json;
 use std::time::Duration;
@@ -44,6 +45,32 @@ async fn registration_opens_an_empty_wallet_and_sends_a_welcome() {
         .as_str()
         .unwrap()
         .contains(&user.username));
+}
+
+#[tokio::test]
+async fn a_refused_registration_announces_nothing() {
+    let c = browser();
+    let first = register(&c).await;
+    // Same e-mail, new username: the transaction is cancelled at the e-mail claim, after the
+    // profile item was already part of it. Nothing of it may reach the stream.
+    let body = json!({"username": unique("again"), "password": "Parol-2026", "email": first.email});
+    let r = call(&c, "POST", "/api/register", Some(&body.to_string())).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    // The stream is ordered: once a later registration is announced, the refused one would
+    // have been too.
+    let later = register(&c).await;
+    let announced = eventually(Duration::from_secs(15), || async {
+        let mail = mailbox().await;
+        (!mail_to(&mail, &later.email).is_empty()).then_some(())
+    })
+    .await;
+    assert!(announced.is_some(), "the later user is welcomed");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        mail_to(&mailbox().await, &first.email).len(),
+        1,
+        "one welcome for the e-mail's one user"
+    );
 }
 
 #[tokio::test]

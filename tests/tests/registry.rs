@@ -1,5 +1,5 @@
 //! The services' registries and `template.yaml` describe the same functions: every function,
-//! route (and whether the authorizer guards it), queue subscription and the authorizer itself,
+//! route (and whether the authorizer guards it), queue and stream subscription and the authorizer itself,
 //! on both sides. No emulator needed.
 
 use std::{collections::BTreeSet, sync::Arc};
@@ -59,6 +59,19 @@ async fn registries_and_template_agree() {
                 f.logical_id
             );
         }
+        for m in &f.streams {
+            triggers.push(format!("stream {}", m.table));
+            assert!(
+                m.report_item_failures,
+                "{}: ReportBatchItemFailures",
+                f.logical_id
+            );
+            assert!(
+                m.on_failure.is_some(),
+                "{}: records given up go to a queue",
+                f.logical_id
+            );
+        }
         if f.logical_id == authorizer_fn {
             triggers.push("authorizer".into());
         }
@@ -90,6 +103,7 @@ async fn registries_and_template_agree() {
                     format!("http {method} {path} authorized={authorized}")
                 }
                 Trigger::Sqs { queue } => format!("sqs {queue}"),
+                Trigger::Stream { table } => format!("stream {table}"),
                 Trigger::Authorizer => "authorizer".into(),
                 Trigger::Task => "invoke".into(),
             };

@@ -7,7 +7,7 @@ pub mod store;
 
 use handlers::*;
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, json, Env, Function, Trigger};
+use vitrina_shared::runtime::{http_route, json, stream_consumer, Env, Function, Trigger};
 
 /// What every auth handler shares, built once per cold start.
 pub struct Auth {
@@ -74,6 +74,7 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
         ),
         http_route("me-get", "GET", "/api/me", true, auth.clone(), me::get),
         http_route("me-put", "PUT", "/api/me", true, auth.clone(), me::put),
+        stream_consumer("user-events", "Table", auth.clone(), user_events::handle),
         Function {
             handler: "authorizer",
             trigger: Trigger::Authorizer,

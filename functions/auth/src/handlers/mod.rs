@@ -6,6 +6,7 @@ pub mod login;
 pub mod logout;
 pub mod me;
 pub mod register;
+pub mod user_events;
 
 use crate::{domain::session, store::SessionRecord, Auth};
 use vitrina_shared::{http::cookie, ApiError};

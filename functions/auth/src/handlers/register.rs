@@ -8,7 +8,6 @@ use crate::{
 use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{
-    envelope::{Envelope, UserRegistered, USER_REGISTERED},
     http::{ok, parse_json},
     ApiError,
 };
@@ -45,51 +44,8 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
             Err(e) => return Err(ApiError::internal(e)),
         }
     }
+    // `user.registered` goes out from the table's stream (handlers::user_events): it leaves
+    // only once the user is committed, and a failed send is retried rather than lost.
     tracing::info!(user_id = %record.user_id, "user registered");
-    announce(&auth, &record, &req).await;
     Ok(ok(&user.profile))
-}
-
-/// Asks billing for a wallet and notification for an account. The user is already saved, so a
-/// failed send is logged for the operators' alarm rather than failing the registration; the
-/// consumers are idempotent, so a replay from the log is safe.
-async fn announce(auth: &Auth, user: &UserRecord, req: &Request) {
-    let correlation = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .unwrap_or_else(|| user.user_id.clone());
-    let message = Envelope::new(
-        USER_REGISTERED,
-        correlation,
-        UserRegistered {
-            user_id: user.user_id.clone(),
-            username: user.username.clone(),
-            first_name: user.first_name.clone(),
-            last_name: user.last_name.clone(),
-            email: user.email.clone(),
-            phone: user.phone.clone(),
-        },
-    );
-    let body = match serde_json::to_string(&message) {
-        Ok(b) => b,
-        Err(e) => {
-            tracing::error!(error = %e, user_id = %user.user_id, "cannot encode user.registered");
-            return;
-        }
-    };
-    for queue in &auth.registration_queues {
-        if let Err(e) = auth
-            .sqs
-            .send_message()
-            .queue_url(queue)
-            .message_body(&body)
-            .send()
-            .await
-        {
-            tracing::error!(error = ?e, queue, user_id = %user.user_id, message_id = %message.id,
-                "user.registered not sent");
-        }
-    }
 }

@@ -1,0 +1,49 @@
+//! `user-events` — the table's stream → `user.registered` for billing (opens the wallet) and
+//! notification (opens the account, sends the welcome e-mail). A new user's profile item is the
+//! event: it is announced only once committed (a cancelled registration transaction leaves no
+//! record), and a failed send makes the stream retry the record instead of losing it. The
+//! mapping's filter passes only profile inserts; the check here keeps that true without it.
+
+use crate::{store::UserRecord, Auth};
+use std::sync::Arc;
+use vitrina_shared::{
+    envelope::{Envelope, UserRegistered, USER_REGISTERED},
+    keys,
+    stream::StreamRecord,
+};
+
+pub async fn handle(auth: Arc<Auth>, record: StreamRecord) -> Result<(), String> {
+    let (pk, sk) = record.key();
+    if record.event_name != "INSERT" || !pk.starts_with("USER#") || sk != keys::auth::user("").1 {
+        return Ok(());
+    }
+    let item = record
+        .new_item()?
+        .ok_or("an INSERT without a new image: the stream must carry NEW_IMAGE")?;
+    let user: UserRecord = serde_dynamo::from_item(item).map_err(|e| e.to_string())?;
+    let message = Envelope::new(
+        USER_REGISTERED,
+        user.user_id.clone(),
+        UserRegistered {
+            user_id: user.user_id.clone(),
+            username: user.username,
+            first_name: user.first_name,
+            last_name: user.last_name,
+            email: user.email,
+            phone: user.phone,
+        },
+    );
+    let body = serde_json::to_string(&message).map_err(|e| e.to_string())?;
+    // A retry after a partial failure sends to both queues again: the consumers are idempotent.
+    for queue in &auth.registration_queues {
+        auth.sqs
+            .send_message()
+            .queue_url(queue)
+            .message_body(&body)
+            .send()
+            .await
+            .map_err(|e| format!("user.registered to {queue}: {e:?}"))?;
+    }
+    tracing::info!(user_id = %user.user_id, message_id = %message.id, "user.registered sent");
+    Ok(())
+}
