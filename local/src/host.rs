@@ -17,6 +17,7 @@ pub fn registries() -> HashMap<&'static str, Registry> {
         ("notification", vitrina_notification::functions as Registry),
         ("store", vitrina_store::functions as Registry),
         ("order", vitrina_order::functions as Registry),
+        ("delivery", vitrina_delivery::functions as Registry),
         ("fixture", crate::fixture::functions as Registry),
     ])
 }

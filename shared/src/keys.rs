@@ -9,6 +9,7 @@
 //! - store: product (with its stock per store) by id, and many products at once; store by id;
 //!   the whole catalog (GSI1 partition `CATALOG`); the current search index.
 //! - order: the client's draft order (the cart) by user.
+//! - delivery: a client's courier quote by id; the delivery chosen for a client's order.
 
 /// Prefix → owning service. The ownership test scans the table against this.
 pub const OWNERS: &[(&str, &str)] = &[
@@ -23,6 +24,7 @@ pub const OWNERS: &[(&str, &str)] = &[
     ("STORE#", "store"),
     ("CATALOG#", "store"),
     ("CART#", "order"),
+    ("DELIVERY#", "delivery"),
 ];
 
 pub const PK: &str = "PK";
@@ -93,6 +95,17 @@ pub mod order {
     }
 }
 
+pub mod delivery {
+    /// A courier price offered to a client (expires: TTL).
+    pub fn quote(user_id: &str, quote_id: &str) -> (String, String) {
+        (format!("DELIVERY#{user_id}"), format!("QUOTE#{quote_id}"))
+    }
+    /// The delivery chosen for one of the client's orders (the preliminary booking).
+    pub fn booking(user_id: &str, order_id: &str) -> (String, String) {
+        (format!("DELIVERY#{user_id}"), format!("ORDER#{order_id}"))
+    }
+}
+
 pub mod notification {
     pub fn account(user_id: &str) -> (String, String) {
         (format!("NOTIFY#{user_id}"), "ACCOUNT".into())
@@ -124,6 +137,8 @@ mod tests {
             (store::store("s").0, "store"),
             (store::index_meta().0, "store"),
             (order::draft("u").0, "order"),
+            (delivery::quote("u", "q").0, "delivery"),
+            (delivery::booking("u", "o").0, "delivery"),
         ];
         for (pk, owner) in samples {
             assert_eq!(owner_of(&pk), Some(owner), "{pk}");

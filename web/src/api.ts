@@ -74,6 +74,13 @@ export interface CartLine {
   priceWhenAdded?: number | null;
 }
 
+export interface DeliveryChoice {
+  method: "pickup" | "courier";
+  label: string;
+  address: string;
+  cost: number;
+}
+
 export interface Cart {
   orderId: string | null;
   status: string;
@@ -81,6 +88,33 @@ export interface Cart {
   itemCount: number;
   total: number;
   discountTotal: number;
+  delivery: DeliveryChoice | null;
+  grandTotal: number;
+}
+
+export interface PickupPoint {
+  id: string;
+  name: string;
+  city: string;
+  address: string;
+  hours: string;
+}
+
+export interface Courier {
+  id: string;
+  name: string;
+  description: string;
+  daysMin: number;
+  daysMax: number;
+}
+
+export interface Quote {
+  quoteId: string;
+  courierName: string;
+  address: string;
+  cost: number;
+  daysMin: number;
+  daysMax: number;
 }
 
 export class ApiError extends Error {
@@ -175,5 +209,9 @@ export const api = {
   setQuantity: (productId: string, quantity: number) =>
     request<Cart>("PATCH", `/cart/items/${encodeURIComponent(productId)}`, { quantity }),
   removeFromCart: (productId: string) => request<Cart>("DELETE", `/cart/items/${encodeURIComponent(productId)}`),
+  deliveryOptions: () => request<{ pickupPoints: PickupPoint[]; couriers: Courier[] }>("GET", "/delivery/options"),
+  quote: (courierId: string, address: string) => request<Quote>("POST", "/delivery/quote", { courierId, address }),
+  setDelivery: (choice: { method: "pickup"; pickupPointId: string } | { method: "courier"; quoteId: string }) =>
+    request<Cart>("PUT", "/cart/delivery", choice),
   product: (id: string) => request<ProductPage>("GET", `/products/${encodeURIComponent(id)}`),
 };

@@ -6,6 +6,10 @@ import { rub } from "./catalog";
 import { h } from "./dom";
 
 let onCartChange: (count: number) => void = () => {};
+let goTo: (path: string) => void = (path) => location.assign(path);
+export function setNavigator(navigate: (path: string) => void) {
+  goTo = navigate;
+}
 export function watchCart(cb: (count: number) => void) {
   onCartChange = cb;
 }
@@ -76,7 +80,7 @@ export async function cartPage(app: HTMLElement) {
   renderCart(app, cart);
 }
 
-function renderCart(app: HTMLElement, cart: Cart) {
+export function renderCart(app: HTMLElement, cart: Cart) {
   cartChanged(cart);
   if (!cart.lines.length) {
     app.replaceChildren(
@@ -128,11 +132,8 @@ function renderCart(app: HTMLElement, cart: Cart) {
       h("td", {}, remove),
     );
   });
-  const checkout = h(
-    "button",
-    { type: "button", class: "primary", disabled: true, "aria-describedby": "checkout-note" },
-    "Оформить заказ",
-  );
+  const checkout = h("button", { type: "button", class: "primary" }, "Оформить заказ");
+  checkout.addEventListener("click", () => goTo("/checkout"));
   app.replaceChildren(
     h("h1", {}, "Моя корзина"),
     h(
@@ -148,7 +149,6 @@ function renderCart(app: HTMLElement, cart: Cart) {
       cart.discountTotal ? h("div", { class: "hint" }, `Скидка: ${rub(cart.discountTotal)}`) : null,
       h("div", { class: "cart-total" }, "Итого: ", h("span", { "data-testid": "cart-total" }, rub(cart.total))),
       checkout,
-      h("div", { class: "hint", id: "checkout-note" }, "Оформление заказа (доставка и оплата) откроется в следующем обновлении магазина."),
     ),
   );
 }

@@ -2,7 +2,8 @@ import "./style.css";
 import { api, ApiError, humanMessage, Profile } from "./api";
 import { h, field } from "./dom";
 import { categoriesBlock, categoryPage, productPage, searchPage } from "./catalog";
-import { addToCartButton, cartPage, watchCart } from "./cart";
+import { addToCartButton, cartPage, setNavigator, watchCart } from "./cart";
+import { checkoutPage } from "./checkout";
 import { validateEmail, validateName, validatePassword, validatePhone, validateUsername } from "./validation";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -304,6 +305,7 @@ const routes: Record<string, () => void | Promise<void>> = {
   "/login": loginPage,
   "/account": accountPage,
   "/cart": () => (current ? cartPage(app) : navigate("/login?next=/cart")),
+  "/checkout": () => (current ? checkoutPage(app, navigate) : navigate("/login?next=/checkout")),
 };
 
 function navigate(path: string) {
@@ -354,5 +356,6 @@ document.addEventListener("click", (ev) => {
 });
 window.addEventListener("popstate", render);
 
+setNavigator(navigate);
 renderSearch();
 refreshSession().then(render);

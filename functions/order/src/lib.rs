@@ -1,6 +1,7 @@
 //! order: the client's orders; the cart is the order in status `draft`.
 
 pub mod catalog;
+pub mod delivery;
 pub mod domain;
 pub mod handlers;
 pub mod store;
@@ -11,6 +12,7 @@ use vitrina_shared::runtime::{http_route, Env, Function};
 pub struct OrderService {
     pub store: store::OrderStore,
     pub catalog: catalog::StoreCatalog,
+    pub delivery: delivery::DeliveryService,
 }
 
 pub fn functions(env: Arc<Env>) -> Vec<Function> {
@@ -21,6 +23,14 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
             function: env
                 .config
                 .var("STORE_SNAPSHOT_FUNCTION")
+                .unwrap_or_default()
+                .to_string(),
+        },
+        delivery: delivery::DeliveryService {
+            lambda: env.clients.lambda.clone(),
+            function: env
+                .config
+                .var("DELIVERY_CHOOSE_FUNCTION")
                 .unwrap_or_default()
                 .to_string(),
         },
@@ -51,6 +61,14 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
             true,
             svc.clone(),
             cart::delete,
+        ),
+        http_route(
+            "cart-delivery-put",
+            "PUT",
+            "/api/cart/delivery",
+            true,
+            svc.clone(),
+            cart::set_delivery,
         ),
         http_route(
             "orders-list",

@@ -51,8 +51,29 @@ pub struct Order {
     pub lines: Vec<Line>,
     /// Bumped by every write; writes are conditional on it (two tabs never lose an add).
     pub version: u64,
+    /// How the order travels, as delivery settled it (checkout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<DeliveryChoice>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// What delivery answered for the client's choice (the internal `choose` invoke).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryChoice {
+    /// `pickup` or `courier`.
+    pub method: String,
+    pub label: String,
+    pub address: String,
+    /// Kopecks.
+    pub cost: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_point_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub courier_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,6 +124,7 @@ impl Order {
             status: "draft".into(),
             lines: Vec::new(),
             version: 0,
+            delivery: None,
             created_at: now.into(),
             updated_at: now.into(),
         }

@@ -5,6 +5,7 @@
 
 use super::{respond_with, view};
 use crate::{
+    delivery::ChooseError,
     domain::{check_quantity, CartError, Order},
     store::SaveError,
     OrderService,
@@ -118,7 +119,8 @@ pub async fn get(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>,
     {
         Some(order) => respond_with(&svc, &order).await,
         None => Ok(ok(&serde_json::json!({
-            "orderId": null, "status": "draft", "lines": [], "itemCount": 0, "total": 0, "discountTotal": 0
+            "orderId": null, "status": "draft", "lines": [], "itemCount": 0, "total": 0,
+            "discountTotal": 0, "delivery": null, "grandTotal": 0
         }))),
     }
 }
@@ -152,4 +154,61 @@ pub async fn delete(svc: Arc<OrderService>, req: Request) -> Result<Response<Bod
     let product_id = path_product(&req)?;
     let order = update_cart(&svc, &caller.user_id, false, |o| o.remove(&product_id)).await?;
     respond_with(&svc, &order).await
+}
+
+/// `PUT /api/cart/delivery` {method: "pickup", pickupPointId} | {method: "courier", quoteId}:
+/// delivery settles the choice (and its cost) for this order; the cart keeps it.
+pub async fn set_delivery(
+    svc: Arc<OrderService>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let body: serde_json::Value = parse_json(&req)?;
+    let draft = svc
+        .store
+        .draft(&caller.user_id)
+        .await
+        .map_err(ApiError::internal)?
+        .filter(|o| !o.lines.is_empty())
+        .ok_or_else(|| {
+            ApiError::new(
+                lambda_http::http::StatusCode::CONFLICT,
+                "cart_empty",
+                "Корзина пуста: добавьте товары, чтобы оформить заказ",
+            )
+        })?;
+    let choice = svc
+        .delivery
+        .choose(&caller.user_id, &draft.order_id, &body)
+        .await
+        .map_err(|e| match e {
+            ChooseError::Refused { kind, message } => {
+                let status = if kind == "InvalidChoice" {
+                    lambda_http::http::StatusCode::BAD_REQUEST
+                } else {
+                    lambda_http::http::StatusCode::CONFLICT
+                };
+                ApiError::new(status, delivery_code(&kind), message)
+            }
+            ChooseError::Unavailable(e) => ApiError::internal(e),
+        })?;
+    let order_id = draft.order_id.clone();
+    let order = update_cart(&svc, &caller.user_id, false, |o| {
+        // The cart was replaced meanwhile (ordered elsewhere): this choice was for another one.
+        if o.order_id != order_id {
+            return Err(CartError::NotInCart);
+        }
+        o.delivery = Some(choice.clone());
+        Ok(())
+    })
+    .await?;
+    respond_with(&svc, &order).await
+}
+
+fn delivery_code(kind: &str) -> &'static str {
+    match kind {
+        "QuoteNotFound" => "quote_not_found",
+        "QuoteExpired" => "quote_expired",
+        _ => "invalid_delivery",
+    }
 }

@@ -42,6 +42,7 @@ pub fn view(order: &Order, now: &[ProductSnapshot]) -> Value {
             })
         })
         .collect();
+    let delivery_cost = order.delivery.as_ref().map_or(0, |d| d.cost);
     json!({
         "orderId": order.order_id,
         "status": order.status,
@@ -49,6 +50,8 @@ pub fn view(order: &Order, now: &[ProductSnapshot]) -> Value {
         "itemCount": order.item_count(),
         "total": total,
         "discountTotal": discount_total,
+        "delivery": order.delivery,
+        "grandTotal": total + delivery_cost,
         "version": order.version,
     })
 }

@@ -1,0 +1,229 @@
+//! delivery's rules: where the shop hands orders over (pickup points), which courier companies
+//! bring them home, and what a courier delivery to an address costs.
+//!
+//! Pickup points and couriers are delivery's reference data, kept here as configuration: they
+//! change with contracts, not with traffic, and a change ships as a deploy that tests cover.
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PickupPoint {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub city: &'static str,
+    pub address: &'static str,
+    pub hours: &'static str,
+}
+
+pub const PICKUP_POINTS: &[PickupPoint] = &[
+    PickupPoint {
+        id: "msk-tverskaya",
+        name: "Витрина на Тверской",
+        city: "Москва",
+        address: "Москва, ул. Тверская, 12",
+        hours: "10:00–22:00",
+    },
+    PickupPoint {
+        id: "msk-aviapark",
+        name: "Витрина в «Авиапарке»",
+        city: "Москва",
+        address: "Москва, Ходынский бульвар, 4",
+        hours: "10:00–22:00",
+    },
+    PickupPoint {
+        id: "spb-nevsky",
+        name: "Витрина на Невском",
+        city: "Санкт-Петербург",
+        address: "Санкт-Петербург, Невский пр., 48",
+        hours: "10:00–22:00",
+    },
+    PickupPoint {
+        id: "kzn-baumana",
+        name: "Витрина на Баумана",
+        city: "Казань",
+        address: "Казань, ул. Баумана, 51",
+        hours: "10:00–21:00",
+    },
+    PickupPoint {
+        id: "ekb-vainera",
+        name: "Витрина на Вайнера",
+        city: "Екатеринбург",
+        address: "Екатеринбург, ул. Вайнера, 9",
+        hours: "10:00–21:00",
+    },
+];
+
+pub fn pickup_point(id: &str) -> Option<&'static PickupPoint> {
+    PICKUP_POINTS.iter().find(|p| p.id == id)
+}
+
+/// A courier company's tariff: kopecks per delivery zone (index = zone), `None` where it does
+/// not deliver.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Courier {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    #[serde(skip)]
+    pub tariff: [Option<i64>; 3],
+    pub days_min: u32,
+    pub days_max: u32,
+}
+
+pub const COURIERS: &[Courier] = &[
+    Courier {
+        id: "vitrina",
+        name: "Курьер Витрины",
+        description: "Наша доставка: только Москва, на следующий день",
+        tariff: [Some(29_000), None, None],
+        days_min: 1,
+        days_max: 1,
+    },
+    Courier {
+        id: "cdek",
+        name: "СДЭК",
+        description: "До двери в городах, где есть «Витрина»",
+        tariff: [Some(39_000), Some(49_000), Some(59_000)],
+        days_min: 1,
+        days_max: 4,
+    },
+    Courier {
+        id: "pochta",
+        name: "Почта России",
+        description: "Курьер Почты России, дольше, но дешевле в регионах",
+        tariff: [Some(45_000), Some(45_000), Some(45_000)],
+        days_min: 3,
+        days_max: 9,
+    },
+];
+
+pub fn courier(id: &str) -> Option<&'static Courier> {
+    COURIERS.iter().find(|c| c.id == id)
+}
+
+/// Cities served by couriers, by zone: 0 Moscow, 1 Saint Petersburg, 2 the other cities.
+const CITIES: &[(&str, usize)] = &[
+    ("москва", 0),
+    ("санкт-петербург", 1),
+    ("петербург", 1),
+    ("спб", 1),
+    ("казань", 2),
+    ("екатеринбург", 2),
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum QuoteError {
+    UnknownCourier,
+    BadAddress,
+    CityNotServed(String),
+    CourierNotInCity { courier: String, city: String },
+}
+
+impl QuoteError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UnknownCourier => "unknown_courier",
+            Self::BadAddress => "invalid_address",
+            Self::CityNotServed(_) => "city_not_served",
+            Self::CourierNotInCity { .. } => "courier_not_in_city",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Self::UnknownCourier => "Выберите курьерскую компанию из списка".into(),
+            Self::BadAddress => "Укажите адрес полностью: город, улица, дом".into(),
+            Self::CityNotServed(city) => {
+                format!("В город «{city}» курьеры пока не возят: выберите пункт выдачи")
+            }
+            Self::CourierNotInCity { courier, city } => {
+                format!("{courier} не доставляет в город «{city}»: выберите другую компанию")
+            }
+        }
+    }
+}
+
+/// A delivery address as the client typed it: "город, улица, дом[, квартира]".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Address {
+    pub city: String,
+    pub zone: usize,
+    pub text: String,
+}
+
+pub fn parse_address(raw: &str) -> Result<Address, QuoteError> {
+    let text = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let chars = text.chars().count();
+    if !(10..=300).contains(&chars)
+        || parts.len() < 3
+        || parts.iter().any(|p| p.is_empty())
+        || !parts[1..]
+            .iter()
+            .any(|p| p.chars().any(|c| c.is_ascii_digit()))
+        || text.chars().any(char::is_control)
+    {
+        return Err(QuoteError::BadAddress);
+    }
+    let city = parts[0]
+        .trim_start_matches("г.")
+        .trim_start_matches("город ")
+        .trim()
+        .to_string();
+    let key = city.to_lowercase().replace('ё', "е");
+    let zone = CITIES
+        .iter()
+        .find(|(name, _)| *name == key)
+        .map(|(_, zone)| *zone)
+        .ok_or_else(|| QuoteError::CityNotServed(city.clone()))?;
+    Ok(Address { city, zone, text })
+}
+
+/// The price of bringing an order to `address` by `courier`, kopecks.
+pub fn price(courier: &Courier, address: &Address) -> Result<i64, QuoteError> {
+    courier.tariff[address.zone].ok_or_else(|| QuoteError::CourierNotInCity {
+        courier: courier.name.into(),
+        city: address.city.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_need_city_street_and_house() {
+        let a = parse_address("  г. Москва,  ул. Ленина, д. 5, кв. 12 ").unwrap();
+        assert_eq!(a.city, "Москва");
+        assert_eq!(a.zone, 0);
+        assert_eq!(a.text, "г. Москва, ул. Ленина, д. 5, кв. 12");
+        assert_eq!(
+            parse_address("Санкт-Петербург, Невский, 1").unwrap().zone,
+            1
+        );
+        assert_eq!(parse_address("Казань").unwrap_err(), QuoteError::BadAddress);
+        assert_eq!(
+            parse_address("Москва, улица без дома").unwrap_err(),
+            QuoteError::BadAddress
+        );
+        assert_eq!(
+            parse_address("Тверь, ул. Советская, 3").unwrap_err(),
+            QuoteError::CityNotServed("Тверь".into())
+        );
+    }
+
+    #[test]
+    fn prices_follow_the_courier_and_the_zone() {
+        let moscow = parse_address("Москва, ул. Ленина, 5").unwrap();
+        let kazan = parse_address("Казань, ул. Баумана, 1").unwrap();
+        assert_eq!(price(courier("cdek").unwrap(), &moscow), Ok(39_000));
+        assert_eq!(price(courier("cdek").unwrap(), &kazan), Ok(59_000));
+        assert_eq!(price(courier("vitrina").unwrap(), &moscow), Ok(29_000));
+        assert!(matches!(
+            price(courier("vitrina").unwrap(), &kazan),
+            Err(QuoteError::CourierNotInCity { .. })
+        ));
+    }
+}

@@ -1,0 +1,79 @@
+// Scenario S5 as the spec words it: from "Моя корзина" the client presses "Оформить заказ" and
+// chooses how the order travels. Pickup: choosing a point activates "Оплатить заказ". Courier:
+// an address and a courier company show the cost and the box "подтвердить стоимость доставки";
+// only ticking it activates "Оплатить заказ". A city without couriers says so.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { BASE, launch, unique, shot } from "./helpers.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const rubles = (text) => Number(text.replace(/[^\d,]/g, "").replace(",", "."));
+
+async function clientWithCart(context) {
+  const page = await context.newPage();
+  const user = { username: unique("chk"), password: "Sekret-2026" };
+  let r = await page.request.post(BASE + "/api/register", { data: { ...user, email: `${unique("k")}@example.ru` } });
+  assert.equal(r.status(), 200);
+  r = await page.request.post(BASE + "/api/login", { data: user });
+  assert.equal(r.status(), 200);
+  r = await page.request.post(BASE + "/api/cart/items", { data: { productId: "p-000002", quantity: 1 } });
+  assert.equal(r.status(), 201);
+  return page;
+}
+
+test("S5: courier — address and company show the cost; confirming it activates «Оплатить заказ»", async () => {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(10_000);
+  const page = await clientWithCart(context);
+  await page.goto(BASE + "/cart");
+  const goodsTotal = rubles(await page.getByTestId("cart-total").innerText());
+  await page.getByRole("button", { name: "Оформить заказ" }).click();
+  await page.getByRole("heading", { name: "Оформление заказа" }).waitFor();
+  const pay = page.getByRole("button", { name: "Оплатить заказ" });
+  assert.ok(await pay.isDisabled());
+
+  await page.getByLabel("Доставка курьером").check();
+  await page.getByLabel("Адрес доставки").fill("Тверь, ул. Советская, 3");
+  await page.getByLabel("Курьерская компания").selectOption({ label: "СДЭК — До двери в городах, где есть «Витрина»" });
+  await page.getByText("В город «Тверь» курьеры пока не возят").waitFor();
+  assert.ok(await pay.isDisabled());
+
+  await page.getByLabel("Адрес доставки").fill("Москва, ул. Ленина, д. 5, кв. 12");
+  await page.getByLabel("Адрес доставки").press("Tab");
+  await page.getByTestId("delivery-cost").waitFor();
+  assert.equal(rubles(await page.getByTestId("delivery-cost").innerText()), 390);
+  assert.ok(await pay.isDisabled(), "not before the cost is confirmed");
+  await page.getByLabel("подтвердить стоимость доставки").check();
+  assert.ok(await pay.isEnabled());
+  await shot(page, "checkout-courier");
+
+  await pay.click();
+  await page.getByRole("heading", { name: "Заказ оформлен" }).waitFor();
+  assert.match(await page.getByTestId("delivery-label").innerText(), /СДЭК.*Москва, ул. Ленина, д. 5, кв. 12/);
+  assert.equal(rubles(await page.getByTestId("grand-total").innerText()), goodsTotal + 390);
+  await context.close();
+});
+
+test("S5: pickup — choosing a point activates «Оплатить заказ»", async () => {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(10_000);
+  const page = await clientWithCart(context);
+  await page.goto(BASE + "/checkout");
+  await page.getByRole("heading", { name: "Оформление заказа" }).waitFor();
+  const pay = page.getByRole("button", { name: "Оплатить заказ" });
+  await page.getByLabel("Забрать товар на пункте выдачи").check();
+  assert.ok(await pay.isDisabled());
+  await page.getByLabel(/Витрина на Невском/).check();
+  assert.ok(await pay.isEnabled());
+  await pay.click();
+  await page.getByRole("heading", { name: "Заказ оформлен" }).waitFor();
+  assert.match(await page.getByTestId("delivery-label").innerText(), /Витрина на Невском/);
+
+  // The choice stays with the order: the cart still has it after a reload.
+  const cart = await (await page.request.get(BASE + "/api/cart")).json();
+  assert.equal(cart.delivery.method, "pickup");
+  await context.close();
+});

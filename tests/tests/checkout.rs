@@ -1,0 +1,133 @@
+//! Checkout (S5) over HTTP: delivery's pickup points and couriers, a courier price for an
+//! address, and the cart settling its delivery through delivery — pickup or courier, with the
+//! cost added to the total. Bad input gets a clear 4xx; another client's price is not found.
+
+use serde_json::{json, Value};
+use vitrina_tests::*;
+
+async fn logged_in() -> reqwest::Client {
+    let c = browser();
+    let user = register(&c).await;
+    assert_eq!(login(&c, &user).await.status, 200);
+    c
+}
+
+async fn quote(c: &reqwest::Client, courier: &str, address: &str) -> Reply {
+    let body = json!({"courierId": courier, "address": address}).to_string();
+    call(c, "POST", "/api/delivery/quote", Some(&body)).await
+}
+
+async fn set_delivery(c: &reqwest::Client, choice: Value) -> Reply {
+    call(c, "PUT", "/api/cart/delivery", Some(&choice.to_string())).await
+}
+
+#[tokio::test]
+async fn delivery_options_list_pickup_points_and_couriers() {
+    assert_eq!(
+        call(&browser(), "GET", "/api/delivery/options", None)
+            .await
+            .status,
+        401
+    );
+    let c = logged_in().await;
+    let r = call(&c, "GET", "/api/delivery/options", None).await;
+    assert_eq!(r.status, 200);
+    let points = r.body["pickupPoints"].as_array().unwrap();
+    assert!(points.len() >= 3);
+    assert!(points.iter().all(|p| p["address"].as_str().is_some()));
+    let couriers = r.body["couriers"].as_array().unwrap();
+    assert!(couriers.iter().any(|c| c["id"] == "cdek"));
+}
+
+#[tokio::test]
+async fn a_courier_price_needs_a_served_address_and_a_known_courier() {
+    let c = logged_in().await;
+    for (courier, address, code) in [
+        ("cdek", "Москва", "invalid_address"),
+        ("cdek", "Москва, улица без номера", "invalid_address"),
+        ("cdek", "Тверь, ул. Советская, 3", "city_not_served"),
+        ("nobody", "Москва, ул. Ленина, 5", "unknown_courier"),
+        ("vitrina", "Казань, ул. Баумана, 1", "courier_not_in_city"),
+    ] {
+        let r = quote(&c, courier, address).await;
+        assert_eq!(r.status, 400, "{courier} {address}: {}", r.body);
+        assert_eq!(r.body["error"]["code"], code, "{courier} {address}");
+        assert!(r.body["error"]["message"].as_str().unwrap().len() > 10);
+    }
+    let r = quote(&c, "cdek", "Москва, ул. Ленина, д. 5, кв. 12").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["cost"], 39_000);
+    assert_eq!(r.body["city"], "Москва");
+    assert!(r.body["quoteId"].as_str().is_some());
+}
+
+#[tokio::test]
+async fn the_cart_settles_pickup_or_courier_and_adds_the_cost() {
+    let c = logged_in().await;
+    let empty = set_delivery(
+        &c,
+        json!({"method": "pickup", "pickupPointId": "msk-tverskaya"}),
+    )
+    .await;
+    assert_eq!(empty.status, 409, "{}", empty.body);
+    assert_eq!(empty.body["error"]["code"], "cart_empty");
+
+    let body = json!({"productId": "p-000002", "quantity": 2}).to_string();
+    assert_eq!(
+        call(&c, "POST", "/api/cart/items", Some(&body))
+            .await
+            .status,
+        201
+    );
+    let bad = set_delivery(&c, json!({"method": "pickup", "pickupPointId": "nowhere"})).await;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert_eq!(bad.body["error"]["code"], "invalid_delivery");
+    let bad = set_delivery(&c, json!({"method": "teleport"})).await;
+    assert_eq!(bad.status, 400);
+
+    let pickup = set_delivery(
+        &c,
+        json!({"method": "pickup", "pickupPointId": "spb-nevsky"}),
+    )
+    .await;
+    assert_eq!(pickup.status, 200, "{}", pickup.body);
+    assert_eq!(pickup.body["delivery"]["method"], "pickup");
+    assert_eq!(pickup.body["delivery"]["cost"], 0);
+    assert_eq!(pickup.body["grandTotal"], pickup.body["total"]);
+
+    let q = quote(&c, "pochta", "Екатеринбург, ул. Малышева, 10").await;
+    assert_eq!(q.status, 200, "{}", q.body);
+    let courier = set_delivery(
+        &c,
+        json!({"method": "courier", "quoteId": q.body["quoteId"]}),
+    )
+    .await;
+    assert_eq!(courier.status, 200, "{}", courier.body);
+    assert_eq!(courier.body["delivery"]["method"], "courier");
+    assert_eq!(
+        courier.body["delivery"]["address"],
+        "Екатеринбург, ул. Малышева, 10"
+    );
+    let total = courier.body["total"].as_i64().unwrap();
+    assert_eq!(courier.body["grandTotal"], total + 45_000);
+
+    // The choice stays with the cart.
+    let cart = call(&c, "GET", "/api/cart", None).await;
+    assert_eq!(cart.body["delivery"]["cost"], 45_000);
+
+    // Another client's price is nobody's here.
+    let other = logged_in().await;
+    assert_eq!(
+        call(&other, "POST", "/api/cart/items", Some(&body))
+            .await
+            .status,
+        201
+    );
+    let stolen = set_delivery(
+        &other,
+        json!({"method": "courier", "quoteId": q.body["quoteId"]}),
+    )
+    .await;
+    assert_eq!(stolen.status, 409, "{}", stolen.body);
+    assert_eq!(stolen.body["error"]["code"], "quote_not_found");
+}
