@@ -137,19 +137,26 @@ async fn duplicate_messages_create_nothing_twice() {
         1,
         "one welcome only"
     );
-    for queue in ["BillingQueue", "NotificationQueue"] {
-        let url = queue_url(&aws.sqs, queue).await;
-        let attrs = aws
+    // Duplicates are consumed, not failed: none of them reached a DLQ (three failed receives
+    // would have put it there by now). Peeked with visibility 0, so other tests still see it all.
+    for dlq in ["BillingDLQ", "NotificationDLQ"] {
+        let url = queue_url(&aws.sqs, dlq).await;
+        let out = aws
             .sqs
-            .get_queue_attributes()
+            .receive_message()
             .queue_url(&url)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
+            .max_number_of_messages(10)
+            .visibility_timeout(0)
+            .wait_time_seconds(1)
             .send()
             .await
             .unwrap();
-        let a = attrs.attributes.unwrap_or_default();
-        let visible = &a[&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages];
-        assert_eq!(visible, "0", "{queue} drained");
+        for m in out.messages.unwrap_or_default() {
+            assert!(
+                !m.body().unwrap_or_default().contains(&user_id),
+                "a duplicate failed into {dlq}"
+            );
+        }
     }
 }
 
