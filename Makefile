@@ -52,7 +52,7 @@ $(STAMP)/chromium:
 
 # ---------------------------------------------------------------- build
 build: web
-	cargo build -p vitrina-local -p vitrina-store
+	cargo build -p vitrina-local -p vitrina-store -p vitrina-billing
 
 web: $(STAMP)/npm
 	npx tsc -p web

@@ -18,6 +18,7 @@ pub fn registries() -> HashMap<&'static str, Registry> {
         ("store", vitrina_store::functions as Registry),
         ("order", vitrina_order::functions as Registry),
         ("delivery", vitrina_delivery::functions as Registry),
+        ("payment", vitrina_payment::functions as Registry),
         ("fixture", crate::fixture::functions as Registry),
     ])
 }

@@ -4,7 +4,8 @@
 //! Access patterns (README "Data model" has the full table):
 //! - auth: user by id; user id by username / by e-mail (uniqueness items); session by the hash
 //!   of its id; a user's sessions (GSI1); failed logins per username per window.
-//! - billing: wallet by user.
+//! - billing: wallet by user; gift card by the hash of its code; a client's gift cards (GSI1).
+//! - payment: failed gift-card activations per client per window.
 //! - notification: account by user; sent notifications by user.
 //! - store: product (with its stock per store) by id, and many products at once; store by id;
 //!   the whole catalog (GSI1 partition `CATALOG`); the current search index.
@@ -19,12 +20,14 @@ pub const OWNERS: &[(&str, &str)] = &[
     ("SESSION#", "auth"),
     ("LOGINFAIL#", "auth"),
     ("WALLET#", "billing"),
+    ("GIFTCARD#", "billing"),
     ("NOTIFY#", "notification"),
     ("PRODUCT#", "store"),
     ("STORE#", "store"),
     ("CATALOG#", "store"),
     ("CART#", "order"),
     ("DELIVERY#", "delivery"),
+    ("GIFTFAIL#", "payment"),
 ];
 
 pub const PK: &str = "PK";
@@ -73,6 +76,21 @@ pub mod auth {
 pub mod billing {
     pub fn wallet(user_id: &str) -> (String, String) {
         (format!("WALLET#{user_id}"), "WALLET".into())
+    }
+    /// A gift card by the SHA-256 of its activation code: the code itself is never stored.
+    pub fn gift_card(code_hash: &str) -> (String, String) {
+        (format!("GIFTCARD#{code_hash}"), "CARD".into())
+    }
+    /// GSI1 partition of the gift cards a client activated.
+    pub fn gift_cards_of(user_id: &str) -> String {
+        format!("GIFTCARDS#{user_id}")
+    }
+}
+
+pub mod payment {
+    /// Failed gift-card activations per client per 15-minute window (TTL): guessing codes stops.
+    pub fn gift_failures(user_id: &str, window: i64) -> (String, String) {
+        (format!("GIFTFAIL#{user_id}"), format!("WINDOW#{window}"))
     }
 }
 
@@ -131,6 +149,8 @@ mod tests {
             (auth::session("h").0, "auth"),
             (auth::login_failures("ivan", 1).0, "auth"),
             (billing::wallet("1").0, "billing"),
+            (billing::gift_card("h").0, "billing"),
+            (payment::gift_failures("u", 1).0, "payment"),
             (notification::account("1").0, "notification"),
             (notification::sent("1", "n").0, "notification"),
             (store::product("p").0, "store"),

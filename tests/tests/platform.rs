@@ -145,6 +145,12 @@ async fn every_sample_event_runs_its_function() {
         let function = path.file_stem().unwrap().to_string_lossy().to_string();
         let event: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let (status, err, body) = invoke(&function, &event).await.unwrap();
+        // A sample code no card has: the documented refusal is the answer to expect.
+        if function == "BillingGiftCardActivateFunction" {
+            assert_eq!(body["errorType"], "GiftCardNotFound", "{function}: {body}");
+            seen += 1;
+            continue;
+        }
         assert_eq!((status, err.as_deref()), (200, None), "{function}: {body}");
         if let Some(code) = body.get("statusCode").and_then(Value::as_u64) {
             assert!(code < 500, "{function}: {body}");

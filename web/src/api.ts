@@ -117,6 +117,14 @@ export interface Quote {
   daysMax: number;
 }
 
+export interface GiftCard {
+  cardId: string;
+  last4: string;
+  amount: number;
+  balance: number;
+  formatted: string;
+}
+
 export class ApiError extends Error {
   constructor(
     public status: number,
@@ -154,6 +162,10 @@ const MESSAGES: Record<string, string> = {
   product_unavailable: "Товара нет в наличии ни в одном магазине",
   cart_busy: "Корзина меняется в другой вкладке — попробуйте ещё раз",
   index_not_ready: "Каталог обновляется, повторите через несколько секунд",
+  missing_code: "Введите код активации",
+  gift_card_not_found: "Карта с таким кодом не найдена — проверьте код",
+  gift_card_taken: "Эта карта уже активирована другим клиентом",
+  too_many_codes: "Слишком много неверных кодов. Попробуйте через 15 минут",
 };
 
 export function humanMessage(e: unknown): string {
@@ -213,5 +225,7 @@ export const api = {
   quote: (courierId: string, address: string) => request<Quote>("POST", "/delivery/quote", { courierId, address }),
   setDelivery: (choice: { method: "pickup"; pickupPointId: string } | { method: "courier"; quoteId: string }) =>
     request<Cart>("PUT", "/cart/delivery", choice),
+  activateGiftCard: (code: string) => request<GiftCard>("POST", "/gift-cards/activate", { code }),
+  giftCards: () => request<{ giftCards: GiftCard[] }>("GET", "/gift-cards"),
   product: (id: string) => request<ProductPage>("GET", `/products/${encodeURIComponent(id)}`),
 };

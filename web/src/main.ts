@@ -4,6 +4,7 @@ import { h, field } from "./dom";
 import { categoriesBlock, categoryPage, productPage, searchPage } from "./catalog";
 import { addToCartButton, cartPage, setNavigator, watchCart } from "./cart";
 import { checkoutPage } from "./checkout";
+import { activateGiftCardPage, giftCardsBox } from "./giftcards";
 import { validateEmail, validateName, validatePassword, validatePhone, validateUsername } from "./validation";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -289,7 +290,7 @@ async function accountPage() {
       save.disabled = false;
     }
   });
-  app.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, form, walletBox));
+  app.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, form, h("div", {}, walletBox, giftCardsBox())));
 }
 
 function notFoundPage() {
@@ -305,6 +306,7 @@ const routes: Record<string, () => void | Promise<void>> = {
   "/login": loginPage,
   "/account": accountPage,
   "/cart": () => (current ? cartPage(app) : navigate("/login?next=/cart")),
+  "/gift-cards/activate": () => (current ? activateGiftCardPage(app) : navigate("/login?next=/gift-cards/activate")),
   "/checkout": () => (current ? checkoutPage(app, navigate) : navigate("/login?next=/checkout")),
 };
 

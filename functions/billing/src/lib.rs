@@ -1,11 +1,11 @@
-//! billing: clients' wallets (and, later, gift cards and the ledger). Balances are kopecks.
+//! billing: clients' wallets and gift cards (later, the ledger). Balances are kopecks.
 
 pub mod domain;
 pub mod handlers;
 pub mod store;
 
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, sqs_consumer, Env, Function};
+use vitrina_shared::runtime::{http_route, json, sqs_consumer, Env, Function, Trigger};
 
 pub struct Billing {
     pub store: store::BillingStore,
@@ -30,8 +30,21 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
         sqs_consumer(
             "user-registered",
             "BillingQueue",
-            billing,
+            billing.clone(),
             handlers::user_registered::handle,
         ),
+        Function {
+            handler: "gift-card-activate",
+            trigger: Trigger::Task,
+            invoke: json({
+                let billing = billing.clone();
+                move |req, _ctx| handlers::giftcards::activate(billing.clone(), req)
+            }),
+        },
+        Function {
+            handler: "gift-cards-of",
+            trigger: Trigger::Task,
+            invoke: json(move |req, _ctx| handlers::giftcards::cards_of(billing.clone(), req)),
+        },
     ]
 }

@@ -1,5 +1,7 @@
 //! billing's rules, free of AWS and HTTP.
 
+pub mod giftcard;
+
 use serde::{Deserialize, Serialize};
 
 pub const CURRENCY: &str = "RUB";

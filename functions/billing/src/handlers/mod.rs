@@ -1,2 +1,3 @@
+pub mod giftcards;
 pub mod user_registered;
 pub mod wallet;

@@ -1,0 +1,114 @@
+//! `POST /api/gift-cards/activate` (S8 "Активация подарочной карты") and `GET /api/gift-cards`.
+//! Wrong codes are counted per client: after 5 in 15 minutes activation answers 429, so codes
+//! cannot be guessed by trying.
+
+use crate::{billing::CallError, Payment};
+use aws_sdk_dynamodb::types::AttributeValue;
+use lambda_http::{http::StatusCode, Body, Request, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use vitrina_shared::{
+    http::{ok, parse_json, Caller},
+    keys,
+    money::format_rub,
+    table::key,
+    ApiError,
+};
+
+const WINDOW_SECONDS: i64 = 15 * 60;
+const MAX_FAILURES: i64 = 5;
+
+#[derive(Deserialize)]
+struct ActivateRequest {
+    code: Option<String>,
+}
+
+fn with_formatted(mut card: Value) -> Value {
+    let balance = card["balance"].as_i64().unwrap_or(0);
+    card["formatted"] = format_rub(balance).into();
+    card
+}
+
+async fn failures(payment: &Payment, user_id: &str, window: i64) -> Result<i64, ApiError> {
+    let out = payment
+        .db
+        .get_item()
+        .table_name(&payment.table)
+        .set_key(Some(key(keys::payment::gift_failures(user_id, window))))
+        .send()
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(out
+        .item
+        .and_then(|i| i.get("failures").and_then(|v| v.as_n().ok()?.parse().ok()))
+        .unwrap_or(0))
+}
+
+async fn record_failure(payment: &Payment, user_id: &str, window: i64) -> Result<(), ApiError> {
+    payment
+        .db
+        .update_item()
+        .table_name(&payment.table)
+        .set_key(Some(key(keys::payment::gift_failures(user_id, window))))
+        .update_expression("ADD failures :one SET expiresAt = :e")
+        .expression_attribute_values(":one", AttributeValue::N("1".into()))
+        .expression_attribute_values(
+            ":e",
+            AttributeValue::N(((window + 1) * WINDOW_SECONDS).to_string()),
+        )
+        .send()
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(())
+}
+
+pub async fn activate(payment: Arc<Payment>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let body: ActivateRequest = parse_json(&req)?;
+    let code = body
+        .code
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty() && c.chars().count() <= 64)
+        .ok_or_else(|| ApiError::bad_request("missing_code", "Enter the gift card's code"))?;
+    let window = chrono::Utc::now().timestamp() / WINDOW_SECONDS;
+    if failures(&payment, &caller.user_id, window).await? >= MAX_FAILURES {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_codes",
+            "Too many wrong codes, try again in 15 minutes",
+        ));
+    }
+    match payment.billing.activate(&caller.user_id, &code).await {
+        Ok(card) => Ok(ok(&with_formatted(card))),
+        Err(CallError::Refused(kind)) if kind == "GiftCardTaken" => Err(ApiError::conflict(
+            "gift_card_taken",
+            "This gift card was activated by another client",
+        )),
+        Err(CallError::Refused(_)) => {
+            record_failure(&payment, &caller.user_id, window).await?;
+            Err(ApiError::not_found(
+                "gift_card_not_found",
+                "No gift card has this code",
+            ))
+        }
+        Err(CallError::Unavailable(e)) => Err(ApiError::internal(e)),
+    }
+}
+
+pub async fn list(payment: Arc<Payment>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let mut out = payment
+        .billing
+        .cards_of(&caller.user_id)
+        .await
+        .map_err(|e| ApiError::internal(format!("{e:?}")))?;
+    let cards: Vec<Value> = out["giftCards"]
+        .as_array_mut()
+        .map(std::mem::take)
+        .unwrap_or_default()
+        .into_iter()
+        .map(with_formatted)
+        .collect();
+    Ok(ok(&json!({ "giftCards": cards })))
+}

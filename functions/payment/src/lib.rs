@@ -1,0 +1,46 @@
+//! payment: the client's means of payment. Today: gift cards — activating one by its code
+//! (billing keeps the card and its balance) and listing the client's cards. Bank cards, SBP and
+//! paying for orders come with the payment scenario.
+
+pub mod billing;
+pub mod handlers;
+
+use std::sync::Arc;
+use vitrina_shared::runtime::{http_route, Env, Function};
+
+pub struct Payment {
+    pub db: aws_sdk_dynamodb::Client,
+    pub table: String,
+    pub billing: billing::BillingGiftCards,
+}
+
+pub fn functions(env: Arc<Env>) -> Vec<Function> {
+    let var = |name: &str| env.config.var(name).unwrap_or_default().to_string();
+    let payment = Arc::new(Payment {
+        db: env.clients.dynamodb.clone(),
+        table: env.config.table_name.clone(),
+        billing: billing::BillingGiftCards {
+            lambda: env.clients.lambda.clone(),
+            activate_function: var("BILLING_GIFT_CARD_ACTIVATE_FUNCTION"),
+            list_function: var("BILLING_GIFT_CARDS_OF_FUNCTION"),
+        },
+    });
+    vec![
+        http_route(
+            "gift-card-activate",
+            "POST",
+            "/api/gift-cards/activate",
+            true,
+            payment.clone(),
+            handlers::activate,
+        ),
+        http_route(
+            "gift-cards-list",
+            "GET",
+            "/api/gift-cards",
+            true,
+            payment,
+            handlers::list,
+        ),
+    ]
+}

@@ -1,0 +1,107 @@
+//! Gift cards (S8 "Активация подарочной карты") over HTTP: operators issue cards with
+//! `vitrina-giftcards`; a client activates one by its code (any case, with or without dashes)
+//! and sees its balance; activating it again is harmless; another client cannot take it; wrong
+//! codes are 404 and, five times in a window, 429.
+
+use serde_json::json;
+use std::process::Command;
+use vitrina_tests::*;
+
+fn issue(rubles: i64, count: usize) -> Vec<String> {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").to_string());
+    let out = Command::new(format!("{target}/debug/vitrina-giftcards"))
+        .args([
+            "issue",
+            "--amount",
+            &rubles.to_string(),
+            "--count",
+            &count.to_string(),
+        ])
+        .output()
+        .expect("run vitrina-giftcards");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let codes: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(codes.len(), count);
+    codes
+}
+
+async fn logged_in() -> reqwest::Client {
+    let c = browser();
+    let user = register(&c).await;
+    assert_eq!(login(&c, &user).await.status, 200);
+    c
+}
+
+async fn activate(c: &reqwest::Client, code: &str) -> Reply {
+    let body = json!({ "code": code }).to_string();
+    call(c, "POST", "/api/gift-cards/activate", Some(&body)).await
+}
+
+#[tokio::test]
+async fn a_client_activates_a_card_by_its_code_and_sees_its_balance() {
+    let codes = issue(1500, 2);
+    let c = logged_in().await;
+    assert_eq!(
+        call(&c, "GET", "/api/gift-cards", None).await.body["giftCards"],
+        json!([])
+    );
+    // Typed in lower case with spaces instead of dashes: still the code.
+    let typed = codes[0].to_lowercase().replace('-', " ");
+    let r = activate(&c, &typed).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["balance"], 150_000);
+    assert_eq!(r.body["formatted"], "1\u{202f}500,00\u{a0}₽");
+    assert_eq!(r.body["last4"], &codes[0][15..]);
+    assert!(r.body.get("code").is_none(), "the code is never shown back");
+
+    let again = activate(&c, &codes[0]).await;
+    assert_eq!(
+        again.status, 200,
+        "activating one's own card again is harmless"
+    );
+    assert_eq!(again.body["cardId"], r.body["cardId"]);
+
+    assert_eq!(activate(&c, &codes[1]).await.status, 200);
+    let list = call(&c, "GET", "/api/gift-cards", None).await;
+    assert_eq!(list.status, 200);
+    assert_eq!(list.body["giftCards"].as_array().unwrap().len(), 2);
+
+    let other = logged_in().await;
+    let taken = activate(&other, &codes[0]).await;
+    assert_eq!(taken.status, 409, "{}", taken.body);
+    assert_eq!(taken.body["error"]["code"], "gift_card_taken");
+    assert_eq!(
+        call(&other, "GET", "/api/gift-cards", None).await.body["giftCards"],
+        json!([])
+    );
+}
+
+#[tokio::test]
+async fn wrong_codes_are_404_and_guessing_stops_at_five() {
+    let c = logged_in().await;
+    assert_eq!(activate(&c, "").await.status, 400);
+    for _ in 0..5 {
+        let r = activate(&c, "AAAA-BBBB-CCCC-DDDD").await;
+        assert_eq!(r.status, 404, "{}", r.body);
+        assert_eq!(r.body["error"]["code"], "gift_card_not_found");
+    }
+    // Even a good code waits now: the limit is on the client, not on the code.
+    let good = issue(500, 1);
+    let r = activate(&c, &good[0]).await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert_eq!(r.body["error"]["code"], "too_many_codes");
+    assert_eq!(
+        call(&browser(), "POST", "/api/gift-cards/activate", Some("{}"))
+            .await
+            .status,
+        401
+    );
+}
