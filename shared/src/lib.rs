@@ -7,6 +7,7 @@ pub mod config;
 pub mod envelope;
 pub mod error;
 pub mod http;
+pub mod invoke;
 pub mod keys;
 pub mod money;
 pub mod runtime;

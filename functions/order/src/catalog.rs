@@ -2,8 +2,8 @@
 //! function (a documented Lambda invoke; order never reads store's items).
 
 use crate::domain::ProductSnapshot;
-use aws_sdk_lambda::primitives::Blob;
-use serde_json::{json, Value};
+use serde_json::json;
+use vitrina_shared::invoke::invoke;
 
 #[derive(Clone, Debug)]
 pub struct StoreCatalog {
@@ -17,23 +17,9 @@ impl StoreCatalog {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let out = self
-            .lambda
-            .invoke()
-            .function_name(&self.function)
-            .payload(Blob::new(json!({ "productIds": ids }).to_string()))
-            .send()
+        let body = invoke(&self.lambda, &self.function, &json!({ "productIds": ids }))
             .await
-            .map_err(|e| format!("{e:?}"))?;
-        let body: Value = out
-            .payload
-            .map(|p| serde_json::from_slice(p.as_ref()))
-            .transpose()
-            .map_err(|e| e.to_string())?
-            .unwrap_or(Value::Null);
-        if let Some(kind) = out.function_error {
-            return Err(format!("product-snapshot failed ({kind}): {body}"));
-        }
+            .map_err(|e| format!("product-snapshot failed: {e}"))?;
         serde_json::from_value(body["products"].clone()).map_err(|e| e.to_string())
     }
 }

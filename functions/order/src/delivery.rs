@@ -2,8 +2,8 @@
 //! delivery's internal `choose` function (a documented Lambda invoke).
 
 use crate::domain::DeliveryChoice;
-use aws_sdk_lambda::primitives::Blob;
 use serde_json::{json, Value};
+use vitrina_shared::invoke::{invoke, InvokeError};
 
 #[derive(Clone, Debug)]
 pub struct DeliveryService {
@@ -34,33 +34,19 @@ impl DeliveryService {
                 request[field] = v.clone();
             }
         }
-        let out = self
-            .lambda
-            .invoke()
-            .function_name(&self.function)
-            .payload(Blob::new(request.to_string()))
-            .send()
+        let body = invoke(&self.lambda, &self.function, &request)
             .await
-            .map_err(|e| ChooseError::Unavailable(format!("{e:?}")))?;
-        let body: Value = out
-            .payload
-            .map(|p| serde_json::from_slice(p.as_ref()))
-            .transpose()
-            .map_err(|e| ChooseError::Unavailable(e.to_string()))?
-            .unwrap_or(Value::Null);
-        if out.function_error.is_some() {
-            let kind = body["errorType"].as_str().unwrap_or_default().to_string();
-            let message = body["errorMessage"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string();
-            return Err(match kind.as_str() {
-                "InvalidChoice" | "QuoteNotFound" | "QuoteExpired" => {
+            .map_err(|e| match e {
+                InvokeError::Function { kind, message }
+                    if matches!(
+                        kind.as_str(),
+                        "InvalidChoice" | "QuoteNotFound" | "QuoteExpired"
+                    ) =>
+                {
                     ChooseError::Refused { kind, message }
                 }
-                _ => ChooseError::Unavailable(format!("{kind}: {message}")),
-            });
-        }
+                other => ChooseError::Unavailable(other.to_string()),
+            })?;
         serde_json::from_value(body).map_err(|e| ChooseError::Unavailable(e.to_string()))
     }
 }

@@ -1,8 +1,8 @@
 //! What payment asks billing about gift cards, through billing's internal functions (Lambda
 //! invoke): billing owns the cards and their balances.
 
-use aws_sdk_lambda::primitives::Blob;
-use serde_json::Value;
+use serde_json::{json, Value};
+use vitrina_shared::invoke::{invoke, InvokeError};
 
 #[derive(Clone, Debug)]
 pub struct BillingGiftCards {
@@ -18,46 +18,35 @@ pub enum CallError {
     Unavailable(String),
 }
 
-impl BillingGiftCards {
-    async fn call(&self, function: &str, request: Value) -> Result<Value, CallError> {
-        let out = self
-            .lambda
-            .invoke()
-            .function_name(function)
-            .payload(Blob::new(request.to_string()))
-            .send()
-            .await
-            .map_err(|e| CallError::Unavailable(format!("{e:?}")))?;
-        let body: Value = out
-            .payload
-            .map(|p| serde_json::from_slice(p.as_ref()))
-            .transpose()
-            .map_err(|e| CallError::Unavailable(e.to_string()))?
-            .unwrap_or(Value::Null);
-        match out.function_error {
-            None => Ok(body),
-            Some(_) => match body["errorType"].as_str() {
-                Some(kind @ ("GiftCardNotFound" | "GiftCardTaken")) => {
-                    Err(CallError::Refused(kind.to_string()))
-                }
-                _ => Err(CallError::Unavailable(body.to_string())),
-            },
+fn classify(e: InvokeError) -> CallError {
+    match e {
+        InvokeError::Function { kind, .. }
+            if matches!(kind.as_str(), "GiftCardNotFound" | "GiftCardTaken") =>
+        {
+            CallError::Refused(kind)
         }
+        other => CallError::Unavailable(other.to_string()),
     }
+}
 
+impl BillingGiftCards {
     pub async fn activate(&self, user_id: &str, code: &str) -> Result<Value, CallError> {
-        self.call(
+        invoke(
+            &self.lambda,
             &self.activate_function,
-            serde_json::json!({ "userId": user_id, "code": code }),
+            &json!({ "userId": user_id, "code": code }),
         )
         .await
+        .map_err(classify)
     }
 
     pub async fn cards_of(&self, user_id: &str) -> Result<Value, CallError> {
-        self.call(
+        invoke(
+            &self.lambda,
             &self.list_function,
-            serde_json::json!({ "userId": user_id }),
+            &json!({ "userId": user_id }),
         )
         .await
+        .map_err(classify)
     }
 }
