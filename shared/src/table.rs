@@ -59,3 +59,39 @@ pub async fn get<T: DeserializeOwned>(
         .map(|i| serde_dynamo::from_item(i).map_err(|e| e.to_string()))
         .transpose()
 }
+
+/// A counter item's value (attribute `failures`), 0 when there is none: the read half of the
+/// "so many failures per time window" limits (login, gift-card codes).
+pub async fn failures(db: &Client, table: &str, k: (String, String)) -> Result<u32, String> {
+    let out = db
+        .get_item()
+        .table_name(table)
+        .set_key(Some(key(k)))
+        .send()
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(out
+        .item
+        .and_then(|i| i.get("failures").and_then(|v| v.as_n().ok()?.parse().ok()))
+        .unwrap_or(0))
+}
+
+/// Adds one failure to the counter item, which the table's TTL removes at `expires_at`.
+pub async fn add_failure(
+    db: &Client,
+    table: &str,
+    k: (String, String),
+    expires_at: i64,
+) -> Result<(), String> {
+    db.update_item()
+        .table_name(table)
+        .set_key(Some(key(k)))
+        .update_expression("ADD failures :one SET #ttl = :e")
+        .expression_attribute_names("#ttl", keys::EXPIRES_AT)
+        .expression_attribute_values(":one", AttributeValue::N("1".into()))
+        .expression_attribute_values(":e", AttributeValue::N(expires_at.to_string()))
+        .send()
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok(())
+}

@@ -228,18 +228,13 @@ impl AuthStore {
     }
 
     pub async fn failed_logins(&self, username: &str, window: i64) -> Result<u32, StoreError> {
-        let out = self
-            .db
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::auth::login_failures(username, window))))
-            .send()
-            .await
-            .map_err(dynamo)?;
-        Ok(out
-            .item
-            .and_then(|i| i.get("failures").and_then(|v| v.as_n().ok()?.parse().ok()))
-            .unwrap_or(0))
+        table::failures(
+            &self.db,
+            &self.table,
+            keys::auth::login_failures(username, window),
+        )
+        .await
+        .map_err(StoreError::Dynamo)
     }
 
     pub async fn record_failed_login(
@@ -248,17 +243,14 @@ impl AuthStore {
         window: i64,
         expires_at: i64,
     ) -> Result<(), StoreError> {
-        self.db
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key(keys::auth::login_failures(username, window))))
-            .update_expression("ADD failures :one SET expiresAt = :e")
-            .expression_attribute_values(":one", AttributeValue::N("1".into()))
-            .expression_attribute_values(":e", AttributeValue::N(expires_at.to_string()))
-            .send()
-            .await
-            .map_err(dynamo)?;
-        Ok(())
+        table::add_failure(
+            &self.db,
+            &self.table,
+            keys::auth::login_failures(username, window),
+            expires_at,
+        )
+        .await
+        .map_err(StoreError::Dynamo)
     }
 
     /// Saves the personal account's fields. A new e-mail moves its uniqueness claim in the same

@@ -3,7 +3,6 @@
 //! cannot be guessed by trying.
 
 use crate::{billing::CallError, Payment};
-use aws_sdk_dynamodb::types::AttributeValue;
 use lambda_http::{http::StatusCode, Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -12,12 +11,11 @@ use vitrina_shared::{
     http::{ok, parse_json, Caller},
     keys,
     money::format_rub,
-    table::key,
-    ApiError,
+    table, ApiError,
 };
 
 const WINDOW_SECONDS: i64 = 15 * 60;
-const MAX_FAILURES: i64 = 5;
+const MAX_FAILURES: u32 = 5;
 
 #[derive(Deserialize)]
 struct ActivateRequest {
@@ -30,39 +28,6 @@ fn with_formatted(mut card: Value) -> Value {
     card
 }
 
-async fn failures(payment: &Payment, user_id: &str, window: i64) -> Result<i64, ApiError> {
-    let out = payment
-        .db
-        .get_item()
-        .table_name(&payment.table)
-        .set_key(Some(key(keys::payment::gift_failures(user_id, window))))
-        .send()
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(out
-        .item
-        .and_then(|i| i.get("failures").and_then(|v| v.as_n().ok()?.parse().ok()))
-        .unwrap_or(0))
-}
-
-async fn record_failure(payment: &Payment, user_id: &str, window: i64) -> Result<(), ApiError> {
-    payment
-        .db
-        .update_item()
-        .table_name(&payment.table)
-        .set_key(Some(key(keys::payment::gift_failures(user_id, window))))
-        .update_expression("ADD failures :one SET expiresAt = :e")
-        .expression_attribute_values(":one", AttributeValue::N("1".into()))
-        .expression_attribute_values(
-            ":e",
-            AttributeValue::N(((window + 1) * WINDOW_SECONDS).to_string()),
-        )
-        .send()
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(())
-}
-
 pub async fn activate(payment: Arc<Payment>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let body: ActivateRequest = parse_json(&req)?;
@@ -72,7 +37,11 @@ pub async fn activate(payment: Arc<Payment>, req: Request) -> Result<Response<Bo
         .filter(|c| !c.is_empty() && c.chars().count() <= 64)
         .ok_or_else(|| ApiError::bad_request("missing_code", "Enter the gift card's code"))?;
     let window = chrono::Utc::now().timestamp() / WINDOW_SECONDS;
-    if failures(&payment, &caller.user_id, window).await? >= MAX_FAILURES {
+    let counter = keys::payment::gift_failures(&caller.user_id, window);
+    let failures = table::failures(&payment.db, &payment.table, counter.clone())
+        .await
+        .map_err(ApiError::internal)?;
+    if failures >= MAX_FAILURES {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_codes",
@@ -86,7 +55,10 @@ pub async fn activate(payment: Arc<Payment>, req: Request) -> Result<Response<Bo
             "This gift card was activated by another client",
         )),
         Err(CallError::Refused(_)) => {
-            record_failure(&payment, &caller.user_id, window).await?;
+            let expires_at = (window + 1) * WINDOW_SECONDS;
+            table::add_failure(&payment.db, &payment.table, counter, expires_at)
+                .await
+                .map_err(ApiError::internal)?;
             Err(ApiError::not_found(
                 "gift_card_not_found",
                 "No gift card has this code",
