@@ -178,6 +178,23 @@ where
     }
 }
 
+/// A function other services (or a state machine) invoke directly, with a typed JSON request;
+/// its errors are the caller's to read (`errorType`, `errorMessage`).
+pub fn internal<S, E, R, F, Fut>(handler: &'static str, state: Arc<S>, f: F) -> Function
+where
+    S: Send + Sync + 'static,
+    E: DeserializeOwned + Send + 'static,
+    R: Serialize,
+    F: Fn(Arc<S>, E) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<R, Diagnostic>> + Send + 'static,
+{
+    Function {
+        handler,
+        trigger: Trigger::Task,
+        invoke: json(move |request: E, _ctx| f(state.clone(), request)),
+    }
+}
+
 /// A DynamoDB Streams event-source mapping from `table` (its logical id in `template.yaml`); `f`
 /// handles one change record, in stream order, and must tolerate seeing it again.
 pub fn stream_consumer<S, F, Fut>(

@@ -5,7 +5,7 @@ pub mod handlers;
 pub mod store;
 
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, json, sqs_consumer, Env, Function, Trigger};
+use vitrina_shared::runtime::{http_route, internal, sqs_consumer, Env, Function};
 
 pub struct Billing {
     pub store: store::BillingStore,
@@ -33,18 +33,11 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
             billing.clone(),
             handlers::user_registered::handle,
         ),
-        Function {
-            handler: "gift-card-activate",
-            trigger: Trigger::Task,
-            invoke: json({
-                let billing = billing.clone();
-                move |req, _ctx| handlers::giftcards::activate(billing.clone(), req)
-            }),
-        },
-        Function {
-            handler: "gift-cards-of",
-            trigger: Trigger::Task,
-            invoke: json(move |req, _ctx| handlers::giftcards::cards_of(billing.clone(), req)),
-        },
+        internal(
+            "gift-card-activate",
+            billing.clone(),
+            handlers::giftcards::activate,
+        ),
+        internal("gift-cards-of", billing, handlers::giftcards::cards_of),
     ]
 }

@@ -5,7 +5,7 @@ pub mod domain;
 pub mod handlers;
 
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, json, Env, Function, Trigger};
+use vitrina_shared::runtime::{http_route, internal, Env, Function};
 
 pub struct Delivery {
     pub db: aws_sdk_dynamodb::Client,
@@ -17,7 +17,6 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
         db: env.clients.dynamodb.clone(),
         table: env.config.table_name.clone(),
     });
-    let choose = delivery.clone();
     vec![
         http_route(
             "options",
@@ -32,13 +31,9 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
             "POST",
             "/api/delivery/quote",
             true,
-            delivery,
+            delivery.clone(),
             handlers::quote,
         ),
-        Function {
-            handler: "choose",
-            trigger: Trigger::Task,
-            invoke: json(move |req, _ctx| handlers::choose(choose.clone(), req)),
-        },
+        internal("choose", delivery, handlers::choose),
     ]
 }

@@ -7,7 +7,7 @@ pub mod search;
 pub mod store;
 
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, json, sqs_consumer, Env, Function, Trigger};
+use vitrina_shared::runtime::{http_route, internal, sqs_consumer, Env, Function};
 
 pub struct StoreService {
     pub catalog: store::CatalogStore,
@@ -74,10 +74,6 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
             svc.clone(),
             handlers::rebuild::handle,
         ),
-        Function {
-            handler: "product-snapshot",
-            trigger: Trigger::Task,
-            invoke: json(move |req, _ctx| handlers::snapshot::handle(svc.clone(), req)),
-        },
+        internal("product-snapshot", svc, handlers::snapshot::handle),
     ]
 }
