@@ -140,6 +140,13 @@ pub async fn run() -> Result<(), String> {
         }
     }
 
+    // A failing stream record blocks its shard until retried out (20 times in the template):
+    // retried sooner than SQS messages so one poison record holds the shard seconds, not minutes.
+    let stream_retry = Duration::from_millis(
+        setting("VITRINA_STREAM_RETRY_MS", "200")
+            .parse()
+            .unwrap_or(200),
+    );
     let stream_clients = Arc::new(streams::Clients {
         streams: aws_sdk_dynamodbstreams::Client::new(&vitrina_shared::aws::sdk_config().await),
         sqs: clients.sqs.clone(),
@@ -173,7 +180,7 @@ pub async fn run() -> Result<(), String> {
                     stream_arn,
                     on_failure,
                 },
-                retry,
+                stream_retry,
             );
         }
     }

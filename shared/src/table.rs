@@ -95,3 +95,17 @@ pub async fn add_failure(
         .map_err(|e| format!("{e:?}"))?;
     Ok(())
 }
+
+/// Waits before attempt `attempt` (1, 2, …) of a write that lost a race or a batch DynamoDB
+/// left partly unprocessed: "full jitter" (a random pause up to 10 ms · 2^attempt, at most
+/// 640 ms), so contenders that collided once spread out instead of colliding again in step.
+pub async fn backoff(attempt: u32) {
+    let ceiling = 10u64 << attempt.min(6);
+    let mut bytes = [0u8; 8];
+    // Without randomness the pause is the ceiling: slower, never wrong.
+    let random = getrandom::getrandom(&mut bytes)
+        .map(|()| u64::from_le_bytes(bytes))
+        .unwrap_or(u64::MAX);
+    let pause = random % (ceiling + 1);
+    tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+}

@@ -9,12 +9,12 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 async function fillRegistration(page, user) {
-  await page.getByLabel("Логин").fill(user.username);
+  await page.getByLabel("Логин", { exact: true }).fill(user.username);
   await page.getByLabel("Имя", { exact: true }).fill("Мария");
-  await page.getByLabel("Фамилия").fill("Иванова");
-  await page.getByLabel("Пароль").fill(user.password);
-  await page.getByLabel("E-mail").fill(user.email);
-  await page.getByLabel("Телефон").fill("+7 912 345-67-89");
+  await page.getByLabel("Фамилия", { exact: true }).fill("Иванова");
+  await page.getByLabel("Пароль", { exact: true }).fill(user.password);
+  await page.getByLabel("E-mail", { exact: true }).fill(user.email);
+  await page.getByLabel("Телефон", { exact: true }).fill("+7 912 345-67-89");
 }
 
 test("S1: registration, result page, logout, login, personal account", async () => {
@@ -24,65 +24,75 @@ test("S1: registration, result page, logout, login, personal account", async () 
   const user = { username: unique("maria"), password: "Sekret-2026", email: `${unique("m")}@example.ru` };
 
   await page.goto(BASE + "/");
-  await page.getByRole("link", { name: "Зарегистрироваться" }).click();
-  await page.getByRole("heading", { name: "Регистрация" }).waitFor();
+  await page.getByRole("link", { name: "Зарегистрироваться", exact: true }).click();
+  await page.getByRole("heading", { name: "Регистрация", exact: true }).waitFor();
 
   // The form: name, masked password, e-mail, phone, and an inactive "Зарегистрировать".
-  const submit = page.getByRole("button", { name: "Зарегистрировать" });
+  const submit = page.getByRole("button", { name: "Зарегистрировать", exact: true });
   assert.equal(await submit.isDisabled(), true);
-  assert.equal(await page.getByLabel("Пароль").getAttribute("type"), "password");
+  assert.equal(await page.getByLabel("Пароль", { exact: true }).getAttribute("type"), "password");
 
   await fillRegistration(page, { ...user, email: "not-an-email" });
-  await page.getByLabel("Телефон").focus();
-  await page.getByLabel("E-mail").blur();
+  await page.getByLabel("Телефон", { exact: true }).focus();
+  await page.getByLabel("E-mail", { exact: true }).blur();
   assert.equal(await submit.isDisabled(), true, "an invalid e-mail keeps the button inactive");
-  await page.getByText("Проверьте адрес: например, ivan@mail.ru").waitFor();
+  await page.getByText("Проверьте адрес: например, ivan@mail.ru", { exact: true }).waitFor();
 
-  await page.getByLabel("E-mail").fill(user.email);
+  await page.getByLabel("E-mail", { exact: true }).fill(user.email);
   assert.equal(await submit.isEnabled(), true, "a filled form activates the button");
   await shot(page, "register-filled");
   await submit.click();
 
   const result = page.getByTestId("register-result");
-  await result.getByRole("heading", { name: "Регистрация завершена" }).waitFor();
+  await result.getByRole("heading", { name: "Регистрация завершена", exact: true }).waitFor();
   assert.match(await result.innerText(), new RegExp(user.username));
   assert.match(await result.innerText(), /\+79123456789/);
-  await page.getByRole("button", { name: "Выйти" }).waitFor();
+  await page.getByRole("button", { name: "Выйти", exact: true }).waitFor();
   await shot(page, "register-done");
 
-  await page.getByRole("button", { name: "Выйти" }).click();
-  await page.getByRole("link", { name: "Войти" }).waitFor();
+  await page.getByRole("button", { name: "Выйти", exact: true }).click();
+  await page.getByRole("link", { name: "Войти", exact: true }).waitFor();
 
-  await page.getByRole("link", { name: "Войти" }).click();
-  await page.getByLabel("Логин").fill(user.username);
-  await page.getByLabel("Пароль").fill("Wrong-password-1");
-  await page.getByRole("button", { name: "Войти" }).click();
-  await page.getByText("Неверный логин или пароль").waitFor();
+  await page.getByRole("link", { name: "Войти", exact: true }).click();
+  await page.getByLabel("Логин", { exact: true }).fill(user.username);
+  await page.getByLabel("Пароль", { exact: true }).fill("Wrong-password-1");
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
+  await page.getByText("Неверный логин или пароль", { exact: true }).waitFor();
 
-  await page.getByLabel("Пароль").fill(user.password);
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByLabel("Пароль", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
   await page.getByTestId("user-name").waitFor();
   assert.equal(await page.getByTestId("user-name").innerText(), "Мария");
 
   await page.getByRole("link", { name: "Личный кабинет", exact: true }).click();
-  await page.getByRole("heading", { name: "Личный кабинет" }).waitFor();
+  await page.getByRole("heading", { name: "Личный кабинет", exact: true }).waitFor();
   assert.equal(await page.getByTestId("account-username").innerText(), user.username);
   // The wallet is opened asynchronously (SQS → billing); reload until it shows.
   let balance = "";
   for (let i = 0; i < 20 && !balance; i++) {
     balance = (await page.getByTestId("wallet-balance").innerText({ timeout: 500 }).catch(() => "")).trim();
-    if (!balance) { await page.reload(); await page.getByRole("heading", { name: "Личный кабинет" }).waitFor(); }
+    if (!balance) { await page.reload(); await page.getByRole("heading", { name: "Личный кабинет", exact: true }).waitFor(); }
   }
   assert.equal(balance.replace(/\s/g, " "), "0,00 ₽");
 
-  await page.getByLabel("Фамилия").fill("Петрова");
-  await page.getByRole("button", { name: "Сохранить" }).click();
-  await page.getByText("Сохранено").waitFor();
+  await page.getByLabel("Фамилия", { exact: true }).fill("Петрова");
+  await page.getByRole("button", { name: "Сохранить", exact: true }).click();
+  await page.getByText("Сохранено", { exact: true }).waitFor();
   await shot(page, "account");
+  // Stored, not only shown: a reload reads it back.
+  await page.reload();
+  await page.getByRole("heading", { name: "Личный кабинет", exact: true }).waitFor();
+  await page.getByTestId("account-username").waitFor();
+  assert.equal(await page.getByLabel("Фамилия", { exact: true }).inputValue(), "Петрова");
 
-  // The welcome e-mail is in the local mailbox.
-  await page.goto(BASE + "/_local/mail");
-  await page.getByText(user.email).first().waitFor();
+  // The welcome e-mail is in the local mailbox, sent asynchronously: reload until it shows.
+  let letters = 0;
+  for (let i = 0; i < 30 && !letters; i++) {
+    await page.goto(BASE + "/_local/mail");
+    letters = await page.getByText(user.email).count();
+    if (!letters) await page.waitForTimeout(500);
+  }
+  assert.ok(letters > 0, "the welcome e-mail within 15 s");
   await context.close();
 });
 
@@ -95,8 +105,8 @@ test("registration with a taken username says so in Russian", async () => {
   assert.equal(r.status(), 200);
   await page.goto(BASE + "/register");
   await fillRegistration(page, user);
-  await page.getByRole("button", { name: "Зарегистрировать" }).click();
-  await page.getByText("Пользователь с таким логином или e-mail уже существует").waitFor();
+  await page.getByRole("button", { name: "Зарегистрировать", exact: true }).click();
+  await page.getByText("Пользователь с таким логином или e-mail уже существует", { exact: true }).waitFor();
   await context.close();
 });
 
@@ -107,10 +117,10 @@ test("the personal account needs a login and comes back after it", async () => {
   const user = { username: unique("back"), password: "Sekret-2026" };
   await page.request.post(BASE + "/api/register", { data: { ...user, email: `${unique("b")}@example.ru` } });
   await page.goto(BASE + "/account");
-  await page.getByRole("heading", { name: "Вход" }).waitFor();
-  await page.getByLabel("Логин").fill(user.username);
-  await page.getByLabel("Пароль").fill(user.password);
-  await page.getByRole("button", { name: "Войти" }).click();
-  await page.getByRole("heading", { name: "Личный кабинет" }).waitFor();
+  await page.getByRole("heading", { name: "Вход", exact: true }).waitFor();
+  await page.getByLabel("Логин", { exact: true }).fill(user.username);
+  await page.getByLabel("Пароль", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
+  await page.getByRole("heading", { name: "Личный кабинет", exact: true }).waitFor();
   await context.close();
 });

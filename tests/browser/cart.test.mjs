@@ -17,15 +17,15 @@ async function registeredUser(page) {
 }
 
 async function login(page, user) {
-  await page.getByLabel("Логин").fill(user.username);
-  await page.getByLabel("Пароль").fill(user.password);
-  await page.getByRole("button", { name: "Войти" }).click();
+  await page.getByLabel("Логин", { exact: true }).fill(user.username);
+  await page.getByLabel("Пароль", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Войти", exact: true }).click();
 }
 
 async function openFirstResult(page, q) {
-  await page.getByRole("searchbox", { name: "Поиск товаров" }).fill(q);
-  await page.getByRole("button", { name: "Найти" }).click();
-  await page.getByRole("heading", { name: `Результаты поиска «${q}»` }).waitFor();
+  await page.getByRole("searchbox", { name: "Поиск товаров", exact: true }).fill(q);
+  await page.getByRole("button", { name: "Найти", exact: true }).click();
+  await page.getByRole("heading", { name: `Результаты поиска «${q}»`, exact: true }).waitFor();
   const name = await page.getByTestId("card-name").first().innerText();
   await page.getByTestId("card-name").first().click();
   await page.getByRole("heading", { name }).waitFor();
@@ -44,26 +44,26 @@ test("S2–S4: add creates the order, add again adds to it, remove asks first", 
   await page.goto(BASE + "/");
   const first = await openFirstResult(page, "чай");
   const productUrl = page.url();
-  await page.getByRole("button", { name: "Добавить в корзину" }).click();
-  await page.getByRole("heading", { name: "Вход" }).waitFor();
+  await page.getByRole("button", { name: "Добавить в корзину", exact: true }).click();
+  await page.getByRole("heading", { name: "Вход", exact: true }).waitFor();
   await login(page, user);
   await page.getByRole("heading", { name: first }).waitFor();
   assert.equal(page.url(), productUrl);
   assert.equal(await page.getByTestId("cart-link").innerText(), "Моя корзина");
 
   // S2: the first add creates the order with one item.
-  await page.getByRole("button", { name: "Добавить в корзину" }).click();
-  await page.getByText("Товар добавлен в корзину").waitFor();
-  await page.getByRole("link", { name: "Моя корзина (1)" }).waitFor();
+  await page.getByRole("button", { name: "Добавить в корзину", exact: true }).click();
+  await page.getByText("Товар добавлен в корзину", { exact: true }).waitFor();
+  await page.getByRole("link", { name: "Моя корзина (1)", exact: true }).waitFor();
 
   // S3: another product is added to the same order.
   const second = await openFirstResult(page, "пылесос");
-  await page.getByRole("button", { name: "Добавить в корзину" }).click();
-  await page.getByRole("link", { name: "Моя корзина (2)" }).waitFor();
+  await page.getByRole("button", { name: "Добавить в корзину", exact: true }).click();
+  await page.getByRole("link", { name: "Моя корзина (2)", exact: true }).waitFor();
 
   // S4: the cart, its lines and total, and removal with confirmation.
-  await page.getByRole("link", { name: "Моя корзина (2)" }).click();
-  await page.getByRole("heading", { name: "Моя корзина" }).waitFor();
+  await page.getByRole("link", { name: "Моя корзина (2)", exact: true }).click();
+  await page.getByRole("heading", { name: "Моя корзина", exact: true }).waitFor();
   const lines = page.getByTestId("cart-line");
   await lines.first().waitFor();
   assert.equal(await lines.count(), 2);
@@ -71,19 +71,25 @@ test("S2–S4: add creates the order, add again adds to it, remove asks first", 
   assert.ok(texts.some((t) => t.includes(first)) && texts.some((t) => t.includes(second)), texts.join("\n"));
   const lineTotals = (await page.getByTestId("line-total").allInnerTexts()).map(rubles);
   assert.equal(rubles(await page.getByTestId("cart-total").innerText()), lineTotals.reduce((a, b) => a + b, 0));
-  await page.getByRole("button", { name: "Оформить заказ" }).waitFor();
+  await page.getByRole("button", { name: "Оформить заказ", exact: true }).waitFor();
   await shot(page, "cart");
 
-  const removeFirst = lines.filter({ hasText: first }).getByRole("button", { name: "удалить товар из корзины" });
+  const removeFirst = lines.filter({ hasText: first }).getByRole("button", { name: "удалить товар из корзины", exact: true });
   await removeFirst.click();
   const dialog = page.getByRole("dialog");
-  await dialog.getByText("Удалить товар из корзины?").waitFor();
-  await dialog.getByRole("button", { name: "Отмена" }).click();
+  await dialog.getByText("Удалить товар из корзины?", { exact: true }).waitFor();
+  await dialog.getByRole("button", { name: "Отмена", exact: true }).click();
+  await dialog.waitFor({ state: "hidden" });
   assert.equal(await lines.count(), 2, "cancelling keeps the item");
+  // And the order still has it: what the page shows after a reload comes from the server.
+  await page.reload();
+  await lines.nth(1).waitFor();
+  assert.equal(await lines.count(), 2, "cancelling keeps the item in the order");
 
   await removeFirst.click();
-  await page.getByRole("dialog").getByRole("button", { name: "Удалить" }).click();
-  await page.getByRole("link", { name: "Моя корзина (1)" }).waitFor();
+  await page.getByRole("dialog").getByRole("button", { name: "Удалить", exact: true }).click();
+  await page.getByRole("link", { name: "Моя корзина (1)", exact: true }).waitFor();
+  await lines.nth(1).waitFor({ state: "detached" });
   assert.equal(await lines.count(), 1);
   assert.match(await lines.first().innerText(), new RegExp(second.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
   assert.equal(rubles(await page.getByTestId("cart-total").innerText()), rubles(await page.getByTestId("line-total").first().innerText()));

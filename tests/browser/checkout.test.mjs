@@ -30,28 +30,28 @@ test("S5: courier — address and company show the cost; confirming it activates
   const page = await clientWithCart(context);
   await page.goto(BASE + "/cart");
   const goodsTotal = rubles(await page.getByTestId("cart-total").innerText());
-  await page.getByRole("button", { name: "Оформить заказ" }).click();
-  await page.getByRole("heading", { name: "Оформление заказа" }).waitFor();
-  const pay = page.getByRole("button", { name: "Оплатить заказ" });
+  await page.getByRole("button", { name: "Оформить заказ", exact: true }).click();
+  await page.getByRole("heading", { name: "Оформление заказа", exact: true }).waitFor();
+  const pay = page.getByRole("button", { name: "Оплатить заказ", exact: true });
   assert.ok(await pay.isDisabled());
 
-  await page.getByLabel("Доставка курьером").check();
-  await page.getByLabel("Адрес доставки").fill("Тверь, ул. Советская, 3");
-  await page.getByLabel("Курьерская компания").selectOption({ label: "СДЭК — До двери в городах, где есть «Витрина»" });
-  await page.getByText("В город «Тверь» курьеры пока не возят").waitFor();
+  await page.getByLabel("Доставка курьером", { exact: true }).check();
+  await page.getByLabel("Адрес доставки", { exact: true }).fill("Тверь, ул. Советская, 3");
+  await page.getByLabel("Курьерская компания", { exact: true }).selectOption({ label: "СДЭК — До двери в городах, где есть «Витрина»" });
+  await page.getByText("В город «Тверь» курьеры пока не возят: выберите пункт выдачи", { exact: true }).waitFor();
   assert.ok(await pay.isDisabled());
 
-  await page.getByLabel("Адрес доставки").fill("Москва, ул. Ленина, д. 5, кв. 12");
-  await page.getByLabel("Адрес доставки").press("Tab");
+  await page.getByLabel("Адрес доставки", { exact: true }).fill("Москва, ул. Ленина, д. 5, кв. 12");
+  await page.getByLabel("Адрес доставки", { exact: true }).press("Tab");
   await page.getByTestId("delivery-cost").waitFor();
   assert.equal(rubles(await page.getByTestId("delivery-cost").innerText()), 390);
   assert.ok(await pay.isDisabled(), "not before the cost is confirmed");
-  await page.getByLabel("подтвердить стоимость доставки").check();
+  await page.getByLabel("подтвердить стоимость доставки", { exact: true }).check();
   assert.ok(await pay.isEnabled());
   await shot(page, "checkout-courier");
 
   await pay.click();
-  await page.getByRole("heading", { name: "Заказ оформлен" }).waitFor();
+  await page.getByRole("heading", { name: "Заказ оформлен", exact: true }).waitFor();
   assert.match(await page.getByTestId("delivery-label").innerText(), /СДЭК.*Москва, ул. Ленина, д. 5, кв. 12/);
   assert.equal(rubles(await page.getByTestId("grand-total").innerText()), goodsTotal + 390);
   await context.close();
@@ -62,14 +62,14 @@ test("S5: pickup — choosing a point activates «Оплатить заказ»"
   context.setDefaultTimeout(10_000);
   const page = await clientWithCart(context);
   await page.goto(BASE + "/checkout");
-  await page.getByRole("heading", { name: "Оформление заказа" }).waitFor();
-  const pay = page.getByRole("button", { name: "Оплатить заказ" });
-  await page.getByLabel("Забрать товар на пункте выдачи").check();
+  await page.getByRole("heading", { name: "Оформление заказа", exact: true }).waitFor();
+  const pay = page.getByRole("button", { name: "Оплатить заказ", exact: true });
+  await page.getByLabel("Забрать товар на пункте выдачи", { exact: true }).check();
   assert.ok(await pay.isDisabled());
   await page.getByLabel(/Витрина на Невском/).check();
   assert.ok(await pay.isEnabled());
   await pay.click();
-  await page.getByRole("heading", { name: "Заказ оформлен" }).waitFor();
+  await page.getByRole("heading", { name: "Заказ оформлен", exact: true }).waitFor();
   assert.match(await page.getByTestId("delivery-label").innerText(), /Витрина на Невском/);
 
   // The choice stays with the order: the cart still has it after a reload.

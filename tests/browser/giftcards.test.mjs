@@ -25,19 +25,19 @@ test("S8: activate a gift card by its code, see its balance and the way to the c
   assert.equal((await page.request.post(BASE + "/api/login", { data: user })).status(), 200);
 
   await page.goto(BASE + "/account");
-  await page.getByRole("link", { name: "Активировать подарочную карту" }).click();
-  await page.getByRole("heading", { name: "Активация подарочной карты" }).waitFor();
+  await page.getByRole("link", { name: "Активировать подарочную карту", exact: true }).click();
+  await page.getByRole("heading", { name: "Активация подарочной карты", exact: true }).waitFor();
 
-  await page.getByLabel("Код активации").fill("AAAA-BBBB-CCCC-DDDD");
-  await page.getByRole("button", { name: "активировать" }).click();
-  await page.getByText("Карта с таким кодом не найдена").waitFor();
+  await page.getByLabel("Код активации", { exact: true }).fill("AAAA-BBBB-CCCC-DDDD");
+  await page.getByRole("button", { name: "активировать", exact: true }).click();
+  await page.getByText("Карта с таким кодом не найдена — проверьте код", { exact: true }).waitFor();
 
-  await page.getByLabel("Код активации").fill(code.toLowerCase());
-  await page.getByRole("button", { name: "активировать" }).click();
-  await page.getByRole("heading", { name: "Подарочная карта активирована" }).waitFor();
+  await page.getByLabel("Код активации", { exact: true }).fill(code.toLowerCase());
+  await page.getByRole("button", { name: "активировать", exact: true }).click();
+  await page.getByRole("heading", { name: "Подарочная карта активирована", exact: true }).waitFor();
   assert.match(await page.getByTestId("gift-card-balance").innerText(), /2\s500,00\s₽/);
   await shot(page, "gift-card-activated");
-  await page.getByRole("link", { name: "Перейти к каталогу товаров" }).click();
+  await page.getByRole("link", { name: "Перейти к каталогу товаров", exact: true }).click();
   await page.waitForURL(BASE + "/");
 
   await page.goto(BASE + "/account");

@@ -1,7 +1,8 @@
 //! Helpers for the emulator-backed tests. Every address comes from the environment, so the same
 //! tests run against the local stack (`make test` sets these), LocalStack or a deployed stack:
 //! - `VITRINA_URL`: the shop's origin (the HTTP API behind `/api`), default http://127.0.0.1:3000
-//! - `VITRINA_LAMBDA_URL`: a Lambda Invoke API (local runtime only; tests needing it skip without)
+//! - `VITRINA_LAMBDA_URL`: a Lambda Invoke API (the local runtime's, or LocalStack's); the tests
+//!   that need it fail with a clear message without it, they never pass by skipping
 //! - `AWS_ENDPOINT_URL`: the AWS APIs (moto by default); unset means real AWS
 //! - `VITRINA_RESOURCE_PREFIX` (default `vitrina-`) or `VITRINA_TABLE_NAME` etc.: physical names
 
@@ -12,10 +13,13 @@ pub fn base_url() -> String {
     std::env::var("VITRINA_URL").unwrap_or_else(|_| "http://127.0.0.1:3000".into())
 }
 
-pub fn lambda_url() -> Option<String> {
+/// The Lambda Invoke API. A test that needs it and cannot have it fails: a skipped check must
+/// never be reported as a passed one.
+pub fn lambda_url() -> String {
     std::env::var("VITRINA_LAMBDA_URL")
         .ok()
         .filter(|v| !v.is_empty())
+        .expect("VITRINA_LAMBDA_URL is not set: this test invokes functions directly (make test sets it)")
 }
 
 /// The physical name of a template resource: `VITRINA_<LOGICAL_ID>_NAME` if set, else the
@@ -140,4 +144,157 @@ pub fn mail_to<'a>(mail: &'a [Value], address: &str) -> Vec<&'a Value> {
                 .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(address)))
         })
         .collect()
+}
+
+/// Waits, if need be, until at least `margin` seconds remain of the current fixed window of
+/// `window_seconds` (the rate limits count per 15-minute window), so that every call of a test
+/// lands in one window instead of straddling its boundary.
+pub async fn clear_of_window_edge(window_seconds: i64, margin: i64) {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs() as i64;
+    let left = window_seconds - now % window_seconds;
+    if left < margin {
+        tokio::time::sleep(Duration::from_secs((left + 1) as u64)).await;
+    }
+}
+
+/// A DynamoDB string attribute.
+pub fn s(v: impl Into<String>) -> aws_sdk_dynamodb::types::AttributeValue {
+    aws_sdk_dynamodb::types::AttributeValue::S(v.into())
+}
+
+/// One item of the table by its key, read strongly consistently.
+pub async fn table_item(
+    pk: &str,
+    sk: &str,
+) -> Option<std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>> {
+    clients()
+        .await
+        .dynamodb
+        .get_item()
+        .table_name(resource_name("Table"))
+        .key("PK", s(pk))
+        .key("SK", s(sk))
+        .consistent_read(true)
+        .send()
+        .await
+        .expect("get item")
+        .item
+}
+
+/// Sets numeric attributes of one existing item: how a test moves time (an expiry) or money
+/// (a balance) that no API moves yet.
+pub async fn set_numbers(pk: &str, sk: &str, values: &[(&str, i64)]) {
+    let mut update = clients()
+        .await
+        .dynamodb
+        .update_item()
+        .table_name(resource_name("Table"))
+        .key("PK", s(pk))
+        .key("SK", s(sk))
+        .condition_expression("attribute_exists(PK)");
+    let mut sets = Vec::new();
+    for (i, (name, value)) in values.iter().enumerate() {
+        sets.push(format!("#n{i} = :v{i}"));
+        update = update
+            .expression_attribute_names(format!("#n{i}"), *name)
+            .expression_attribute_values(
+                format!(":v{i}"),
+                aws_sdk_dynamodb::types::AttributeValue::N(value.to_string()),
+            );
+    }
+    update
+        .update_expression(format!("SET {}", sets.join(", ")))
+        .send()
+        .await
+        .expect("update item");
+}
+
+/// The value of cookie `name` among `Set-Cookie` headers.
+pub fn cookie_value(set_cookies: &[String], name: &str) -> Option<String> {
+    set_cookies
+        .iter()
+        .filter_map(|c| c.split(';').next())
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// A request that carries exactly this cookie header and no cookie jar.
+pub async fn call_with_cookie(method: &str, path: &str, cookie: &str) -> Reply {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let resp = reqwest::Client::new()
+        .request(method, format!("{}{path}", base_url()))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .expect("request");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    Reply {
+        status,
+        body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        set_cookies: Vec::new(),
+    }
+}
+
+/// The operators' catalog import (`vitrina-catalog import FILE`), as built for the tests.
+pub fn catalog_tool() -> std::process::Command {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").to_string());
+    let mut cmd = std::process::Command::new(format!("{target}/debug/vitrina-catalog"));
+    cmd.arg("import");
+    cmd
+}
+
+pub fn write_file(name: &str, lines: &[String]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("{name}-{}.jsonl", unique("")));
+    std::fs::write(&path, lines.join("\n")).unwrap();
+    path
+}
+
+pub fn product_row(id: &str, name: &str, price: i64) -> String {
+    format!(
+        r#"{{"type":"product","id":"{id}","name":"{name}","description":"Тестовый товар","category":"Дом и сад","brand":"Тест","price":{price}}}"#
+    )
+}
+
+pub fn stock_row(id: &str, store: &str, quantity: i64) -> String {
+    format!(r#"{{"type":"stock","productId":"{id}","storeId":"{store}","quantity":{quantity}}}"#)
+}
+
+/// Imports `lines` as a catalog file; panics with the tool's own words if it refuses.
+pub fn import(name: &str, lines: &[String]) {
+    let out = catalog_tool()
+        .arg(write_file(name, lines))
+        .output()
+        .expect("run vitrina-catalog");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `count` new products of this test's own, each with 50 units in one store.
+pub fn products_in_stock(count: usize, price: i64) -> Vec<String> {
+    let ids: Vec<String> = (0..count).map(|_| unique("t-cart-")).collect();
+    let mut rows = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        rows.push(product_row(id, &format!("Кружка тестовая {i}"), price));
+        rows.push(stock_row(id, "msk-tverskaya", 50));
+    }
+    import("in-stock", &rows);
+    ids
+}
+
+/// A registered user's id, from auth's username claim.
+pub async fn user_id_of(username: &str) -> String {
+    let claim = table_item(&format!("USERNAME#{}", username.to_lowercase()), "USERNAME")
+        .await
+        .expect("the user's username claim");
+    claim["userId"].as_s().expect("userId").clone()
 }

@@ -2,15 +2,34 @@
 //! through the HTTP API, status code by status code.
 
 use serde_json::json;
+use vitrina_auth::domain::session::{token_hash, ABSOLUTE_SECONDS, IDLE_SECONDS};
 use vitrina_tests::*;
 
-fn cookie_value(set_cookies: &[String], name: &str) -> Option<String> {
-    set_cookies
-        .iter()
-        .filter_map(|c| c.split(';').next())
-        .filter_map(|kv| kv.split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A logged-in user and the raw `sessionId` cookie the login handed out.
+async fn session() -> (reqwest::Client, NewUser, String) {
+    let c = browser();
+    let user = register(&c).await;
+    let r = login(&c, &user).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let token = cookie_value(&r.set_cookies, "sessionId").expect("session cookie");
+    (c, user, token)
+}
+
+/// The session's item in the table: (key, createdAt, expiresAt).
+async fn session_item(token: &str) -> ((String, String), i64, i64) {
+    let hash = token_hash(token).expect("a token we issued");
+    let key = (format!("SESSION#{hash}"), "SESSION".to_string());
+    let item = table_item(&key.0, &key.1).await.expect("session item");
+    let n = |a: &str| item[a].as_n().unwrap().parse::<i64>().unwrap();
+    let (created, expires) = (n("createdAt"), n("expiresAt"));
+    (key, created, expires)
 }
 
 #[tokio::test]
@@ -198,6 +217,8 @@ async fn repeated_wrong_passwords_are_rate_limited() {
     let c = browser();
     let user = register(&c).await;
     let wrong = json!({"username": user.username, "password": "Wrong-123"}).to_string();
+    // Failures count per fixed 15-minute window: all seven calls must land in one.
+    clear_of_window_edge(15 * 60, 60).await;
     for _ in 0..5 {
         assert_eq!(
             call(&c, "POST", "/api/login", Some(&wrong)).await.status,
@@ -271,6 +292,13 @@ async fn personal_account_reads_and_edits_the_profile() {
     assert_eq!(r.body["firstName"], "Пётр");
     assert_eq!(r.body["lastName"], "Петров");
     assert_eq!(r.body["email"], new_email.as_str());
+    // What was stored, not the echo: read it back.
+    let back = call(&c, "GET", "/api/me", None).await;
+    assert_eq!(back.status, 200);
+    assert_eq!(back.body["firstName"], "Пётр");
+    assert_eq!(back.body["lastName"], "Петров");
+    assert_eq!(back.body["email"], new_email.as_str());
+    assert_eq!(back.body["username"], user.username.as_str());
     // The old e-mail is free again, the new one is taken.
     let other = json!({"username": unique("o"), "password": "Parol-2026", "email": user.email});
     assert_eq!(
@@ -356,4 +384,161 @@ async fn bad_bodies_get_4xx_json_never_500() {
             assert!(r.body["error"]["code"].is_string(), "{path}: {}", r.body);
         }
     }
+}
+
+#[tokio::test]
+async fn a_logged_out_sessions_cookie_sent_again_is_refused() {
+    let (c, _, token) = session().await;
+    let cookie = format!("sessionId={token}");
+    assert_eq!(
+        call_with_cookie("GET", "/api/auth", &cookie).await.status,
+        200
+    );
+    assert_eq!(
+        call_with_cookie("GET", "/api/me", &cookie).await.status,
+        200
+    );
+    assert_eq!(call(&c, "GET", "/api/logout", None).await.status, 200);
+    // The browser forgot it; an attacker who kept the raw value has nothing.
+    assert_eq!(
+        call_with_cookie("GET", "/api/auth", &cookie).await.status,
+        401
+    );
+    assert_eq!(
+        call_with_cookie("GET", "/api/me", &cookie).await.status,
+        403
+    );
+}
+
+#[tokio::test]
+async fn a_session_past_its_expiry_is_refused() {
+    let (_, _, token) = session().await;
+    let cookie = format!("sessionId={token}");
+    let (key, _, _) = session_item(&token).await;
+    // The table's TTL deletes lazily: the item is still there, its expiry is what counts.
+    set_numbers(&key.0, &key.1, &[("expiresAt", now() - 1)]).await;
+    assert_eq!(
+        call_with_cookie("GET", "/api/auth", &cookie).await.status,
+        401
+    );
+    assert_eq!(
+        call_with_cookie("GET", "/api/me", &cookie).await.status,
+        403
+    );
+}
+
+#[tokio::test]
+async fn using_a_session_slides_its_expiry_up_to_thirty_days_after_login() {
+    let (_, _, token) = session().await;
+    let cookie = format!("sessionId={token}");
+    let (key, created, expires) = session_item(&token).await;
+    assert!(
+        (expires - (created + IDLE_SECONDS)).abs() <= 5,
+        "a new session lives a week idle: created {created}, expires {expires}"
+    );
+    // Two hours of the week left: a use pushes it back to a week from now.
+    set_numbers(&key.0, &key.1, &[("expiresAt", now() + 7200)]).await;
+    assert_eq!(
+        call_with_cookie("GET", "/api/auth", &cookie).await.status,
+        200
+    );
+    let (_, _, slid) = session_item(&token).await;
+    let before = now();
+    assert!(
+        slid >= before - 60 + IDLE_SECONDS && slid <= before + IDLE_SECONDS,
+        "slid to a week from now: {slid} (now {before})"
+    );
+    // Logged in 29 days ago: a use can push it no further than 30 days after login.
+    let old_login = now() - 29 * 24 * 3600;
+    set_numbers(
+        &key.0,
+        &key.1,
+        &[("createdAt", old_login), ("expiresAt", now() + 7200)],
+    )
+    .await;
+    assert_eq!(
+        call_with_cookie("GET", "/api/auth", &cookie).await.status,
+        200
+    );
+    let (_, _, capped) = session_item(&token).await;
+    assert_eq!(capped, old_login + ABSOLUTE_SECONDS, "capped at 30 days");
+}
+
+#[tokio::test]
+async fn login_with_the_specs_old_session_id_cookie_ends_that_session() {
+    let (_, user, old) = session().await;
+    // A client that keeps its cookie under the spec's name: no `sessionId`, only `oldSessionId`.
+    let body = json!({"username": user.username, "password": user.password}).to_string();
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/login", base_url()))
+        .header("content-type", "application/json")
+        .header("cookie", format!("oldSessionId={old}"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let set: Vec<String> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_string))
+        .collect();
+    let new = cookie_value(&set, "sessionId").expect("a new session");
+    assert_ne!(new, old);
+    let old_cookie = format!("sessionId={old}");
+    assert_eq!(
+        call_with_cookie("GET", "/api/auth", &old_cookie)
+            .await
+            .status,
+        401
+    );
+    let new_cookie = format!("sessionId={new}");
+    assert_eq!(
+        call_with_cookie("GET", "/api/auth", &new_cookie)
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn changing_the_email_to_another_users_is_409_and_changes_no_claim() {
+    let (a, alice, _) = session().await;
+    let (_, bob, _) = session().await;
+    let r = call(
+        &a,
+        "PUT",
+        "/api/me",
+        Some(&json!({"email": bob.email.to_uppercase()}).to_string()),
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(r.body["error"]["code"], "email_taken");
+    // Alice keeps her address, Bob's claim still names Bob.
+    assert_eq!(
+        call(&a, "GET", "/api/me", None).await.body["email"],
+        alice.email.as_str()
+    );
+    let claim = |email: &str| format!("EMAIL#{}", email.to_lowercase());
+    let bobs = table_item(&claim(&bob.email), "EMAIL")
+        .await
+        .expect("bob's claim");
+    let alices = table_item(&claim(&alice.email), "EMAIL")
+        .await
+        .expect("alice's claim");
+    assert_ne!(bobs, alices);
+    let user_id = |item: &std::collections::HashMap<
+        String,
+        aws_sdk_dynamodb::types::AttributeValue,
+    >| { item.get("userId").and_then(|v| v.as_s().ok()).cloned() };
+    assert!(user_id(&bobs).is_some(), "a claim names its user: {bobs:?}");
+    assert_ne!(user_id(&bobs), user_id(&alices));
+    // Bob still logs in and still has his address.
+    let b = browser();
+    assert_eq!(login(&b, &bob).await.status, 200);
+    assert_eq!(
+        call(&b, "GET", "/api/me", None).await.body["email"],
+        bob.email.as_str()
+    );
 }

@@ -55,6 +55,13 @@ async fn first_add_creates_the_order_then_items_are_added() {
     assert_eq!(orders.body["orders"][0]["status"], "draft");
     let one = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
     assert_eq!(one.status, 200);
+    assert_eq!(one.body["orderId"], order_id.as_str());
+    assert_eq!(one.body["status"], "draft");
+    assert_eq!(
+        one.body["lines"], cart.body["lines"],
+        "the order is the cart"
+    );
+    assert_eq!(one.body["total"], cart.body["total"]);
 
     // Another client never sees it.
     let other = logged_in().await;
@@ -105,17 +112,25 @@ async fn quantities_and_removal() {
 #[tokio::test]
 async fn concurrent_adds_from_two_tabs_lose_nothing() {
     let c = logged_in().await;
-    let products: Vec<String> = (10..18).map(|i| format!("p-{i:06}")).collect();
+    let mut products = products_in_stock(8, 19_900);
     let adds = products.iter().map(|p| {
         let c = c.clone();
-        async move { add(&c, p, 1).await.status }
+        async move { add(&c, p, 1).await }
     });
-    let statuses = futures::future::join_all(adds).await;
-    assert!(
-        statuses.iter().all(|s| [200, 201, 409].contains(s)),
-        "{statuses:?}"
-    );
+    let replies = futures::future::join_all(adds).await;
+    for r in &replies {
+        assert!([200, 201].contains(&r.status), "{} {}", r.status, r.body);
+    }
+    let created = replies.iter().filter(|r| r.status == 201).count();
+    assert_eq!(created, 1, "exactly one add creates the order");
+    let mut order_ids: Vec<&str> = replies
+        .iter()
+        .map(|r| r.body["orderId"].as_str().unwrap())
+        .collect();
+    order_ids.dedup();
+    assert_eq!(order_ids.len(), 1, "one order: {order_ids:?}");
     let cart = call(&c, "GET", "/api/cart", None).await;
+    assert_eq!(cart.body["orderId"], order_ids[0]);
     let mut ids: Vec<String> = cart.body["lines"]
         .as_array()
         .unwrap()
@@ -123,9 +138,60 @@ async fn concurrent_adds_from_two_tabs_lose_nothing() {
         .map(|l| l["productId"].as_str().unwrap().to_string())
         .collect();
     ids.sort();
-    // Products sold out everywhere cannot be added; every other add must be there.
-    let added = statuses.iter().filter(|s| **s == 200 || **s == 201).count();
-    assert_eq!(ids.len(), added, "{ids:?}");
+    products.sort();
+    assert_eq!(ids, products, "every add is in the cart");
+}
+
+#[tokio::test]
+async fn a_price_change_after_adding_shows_the_new_price_and_the_old_one() {
+    let c = logged_in().await;
+    let id = products_in_stock(1, 250_000).remove(0);
+    assert_eq!(add(&c, &id, 2).await.status, 201);
+    // The shop discounts it: 2 500 ₽ → 2 000 ₽, the old price shown crossed out.
+    let mut row: serde_json::Value =
+        serde_json::from_str(&product_row(&id, "Кружка тестовая 0", 200_000)).unwrap();
+    row["oldPrice"] = json!(250_000);
+    import("discount", &[row.to_string()]);
+    let cart = call(&c, "GET", "/api/cart", None).await;
+    assert_eq!(cart.status, 200);
+    let line = &cart.body["lines"][0];
+    assert_eq!(line["unitPrice"], 200_000, "the price now");
+    assert_eq!(line["priceWhenAdded"], 250_000, "what the client saw");
+    assert_eq!(line["oldPrice"], 250_000);
+    assert_eq!(line["discountPercent"], 20);
+    assert_eq!(line["lineTotal"], 400_000);
+    assert_eq!(cart.body["total"], 400_000);
+    assert_eq!(cart.body["discountTotal"], 100_000);
+    // Back at the price it was added at: nothing to point out.
+    import(
+        "undiscount",
+        &[product_row(&id, "Кружка тестовая 0", 250_000)],
+    );
+    let cart = call(&c, "GET", "/api/cart", None).await;
+    assert_eq!(
+        cart.body["lines"][0]["priceWhenAdded"],
+        serde_json::Value::Null
+    );
+    assert_eq!(cart.body["discountTotal"], 0);
+    assert_eq!(cart.body["total"], 500_000);
+}
+
+#[tokio::test]
+async fn a_cart_holds_fifty_products_and_refuses_the_fifty_first() {
+    let c = logged_in().await;
+    let products = products_in_stock(51, 10_000);
+    for (i, p) in products[..50].iter().enumerate() {
+        let r = add(&c, p, 1).await;
+        assert_eq!(r.status, if i == 0 { 201 } else { 200 }, "{i}: {}", r.body);
+    }
+    let r = add(&c, &products[50], 1).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(r.body["error"]["code"], "cart_full");
+    // More of a product already there still fits.
+    assert_eq!(add(&c, &products[0], 1).await.status, 200);
+    let cart = call(&c, "GET", "/api/cart", None).await;
+    assert_eq!(cart.body["lines"].as_array().unwrap().len(), 50);
+    assert_eq!(cart.body["itemCount"], 51);
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! row and idempotent on a good file.
 
 use serde_json::Value;
-use std::{process::Command, time::Duration};
+use std::time::Duration;
 use vitrina_tests::*;
 
 async fn search(q: &str) -> Reply {
@@ -58,15 +58,23 @@ async fn a_search_card_has_the_specs_five_elements() {
     let items = r.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 24);
     assert_eq!(r.body["total"], 50);
+    let mut discounted = 0;
     for card in items {
         assert!(card["name"].is_string() && card["price"].as_i64().unwrap() > 0);
         assert!(card["image"].as_str().unwrap().starts_with("/images/"));
         assert_eq!(card["availability"].as_array().unwrap().len(), 6);
         if let Some(old) = card["oldPrice"].as_i64() {
-            assert!(old > card["price"].as_i64().unwrap());
-            assert!(card["discountPercent"].as_i64().unwrap() > 0);
+            let price = card["price"].as_i64().unwrap();
+            assert!(old > price);
+            let percent = card["discountPercent"].as_i64().unwrap();
+            assert_eq!(percent, (old - price) * 100 / old, "{card}");
+            discounted += 1;
+        } else {
+            assert_eq!(card["discountPercent"], Value::Null, "{card}");
         }
     }
+    // The seed catalog discounts some shoes: the discount check above really ran.
+    assert!(discounted > 0, "no discounted card among {}", items.len());
     let everything = call(&browser(), "GET", "/api/products?q=", None).await;
     assert_eq!(everything.status, 200);
     assert!(everything.body["total"].as_u64().unwrap() >= 500);
@@ -121,26 +129,6 @@ async fn product_page_has_description_price_and_stores_with_addresses() {
     assert_eq!(img.status(), 200);
     assert_eq!(img.headers()["content-type"], "image/svg+xml");
     assert!(img.text().await.unwrap().starts_with("<svg"));
-}
-
-fn catalog_tool() -> Command {
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").to_string());
-    let mut cmd = Command::new(format!("{target}/debug/vitrina-catalog"));
-    cmd.arg("import");
-    cmd
-}
-
-fn write_file(name: &str, lines: &[String]) -> std::path::PathBuf {
-    let path = std::env::temp_dir().join(format!("{name}-{}.jsonl", unique("")));
-    std::fs::write(&path, lines.join("\n")).unwrap();
-    path
-}
-
-fn product_row(id: &str, name: &str, price: i64) -> String {
-    format!(
-        r#"{{"type":"product","id":"{id}","name":"{name}","description":"Тестовый товар","category":"Дом и сад","brand":"Тест","price":{price}}}"#
-    )
 }
 
 #[tokio::test]
@@ -307,4 +295,33 @@ async fn a_product_out_of_stock_everywhere_cannot_go_to_the_cart_until_stocked()
     let added = call(&c, "POST", "/api/cart/items", Some(&body)).await;
     assert_eq!(added.status, 201, "{}", added.body);
     assert_eq!(added.body["lines"][0]["available"], true);
+}
+
+#[tokio::test]
+async fn search_results_come_24_a_page_without_overlap_and_the_last_page_short() {
+    let page = |n: u32| async move {
+        let r = call(
+            &browser(),
+            "GET",
+            &format!("/api/products?category=obuv&page={n}"),
+            None,
+        )
+        .await;
+        assert_eq!(r.status, 200, "page {n}: {}", r.body);
+        assert_eq!(r.body["total"], 50);
+        r.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let (first, second, third) = (page(1).await, page(2).await, page(3).await);
+    assert_eq!((first.len(), second.len(), third.len()), (24, 24, 2));
+    let mut all: Vec<&String> = first.iter().chain(&second).chain(&third).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 50, "no product on two pages, none missing");
+    // Past the last page: an empty page, not an error.
+    assert!(page(4).await.is_empty());
 }

@@ -131,3 +131,47 @@ async fn the_cart_settles_pickup_or_courier_and_adds_the_cost() {
     assert_eq!(stolen.status, 409, "{}", stolen.body);
     assert_eq!(stolen.body["error"]["code"], "quote_not_found");
 }
+
+#[tokio::test]
+async fn an_expired_courier_price_is_409_quote_expired() {
+    let c = browser();
+    let user = register(&c).await;
+    assert_eq!(login(&c, &user).await.status, 200);
+    let body = json!({"productId": "p-000005", "quantity": 1}).to_string();
+    assert_eq!(
+        call(&c, "POST", "/api/cart/items", Some(&body))
+            .await
+            .status,
+        201
+    );
+    let q = quote(&c, "cdek", "Москва, ул. Ленина, д. 5").await;
+    assert_eq!(q.status, 200, "{}", q.body);
+    let quote_id = q.body["quoteId"].as_str().unwrap();
+    // Half an hour later, as far as the quote knows (the table's TTL deletes lazily).
+    let user_id = user_id_of(&user.username).await;
+    let past = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        - 1;
+    set_numbers(
+        &format!("DELIVERY#{user_id}"),
+        &format!("QUOTE#{quote_id}"),
+        &[("expiresAt", past)],
+    )
+    .await;
+    let r = set_delivery(&c, json!({"method": "courier", "quoteId": quote_id})).await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert_eq!(r.body["error"]["code"], "quote_expired");
+    // Nothing half-written: the cart still has no delivery.
+    let cart = call(&c, "GET", "/api/cart", None).await;
+    assert_eq!(cart.body["delivery"], Value::Null);
+    // A fresh price works.
+    let fresh = quote(&c, "cdek", "Москва, ул. Ленина, д. 5").await;
+    let r = set_delivery(
+        &c,
+        json!({"method": "courier", "quoteId": fresh.body["quoteId"]}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+}

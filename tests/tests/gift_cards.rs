@@ -105,3 +105,27 @@ async fn wrong_codes_are_404_and_guessing_stops_at_five() {
         401
     );
 }
+
+#[tokio::test]
+async fn two_clients_activating_one_card_at_once_one_wins() {
+    let code = issue(700, 1).remove(0);
+    let (a, b) = (logged_in().await, logged_in().await);
+    let (ra, rb) = tokio::join!(activate(&a, &code), activate(&b, &code));
+    let mut statuses = [ra.status, rb.status];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{} / {}", ra.body, rb.body);
+    let (winner, loser, lost) = if ra.status == 200 {
+        (&a, &b, &rb)
+    } else {
+        (&b, &a, &ra)
+    };
+    assert_eq!(lost.body["error"]["code"], "gift_card_taken");
+    let cards = |c: &reqwest::Client| {
+        let c = c.clone();
+        async move { call(&c, "GET", "/api/gift-cards", None).await.body["giftCards"].clone() }
+    };
+    let won = cards(winner).await;
+    assert_eq!(won.as_array().map(Vec::len), Some(1), "{won}");
+    assert_eq!(won[0]["balance"], 70_000);
+    assert_eq!(cards(loser).await, json!([]));
+}

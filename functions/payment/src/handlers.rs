@@ -2,7 +2,11 @@
 //! Wrong codes are counted per client: after 5 in 15 minutes activation answers 429, so codes
 //! cannot be guessed by trying.
 
-use crate::{billing::CallError, Payment};
+use crate::{
+    billing::CallError,
+    domain::{activation::entered_code, guessing},
+    Payment,
+};
 use lambda_http::{http::StatusCode, Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -13,9 +17,6 @@ use vitrina_shared::{
     money::format_rub,
     table, ApiError,
 };
-
-const WINDOW_SECONDS: i64 = 15 * 60;
-const MAX_FAILURES: u32 = 5;
 
 #[derive(Deserialize)]
 struct ActivateRequest {
@@ -31,17 +32,14 @@ fn with_formatted(mut card: Value) -> Value {
 pub async fn activate(payment: Arc<Payment>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let body: ActivateRequest = parse_json(&req)?;
-    let code = body
-        .code
-        .map(|c| c.trim().to_string())
-        .filter(|c| !c.is_empty() && c.chars().count() <= 64)
+    let code = entered_code(body.code.as_deref())
         .ok_or_else(|| ApiError::bad_request("missing_code", "Enter the gift card's code"))?;
-    let window = chrono::Utc::now().timestamp() / WINDOW_SECONDS;
-    let counter = keys::payment::gift_failures(&caller.user_id, window);
+    let window = guessing::Window::at(chrono::Utc::now().timestamp());
+    let counter = keys::payment::gift_failures(&caller.user_id, window.index);
     let failures = table::failures(&payment.db, &payment.table, counter.clone())
         .await
         .map_err(ApiError::internal)?;
-    if failures >= MAX_FAILURES {
+    if !guessing::may_try(failures) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_codes",
@@ -55,8 +53,7 @@ pub async fn activate(payment: Arc<Payment>, req: Request) -> Result<Response<Bo
             "This gift card was activated by another client",
         )),
         Err(CallError::Refused(_)) => {
-            let expires_at = (window + 1) * WINDOW_SECONDS;
-            table::add_failure(&payment.db, &payment.table, counter, expires_at)
+            table::add_failure(&payment.db, &payment.table, counter, window.ends_at)
                 .await
                 .map_err(ApiError::internal)?;
             Err(ApiError::not_found(

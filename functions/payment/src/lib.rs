@@ -3,6 +3,7 @@
 //! paying for orders come with the payment scenario.
 
 pub mod billing;
+pub mod domain;
 pub mod handlers;
 
 use std::sync::Arc;

@@ -256,7 +256,7 @@ impl CatalogStore {
                 if attempt > 8 {
                     return Err("DynamoDB kept keys unprocessed".into());
                 }
-                tokio::time::sleep(std::time::Duration::from_millis(25 << attempt)).await;
+                vitrina_shared::table::backoff(attempt).await;
             }
         }
         Ok(found)
@@ -293,7 +293,7 @@ impl CatalogStore {
                     return Err("DynamoDB kept items unprocessed".into());
                 }
                 if !requests.is_empty() {
-                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                    vitrina_shared::table::backoff(attempt).await;
                 }
             }
         }

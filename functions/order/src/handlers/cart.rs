@@ -18,7 +18,9 @@ use vitrina_shared::{
     ApiError,
 };
 
-const ATTEMPTS: usize = 5;
+/// Writes one cart may lose in a row before the client is told to try again: enough for a
+/// burst of adds from many tabs, each retry after a jittered pause.
+const ATTEMPTS: u32 = 12;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -60,7 +62,10 @@ async fn update_cart<F>(
 where
     F: Fn(&mut Order) -> Result<(), CartError>,
 {
-    for _ in 0..ATTEMPTS {
+    for attempt in 0..ATTEMPTS {
+        if attempt > 0 {
+            vitrina_shared::table::backoff(attempt).await;
+        }
         let existing = svc.store.draft(user_id).await.map_err(ApiError::internal)?;
         let now = chrono::Utc::now().to_rfc3339();
         let read_version = existing.as_ref().map(|o| o.version);

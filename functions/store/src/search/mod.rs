@@ -453,7 +453,23 @@ mod tests {
 
     #[test]
     fn category_filter_pagination_and_availability_first() {
-        let (ix, _dir) = index();
+        // Three shoes sold out everywhere, whatever the generator's stock: they go last.
+        let mut catalog = generate(600, 1);
+        let sold_out: Vec<String> = catalog
+            .products
+            .iter()
+            .filter(|p| p.category == "Обувь")
+            .take(3)
+            .map(|p| p.id.clone())
+            .collect();
+        for s in catalog.stock.iter_mut() {
+            if sold_out.contains(&s.product_id) {
+                s.quantity = 0;
+            }
+        }
+        let dir =
+            std::env::temp_dir().join(format!("vitrina-search-test-{}", uuid::Uuid::now_v7()));
+        let ix = SearchIndex::build(&catalog, &dir).unwrap();
         let all = ix.search("", Some("obuv"), 1).unwrap();
         assert_eq!(all.total, 50);
         assert_eq!(all.items.len(), PER_PAGE);
@@ -463,13 +479,18 @@ mod tests {
         let everything: Vec<Card> = (1..=3)
             .flat_map(|p| ix.search("", Some("obuv"), p).unwrap().items)
             .collect();
+        let unavailable = |c: &Card| c.availability.iter().all(|a| a.level == Availability::None);
         let first_unavailable = everything
             .iter()
-            .position(|c| c.availability.iter().all(|a| a.level == Availability::None));
-        if let Some(i) = first_unavailable {
-            assert!(everything[i..]
-                .iter()
-                .all(|c| c.availability.iter().all(|a| a.level == Availability::None)));
+            .position(unavailable)
+            .expect("the sold-out shoes are listed");
+        assert!(
+            everything[first_unavailable..].iter().all(unavailable),
+            "nothing in stock after the first sold-out card"
+        );
+        for id in &sold_out {
+            let at = everything.iter().position(|c| &c.id == id).expect("listed");
+            assert!(at >= first_unavailable, "{id} sold out but listed at {at}");
         }
         assert_eq!(ix.categories.len(), 12);
     }
