@@ -6,6 +6,7 @@ moto cannot run a Lambda without Docker; its state-machine interpreter reaches L
 (default http://127.0.0.1:3001). moto is pinned in requirements-moto.txt because of that.
 """
 
+import io
 import json
 import os
 import signal
@@ -119,13 +120,60 @@ DynamoHandler.call_action = _serialized_call_action
 _dispatch = DomainDispatcherApplication.__call__
 
 
+# Faults for tests of failure paths (POST /_vitrina/faults {"path", "contains", "times",
+# "status", "errorType"}): the next `times` requests to a path ending in `path` whose body
+# contains `contains` are refused as AWS would refuse them, before moto sees them. GET lists
+# them with the times left. Only the local AWS has this; the shop's code knows nothing of it.
+_faults = []
+_faults_lock = threading.Lock()
+
+
+def _json_response(start_response, status, value, headers=()):
+    body = json.dumps(value).encode()
+    start_response(status, [("Content-Type", "application/json"),
+                            ("Content-Length", str(len(body))), *headers])
+    return [body]
+
+
+def _injected_fault(environ):
+    path = environ.get("PATH_INFO", "")
+    with _faults_lock:
+        if not any(f["times"] > 0 and path.endswith(f["path"]) for f in _faults):
+            return None
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    with _faults_lock:
+        for fault in _faults:
+            if fault["times"] > 0 and path.endswith(fault["path"]) \
+                    and fault["contains"].encode() in body:
+                fault["times"] -= 1
+                return dict(fault)
+    return None
+
+
 def _dispatch_with_counters(self, environ, start_response):
-    if environ.get("PATH_INFO") == "/_vitrina/dynamodb-requests":
+    path = environ.get("PATH_INFO")
+    if path == "/_vitrina/dynamodb-requests":
         with _dynamodb_requests_lock:
-            body = json.dumps(_dynamodb_requests).encode()
-        start_response("200 OK", [("Content-Type", "application/json"),
-                                  ("Content-Length", str(len(body)))])
-        return [body]
+            return _json_response(start_response, "200 OK", _dynamodb_requests)
+    if path == "/_vitrina/faults":
+        if environ.get("REQUEST_METHOD") == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            fault = json.loads(environ["wsgi.input"].read(length) or b"{}")
+            with _faults_lock:
+                _faults.append({"path": fault["path"], "contains": fault.get("contains", ""),
+                                "times": int(fault.get("times", 1)),
+                                "status": int(fault.get("status", 400)),
+                                "errorType": fault.get("errorType", "MessageRejected")})
+        with _faults_lock:
+            return _json_response(start_response, "200 OK", _faults)
+    fault = _injected_fault(environ)
+    if fault:
+        return _json_response(
+            start_response, f"{fault['status']} Injected",
+            {"__type": fault["errorType"], "message": "fault injected by a test"},
+            [("x-amzn-ErrorType", fault["errorType"])])
     return _dispatch(self, environ, start_response)
 
 

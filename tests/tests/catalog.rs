@@ -325,3 +325,25 @@ async fn search_results_come_24_a_page_without_overlap_and_the_last_page_short()
     // Past the last page: an empty page, not an error.
     assert!(page(4).await.is_empty());
 }
+
+#[tokio::test]
+async fn an_index_build_that_finishes_late_never_replaces_a_newer_one() {
+    let aws = clients().await;
+    let store =
+        vitrina_store::store::CatalogStore::new(aws.dynamodb.clone(), resource_name("Table"));
+    let current = eventually(Duration::from_secs(60), || async {
+        store.index_meta().await.ok().flatten()
+    })
+    .await
+    .expect("the seed catalog's index");
+    // A build that started before the current one and records itself only now.
+    let late = vitrina_store::store::IndexMeta {
+        version: current.version - 1,
+        key: "search/index-late.tar".into(),
+        products: 1,
+    };
+    assert_eq!(store.set_index_meta(&late).await, Ok(false), "refused");
+    let now = store.index_meta().await.unwrap().expect("meta");
+    assert!(now.version >= current.version, "never older: {now:?}");
+    assert_ne!(now.key, late.key);
+}

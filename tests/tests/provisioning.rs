@@ -398,3 +398,59 @@ async fn a_stream_record_that_keeps_failing_ends_in_the_on_failure_queue() {
         "registrations after the failed record go on"
     );
 }
+
+/// Makes the local AWS refuse the next `times` requests to `path` whose body holds `contains`.
+async fn inject_fault(path: &str, contains: &str, times: u32) {
+    let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
+    let r = reqwest::Client::new()
+        .post(format!("{aws}/_vitrina/faults"))
+        .json(&json!({"path": path, "contains": contains, "times": times}))
+        .send()
+        .await
+        .expect("fault injection");
+    assert!(r.status().is_success());
+}
+
+async fn faults_left(contains: &str) -> u64 {
+    let aws = std::env::var("AWS_ENDPOINT_URL").unwrap();
+    let faults: serde_json::Value = reqwest::get(format!("{aws}/_vitrina/faults"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    faults
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["contains"] == contains)
+        .map(|f| f["times"].as_u64().unwrap())
+        .sum()
+}
+
+#[tokio::test]
+async fn a_welcome_that_ses_refuses_is_retried_and_sent_once() {
+    let c = browser();
+    let email = format!("{}@example.ru", unique("ses"));
+    // SES refuses the first two attempts to write to this address (SendEmail of SES v2).
+    inject_fault("/v2/email/outbound-emails", &email, 2).await;
+    let body = json!({"username": unique("ses"), "password": "Parol-2026", "email": email});
+    let r = call(&c, "POST", "/api/register", Some(&body.to_string())).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let letters = eventually(Duration::from_secs(30), || async {
+        let n = mail_to(&mailbox().await, &email).len();
+        (n > 0).then_some(n)
+    })
+    .await;
+    assert_eq!(letters, Some(1), "the welcome arrives after the refusals");
+    assert_eq!(faults_left(&email).await, 0, "both refusals happened first");
+    // The message that finally sent it was deleted, not redelivered: still one letter once
+    // the queue has moved past it (a second registration's welcome is the marker).
+    let marker = register(&c).await;
+    assert!(eventually(Duration::from_secs(15), || async {
+        (!mail_to(&mailbox().await, &marker.email).is_empty()).then_some(())
+    })
+    .await
+    .is_some());
+    assert_eq!(mail_to(&mailbox().await, &email).len(), 1, "sent once");
+}

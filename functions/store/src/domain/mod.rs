@@ -4,5 +4,6 @@
 pub mod catalog;
 pub mod generator;
 pub mod image;
+pub mod index;
 
 pub use catalog::*;

@@ -12,11 +12,10 @@ use vitrina_shared::{
 pub async fn handle(svc: Arc<StoreService>, record: SqsRecord) -> Result<(), String> {
     let message =
         parse::<CatalogChanged>(&record.body, CATALOG_CHANGED).map_err(|e| e.to_string())?;
-    if let Some(meta) = svc.catalog.index_meta().await? {
-        if meta.version > message.occurred_at.timestamp_millis() {
-            tracing::info!(message_id = %message.id, "index already newer than the change");
-            return Ok(());
-        }
+    let current = svc.catalog.index_meta().await?.map(|m| m.version);
+    if crate::domain::index::covers(current, message.occurred_at.timestamp_millis()) {
+        tracing::info!(message_id = %message.id, "index already newer than the change");
+        return Ok(());
     }
     rebuild(&svc).await.map(|_| ())
 }
