@@ -1,4 +1,4 @@
-//! `vitrina-local`: the project's local runtime (DESIGN.md §3). With moto serving the AWS APIs
+//! `vitrina-local`: the project's local runtime (docs/ARCHITECTURE.md §5). With moto serving the AWS APIs
 //! it plays what moto cannot: API Gateway, Lambda (every function in-process), the Lambda
 //! Invoke API for Step Functions, SQS and DynamoDB Streams event-source mappings. Everything comes from
 //! `template.yaml`.

@@ -1,4 +1,4 @@
-//! One binary per service, one Lambda per endpoint (DESIGN.md §2).
+//! One binary per service, one Lambda per endpoint (docs/ARCHITECTURE.md §2).
 //!
 //! Each service exposes a registry of its functions; the binary picks the one named by the
 //! function's `Handler` (custom runtimes get it as `_HANDLER`) and the local runtime hosts them
