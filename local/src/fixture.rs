@@ -14,7 +14,7 @@ use vitrina_shared::runtime::{error, json, Env, Function, Trigger};
 fn task(handler: &'static str, invoke: vitrina_shared::runtime::Invoke) -> Function {
     Function {
         handler,
-        trigger: Trigger::Task,
+        trigger: Trigger::Invoke,
         invoke,
     }
 }

@@ -4,10 +4,10 @@
 
 pub mod aws;
 pub mod config;
+pub mod contracts;
 pub mod envelope;
 pub mod error;
 pub mod http;
-pub mod invoke;
 pub mod keys;
 pub mod money;
 pub mod runtime;

@@ -30,8 +30,9 @@ pub enum Trigger {
     Sqs { queue: &'static str },
     /// A DynamoDB Streams event-source mapping from the table with this logical id.
     Stream { table: &'static str },
-    /// A state-machine task (Step Functions invokes it through the Lambda API).
-    Task,
+    /// Invoked directly through the Lambda API: by another service (a contract of
+    /// `crate::contracts`) or by a state machine's task.
+    Invoke,
 }
 
 pub struct Function {
@@ -178,20 +179,34 @@ where
     }
 }
 
-/// A function other services (or a state machine) invoke directly, with a typed JSON request;
-/// its errors are the caller's to read (`errorType`, `errorMessage`).
-pub fn internal<S, E, R, F, Fut>(handler: &'static str, state: Arc<S>, f: F) -> Function
+/// The function side of a contract (`crate::contracts`): another service or a state machine
+/// invokes it directly. A refusal is reported by its name as `errorType`; an `Unavailable`
+/// failure is logged here and reported as `Unavailable`.
+pub fn internal<C, S, F, Fut>(_contract: C, state: Arc<S>, f: F) -> Function
 where
+    C: crate::contracts::Contract,
     S: Send + Sync + 'static,
-    E: DeserializeOwned + Send + 'static,
-    R: Serialize,
-    F: Fn(Arc<S>, E) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<R, Diagnostic>> + Send + 'static,
+    F: Fn(Arc<S>, C::Request) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<C::Response, crate::contracts::Failure<C::Refusal>>>
+        + Send
+        + 'static,
 {
+    let f = Arc::new(f);
     Function {
-        handler,
-        trigger: Trigger::Task,
-        invoke: json(move |request: E, _ctx| f(state.clone(), request)),
+        handler: C::HANDLER,
+        trigger: Trigger::Invoke,
+        invoke: json(move |request: C::Request, _ctx| {
+            let (state, f) = (state.clone(), f.clone());
+            async move {
+                f(state, request).await.map_err(|failure| {
+                    if let crate::contracts::Failure::Unavailable(cause) = &failure {
+                        tracing::error!(handler = C::HANDLER, error = %cause, "unavailable");
+                    }
+                    let (error_type, message) = failure.reported();
+                    error(error_type, message)
+                })
+            }
+        }),
     }
 }
 

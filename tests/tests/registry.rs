@@ -105,7 +105,7 @@ async fn registries_and_template_agree() {
                 Trigger::Sqs { queue } => format!("sqs {queue}"),
                 Trigger::Stream { table } => format!("stream {table}"),
                 Trigger::Authorizer => "authorizer".into(),
-                Trigger::Task => "invoke".into(),
+                Trigger::Invoke => "invoke".into(),
             };
             from_code.insert((binary.to_string(), f.handler.to_string(), trigger));
         }

@@ -5,7 +5,10 @@ pub mod handlers;
 pub mod store;
 
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, internal, sqs_consumer, Env, Function};
+use vitrina_shared::{
+    contracts::billing::{ActivateGiftCard, GiftCardsOf},
+    runtime::{http_route, internal, sqs_consumer, Env, Function},
+};
 
 pub struct Billing {
     pub store: store::BillingStore,
@@ -34,10 +37,10 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
             handlers::user_registered::handle,
         ),
         internal(
-            "gift-card-activate",
+            ActivateGiftCard,
             billing.clone(),
             handlers::giftcards::activate,
         ),
-        internal("gift-cards-of", billing, handlers::giftcards::cards_of),
+        internal(GiftCardsOf, billing, handlers::giftcards::cards_of),
     ]
 }

@@ -4,7 +4,7 @@
 //! Pickup points and couriers are delivery's reference data, kept here as configuration: they
 //! change with contracts, not with traffic, and a change ships as a deploy that tests cover.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -187,6 +187,33 @@ pub fn price(courier: &Courier, address: &Address) -> Result<i64, QuoteError> {
         courier: courier.name.into(),
         city: address.city.clone(),
     })
+}
+
+/// How long a courier price holds: long enough to fill in the rest of checkout.
+pub const QUOTE_MINUTES: i64 = 30;
+
+/// A courier price for a client's address, held for `QUOTE_MINUTES`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Quote {
+    pub quote_id: String,
+    pub courier_id: String,
+    pub courier_name: String,
+    pub address: String,
+    pub city: String,
+    /// Kopecks.
+    pub cost: i64,
+    pub days_min: u32,
+    pub days_max: u32,
+    /// Epoch seconds; also the item's TTL.
+    pub expires_at: i64,
+}
+
+impl Quote {
+    /// The table's TTL deletes lazily: the expiry itself is what counts.
+    pub fn expired(&self, now: i64) -> bool {
+        self.expires_at < now
+    }
 }
 
 #[cfg(test)]

@@ -3,19 +3,24 @@
 
 pub mod domain;
 pub mod handlers;
+pub mod store;
 
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, internal, Env, Function};
+use vitrina_shared::{
+    contracts::delivery::ChooseDelivery,
+    runtime::{http_route, internal, Env, Function},
+};
 
 pub struct Delivery {
-    pub db: aws_sdk_dynamodb::Client,
-    pub table: String,
+    pub store: store::DeliveryStore,
 }
 
 pub fn functions(env: Arc<Env>) -> Vec<Function> {
     let delivery = Arc::new(Delivery {
-        db: env.clients.dynamodb.clone(),
-        table: env.config.table_name.clone(),
+        store: store::DeliveryStore::new(
+            env.clients.dynamodb.clone(),
+            env.config.table_name.clone(),
+        ),
     });
     vec![
         http_route(
@@ -24,7 +29,7 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
             "/api/delivery/options",
             true,
             delivery.clone(),
-            handlers::options,
+            handlers::options::handle,
         ),
         http_route(
             "quote",
@@ -32,8 +37,8 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
             "/api/delivery/quote",
             true,
             delivery.clone(),
-            handlers::quote,
+            handlers::quote::handle,
         ),
-        internal("choose", delivery, handlers::choose),
+        internal(ChooseDelivery, delivery, handlers::choose::handle),
     ]
 }

@@ -1,14 +1,15 @@
-//! What order asks store: current product data, through store's internal `product-snapshot`
-//! function (a documented Lambda invoke; order never reads store's items).
+//! What order asks store: current product data, through store's `product-snapshot` (contract
+//! `SnapshotProducts`; order never reads store's items).
 
 use crate::domain::ProductSnapshot;
-use serde_json::json;
-use vitrina_shared::invoke::invoke;
+use vitrina_shared::contracts::{
+    store::{SnapshotProducts, SnapshotRequest},
+    Remote,
+};
 
 #[derive(Clone, Debug)]
 pub struct StoreCatalog {
-    pub lambda: aws_sdk_lambda::Client,
-    pub function: String,
+    pub snapshot: Remote<SnapshotProducts>,
 }
 
 impl StoreCatalog {
@@ -17,9 +18,14 @@ impl StoreCatalog {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let body = invoke(&self.lambda, &self.function, &json!({ "productIds": ids }))
+        let request = SnapshotRequest {
+            product_ids: ids.to_vec(),
+        };
+        let answer = self
+            .snapshot
+            .call(&request)
             .await
             .map_err(|e| format!("product-snapshot failed: {e}"))?;
-        serde_json::from_value(body["products"].clone()).map_err(|e| e.to_string())
+        Ok(answer.products)
     }
 }

@@ -7,7 +7,10 @@ pub mod handlers;
 pub mod store;
 
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, Env, Function};
+use vitrina_shared::{
+    contracts::Remote,
+    runtime::{http_route, Env, Function},
+};
 
 pub struct OrderService {
     pub store: store::OrderStore,
@@ -19,21 +22,19 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
     let svc = Arc::new(OrderService {
         store: store::OrderStore::new(env.clients.dynamodb.clone(), env.config.table_name.clone()),
         catalog: catalog::StoreCatalog {
-            lambda: env.clients.lambda.clone(),
-            function: env
-                .config
-                .var("STORE_SNAPSHOT_FUNCTION")
-                .unwrap_or_default()
-                .to_string(),
+            snapshot: Remote::new(
+                env.clients.lambda.clone(),
+                env.config
+                    .var("STORE_SNAPSHOT_FUNCTION")
+                    .unwrap_or_default(),
+            ),
         },
-        delivery: delivery::DeliveryService {
-            lambda: env.clients.lambda.clone(),
-            function: env
-                .config
+        delivery: Remote::new(
+            env.clients.lambda.clone(),
+            env.config
                 .var("DELIVERY_CHOOSE_FUNCTION")
-                .unwrap_or_default()
-                .to_string(),
-        },
+                .unwrap_or_default(),
+        ),
     });
     use handlers::cart;
     vec![

@@ -5,25 +5,35 @@
 pub mod billing;
 pub mod domain;
 pub mod handlers;
+pub mod store;
 
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, Env, Function};
+use vitrina_shared::{
+    contracts::Remote,
+    runtime::{http_route, Env, Function},
+};
 
 pub struct Payment {
-    pub db: aws_sdk_dynamodb::Client,
-    pub table: String,
+    pub store: store::PaymentStore,
     pub billing: billing::BillingGiftCards,
 }
 
 pub fn functions(env: Arc<Env>) -> Vec<Function> {
     let var = |name: &str| env.config.var(name).unwrap_or_default().to_string();
     let payment = Arc::new(Payment {
-        db: env.clients.dynamodb.clone(),
-        table: env.config.table_name.clone(),
+        store: store::PaymentStore::new(
+            env.clients.dynamodb.clone(),
+            env.config.table_name.clone(),
+        ),
         billing: billing::BillingGiftCards {
-            lambda: env.clients.lambda.clone(),
-            activate_function: var("BILLING_GIFT_CARD_ACTIVATE_FUNCTION"),
-            list_function: var("BILLING_GIFT_CARDS_OF_FUNCTION"),
+            activate: Remote::new(
+                env.clients.lambda.clone(),
+                var("BILLING_GIFT_CARD_ACTIVATE_FUNCTION"),
+            ),
+            cards_of: Remote::new(
+                env.clients.lambda.clone(),
+                var("BILLING_GIFT_CARDS_OF_FUNCTION"),
+            ),
         },
     });
     vec![
@@ -33,7 +43,7 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
             "/api/gift-cards/activate",
             true,
             payment.clone(),
-            handlers::activate,
+            handlers::activate::handle,
         ),
         http_route(
             "gift-cards-list",
@@ -41,7 +51,7 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
             "/api/gift-cards",
             true,
             payment,
-            handlers::list,
+            handlers::list::handle,
         ),
     ]
 }

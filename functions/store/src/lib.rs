@@ -7,7 +7,10 @@ pub mod search;
 pub mod store;
 
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, internal, sqs_consumer, Env, Function};
+use vitrina_shared::{
+    contracts::store::SnapshotProducts,
+    runtime::{http_route, internal, sqs_consumer, Env, Function},
+};
 
 pub struct StoreService {
     pub catalog: store::CatalogStore,
@@ -74,6 +77,6 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
             svc.clone(),
             handlers::rebuild::handle,
         ),
-        internal("product-snapshot", svc, handlers::snapshot::handle),
+        internal(SnapshotProducts, svc, handlers::snapshot::handle),
     ]
 }

@@ -1,37 +1,21 @@
-//! Internal functions for payment (Lambda invoke, no route): `gift-card-activate` binds a card
-//! to a client by its code; `gift-cards-of` lists a client's cards with their balances.
+//! Internal functions for payment (Lambda invoke, no route), contracts of
+//! `vitrina_shared::contracts::billing`: `gift-card-activate` binds a card to a client by its
+//! code; `gift-cards-of` lists a client's cards with their balances.
 
 use crate::{
-    domain::giftcard::{self, GiftCard},
+    domain::giftcard::{self, GiftCard as Card},
     store::ActivateError,
     Billing,
 };
-use lambda_runtime::Diagnostic;
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use std::sync::Arc;
-use vitrina_shared::runtime::error;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ActivateRequest {
-    pub user_id: String,
-    pub code: String,
-}
+use vitrina_shared::contracts::{
+    billing::{ActivateRefusal, ActivateRequest, CardsOfRequest, GiftCard, GiftCards},
+    Failure, NoRefusal,
+};
 
 /// What a client may see of a card: never its code.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CardView {
-    pub card_id: String,
-    pub last4: String,
-    pub amount: i64,
-    pub balance: i64,
-    pub activated_at: Option<String>,
-}
-
-fn view(card: GiftCard) -> CardView {
-    CardView {
+fn view(card: Card) -> GiftCard {
+    GiftCard {
         card_id: card.card_id,
         last4: card.last4,
         amount: card.amount,
@@ -40,8 +24,11 @@ fn view(card: GiftCard) -> CardView {
     }
 }
 
-pub async fn activate(billing: Arc<Billing>, req: ActivateRequest) -> Result<CardView, Diagnostic> {
-    let not_found = || error("GiftCardNotFound", "no gift card has this code");
+pub async fn activate(
+    billing: Arc<Billing>,
+    req: ActivateRequest,
+) -> Result<GiftCard, Failure<ActivateRefusal>> {
+    let not_found = || ActivateRefusal::GiftCardNotFound("no gift card has this code".into());
     let code = giftcard::normalize(&req.code).ok_or_else(not_found)?;
     let now = chrono::Utc::now().to_rfc3339();
     match billing
@@ -53,26 +40,25 @@ pub async fn activate(billing: Arc<Billing>, req: ActivateRequest) -> Result<Car
             tracing::info!(user_id = %req.user_id, card_id = %card.card_id, "gift card activated");
             Ok(view(card))
         }
-        Err(ActivateError::NotFound) => Err(not_found()),
-        Err(ActivateError::Taken) => Err(error(
-            "GiftCardTaken",
-            "the gift card was activated by another client",
-        )),
-        Err(ActivateError::Other(e)) => Err(error("BillingUnavailable", e)),
+        Err(ActivateError::NotFound) => Err(not_found().into()),
+        Err(ActivateError::Taken) => Err(ActivateRefusal::GiftCardTaken(
+            "the gift card was activated by another client".into(),
+        )
+        .into()),
+        Err(ActivateError::Other(e)) => Err(Failure::unavailable(e)),
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CardsRequest {
-    pub user_id: String,
-}
-
-pub async fn cards_of(billing: Arc<Billing>, req: CardsRequest) -> Result<Value, Diagnostic> {
+pub async fn cards_of(
+    billing: Arc<Billing>,
+    req: CardsOfRequest,
+) -> Result<GiftCards, Failure<NoRefusal>> {
     let cards = billing
         .store
         .cards_of(&req.user_id)
         .await
-        .map_err(|e| error("BillingUnavailable", e))?;
-    Ok(json!({ "giftCards": cards.into_iter().map(view).collect::<Vec<_>>() }))
+        .map_err(Failure::unavailable)?;
+    Ok(GiftCards {
+        gift_cards: cards.into_iter().map(view).collect(),
+    })
 }

@@ -6,20 +6,9 @@ use serde::{Deserialize, Serialize};
 pub const MAX_QUANTITY: u32 = 99;
 pub const MAX_LINES: usize = 50;
 
-/// What store says about a product now (the internal `product-snapshot` invoke).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct ProductSnapshot {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-    pub price: i64,
-    #[serde(default)]
-    pub old_price: Option<i64>,
-    #[serde(default)]
-    pub discount_percent: Option<i64>,
-    pub available: bool,
-}
+/// What store says about a product now, and what delivery settled for an order: the
+/// contracts' own types.
+pub use vitrina_shared::contracts::{delivery::DeliveryChoice, store::ProductSnapshot};
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -56,24 +45,6 @@ pub struct Order {
     pub delivery: Option<DeliveryChoice>,
     pub created_at: String,
     pub updated_at: String,
-}
-
-/// What delivery answered for the client's choice (the internal `choose` invoke).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase")]
-pub struct DeliveryChoice {
-    /// `pickup` or `courier`.
-    pub method: String,
-    pub label: String,
-    pub address: String,
-    /// Kopecks.
-    pub cost: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pickup_point_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub courier_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

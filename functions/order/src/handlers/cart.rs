@@ -5,15 +5,16 @@
 
 use super::{respond_with, view};
 use crate::{
-    delivery::ChooseError,
+    delivery::choose_request,
     domain::{check_quantity, CartError, Order},
     store::SaveError,
     OrderService,
 };
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
 use serde::Deserialize;
 use std::sync::Arc;
 use vitrina_shared::{
+    contracts::{delivery::ChooseRefusal, CallError},
     http::{ok, parse_json, Caller},
     ApiError,
 };
@@ -36,11 +37,11 @@ struct SetQuantity {
 
 fn cart_error(e: CartError) -> ApiError {
     let status = match e {
-        CartError::NotInCart => lambda_http::http::StatusCode::NOT_FOUND,
+        CartError::NotInCart => StatusCode::NOT_FOUND,
         CartError::TooManyLines | CartError::QuantityTooHigh | CartError::Unavailable => {
-            lambda_http::http::StatusCode::CONFLICT
+            StatusCode::CONFLICT
         }
-        CartError::BadQuantity => lambda_http::http::StatusCode::BAD_REQUEST,
+        CartError::BadQuantity => StatusCode::BAD_REQUEST,
     };
     ApiError::new(status, e.code(), e.message())
 }
@@ -109,7 +110,7 @@ pub async fn add(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>,
     tracing::info!(user_id = %caller.user_id, order_id = %order.order_id, product_id, quantity, "added to cart");
     let mut resp = ok(&view(&order, std::slice::from_ref(&snapshot)));
     if order.version == 1 {
-        *resp.status_mut() = lambda_http::http::StatusCode::CREATED;
+        *resp.status_mut() = StatusCode::CREATED;
     }
     Ok(resp)
 }
@@ -177,26 +178,23 @@ pub async fn set_delivery(
         .filter(|o| !o.lines.is_empty())
         .ok_or_else(|| {
             ApiError::new(
-                lambda_http::http::StatusCode::CONFLICT,
+                StatusCode::CONFLICT,
                 "cart_empty",
                 "Корзина пуста: добавьте товары, чтобы оформить заказ",
             )
         })?;
-    let choice = svc
-        .delivery
-        .choose(&caller.user_id, &draft.order_id, &body)
-        .await
-        .map_err(|e| match e {
-            ChooseError::Refused { kind, message } => {
-                let status = if kind == "InvalidChoice" {
-                    lambda_http::http::StatusCode::BAD_REQUEST
-                } else {
-                    lambda_http::http::StatusCode::CONFLICT
-                };
-                ApiError::new(status, delivery_code(&kind), message)
-            }
-            ChooseError::Unavailable(e) => ApiError::internal(e),
-        })?;
+    let request = choose_request(&caller.user_id, &draft.order_id, &body);
+    let choice = svc.delivery.call(&request).await.map_err(|e| match e {
+        CallError::Refused(refusal) => {
+            let (status, code) = match &refusal {
+                ChooseRefusal::InvalidChoice(_) => (StatusCode::BAD_REQUEST, "invalid_delivery"),
+                ChooseRefusal::QuoteNotFound(_) => (StatusCode::CONFLICT, "quote_not_found"),
+                ChooseRefusal::QuoteExpired(_) => (StatusCode::CONFLICT, "quote_expired"),
+            };
+            ApiError::new(status, code, refusal.to_string())
+        }
+        CallError::Unavailable(e) => ApiError::internal(e),
+    })?;
     let order_id = draft.order_id.clone();
     let order = update_cart(&svc, &caller.user_id, false, |o| {
         // The cart was replaced meanwhile (ordered elsewhere): this choice was for another one.
@@ -208,12 +206,4 @@ pub async fn set_delivery(
     })
     .await?;
     respond_with(&svc, &order).await
-}
-
-fn delivery_code(kind: &str) -> &'static str {
-    match kind {
-        "QuoteNotFound" => "quote_not_found",
-        "QuoteExpired" => "quote_expired",
-        _ => "invalid_delivery",
-    }
 }

@@ -1,44 +1,44 @@
-//! `product-snapshot` — store's internal function for other services (order, today): current
+//! `product-snapshot` (contract `vitrina_shared::contracts::store::SnapshotProducts`): current
 //! name, description, price, discount and whether any store has stock, for up to 100 products.
 //! Invoked directly (Lambda Invoke), never over HTTP. Unknown ids are left out. One BatchGetItem:
 //! stock sits on the product's item.
 
 use crate::{domain::Product, store::available_anywhere, StoreService};
-use lambda_runtime::Diagnostic;
-use serde::Deserialize;
-use serde_json::{json, Value};
 use std::sync::Arc;
-use vitrina_shared::runtime::error;
+use vitrina_shared::contracts::{
+    store::{ProductSnapshot, SnapshotRefusal, SnapshotRequest, Snapshots, MAX_PRODUCTS},
+    Failure,
+};
 
-pub const MAX_PRODUCTS: usize = 100;
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SnapshotRequest {
-    pub product_ids: Vec<String>,
-}
-
-pub async fn handle(svc: Arc<StoreService>, req: SnapshotRequest) -> Result<Value, Diagnostic> {
+pub async fn handle(
+    svc: Arc<StoreService>,
+    req: SnapshotRequest,
+) -> Result<Snapshots, Failure<SnapshotRefusal>> {
     if req.product_ids.len() > MAX_PRODUCTS {
-        return Err(error(
-            "TooManyProducts",
-            format!("at most {MAX_PRODUCTS} products at once"),
-        ));
+        return Err(SnapshotRefusal::TooManyProducts(format!(
+            "at most {MAX_PRODUCTS} products at once"
+        ))
+        .into());
     }
-    let products: Vec<Value> = svc
+    let products = svc
         .catalog
         .products(&req.product_ids)
         .await
-        .map_err(|e| error("CatalogUnavailable", e))?
+        .map_err(Failure::unavailable)?
         .iter()
         .map(|(p, stock)| snapshot(p, available_anywhere(stock)))
         .collect();
-    Ok(json!({ "products": products }))
+    Ok(Snapshots { products })
 }
 
-fn snapshot(p: &Product, available: bool) -> Value {
-    json!({
-        "id": p.id, "name": p.name, "description": p.description, "price": p.price,
-        "oldPrice": p.old_price, "discountPercent": p.discount_percent(), "available": available,
-    })
+fn snapshot(p: &Product, available: bool) -> ProductSnapshot {
+    ProductSnapshot {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        description: p.description.clone(),
+        price: p.price,
+        old_price: p.old_price,
+        discount_percent: p.discount_percent(),
+        available,
+    }
 }

@@ -1,0 +1,77 @@
+//! `choose` (contract `vitrina_shared::contracts::delivery::ChooseDelivery`): order invokes it
+//! when the client settles how the order travels. Refusals carry the client's message: order
+//! passes it on as the 4xx body.
+
+use crate::{domain, Delivery};
+use std::sync::Arc;
+use vitrina_shared::contracts::{
+    delivery::{ChooseRefusal, ChooseRequest, DeliveryChoice},
+    Failure,
+};
+
+pub async fn handle(
+    delivery: Arc<Delivery>,
+    req: ChooseRequest,
+) -> Result<DeliveryChoice, Failure<ChooseRefusal>> {
+    let invalid = |message: &str| ChooseRefusal::InvalidChoice(message.into());
+    let choice = match req.method.as_str() {
+        "pickup" => {
+            let point = req
+                .pickup_point_id
+                .as_deref()
+                .and_then(domain::pickup_point)
+                .ok_or_else(|| invalid("Выберите пункт выдачи из списка"))?;
+            DeliveryChoice {
+                method: "pickup".into(),
+                label: format!("Пункт выдачи «{}»", point.name),
+                address: point.address.into(),
+                cost: 0,
+                pickup_point_id: Some(point.id.into()),
+                courier_id: None,
+                quote_id: None,
+            }
+        }
+        "courier" => {
+            let quote_id = req
+                .quote_id
+                .as_deref()
+                .ok_or_else(|| invalid("Сначала узнайте стоимость доставки"))?;
+            let quote = delivery
+                .store
+                .quote(&req.user_id, quote_id)
+                .await
+                .map_err(Failure::unavailable)?
+                .ok_or_else(|| {
+                    ChooseRefusal::QuoteNotFound(
+                        "Стоимость доставки не найдена: узнайте её ещё раз".into(),
+                    )
+                })?;
+            if quote.expired(chrono::Utc::now().timestamp()) {
+                return Err(ChooseRefusal::QuoteExpired(
+                    "Стоимость доставки устарела: узнайте её ещё раз".into(),
+                )
+                .into());
+            }
+            DeliveryChoice {
+                method: "courier".into(),
+                label: format!(
+                    "Курьер «{}», {}–{} дн.",
+                    quote.courier_name, quote.days_min, quote.days_max
+                ),
+                address: quote.address,
+                cost: quote.cost,
+                pickup_point_id: None,
+                courier_id: Some(quote.courier_id),
+                quote_id: Some(quote.quote_id),
+            }
+        }
+        _ => return Err(invalid("Выберите доставку курьером или пункт выдачи").into()),
+    };
+    delivery
+        .store
+        .put_booking(&req.user_id, &req.order_id, &choice)
+        .await
+        .map_err(Failure::unavailable)?;
+    tracing::info!(user_id = %req.user_id, order_id = %req.order_id, method = %choice.method, cost = choice.cost, "delivery chosen");
+    Ok(choice)
+}

@@ -1,0 +1,3 @@
+pub mod choose;
+pub mod options;
+pub mod quote;

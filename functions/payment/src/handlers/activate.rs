@@ -1,0 +1,68 @@
+//! `POST /api/gift-cards/activate` (S8 "Активация подарочной карты"). Wrong codes are counted
+//! per client: after 5 in 15 minutes activation answers 429, so codes cannot be guessed by
+//! trying.
+
+use super::CardView;
+use crate::{
+    domain::{activation::entered_code, guessing},
+    Payment,
+};
+use lambda_http::{http::StatusCode, Body, Request, Response};
+use serde::Deserialize;
+use std::sync::Arc;
+use vitrina_shared::{
+    contracts::{
+        billing::{ActivateRefusal, ActivateRequest},
+        CallError,
+    },
+    http::{ok, parse_json, Caller},
+    ApiError,
+};
+
+#[derive(Deserialize)]
+struct ActivateBody {
+    code: Option<String>,
+}
+
+pub async fn handle(payment: Arc<Payment>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let body: ActivateBody = parse_json(&req)?;
+    let code = entered_code(body.code.as_deref())
+        .ok_or_else(|| ApiError::bad_request("missing_code", "Enter the gift card's code"))?;
+    let window = guessing::Window::at(chrono::Utc::now().timestamp());
+    let failures = payment
+        .store
+        .wrong_codes(&caller.user_id, window)
+        .await
+        .map_err(ApiError::internal)?;
+    if !guessing::may_try(failures) {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_codes",
+            "Too many wrong codes, try again in 15 minutes",
+        ));
+    }
+    let request = ActivateRequest {
+        user_id: caller.user_id.clone(),
+        code,
+    };
+    match payment.billing.activate.call(&request).await {
+        Ok(card) => Ok(ok(&CardView::from(card))),
+        Err(CallError::Refused(ActivateRefusal::GiftCardTaken(_))) => Err(ApiError::conflict(
+            "gift_card_taken",
+            "This gift card was activated by another client",
+        )),
+        Err(CallError::Refused(ActivateRefusal::GiftCardNotFound(_))) => {
+            payment
+                .store
+                .add_wrong_code(&caller.user_id, window)
+                .await
+                .map_err(ApiError::internal)?;
+            Err(ApiError::not_found(
+                "gift_card_not_found",
+                "No gift card has this code",
+            ))
+        }
+        Err(CallError::Unavailable(e)) => Err(ApiError::internal(e)),
+    }
+}

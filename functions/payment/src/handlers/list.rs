@@ -1,0 +1,27 @@
+//! `GET /api/gift-cards`: the client's activated gift cards with their balances.
+
+use super::CardView;
+use crate::Payment;
+use lambda_http::{Body, Request, Response};
+use serde_json::json;
+use std::sync::Arc;
+use vitrina_shared::{
+    contracts::billing::CardsOfRequest,
+    http::{ok, Caller},
+    ApiError,
+};
+
+pub async fn handle(payment: Arc<Payment>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let request = CardsOfRequest {
+        user_id: caller.user_id,
+    };
+    let cards = payment
+        .billing
+        .cards_of
+        .call(&request)
+        .await
+        .map_err(ApiError::internal)?;
+    let cards: Vec<CardView> = cards.gift_cards.into_iter().map(CardView::from).collect();
+    Ok(ok(&json!({ "giftCards": cards })))
+}

@@ -1,0 +1,60 @@
+//! delivery's `choose`: settles the client's delivery for an order (the preliminary booking
+//! orchestra will turn into a delivery case).
+
+use super::Contract;
+use serde::{Deserialize, Serialize};
+
+pub struct ChooseDelivery;
+
+impl Contract for ChooseDelivery {
+    const HANDLER: &'static str = "choose";
+    type Request = ChooseRequest;
+    type Response = DeliveryChoice;
+    type Refusal = ChooseRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ChooseRequest {
+    pub user_id: String,
+    pub order_id: String,
+    /// `pickup` or `courier`.
+    pub method: String,
+    /// For `pickup`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_point_id: Option<String>,
+    /// For `courier`: a price the client asked for (`POST /api/delivery/quote`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_id: Option<String>,
+}
+
+/// The delivery settled for an order: what order shows and adds to the total.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryChoice {
+    /// `pickup` or `courier`.
+    pub method: String,
+    /// One line for the client: "Пункт выдачи: …" / "Курьер «СДЭК», 1–4 дн.".
+    pub label: String,
+    pub address: String,
+    /// Kopecks.
+    pub cost: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pickup_point_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub courier_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote_id: Option<String>,
+}
+
+crate::refusals! {
+    /// Each message is for the client: order passes it on as the 4xx body.
+    pub enum ChooseRefusal {
+        /// No such method or pickup point, or the method's own field is missing.
+        InvalidChoice,
+        /// No quote of this client by that id.
+        QuoteNotFound,
+        /// The quote's 30 minutes are over.
+        QuoteExpired,
+    }
+}

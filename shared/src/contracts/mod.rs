@@ -1,0 +1,229 @@
+//! The calls between services, typed once for both sides (docs/ARCHITECTURE.md §4).
+//!
+//! A contract is a function one service offers and others invoke directly (Lambda Invoke, or a
+//! state-machine task): its handler name, its request, its response and its refusals. A refusal
+//! is a named business answer ("this quote has expired"); its variant name is the `errorType`
+//! the function reports, which a caller matches as an enum variant and a state machine's
+//! `ErrorEquals` matches by name. Everything else — the function could not do its work, the
+//! call did not arrive, the answer was not the contract's — is `Unavailable`, worth a retry.
+
+pub mod billing;
+pub mod delivery;
+pub mod store;
+
+use aws_sdk_lambda::primitives::Blob;
+use serde::{de::DeserializeOwned, Serialize};
+
+/// One function other services invoke.
+pub trait Contract {
+    /// The function's `Handler` in `template.yaml` (and its entry in the service's registry).
+    const HANDLER: &'static str;
+    type Request: Serialize + DeserializeOwned + Send + 'static;
+    type Response: Serialize + DeserializeOwned + Send + 'static;
+    type Refusal: Refusal;
+}
+
+/// The named refusals of a contract; `refusals!` writes the impl.
+pub trait Refusal: std::error::Error + Send + Sync + Sized + 'static {
+    /// The stable name reported as `errorType`.
+    fn error_type(&self) -> &'static str;
+    /// The refusal reported as `errorType` with this message, if the contract has one by that name.
+    fn from_error_type(error_type: &str, message: String) -> Option<Self>;
+}
+
+/// The `errorType` of a function that could not do its work (a dependency failed): a retry
+/// may succeed. State machines retry it; callers answer 5xx.
+pub const UNAVAILABLE: &str = "Unavailable";
+
+/// Declares a contract's refusals: each variant carries the message for people and is named as
+/// its `errorType`.
+#[macro_export]
+macro_rules! refusals {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+        pub enum $name {
+            $($(#[$vmeta])* #[error("{0}")] $variant(String)),*
+        }
+
+        impl $crate::contracts::Refusal for $name {
+            fn error_type(&self) -> &'static str {
+                match *self {
+                    $(Self::$variant(_) => stringify!($variant)),*
+                }
+            }
+
+            fn from_error_type(error_type: &str, message: String) -> Option<Self> {
+                match error_type {
+                    $(stringify!($variant) => Some(Self::$variant(message)),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+/// For contracts that refuse nothing: every failure is `Unavailable`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoRefusal {}
+
+impl Refusal for NoRefusal {
+    fn error_type(&self) -> &'static str {
+        match *self {}
+    }
+
+    fn from_error_type(_: &str, _: String) -> Option<Self> {
+        None
+    }
+}
+
+/// What the function side answers instead of a response.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure<R: Refusal> {
+    #[error(transparent)]
+    Refused(R),
+    /// Logged by the runtime, reported as `Unavailable`.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl<R: Refusal> Failure<R> {
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        Self::Unavailable(cause.to_string())
+    }
+
+    /// `(errorType, errorMessage)` as Lambda reports an unhandled error.
+    pub fn reported(&self) -> (&'static str, String) {
+        match self {
+            Self::Refused(r) => (r.error_type(), r.to_string()),
+            Self::Unavailable(cause) => (UNAVAILABLE, cause.clone()),
+        }
+    }
+}
+
+impl<R: Refusal> From<R> for Failure<R> {
+    fn from(refusal: R) -> Self {
+        Self::Refused(refusal)
+    }
+}
+
+/// What the caller side gets instead of a response.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError<R: Refusal> {
+    #[error(transparent)]
+    Refused(R),
+    /// The call failed, the function was unavailable, or its answer was not the contract's.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+/// A contract's function, as a caller holds it: the Lambda client and the function's name (or
+/// ARN) from the caller's settings.
+pub struct Remote<C> {
+    lambda: aws_sdk_lambda::Client,
+    function: String,
+    contract: std::marker::PhantomData<fn() -> C>,
+}
+
+// By hand: derives would ask the contract's marker type for Clone and Debug.
+impl<C> Clone for Remote<C> {
+    fn clone(&self) -> Self {
+        Self {
+            lambda: self.lambda.clone(),
+            function: self.function.clone(),
+            contract: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<C: Contract> std::fmt::Debug for Remote<C> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Remote")
+            .field("contract", &C::HANDLER)
+            .field("function", &self.function)
+            .finish()
+    }
+}
+
+impl<C: Contract> Remote<C> {
+    pub fn new(lambda: aws_sdk_lambda::Client, function: impl Into<String>) -> Self {
+        Self {
+            lambda,
+            function: function.into(),
+            contract: std::marker::PhantomData,
+        }
+    }
+
+    /// A synchronous invoke: the response, or the refusal named by the function's `errorType`.
+    pub async fn call(&self, request: &C::Request) -> Result<C::Response, CallError<C::Refusal>> {
+        let unavailable = |e: &dyn std::fmt::Display| {
+            CallError::Unavailable(format!("{} ({}): {e}", C::HANDLER, self.function))
+        };
+        let payload = serde_json::to_vec(request).map_err(|e| unavailable(&e))?;
+        let out = self
+            .lambda
+            .invoke()
+            .function_name(&self.function)
+            .payload(Blob::new(payload))
+            .send()
+            .await
+            .map_err(|e| unavailable(&aws_sdk_lambda::error::DisplayErrorContext(e)))?;
+        let body = out.payload.map(Blob::into_inner).unwrap_or_default();
+        if out.function_error.is_none() {
+            return serde_json::from_slice(&body).map_err(|e| unavailable(&e));
+        }
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Reported {
+            error_type: String,
+            #[serde(default)]
+            error_message: String,
+        }
+        let reported: Reported = serde_json::from_slice(&body).map_err(|e| unavailable(&e))?;
+        match C::Refusal::from_error_type(&reported.error_type, reported.error_message.clone()) {
+            Some(refusal) => Err(CallError::Refused(refusal)),
+            None => Err(unavailable(&format_args!(
+                "{}: {}",
+                reported.error_type, reported.error_message
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    crate::refusals! {
+        pub enum Sample { OutOfStock, QuoteExpired }
+    }
+
+    #[test]
+    fn a_refusal_is_reported_by_its_variant_name_and_read_back() {
+        let r = Sample::QuoteExpired("устарела".into());
+        assert_eq!(r.error_type(), "QuoteExpired");
+        assert_eq!(r.to_string(), "устарела");
+        assert_eq!(
+            Sample::from_error_type("QuoteExpired", "устарела".into()),
+            Some(r)
+        );
+        assert_eq!(Sample::from_error_type("Unavailable", String::new()), None);
+        assert_eq!(Sample::from_error_type("quoteexpired", String::new()), None);
+    }
+
+    #[test]
+    fn a_failure_reports_refusals_by_name_and_everything_else_as_unavailable() {
+        let refused: Failure<Sample> = Sample::OutOfStock("нет".into()).into();
+        assert_eq!(refused.reported(), ("OutOfStock", "нет".to_string()));
+        let down: Failure<Sample> = Failure::unavailable("dynamodb timed out");
+        assert_eq!(
+            down.reported(),
+            (UNAVAILABLE, "dynamodb timed out".to_string())
+        );
+    }
+
+    #[test]
+    fn no_refusal_reads_nothing_back() {
+        assert_eq!(NoRefusal::from_error_type("Anything", String::new()), None);
+    }
+}
