@@ -422,7 +422,6 @@ async fn cold_starts(release: &str, bins: &[(&str, &str)]) {
             median.as_secs_f64() / hello.as_secs_f64()
         );
     }
-
 }
 
 #[tokio::main]
@@ -448,7 +447,6 @@ async fn main() {
     search_bench();
 
     match std::env::var("AWS_ENDPOINT_URL_LAMBDA") {
-
         Ok(_) => cart_bench(&std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL")).await,
         Err(_) => println!("\n(no local stack: cart requests and handler time skipped)"),
     }

@@ -122,15 +122,50 @@ pub async fn run_service(
     .await
 }
 
+/// An HTTP API route as the template declares it; reads like the route table:
+/// `Route::post("/api/cart/items").authorized()`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Route {
+    pub method: &'static str,
+    pub path: &'static str,
+    /// Guarded by the session authorizer.
+    pub authorized: bool,
+}
+
+impl Route {
+    const fn new(method: &'static str, path: &'static str) -> Self {
+        Self {
+            method,
+            path,
+            authorized: false,
+        }
+    }
+    pub const fn get(path: &'static str) -> Self {
+        Self::new("GET", path)
+    }
+    pub const fn post(path: &'static str) -> Self {
+        Self::new("POST", path)
+    }
+    pub const fn put(path: &'static str) -> Self {
+        Self::new("PUT", path)
+    }
+    pub const fn patch(path: &'static str) -> Self {
+        Self::new("PATCH", path)
+    }
+    pub const fn delete(path: &'static str) -> Self {
+        Self::new("DELETE", path)
+    }
+    /// Only with a live session: the authorizer passes the caller to the handler.
+    pub const fn authorized(self) -> Self {
+        Self {
+            authorized: true,
+            ..self
+        }
+    }
+}
+
 /// An HTTP API route served by `f(state, request)`; errors become the JSON error response.
-pub fn http_route<S, F, Fut>(
-    handler: &'static str,
-    method: &'static str,
-    path: &'static str,
-    authorized: bool,
-    state: Arc<S>,
-    f: F,
-) -> Function
+pub fn http_route<S, F, Fut>(handler: &'static str, route: Route, state: Arc<S>, f: F) -> Function
 where
     S: Send + Sync + 'static,
     F: Fn(Arc<S>, Request) -> Fut + Send + Sync + 'static,
@@ -140,9 +175,9 @@ where
     Function {
         handler,
         trigger: Trigger::Http {
-            method,
-            path,
-            authorized,
+            method: route.method,
+            path: route.path,
+            authorized: route.authorized,
         },
         invoke: http(move |req| {
             let (state, f) = (state.clone(), f.clone());

@@ -7,7 +7,7 @@ pub mod store;
 
 use handlers::*;
 use std::sync::Arc;
-use vitrina_shared::runtime::{http_route, json, stream_consumer, Env, Function, Trigger};
+use vitrina_shared::runtime::{http_route, json, stream_consumer, Env, Function, Route, Trigger};
 
 /// What every auth handler shares, built once per cold start.
 pub struct Auth {
@@ -42,38 +42,35 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
     vec![
         http_route(
             "register",
-            "POST",
-            "/api/register",
-            false,
+            Route::post("/api/register"),
             auth.clone(),
             register::handle,
         ),
         http_route(
             "login",
-            "POST",
-            "/api/login",
-            false,
+            Route::post("/api/login"),
             auth.clone(),
             login::handle,
         ),
         http_route(
             "logout",
-            "GET",
-            "/api/logout",
-            false,
+            Route::get("/api/logout"),
             auth.clone(),
             logout::handle,
         ),
+        http_route("auth", Route::get("/api/auth"), auth.clone(), check::handle),
         http_route(
-            "auth",
-            "GET",
-            "/api/auth",
-            false,
+            "me-get",
+            Route::get("/api/me").authorized(),
             auth.clone(),
-            check::handle,
+            me::get,
         ),
-        http_route("me-get", "GET", "/api/me", true, auth.clone(), me::get),
-        http_route("me-put", "PUT", "/api/me", true, auth.clone(), me::put),
+        http_route(
+            "me-put",
+            Route::put("/api/me").authorized(),
+            auth.clone(),
+            me::put,
+        ),
         stream_consumer("user-events", "Table", auth.clone(), user_events::handle),
         Function {
             handler: "authorizer",

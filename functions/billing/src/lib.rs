@@ -7,7 +7,7 @@ pub mod store;
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::billing::{ActivateGiftCard, GiftCardsOf},
-    runtime::{http_route, internal, sqs_consumer, Env, Function},
+    runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
 pub struct Billing {
@@ -24,9 +24,7 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
     vec![
         http_route(
             "wallet-get",
-            "GET",
-            "/api/wallet",
-            true,
+            Route::get("/api/wallet").authorized(),
             billing.clone(),
             handlers::wallet::get,
         ),

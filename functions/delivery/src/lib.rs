@@ -8,7 +8,7 @@ pub mod store;
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::delivery::ChooseDelivery,
-    runtime::{http_route, internal, Env, Function},
+    runtime::{http_route, internal, Env, Function, Route},
 };
 
 pub struct Delivery {
@@ -25,17 +25,13 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
     vec![
         http_route(
             "options",
-            "GET",
-            "/api/delivery/options",
-            true,
+            Route::get("/api/delivery/options").authorized(),
             delivery.clone(),
             handlers::options::handle,
         ),
         http_route(
             "quote",
-            "POST",
-            "/api/delivery/quote",
-            true,
+            Route::post("/api/delivery/quote").authorized(),
             delivery.clone(),
             handlers::quote::handle,
         ),

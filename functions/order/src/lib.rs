@@ -9,7 +9,7 @@ pub mod store;
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::Remote,
-    runtime::{http_route, Env, Function},
+    runtime::{http_route, Env, Function, Route},
 };
 
 pub struct OrderService {
@@ -40,50 +40,43 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
     vec![
         http_route(
             "cart-add",
-            "POST",
-            "/api/cart/items",
-            true,
+            Route::post("/api/cart/items").authorized(),
             svc.clone(),
             cart::add,
         ),
-        http_route("cart-get", "GET", "/api/cart", true, svc.clone(), cart::get),
+        http_route(
+            "cart-get",
+            Route::get("/api/cart").authorized(),
+            svc.clone(),
+            cart::get,
+        ),
         http_route(
             "cart-item-patch",
-            "PATCH",
-            "/api/cart/items/{productId}",
-            true,
+            Route::patch("/api/cart/items/{productId}").authorized(),
             svc.clone(),
             cart::patch,
         ),
         http_route(
             "cart-item-delete",
-            "DELETE",
-            "/api/cart/items/{productId}",
-            true,
+            Route::delete("/api/cart/items/{productId}").authorized(),
             svc.clone(),
             cart::delete,
         ),
         http_route(
             "cart-delivery-put",
-            "PUT",
-            "/api/cart/delivery",
-            true,
+            Route::put("/api/cart/delivery").authorized(),
             svc.clone(),
             cart::set_delivery,
         ),
         http_route(
             "orders-list",
-            "GET",
-            "/api/orders",
-            true,
+            Route::get("/api/orders").authorized(),
             svc.clone(),
             handlers::orders::list,
         ),
         http_route(
             "order-get",
-            "GET",
-            "/api/orders/{id}",
-            true,
+            Route::get("/api/orders/{id}").authorized(),
             svc,
             handlers::orders::get,
         ),

@@ -10,7 +10,7 @@ pub mod store;
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::Remote,
-    runtime::{http_route, Env, Function},
+    runtime::{http_route, Env, Function, Route},
 };
 
 pub struct Payment {
@@ -39,17 +39,13 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
     vec![
         http_route(
             "gift-card-activate",
-            "POST",
-            "/api/gift-cards/activate",
-            true,
+            Route::post("/api/gift-cards/activate").authorized(),
             payment.clone(),
             handlers::activate::handle,
         ),
         http_route(
             "gift-cards-list",
-            "GET",
-            "/api/gift-cards",
-            true,
+            Route::get("/api/gift-cards").authorized(),
             payment,
             handlers::list::handle,
         ),

@@ -9,7 +9,7 @@ pub mod store;
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::store::SnapshotProducts,
-    runtime::{http_route, internal, sqs_consumer, Env, Function},
+    runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
 pub struct StoreService {
@@ -49,25 +49,19 @@ pub fn functions(env: Arc<Env>) -> Vec<Function> {
     vec![
         http_route(
             "search",
-            "GET",
-            "/api/products",
-            false,
+            Route::get("/api/products"),
             svc.clone(),
             handlers::search::handle,
         ),
         http_route(
             "product-get",
-            "GET",
-            "/api/products/{id}",
-            false,
+            Route::get("/api/products/{id}"),
             svc.clone(),
             handlers::product::handle,
         ),
         http_route(
             "categories",
-            "GET",
-            "/api/categories",
-            false,
+            Route::get("/api/categories"),
             svc.clone(),
             handlers::search::categories,
         ),
