@@ -281,16 +281,16 @@ async fn cart_bench(aws: &str) {
 
     // scripts/bench.sh sets TABLE_NAME, STORE_SNAPSHOT_FUNCTION and AWS_ENDPOINT_URL_LAMBDA
     // (the local runtime's Invoke API) as the template and the local runtime would.
-    let env = std::sync::Arc::new(Env {
+    let env = Env {
         config: vitrina_shared::config::Config::from_env().expect("config"),
         clients: vitrina_shared::aws::Clients::from_env().await,
-    });
-    let functions = vitrina_order::functions(env);
+    };
+    let functions = vitrina_order::functions();
     let handler = |name: &str| {
         functions
             .iter()
             .find(|f| f.handler == name)
-            .map(|f| f.invoke.clone())
+            .map(|f| f.build(&env).expect("order's settings"))
             .expect("order has the handler")
     };
     let (add, get) = (handler("cart-add"), handler("cart-get"));

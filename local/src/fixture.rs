@@ -9,17 +9,17 @@ use std::{
     collections::HashMap,
     sync::{Arc, Mutex},
 };
-use vitrina_shared::runtime::{error, json, Env, Function, Trigger};
+use vitrina_shared::runtime::{error, json, Function, Trigger};
 
 fn task(handler: &'static str, invoke: vitrina_shared::runtime::Invoke) -> Function {
     Function {
         handler,
         trigger: Trigger::Invoke,
-        invoke,
+        build: Arc::new(move |_| Ok(invoke.clone())),
     }
 }
 
-pub fn functions(_env: Arc<Env>) -> Vec<Function> {
+pub fn functions() -> Vec<Function> {
     let attempts: Arc<Mutex<HashMap<String, u32>>> = Arc::default();
     vec![
         // Appends its name to the input's `trail`.

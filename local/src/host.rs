@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::{collections::HashMap, sync::Arc, time::Duration};
 use vitrina_shared::runtime::{Env, Function, Invoke};
 
-pub type Registry = fn(Arc<Env>) -> Vec<Function>;
+pub type Registry = fn() -> Vec<Function>;
 
 /// The service binaries this runtime can host, by the template's `BuildProperties.Binary`.
 pub fn registries() -> HashMap<&'static str, Registry> {
@@ -37,7 +37,7 @@ impl Host {
     pub fn new(specs: Vec<FunctionSpec>, env: Arc<Env>, region: &str) -> Result<Self, String> {
         let mut built: HashMap<&str, Vec<Function>> = HashMap::new();
         for (binary, registry) in registries() {
-            built.insert(binary, registry(env.clone()));
+            built.insert(binary, registry());
         }
         let mut functions = HashMap::new();
         for spec in specs {
@@ -52,13 +52,11 @@ impl Host {
                     "{}: binary {} has no handler {}",
                     spec.logical_id, spec.binary, spec.handler
                 ))?;
-            functions.insert(
-                spec.logical_id.clone(),
-                Hosted {
-                    invoke: f.invoke.clone(),
-                    spec,
-                },
-            );
+            // Each function is built as its own Lambda would be, from the one shared environment.
+            let invoke = f
+                .build(&env)
+                .map_err(|e| format!("{}: {e}", spec.logical_id))?;
+            functions.insert(spec.logical_id.clone(), Hosted { invoke, spec });
         }
         Ok(Self {
             functions,

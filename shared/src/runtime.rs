@@ -5,7 +5,10 @@
 //! all in-process. Both call a function the same way: a JSON event in, a JSON result out, just
 //! as the Lambda Runtime API hands them over.
 
-use crate::{aws::Clients, config::Config};
+use crate::{
+    aws::Clients,
+    config::{Config, SettingsError},
+};
 use lambda_http::{Body, Request, Response};
 use lambda_runtime::{service_fn, Context, Diagnostic, LambdaEvent, Service};
 use serde::{de::DeserializeOwned, Serialize};
@@ -35,10 +38,35 @@ pub enum Trigger {
     Invoke,
 }
 
+/// Builds a function from its environment: its settings (failing on a missing one) and the
+/// state its handler shares between invocations. Only the chosen function is built at a cold
+/// start, so a function needs only its own settings from `template.yaml`.
+pub type Build = Arc<dyn Fn(&Env) -> Result<Invoke, SettingsError> + Send + Sync>;
+
 pub struct Function {
     pub handler: &'static str,
     pub trigger: Trigger,
-    pub invoke: Invoke,
+    pub build: Build,
+}
+
+impl Function {
+    /// A function whose handler `f` shares the state `state(env)` builds.
+    pub fn new<S, B, F>(handler: &'static str, trigger: Trigger, state: B, f: F) -> Self
+    where
+        S: Send + Sync + 'static,
+        B: Fn(&Env) -> Result<S, SettingsError> + Send + Sync + 'static,
+        F: Fn(Arc<S>) -> Invoke + Send + Sync + 'static,
+    {
+        Self {
+            handler,
+            trigger,
+            build: Arc::new(move |env| Ok(f(Arc::new(state(env)?)))),
+        }
+    }
+
+    pub fn build(&self, env: &Env) -> Result<Invoke, SettingsError> {
+        (self.build)(env)
+    }
 }
 
 /// Everything a handler needs from its environment, built once per cold start.
@@ -103,19 +131,19 @@ where
 }
 
 /// The `main` of every service binary.
-pub async fn run_service(
-    registry: fn(Arc<Env>) -> Vec<Function>,
-) -> Result<(), lambda_runtime::Error> {
+pub async fn run_service(registry: fn() -> Vec<Function>) -> Result<(), lambda_runtime::Error> {
     crate::telemetry::init();
     let handler_name = std::env::var("_HANDLER").map_err(|_| "_HANDLER is not set")?;
     let config = Config::from_env()?;
     let clients = Clients::from_env().await;
-    let env = Arc::new(Env { config, clients });
-    let function = registry(env)
+    let env = Env { config, clients };
+    let function = registry()
         .into_iter()
         .find(|f| f.handler == handler_name)
         .ok_or_else(|| format!("this binary has no handler named {handler_name}"))?;
-    let invoke = function.invoke;
+    let invoke = function
+        .build(&env)
+        .map_err(|e| format!("{handler_name}: {e}"))?;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
         invoke(event.payload, event.context)
     }))
@@ -165,72 +193,90 @@ impl Route {
 }
 
 /// An HTTP API route served by `f(state, request)`; errors become the JSON error response.
-pub fn http_route<S, F, Fut>(handler: &'static str, route: Route, state: Arc<S>, f: F) -> Function
+pub fn http_route<S, B, F, Fut>(handler: &'static str, route: Route, state: B, f: F) -> Function
 where
     S: Send + Sync + 'static,
+    B: Fn(&Env) -> Result<S, SettingsError> + Send + Sync + 'static,
     F: Fn(Arc<S>, Request) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<Response<Body>, crate::ApiError>> + Send + 'static,
 {
     let f = Arc::new(f);
-    Function {
-        handler,
-        trigger: Trigger::Http {
-            method: route.method,
-            path: route.path,
-            authorized: route.authorized,
-        },
-        invoke: http(move |req| {
+    let trigger = Trigger::Http {
+        method: route.method,
+        path: route.path,
+        authorized: route.authorized,
+    };
+    Function::new(handler, trigger, state, move |state| {
+        let f = f.clone();
+        http(move |req| {
             let (state, f) = (state.clone(), f.clone());
             async move { crate::http::respond(f(state, req).await) }
-        }),
-    }
+        })
+    })
+}
+
+/// The HTTP API's Lambda authorizer: `f(state, request)` answers the simple response.
+pub fn authorizer<S, B, E, R, F, Fut>(handler: &'static str, state: B, f: F) -> Function
+where
+    S: Send + Sync + 'static,
+    B: Fn(&Env) -> Result<S, SettingsError> + Send + Sync + 'static,
+    E: DeserializeOwned + Send + 'static,
+    R: Serialize,
+    F: Fn(Arc<S>, E) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<R, Diagnostic>> + Send + 'static,
+{
+    let f = Arc::new(f);
+    Function::new(handler, Trigger::Authorizer, state, move |state| {
+        let f = f.clone();
+        json(move |event: E, _ctx| f(state.clone(), event))
+    })
 }
 
 /// An SQS event-source mapping from `queue` (its logical id in `template.yaml`); `f` handles one
 /// message and must tolerate duplicates and reordering.
-pub fn sqs_consumer<S, F, Fut>(
+pub fn sqs_consumer<S, B, F, Fut>(
     handler: &'static str,
     queue: &'static str,
-    state: Arc<S>,
+    state: B,
     f: F,
 ) -> Function
 where
     S: Send + Sync + 'static,
+    B: Fn(&Env) -> Result<S, SettingsError> + Send + Sync + 'static,
     F: Fn(Arc<S>, crate::sqs::SqsRecord) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<(), String>> + Send + 'static,
 {
     let f = Arc::new(f);
-    Function {
-        handler,
-        trigger: Trigger::Sqs { queue },
-        invoke: json(move |batch: crate::sqs::SqsBatch, _ctx| {
+    Function::new(handler, Trigger::Sqs { queue }, state, move |state| {
+        let f = f.clone();
+        json(move |batch: crate::sqs::SqsBatch, _ctx| {
             let (state, f) = (state.clone(), f.clone());
             async move {
                 Ok::<_, Diagnostic>(
                     crate::sqs::each_record(batch, |record| f(state.clone(), record)).await,
                 )
             }
-        }),
-    }
+        })
+    })
 }
 
 /// The function side of a contract (`crate::contracts`): another service or a state machine
 /// invokes it directly. A refusal is reported by its name as `errorType`; an `Unavailable`
 /// failure is logged here and reported as `Unavailable`.
-pub fn internal<C, S, F, Fut>(_contract: C, state: Arc<S>, f: F) -> Function
+pub fn internal<C, S, B, F, Fut>(_contract: C, state: B, f: F) -> Function
 where
     C: crate::contracts::Contract,
     S: Send + Sync + 'static,
+    B: Fn(&Env) -> Result<S, SettingsError> + Send + Sync + 'static,
     F: Fn(Arc<S>, C::Request) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<C::Response, crate::contracts::Failure<C::Refusal>>>
         + Send
         + 'static,
 {
     let f = Arc::new(f);
-    Function {
-        handler: C::HANDLER,
-        trigger: Trigger::Invoke,
-        invoke: json(move |request: C::Request, _ctx| {
+    Function::new(C::HANDLER, Trigger::Invoke, state, move |state| {
+        let f = f.clone();
+        json(move |request: C::Request, _ctx| {
             let (state, f) = (state.clone(), f.clone());
             async move {
                 f(state, request).await.map_err(|failure| {
@@ -241,34 +287,34 @@ where
                     error(error_type, message)
                 })
             }
-        }),
-    }
+        })
+    })
 }
 
 /// A DynamoDB Streams event-source mapping from `table` (its logical id in `template.yaml`); `f`
 /// handles one change record, in stream order, and must tolerate seeing it again.
-pub fn stream_consumer<S, F, Fut>(
+pub fn stream_consumer<S, B, F, Fut>(
     handler: &'static str,
     table: &'static str,
-    state: Arc<S>,
+    state: B,
     f: F,
 ) -> Function
 where
     S: Send + Sync + 'static,
+    B: Fn(&Env) -> Result<S, SettingsError> + Send + Sync + 'static,
     F: Fn(Arc<S>, crate::stream::StreamRecord) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<(), String>> + Send + 'static,
 {
     let f = Arc::new(f);
-    Function {
-        handler,
-        trigger: Trigger::Stream { table },
-        invoke: json(move |batch: crate::stream::StreamBatch, _ctx| {
+    Function::new(handler, Trigger::Stream { table }, state, move |state| {
+        let f = f.clone();
+        json(move |batch: crate::stream::StreamBatch, _ctx| {
             let (state, f) = (state.clone(), f.clone());
             async move {
                 Ok::<_, Diagnostic>(
                     crate::stream::each_change(batch, |record| f(state.clone(), record)).await,
                 )
             }
-        }),
-    }
+        })
+    })
 }

@@ -1,8 +1,9 @@
 //! The services' registries and `template.yaml` describe the same functions: every function,
 //! route (and whether the authorizer guards it), queue and stream subscription and the authorizer itself,
-//! on both sides. No emulator needed.
+//! on both sides; and every function starts with exactly the settings its template entry gives
+//! it. No emulator needed.
 
-use std::{collections::BTreeSet, sync::Arc};
+use std::collections::{BTreeSet, HashMap};
 use vitrina_local::{host::registries, template::Template};
 use vitrina_shared::{
     aws::Clients,
@@ -15,12 +16,16 @@ fn template() -> Template {
     Template::load(path, &Default::default()).expect("template")
 }
 
-async fn env() -> Arc<Env> {
+/// A function's environment as Lambda would give it: the template's globals and its own
+/// variables, with placeholders where the template references a resource.
+async fn env_of(vars: impl IntoIterator<Item = (String, String)>) -> Env {
     let sdk = aws_config_for_tests().await;
-    Arc::new(Env {
-        config: Config::from_vars([("TABLE_NAME".to_string(), "t".to_string())].into()).unwrap(),
+    let mut all: HashMap<String, String> = [("TABLE_NAME".to_string(), "t".to_string())].into();
+    all.extend(vars);
+    Env {
+        config: Config::from_vars(all).unwrap(),
         clients: Clients::new(&sdk),
-    })
+    }
 }
 
 async fn aws_config_for_tests() -> aws_config::SdkConfig {
@@ -87,13 +92,12 @@ async fn registries_and_template_agree() {
         );
         from_template.insert((f.binary.clone(), f.handler.clone(), triggers.remove(0)));
     }
-    let env = env().await;
     let mut from_code: BTreeSet<Entry> = BTreeSet::new();
     for (binary, registry) in registries() {
         if binary == "fixture" {
             continue;
         }
-        for f in registry(env.clone()) {
+        for f in registry() {
             let trigger = match f.trigger {
                 Trigger::Http {
                     method,
@@ -124,4 +128,44 @@ fn every_function_has_a_sample_event() {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         serde_json::from_str::<serde_json::Value>(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
     }
+}
+
+/// The local runtime hosts every function in one process with the union of all their variables,
+/// so it cannot show a function that needs a setting its own template entry lacks; this does.
+#[tokio::test]
+async fn every_function_starts_with_the_settings_its_template_entry_gives_it() {
+    let registries = registries();
+    for spec in template().functions().unwrap() {
+        let vars = spec.env.iter().map(|(k, v)| {
+            // Literal values as written (a number must parse); references become placeholders.
+            let value = match v {
+                serde_yaml::Value::String(s) => s.clone(),
+                serde_yaml::Value::Number(n) => n.to_string(),
+                _ => format!("placeholder-{k}"),
+            };
+            (k.clone(), value)
+        });
+        let env = env_of(vars).await;
+        let function = registries[spec.binary.as_str()]()
+            .into_iter()
+            .find(|f| f.handler == spec.handler)
+            .unwrap_or_else(|| panic!("{}: no handler {}", spec.logical_id, spec.handler));
+        if let Err(e) = function.build(&env) {
+            panic!(
+                "{} does not start with its template settings: {e}",
+                spec.logical_id
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_function_without_a_setting_it_needs_refuses_to_start_naming_it() {
+    let cart_delivery = vitrina_order::functions()
+        .into_iter()
+        .find(|f| f.handler == "cart-delivery-put")
+        .unwrap();
+    let env = env_of([("STORE_SNAPSHOT_FUNCTION".to_string(), "s".to_string())]).await;
+    let refused = cart_delivery.build(&env).err().expect("refused");
+    assert_eq!(refused.to_string(), "DELIVERY_CHOOSE_FUNCTION is not set");
 }

@@ -4,8 +4,8 @@ pub mod domain;
 pub mod handlers;
 pub mod store;
 
-use std::sync::Arc;
 use vitrina_shared::{
+    config::SettingsError,
     contracts::billing::{ActivateGiftCard, GiftCardsOf},
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
@@ -14,31 +14,36 @@ pub struct Billing {
     pub store: store::BillingStore,
 }
 
-pub fn functions(env: Arc<Env>) -> Vec<Function> {
-    let billing = Arc::new(Billing {
-        store: store::BillingStore::new(
-            env.clients.dynamodb.clone(),
-            env.config.table_name.clone(),
-        ),
-    });
+impl Billing {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            store: store::BillingStore::new(
+                env.clients.dynamodb.clone(),
+                env.config.table_name.clone(),
+            ),
+        })
+    }
+}
+
+pub fn functions() -> Vec<Function> {
     vec![
         http_route(
             "wallet-get",
             Route::get("/api/wallet").authorized(),
-            billing.clone(),
+            Billing::new,
             handlers::wallet::get,
         ),
         sqs_consumer(
             "user-registered",
             "BillingQueue",
-            billing.clone(),
+            Billing::new,
             handlers::user_registered::handle,
         ),
         internal(
             ActivateGiftCard,
-            billing.clone(),
+            Billing::new,
             handlers::giftcards::activate,
         ),
-        internal(GiftCardsOf, billing, handlers::giftcards::cards_of),
+        internal(GiftCardsOf, Billing::new, handlers::giftcards::cards_of),
     ]
 }

@@ -5,8 +5,8 @@ pub mod domain;
 pub mod handlers;
 pub mod store;
 
-use std::sync::Arc;
 use vitrina_shared::{
+    config::SettingsError,
     contracts::delivery::ChooseDelivery,
     runtime::{http_route, internal, Env, Function, Route},
 };
@@ -15,26 +15,31 @@ pub struct Delivery {
     pub store: store::DeliveryStore,
 }
 
-pub fn functions(env: Arc<Env>) -> Vec<Function> {
-    let delivery = Arc::new(Delivery {
-        store: store::DeliveryStore::new(
-            env.clients.dynamodb.clone(),
-            env.config.table_name.clone(),
-        ),
-    });
+impl Delivery {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            store: store::DeliveryStore::new(
+                env.clients.dynamodb.clone(),
+                env.config.table_name.clone(),
+            ),
+        })
+    }
+}
+
+pub fn functions() -> Vec<Function> {
     vec![
         http_route(
             "options",
             Route::get("/api/delivery/options").authorized(),
-            delivery.clone(),
+            Delivery::new,
             handlers::options::handle,
         ),
         http_route(
             "quote",
             Route::post("/api/delivery/quote").authorized(),
-            delivery.clone(),
+            Delivery::new,
             handlers::quote::handle,
         ),
-        internal(ChooseDelivery, delivery, handlers::choose::handle),
+        internal(ChooseDelivery, Delivery::new, handlers::choose::handle),
     ]
 }

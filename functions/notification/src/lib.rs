@@ -5,8 +5,10 @@ pub mod domain;
 pub mod handlers;
 pub mod store;
 
-use std::sync::Arc;
-use vitrina_shared::runtime::{sqs_consumer, Env, Function};
+use vitrina_shared::{
+    config::SettingsError,
+    runtime::{sqs_consumer, Env, Function},
+};
 
 pub struct Notification {
     pub store: store::NotificationStore,
@@ -15,23 +17,24 @@ pub struct Notification {
     pub mail_from: String,
 }
 
-pub fn functions(env: Arc<Env>) -> Vec<Function> {
-    let notification = Arc::new(Notification {
-        store: store::NotificationStore::new(
-            env.clients.dynamodb.clone(),
-            env.config.table_name.clone(),
-        ),
-        ses: env.clients.sesv2.clone(),
-        mail_from: env
-            .config
-            .var("MAIL_FROM")
-            .unwrap_or("shop@vitrina.example")
-            .to_string(),
-    });
+impl Notification {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            store: store::NotificationStore::new(
+                env.clients.dynamodb.clone(),
+                env.config.table_name.clone(),
+            ),
+            ses: env.clients.sesv2.clone(),
+            mail_from: env.config.require("MAIL_FROM")?,
+        })
+    }
+}
+
+pub fn functions() -> Vec<Function> {
     vec![sqs_consumer(
         "user-registered",
         "NotificationQueue",
-        notification,
+        Notification::new,
         handlers::user_registered::handle,
     )]
 }

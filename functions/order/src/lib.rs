@@ -6,78 +6,96 @@ pub mod domain;
 pub mod handlers;
 pub mod store;
 
-use std::sync::Arc;
 use vitrina_shared::{
+    config::SettingsError,
     contracts::Remote,
     runtime::{http_route, Env, Function, Route},
 };
 
+/// What every order handler shares: the orders and store's product snapshots.
 pub struct OrderService {
     pub store: store::OrderStore,
     pub catalog: catalog::StoreCatalog,
+}
+
+impl OrderService {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            store: store::OrderStore::new(
+                env.clients.dynamodb.clone(),
+                env.config.table_name.clone(),
+            ),
+            catalog: catalog::StoreCatalog {
+                snapshot: Remote::new(
+                    env.clients.lambda.clone(),
+                    env.config.require("STORE_SNAPSHOT_FUNCTION")?,
+                ),
+            },
+        })
+    }
+}
+
+/// Checkout also asks delivery to settle the client's choice.
+pub struct Checkout {
+    pub order: OrderService,
     pub delivery: delivery::DeliveryService,
 }
 
-pub fn functions(env: Arc<Env>) -> Vec<Function> {
-    let svc = Arc::new(OrderService {
-        store: store::OrderStore::new(env.clients.dynamodb.clone(), env.config.table_name.clone()),
-        catalog: catalog::StoreCatalog {
-            snapshot: Remote::new(
+impl Checkout {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            order: OrderService::new(env)?,
+            delivery: Remote::new(
                 env.clients.lambda.clone(),
-                env.config
-                    .var("STORE_SNAPSHOT_FUNCTION")
-                    .unwrap_or_default(),
+                env.config.require("DELIVERY_CHOOSE_FUNCTION")?,
             ),
-        },
-        delivery: Remote::new(
-            env.clients.lambda.clone(),
-            env.config
-                .var("DELIVERY_CHOOSE_FUNCTION")
-                .unwrap_or_default(),
-        ),
-    });
+        })
+    }
+}
+
+pub fn functions() -> Vec<Function> {
     use handlers::cart;
     vec![
         http_route(
             "cart-add",
             Route::post("/api/cart/items").authorized(),
-            svc.clone(),
+            OrderService::new,
             cart::add,
         ),
         http_route(
             "cart-get",
             Route::get("/api/cart").authorized(),
-            svc.clone(),
+            OrderService::new,
             cart::get,
         ),
         http_route(
             "cart-item-patch",
             Route::patch("/api/cart/items/{productId}").authorized(),
-            svc.clone(),
+            OrderService::new,
             cart::patch,
         ),
         http_route(
             "cart-item-delete",
             Route::delete("/api/cart/items/{productId}").authorized(),
-            svc.clone(),
+            OrderService::new,
             cart::delete,
         ),
         http_route(
             "cart-delivery-put",
             Route::put("/api/cart/delivery").authorized(),
-            svc.clone(),
+            Checkout::new,
             cart::set_delivery,
         ),
         http_route(
             "orders-list",
             Route::get("/api/orders").authorized(),
-            svc.clone(),
+            OrderService::new,
             handlers::orders::list,
         ),
         http_route(
             "order-get",
             Route::get("/api/orders/{id}").authorized(),
-            svc,
+            OrderService::new,
             handlers::orders::get,
         ),
     ]

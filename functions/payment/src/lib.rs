@@ -7,8 +7,8 @@ pub mod domain;
 pub mod handlers;
 pub mod store;
 
-use std::sync::Arc;
 use vitrina_shared::{
+    config::SettingsError,
     contracts::Remote,
     runtime::{http_route, Env, Function, Route},
 };
@@ -18,35 +18,40 @@ pub struct Payment {
     pub billing: billing::BillingGiftCards,
 }
 
-pub fn functions(env: Arc<Env>) -> Vec<Function> {
-    let var = |name: &str| env.config.var(name).unwrap_or_default().to_string();
-    let payment = Arc::new(Payment {
-        store: store::PaymentStore::new(
-            env.clients.dynamodb.clone(),
-            env.config.table_name.clone(),
-        ),
-        billing: billing::BillingGiftCards {
-            activate: Remote::new(
-                env.clients.lambda.clone(),
-                var("BILLING_GIFT_CARD_ACTIVATE_FUNCTION"),
+impl Payment {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        let lambda = &env.clients.lambda;
+        Ok(Self {
+            store: store::PaymentStore::new(
+                env.clients.dynamodb.clone(),
+                env.config.table_name.clone(),
             ),
-            cards_of: Remote::new(
-                env.clients.lambda.clone(),
-                var("BILLING_GIFT_CARDS_OF_FUNCTION"),
-            ),
-        },
-    });
+            billing: billing::BillingGiftCards {
+                activate: Remote::new(
+                    lambda.clone(),
+                    env.config.require("BILLING_GIFT_CARD_ACTIVATE_FUNCTION")?,
+                ),
+                cards_of: Remote::new(
+                    lambda.clone(),
+                    env.config.require("BILLING_GIFT_CARDS_OF_FUNCTION")?,
+                ),
+            },
+        })
+    }
+}
+
+pub fn functions() -> Vec<Function> {
     vec![
         http_route(
             "gift-card-activate",
             Route::post("/api/gift-cards/activate").authorized(),
-            payment.clone(),
+            Payment::new,
             handlers::activate::handle,
         ),
         http_route(
             "gift-cards-list",
             Route::get("/api/gift-cards").authorized(),
-            payment,
+            Payment::new,
             handlers::list::handle,
         ),
     ]

@@ -6,8 +6,8 @@ pub mod import;
 pub mod search;
 pub mod store;
 
-use std::sync::Arc;
 use vitrina_shared::{
+    config::SettingsError,
     contracts::store::SnapshotProducts,
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
@@ -21,56 +21,50 @@ pub struct StoreService {
 }
 
 impl StoreService {
-    pub fn new(env: &Env) -> Self {
-        let refresh = env
-            .config
-            .var("SEARCH_INDEX_REFRESH_SECONDS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(10);
-        Self {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        let refresh = env.config.parse_or("SEARCH_INDEX_REFRESH_SECONDS", 10)?;
+        Ok(Self {
             catalog: store::CatalogStore::new(
                 env.clients.dynamodb.clone(),
                 env.config.table_name.clone(),
             ),
             s3: env.clients.s3.clone(),
-            bucket: env
-                .config
-                .var("CATALOG_BUCKET")
-                .unwrap_or_default()
-                .to_string(),
+            bucket: env.config.require("CATALOG_BUCKET")?,
             index: handlers::search::IndexCache::new(std::time::Duration::from_secs(refresh)),
-        }
+        })
     }
 }
 
-pub fn functions(env: Arc<Env>) -> Vec<Function> {
-    let svc = Arc::new(StoreService::new(&env));
+pub fn functions() -> Vec<Function> {
     vec![
         http_route(
             "search",
             Route::get("/api/products"),
-            svc.clone(),
+            StoreService::new,
             handlers::search::handle,
         ),
         http_route(
             "product-get",
             Route::get("/api/products/{id}"),
-            svc.clone(),
+            StoreService::new,
             handlers::product::handle,
         ),
         http_route(
             "categories",
             Route::get("/api/categories"),
-            svc.clone(),
+            StoreService::new,
             handlers::search::categories,
         ),
         sqs_consumer(
             "index-rebuild",
             "CatalogQueue",
-            svc.clone(),
+            StoreService::new,
             handlers::rebuild::handle,
         ),
-        internal(SnapshotProducts, svc, handlers::snapshot::handle),
+        internal(
+            SnapshotProducts,
+            StoreService::new,
+            handlers::snapshot::handle,
+        ),
     ]
 }

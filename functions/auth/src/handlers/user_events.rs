@@ -4,7 +4,7 @@
 //! record), and a failed send makes the stream retry the record instead of losing it. The
 //! mapping's filter passes only profile inserts; the check here keeps that true without it.
 
-use crate::{store::UserRecord, Auth};
+use crate::{store::UserRecord, UserEvents};
 use std::sync::Arc;
 use vitrina_shared::{
     envelope::{Envelope, UserRegistered, USER_REGISTERED},
@@ -12,7 +12,7 @@ use vitrina_shared::{
     stream::StreamRecord,
 };
 
-pub async fn handle(auth: Arc<Auth>, record: StreamRecord) -> Result<(), String> {
+pub async fn handle(auth: Arc<UserEvents>, record: StreamRecord) -> Result<(), String> {
     let (pk, sk) = record.key();
     if record.event_name != "INSERT" || !pk.starts_with("USER#") || sk != keys::auth::user("").1 {
         return Ok(());

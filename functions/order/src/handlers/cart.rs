@@ -8,7 +8,7 @@ use crate::{
     delivery::choose_request,
     domain::{check_quantity, CartError, Order},
     store::SaveError,
-    OrderService,
+    Checkout, OrderService,
 };
 use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
 use serde::Deserialize;
@@ -165,9 +165,10 @@ pub async fn delete(svc: Arc<OrderService>, req: Request) -> Result<Response<Bod
 /// `PUT /api/cart/delivery` {method: "pickup", pickupPointId} | {method: "courier", quoteId}:
 /// delivery settles the choice (and its cost) for this order; the cart keeps it.
 pub async fn set_delivery(
-    svc: Arc<OrderService>,
+    checkout: Arc<Checkout>,
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
+    let svc = &checkout.order;
     let caller = Caller::from_request(&req)?;
     let body: serde_json::Value = parse_json(&req)?;
     let draft = svc
@@ -184,19 +185,25 @@ pub async fn set_delivery(
             )
         })?;
     let request = choose_request(&caller.user_id, &draft.order_id, &body);
-    let choice = svc.delivery.call(&request).await.map_err(|e| match e {
-        CallError::Refused(refusal) => {
-            let (status, code) = match &refusal {
-                ChooseRefusal::InvalidChoice(_) => (StatusCode::BAD_REQUEST, "invalid_delivery"),
-                ChooseRefusal::QuoteNotFound(_) => (StatusCode::CONFLICT, "quote_not_found"),
-                ChooseRefusal::QuoteExpired(_) => (StatusCode::CONFLICT, "quote_expired"),
-            };
-            ApiError::new(status, code, refusal.to_string())
-        }
-        CallError::Unavailable(e) => ApiError::internal(e),
-    })?;
+    let choice = checkout
+        .delivery
+        .call(&request)
+        .await
+        .map_err(|e| match e {
+            CallError::Refused(refusal) => {
+                let (status, code) = match &refusal {
+                    ChooseRefusal::InvalidChoice(_) => {
+                        (StatusCode::BAD_REQUEST, "invalid_delivery")
+                    }
+                    ChooseRefusal::QuoteNotFound(_) => (StatusCode::CONFLICT, "quote_not_found"),
+                    ChooseRefusal::QuoteExpired(_) => (StatusCode::CONFLICT, "quote_expired"),
+                };
+                ApiError::new(status, code, refusal.to_string())
+            }
+            CallError::Unavailable(e) => ApiError::internal(e),
+        })?;
     let order_id = draft.order_id.clone();
-    let order = update_cart(&svc, &caller.user_id, false, |o| {
+    let order = update_cart(svc, &caller.user_id, false, |o| {
         // The cart was replaced meanwhile (ordered elsewhere): this choice was for another one.
         if o.order_id != order_id {
             return Err(CartError::NotInCart);
@@ -205,5 +212,5 @@ pub async fn set_delivery(
         Ok(())
     })
     .await?;
-    respond_with(&svc, &order).await
+    respond_with(svc, &order).await
 }
