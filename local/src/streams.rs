@@ -4,8 +4,12 @@
 //! whole; past `MaximumRetryAttempts` a description of it goes to the on-failure queue and the
 //! stream moves on. moto serves the stream; this is the part of Lambda that reads it.
 //!
+//! With `BisectBatchOnFunctionError`, what failed is split in two and each half delivered in
+//! order (a split is not a retry), so a record that keeps failing ends up alone: it alone is
+//! given up, its neighbours are delivered.
+//!
 //! Deviation, for fast tests: a failed batch is retried after `retry_delay`, not with Lambda's
-//! backoff. BisectBatchOnFunctionError is not played (retries start at the failed record).
+//! backoff.
 
 use crate::host::Host;
 use crate::template::StreamMapping;
@@ -112,39 +116,56 @@ async fn deliver(
     batch: &[Value],
     retry_delay: Duration,
 ) {
-    let mut rest = batch.to_vec();
-    let mut attempts = 0u32;
-    while !rest.is_empty() {
-        let failed_from = match host
-            .invoke(&mapping.function, json!({ "Records": rest }))
-            .await
-        {
-            Ok(result) if mapping.spec.report_item_failures => {
-                result["batchItemFailures"].as_array().and_then(|f| {
-                    f.iter()
-                        .filter_map(|i| i["itemIdentifier"].as_str())
-                        .filter_map(|seq| {
-                            rest.iter()
-                                .position(|r| r["dynamodb"]["SequenceNumber"] == seq)
-                        })
-                        .min()
-                })
+    // Batches still to deliver, in stream order: bisection pushes the two halves of a failed one.
+    let mut pending = vec![batch.to_vec()];
+    while let Some(mut rest) = pending.pop() {
+        let mut attempts = 0u32;
+        while !rest.is_empty() {
+            let Some(from) = failed_from(host, mapping, &rest).await else {
+                break;
+            };
+            rest.drain(..from);
+            if mapping.spec.bisect_on_error && rest.len() > 1 {
+                let second = rest.split_off(rest.len() / 2);
+                pending.push(second);
+                pending.push(std::mem::take(&mut rest));
+                break;
             }
-            Ok(_) => None,
-            Err(e) => {
-                tracing::warn!(function = %mapping.function, error_type = %e.error_type,
-                    error = %e.error_message, "stream batch failed");
-                Some(0)
+            attempts += 1;
+            if attempts > mapping.spec.maximum_retry_attempts {
+                give_up(clients, mapping, &rest).await;
+                break;
             }
-        };
-        let Some(from) = failed_from else { return };
-        rest.drain(..from);
-        attempts += 1;
-        if attempts > mapping.spec.maximum_retry_attempts {
-            give_up(clients, mapping, &rest).await;
-            return;
+            tokio::time::sleep(retry_delay).await;
         }
-        tokio::time::sleep(retry_delay).await;
+    }
+}
+
+/// One invocation; `None` when every record succeeded, else the position of the first failed
+/// one (0 when the whole invocation failed).
+async fn failed_from(host: &Host, mapping: &Mapping, records: &[Value]) -> Option<usize> {
+    match host
+        .invoke(&mapping.function, json!({ "Records": records }))
+        .await
+    {
+        Ok(result) if mapping.spec.report_item_failures => {
+            result["batchItemFailures"].as_array().and_then(|f| {
+                f.iter()
+                    .filter_map(|i| i["itemIdentifier"].as_str())
+                    .filter_map(|seq| {
+                        records
+                            .iter()
+                            .position(|r| r["dynamodb"]["SequenceNumber"] == seq)
+                    })
+                    .min()
+            })
+        }
+        Ok(_) => None,
+        Err(e) => {
+            tracing::warn!(function = %mapping.function, error_type = %e.error_type,
+                error = %e.error_message, "stream batch failed");
+            Some(0)
+        }
     }
 }
 

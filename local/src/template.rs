@@ -37,6 +37,9 @@ pub struct StreamMapping {
     pub batch_size: i32,
     pub report_item_failures: bool,
     pub maximum_retry_attempts: u32,
+    /// `BisectBatchOnFunctionError`: a failing batch is split in two, so one record that
+    /// keeps failing is given up alone instead of with its neighbours.
+    pub bisect_on_error: bool,
     /// `TRIM_HORIZON` or `LATEST`.
     pub starting_position: String,
     /// Event filter patterns (JSON); a record passes when any matches. Empty: all pass.
@@ -88,6 +91,7 @@ fn stream_mapping(id: &str, p: &Value) -> Result<StreamMapping, String> {
         maximum_retry_attempts: str_of(p.get("MaximumRetryAttempts"))
             .and_then(|b| b.parse().ok())
             .unwrap_or(u32::MAX),
+        bisect_on_error: str_of(p.get("BisectBatchOnFunctionError")).as_deref() == Some("true"),
         starting_position: str_of(p.get("StartingPosition")).unwrap_or_else(|| "LATEST".into()),
         filters,
         on_failure: get(p, &["DestinationConfig", "OnFailure", "Destination"])

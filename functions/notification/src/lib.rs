@@ -3,6 +3,7 @@
 
 pub mod domain;
 pub mod handlers;
+pub mod ses;
 pub mod store;
 
 use vitrina_shared::{
@@ -12,9 +13,7 @@ use vitrina_shared::{
 
 pub struct Notification {
     pub store: store::NotificationStore,
-    pub ses: aws_sdk_sesv2::Client,
-    /// The verified sender (`MAIL_FROM`, the template's SES identity).
-    pub mail_from: String,
+    pub mailer: ses::Mailer,
 }
 
 impl Notification {
@@ -24,8 +23,7 @@ impl Notification {
                 env.clients.dynamodb.clone(),
                 env.config.table_name.clone(),
             ),
-            ses: env.clients.sesv2.clone(),
-            mail_from: env.config.require("MAIL_FROM")?,
+            mailer: ses::Mailer::new(env.clients.sesv2.clone(), env.config.require("MAIL_FROM")?),
         })
     }
 }

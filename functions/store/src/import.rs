@@ -4,6 +4,7 @@
 //! nothing the second time. Products missing from a file are left as they are (no deletions).
 
 use crate::{
+    bucket::CatalogBucket,
     domain::{image, Catalog, Product, Stock},
     store::{product_item, read_product, store_item, CatalogStore, StockLevels},
 };
@@ -26,8 +27,7 @@ pub struct ImportReport {
 
 pub struct Target<'a> {
     pub catalog: &'a CatalogStore,
-    pub s3: &'a aws_sdk_s3::Client,
-    pub bucket: &'a str,
+    pub bucket: &'a CatalogBucket,
     pub sqs: &'a aws_sdk_sqs::Client,
     pub queue_url: &'a str,
 }
@@ -95,16 +95,7 @@ pub async fn import(catalog: &Catalog, to: &Target<'_>) -> Result<ImportReport, 
         }
     }
     for p in images {
-        to.s3
-            .put_object()
-            .bucket(to.bucket)
-            .key(format!("images/{}.svg", p.id))
-            .content_type("image/svg+xml")
-            .cache_control("public, max-age=86400")
-            .body(image::svg(p).into_bytes().into())
-            .send()
-            .await
-            .map_err(|e| format!("image of {}: {e:?}", p.id))?;
+        to.bucket.put_image(&p.id, image::svg(p)).await?;
         report.images_uploaded += 1;
     }
     let changed = writes.len();

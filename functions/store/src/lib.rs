@@ -1,5 +1,6 @@
 //! store: the catalog (products, stores, stock per store) and product search.
 
+pub mod bucket;
 pub mod domain;
 pub mod handlers;
 pub mod import;
@@ -14,9 +15,8 @@ use vitrina_shared::{
 
 pub struct StoreService {
     pub catalog: store::CatalogStore,
-    pub s3: aws_sdk_s3::Client,
     /// Holds the packed search index and product images.
-    pub bucket: String,
+    pub bucket: bucket::CatalogBucket,
     pub index: handlers::search::IndexCache,
 }
 
@@ -28,8 +28,10 @@ impl StoreService {
                 env.clients.dynamodb.clone(),
                 env.config.table_name.clone(),
             ),
-            s3: env.clients.s3.clone(),
-            bucket: env.config.require("CATALOG_BUCKET")?,
+            bucket: bucket::CatalogBucket::new(
+                env.clients.s3.clone(),
+                env.config.require("CATALOG_BUCKET")?,
+            ),
             index: handlers::search::IndexCache::new(std::time::Duration::from_secs(refresh)),
         })
     }

@@ -1,7 +1,6 @@
 //! `user.registered` from auth (SQS `NotificationQueue`): opens the client's notification
 //! account with its channels and sends the welcome e-mail, once.
 
-use super::send_email;
 use crate::{
     domain::{welcome_letter, Account},
     Notification,
@@ -34,7 +33,7 @@ pub async fn handle(n: Arc<Notification>, record: SqsRecord) -> Result<(), Strin
         return Ok(());
     }
     let letter = welcome_letter(&user.first_name, &user.username);
-    match send_email(&n, &user.email, &letter).await {
+    match n.mailer.send(&user.email, &letter).await {
         Ok(provider_id) => {
             n.store
                 .mark_sent(&user.user_id, notification_id, &provider_id)

@@ -9,6 +9,7 @@
 
 use std::{collections::HashSet, process::ExitCode};
 use vitrina_store::{
+    bucket::CatalogBucket,
     domain::{
         catalog::{check_references, parse_rows, to_lines, RowError},
         generator::generate,
@@ -113,8 +114,7 @@ async fn run_import(args: &[String]) -> Result<(), String> {
         &catalog,
         &Target {
             catalog: &store,
-            s3: &clients.s3,
-            bucket: &bucket,
+            bucket: &CatalogBucket::new(clients.s3.clone(), bucket.clone()),
             sqs: &clients.sqs,
             queue_url: &queue_url,
         },

@@ -36,14 +36,7 @@ pub async fn rebuild(svc: &StoreService) -> Result<IndexMeta, String> {
     .map_err(|e| e.to_string())?;
     let _ = std::fs::remove_dir_all(&dir);
     let key = format!("search/index-{version}.tar");
-    svc.s3
-        .put_object()
-        .bucket(&svc.bucket)
-        .key(&key)
-        .body(packed.into())
-        .send()
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+    svc.bucket.put_index(&key, packed).await?;
     let meta = IndexMeta {
         version,
         key,

@@ -70,20 +70,11 @@ pub async fn current_index(svc: &StoreService) -> Result<Arc<SearchIndex>, ApiEr
 }
 
 async fn load(svc: &StoreService, meta: &IndexMeta) -> Result<Arc<SearchIndex>, ApiError> {
-    let object = svc
-        .s3
-        .get_object()
-        .bucket(&svc.bucket)
-        .key(&meta.key)
-        .send()
+    let bytes = svc
+        .bucket
+        .index(&meta.key)
         .await
-        .map_err(|e| ApiError::internal(format!("{e:?}")))?;
-    let bytes = object
-        .body
-        .collect()
-        .await
-        .map_err(ApiError::internal)?
-        .into_bytes();
+        .map_err(ApiError::internal)?;
     let dir = std::env::temp_dir().join(format!(
         "vitrina-index-{}-{}",
         meta.version,

@@ -1,0 +1,50 @@
+//! Sending e-mail through SES (v2), from the template's verified sender. The only code of
+//! notification that talks to SES.
+
+use crate::domain::Letter;
+use aws_sdk_sesv2::{
+    error::DisplayErrorContext,
+    types::{Body, Content, Destination, EmailContent, Message},
+};
+
+pub struct Mailer {
+    ses: aws_sdk_sesv2::Client,
+    /// The verified sender (`MAIL_FROM`, the template's SES identity).
+    from: String,
+}
+
+impl Mailer {
+    pub fn new(ses: aws_sdk_sesv2::Client, from: String) -> Self {
+        Self { ses, from }
+    }
+
+    /// Sends one letter; answers the provider's message id.
+    pub async fn send(&self, to: &str, letter: &Letter) -> Result<String, String> {
+        let content = |data: &str| {
+            Content::builder()
+                .data(data)
+                .charset("UTF-8")
+                .build()
+                .map_err(|e| e.to_string())
+        };
+        let message = Message::builder()
+            .subject(content(&letter.subject)?)
+            .body(
+                Body::builder()
+                    .text(content(&letter.text)?)
+                    .html(content(&letter.html)?)
+                    .build(),
+            )
+            .build();
+        let out = self
+            .ses
+            .send_email()
+            .from_email_address(&self.from)
+            .destination(Destination::builder().to_addresses(to).build())
+            .content(EmailContent::builder().simple(message).build())
+            .send()
+            .await
+            .map_err(|e| DisplayErrorContext(e).to_string())?;
+        Ok(out.message_id.unwrap_or_default())
+    }
+}
