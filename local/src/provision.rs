@@ -65,7 +65,9 @@ pub async fn provision(
         let name = format!("{STACK}-{}", id.to_lowercase());
         match clients.s3.create_bucket().bucket(&name).send().await {
             Ok(_) => {}
-            Err(e) if format!("{e:?}").contains("BucketAlreadyOwnedByYou") => {}
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_bucket_already_owned_by_you()) => {}
             Err(e) => return Err(format!("create bucket {name}: {e:?}")),
         }
         r.refs.insert(id.clone(), name.clone());
@@ -160,7 +162,12 @@ async fn verify_identity(clients: &Clients, identity: &str) -> Result<(), String
         .await
     {
         Ok(_) => Ok(()),
-        Err(e) if format!("{e:?}").contains("AlreadyExists") => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_already_exists_exception()) =>
+        {
+            Ok(())
+        }
         Err(e) => Err(format!("{e:?}")),
     }
 }
@@ -238,7 +245,13 @@ async fn create_table(clients: &Clients, name: &str, props: &Value) -> Result<()
     }
     match req.send().await {
         Ok(_) => {}
-        Err(e) if format!("{e:?}").contains("ResourceInUse") => return Ok(()),
+        // The table exists already (a second start against the same emulator).
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_resource_in_use_exception()) =>
+        {
+            return Ok(())
+        }
         Err(e) => return Err(format!("create table {name}: {e:?}")),
     }
     if let Some(ttl) = props
