@@ -90,8 +90,14 @@ async fn cold_start(binary: &str, handler: &str, event: &str) -> Duration {
         // measured handlers call nothing by them).
         .env("CATALOG_BUCKET", "vitrina-catalogbucket")
         .env("STORE_SNAPSHOT_FUNCTION", "StoreProductSnapshotFunction")
-        .env("BILLING_GIFT_CARD_ACTIVATE_FUNCTION", "BillingGiftCardActivateFunction")
-        .env("BILLING_GIFT_CARDS_OF_FUNCTION", "BillingGiftCardsOfFunction")
+        .env(
+            "BILLING_GIFT_CARD_ACTIVATE_FUNCTION",
+            "BillingGiftCardActivateFunction",
+        )
+        .env(
+            "BILLING_GIFT_CARDS_OF_FUNCTION",
+            "BillingGiftCardsOfFunction",
+        )
         .env("MAIL_FROM", "shop@vitrina.example")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", "bench")

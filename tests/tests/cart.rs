@@ -32,6 +32,16 @@ async fn first_add_creates_the_order_then_items_are_added() {
     let second = add(&c, "p-000003", 2).await;
     assert_eq!(second.status, 200, "{}", second.body);
     assert_eq!(second.body["orderId"], order_id.as_str(), "the same order");
+    // The add answers the whole cart as a read would: both lines priced and counted.
+    let lines = second.body["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2);
+    assert!(
+        lines.iter().all(|l| l["available"] == true),
+        "{}",
+        second.body
+    );
+    let sum: i64 = lines.iter().map(|l| l["lineTotal"].as_i64().unwrap()).sum();
+    assert_eq!(second.body["total"].as_i64().unwrap(), sum);
     let again = add(&c, "p-000002", 3).await;
     assert_eq!(again.status, 200);
 

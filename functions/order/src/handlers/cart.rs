@@ -108,7 +108,13 @@ pub async fn add(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>,
         .ok_or_else(|| ApiError::not_found("product_not_found", "Product not found"))?;
     let order = update_cart(&svc, &caller.user_id, true, |o| o.add(&snapshot, quantity)).await?;
     tracing::info!(user_id = %caller.user_id, order_id = %order.order_id, product_id, quantity, "added to cart");
-    let mut resp = ok(&view(&order, std::slice::from_ref(&snapshot)));
+    // The answer is the whole cart re-checked, as `GET /api/cart` shows it: the snapshot taken
+    // for the add covers a cart of one line; a longer cart is re-checked in one more call.
+    let mut resp = if order.lines.len() == 1 {
+        ok(&view(&order, std::slice::from_ref(&snapshot)))
+    } else {
+        respond_with(&svc, &order).await?
+    };
     if order.version == 1 {
         *resp.status_mut() = StatusCode::CREATED;
     }
