@@ -150,10 +150,7 @@ pub fn mail_to<'a>(mail: &'a [Value], address: &str) -> Vec<&'a Value> {
 /// `window_seconds` (the rate limits count per 15-minute window), so that every call of a test
 /// lands in one window instead of straddling its boundary.
 pub async fn clear_of_window_edge(window_seconds: i64, margin: i64) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("clock after 1970")
-        .as_secs() as i64;
+    let now = epoch_seconds();
     let left = window_seconds - now % window_seconds;
     if left < margin {
         tokio::time::sleep(Duration::from_secs((left + 1) as u64)).await;
@@ -297,4 +294,12 @@ pub async fn user_id_of(username: &str) -> String {
         .await
         .expect("the user's username claim");
     claim["userId"].as_s().expect("userId").clone()
+}
+
+/// Now, in seconds since the epoch (what the table's expiries count in).
+pub fn epoch_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs() as i64
 }

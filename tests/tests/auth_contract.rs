@@ -5,11 +5,13 @@ use serde_json::json;
 use vitrina_auth::domain::session::{token_hash, ABSOLUTE_SECONDS, IDLE_SECONDS};
 use vitrina_tests::*;
 
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
+/// A session cookie nobody may use: `/api/auth` says 401, the authorizer refuses `/api/me`.
+async fn assert_dead(cookie: &str) {
+    assert_eq!(
+        call_with_cookie("GET", "/api/auth", cookie).await.status,
+        401
+    );
+    assert_eq!(call_with_cookie("GET", "/api/me", cookie).await.status, 403);
 }
 
 /// A logged-in user and the raw `sessionId` cookie the login handed out.
@@ -400,14 +402,7 @@ async fn a_logged_out_sessions_cookie_sent_again_is_refused() {
     );
     assert_eq!(call(&c, "GET", "/api/logout", None).await.status, 200);
     // The browser forgot it; an attacker who kept the raw value has nothing.
-    assert_eq!(
-        call_with_cookie("GET", "/api/auth", &cookie).await.status,
-        401
-    );
-    assert_eq!(
-        call_with_cookie("GET", "/api/me", &cookie).await.status,
-        403
-    );
+    assert_dead(&cookie).await;
 }
 
 #[tokio::test]
@@ -416,15 +411,8 @@ async fn a_session_past_its_expiry_is_refused() {
     let cookie = format!("sessionId={token}");
     let (key, _, _) = session_item(&token).await;
     // The table's TTL deletes lazily: the item is still there, its expiry is what counts.
-    set_numbers(&key.0, &key.1, &[("expiresAt", now() - 1)]).await;
-    assert_eq!(
-        call_with_cookie("GET", "/api/auth", &cookie).await.status,
-        401
-    );
-    assert_eq!(
-        call_with_cookie("GET", "/api/me", &cookie).await.status,
-        403
-    );
+    set_numbers(&key.0, &key.1, &[("expiresAt", epoch_seconds() - 1)]).await;
+    assert_dead(&cookie).await;
 }
 
 #[tokio::test]
@@ -437,23 +425,26 @@ async fn using_a_session_slides_its_expiry_up_to_thirty_days_after_login() {
         "a new session lives a week idle: created {created}, expires {expires}"
     );
     // Two hours of the week left: a use pushes it back to a week from now.
-    set_numbers(&key.0, &key.1, &[("expiresAt", now() + 7200)]).await;
+    set_numbers(&key.0, &key.1, &[("expiresAt", epoch_seconds() + 7200)]).await;
     assert_eq!(
         call_with_cookie("GET", "/api/auth", &cookie).await.status,
         200
     );
     let (_, _, slid) = session_item(&token).await;
-    let before = now();
+    let before = epoch_seconds();
     assert!(
         slid >= before - 60 + IDLE_SECONDS && slid <= before + IDLE_SECONDS,
         "slid to a week from now: {slid} (now {before})"
     );
     // Logged in 29 days ago: a use can push it no further than 30 days after login.
-    let old_login = now() - 29 * 24 * 3600;
+    let old_login = epoch_seconds() - 29 * 24 * 3600;
     set_numbers(
         &key.0,
         &key.1,
-        &[("createdAt", old_login), ("expiresAt", now() + 7200)],
+        &[
+            ("createdAt", old_login),
+            ("expiresAt", epoch_seconds() + 7200),
+        ],
     )
     .await;
     assert_eq!(

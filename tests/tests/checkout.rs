@@ -149,11 +149,7 @@ async fn an_expired_courier_price_is_409_quote_expired() {
     let quote_id = q.body["quoteId"].as_str().unwrap();
     // Half an hour later, as far as the quote knows (the table's TTL deletes lazily).
     let user_id = user_id_of(&user.username).await;
-    let past = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-        - 1;
+    let past = epoch_seconds() - 1;
     set_numbers(
         &format!("DELIVERY#{user_id}"),
         &format!("QUOTE#{quote_id}"),
