@@ -33,13 +33,6 @@ impl Config {
         })
     }
 
-    pub fn var(&self, name: &str) -> Result<&str, String> {
-        self.vars
-            .get(name)
-            .map(String::as_str)
-            .ok_or_else(|| format!("{name} is not set"))
-    }
-
     /// A setting the function cannot work without: missing or empty fails its cold start.
     pub fn require(&self, name: &str) -> Result<String, SettingsError> {
         self.vars
