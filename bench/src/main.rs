@@ -296,7 +296,7 @@ async fn cart_bench(aws: &str) {
     // (the local runtime's Invoke API) as the template and the local runtime would.
     let env = Env {
         config: vitrina_shared::config::Config::from_env().expect("config"),
-        clients: vitrina_shared::aws::Clients::from_env().await,
+        aws: vitrina_shared::aws::Aws::from_env().await,
     };
     let functions = vitrina_order::functions();
     let handler = |name: &str| {
@@ -394,7 +394,7 @@ async fn cold_starts(release: &str, bins: &[(&str, &str)]) {
     }
 
     println!("\nexec → first invocation answered (fake Runtime API, median of {RUNS}):");
-    let authorizer_event = r#"{"type":"REQUEST","cookies":[],"headers":{}}"#.to_string();
+    let authorizer_event = include_str!("../../events/AuthAuthorizerFunction.json").to_string();
     let wallet_event = include_str!("../../events/BillingWalletGetFunction.json").to_string();
     let sqs_event = r#"{"Records":[]}"#.to_string();
     // An authorized route's sample with a body the handler refuses before any AWS call.

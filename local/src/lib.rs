@@ -19,7 +19,11 @@ pub mod streams;
 pub mod template;
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
-use vitrina_shared::{aws::Clients, runtime::Env, Config};
+use vitrina_shared::{
+    aws::{sdk_config, Aws, Clients},
+    runtime::Env,
+    Config,
+};
 
 fn setting(name: &str, default: &str) -> String {
     std::env::var(name)
@@ -74,7 +78,8 @@ pub async fn run() -> Result<(), String> {
     {
         template.merge(template::Template::load(extra, &HashMap::new())?)?;
     }
-    let clients = Clients::from_env().await;
+    let sdk = sdk_config().await;
+    let clients = Clients::new(&sdk);
     let resolver = provision::provision(&template, &clients, &region).await?;
     tracing::info!(endpoint = %endpoint, "provisioned from the template");
     if provision_only {
@@ -105,7 +110,7 @@ pub async fn run() -> Result<(), String> {
     let config = Config::from_vars(vars.into_iter().map(|(k, (_, v))| (k, v)).collect())?;
     let env = Arc::new(Env {
         config,
-        clients: clients.clone(),
+        aws: Aws::new(sdk),
     });
     let host = Arc::new(host::Host::new(specs.clone(), env, &region)?);
 

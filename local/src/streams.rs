@@ -195,28 +195,54 @@ async fn give_up(clients: &Clients, mapping: &Mapping, rest: &[Value]) {
     }
 }
 
-/// A stream record as the Lambda event carries it.
+/// A stream record as the Lambda event carries it (aws_lambda_events' `EventRecord` reads it).
 fn record(r: &Record, stream_arn: &str) -> Value {
     let change = r.dynamodb.as_ref();
-    let image = |i: Option<&std::collections::HashMap<String, AttributeValue>>| i.map(item);
+    let mut dynamodb = Map::new();
+    let mut put = |name: &str, value: Option<Value>| {
+        if let Some(v) = value {
+            dynamodb.insert(name.into(), v);
+        }
+    };
+    put(
+        "ApproximateCreationDateTime",
+        change
+            .and_then(|c| c.approximate_creation_date_time)
+            .map(|t| json!(t.secs())),
+    );
+    put("Keys", change.and_then(|c| c.keys.as_ref()).map(item));
+    put(
+        "NewImage",
+        change.and_then(|c| c.new_image.as_ref()).map(item),
+    );
+    put(
+        "OldImage",
+        change.and_then(|c| c.old_image.as_ref()).map(item),
+    );
+    put(
+        "SequenceNumber",
+        change
+            .and_then(|c| c.sequence_number.clone())
+            .map(Value::from),
+    );
+    put(
+        "SizeBytes",
+        Some(json!(change.and_then(|c| c.size_bytes).unwrap_or(0))),
+    );
+    put(
+        "StreamViewType",
+        change
+            .and_then(|c| c.stream_view_type.as_ref())
+            .map(|v| json!(v.as_str())),
+    );
     json!({
-        "eventID": r.event_id,
-        "eventName": r.event_name.as_ref().map(|n| n.as_str()),
+        "eventID": r.event_id.clone().unwrap_or_default(),
+        "eventName": r.event_name.as_ref().map(|n| n.as_str()).unwrap_or_default(),
         "eventVersion": r.event_version.clone().unwrap_or_else(|| "1.1".into()),
         "eventSource": "aws:dynamodb",
-        "awsRegion": r.aws_region,
+        "awsRegion": r.aws_region.clone().unwrap_or_default(),
         "eventSourceARN": stream_arn,
-        "dynamodb": {
-            "ApproximateCreationDateTime": change
-                .and_then(|c| c.approximate_creation_date_time)
-                .map(|t| t.secs()),
-            "Keys": image(change.and_then(|c| c.keys.as_ref())),
-            "NewImage": image(change.and_then(|c| c.new_image.as_ref())),
-            "OldImage": image(change.and_then(|c| c.old_image.as_ref())),
-            "SequenceNumber": change.and_then(|c| c.sequence_number.clone()),
-            "SizeBytes": change.and_then(|c| c.size_bytes),
-            "StreamViewType": change.and_then(|c| c.stream_view_type.as_ref()).map(|v| v.as_str()),
-        },
+        "dynamodb": dynamodb,
     })
 }
 

@@ -1,4 +1,5 @@
-//! AWS clients, built once per process (cold start) and shared by every handler.
+//! AWS clients. A function builds, at its cold start, only the clients its handler uses: each
+//! client sets up TLS (the trust store) when it is built, the largest part of a cold start.
 //!
 //! Endpoints are not configured here on purpose: aws-config honours `AWS_ENDPOINT_URL` and
 //! `AWS_ENDPOINT_URL_<SERVICE>`, so the same code talks to moto, LocalStack or AWS.
@@ -17,6 +18,55 @@ pub async fn sdk_config() -> SdkConfig {
         .await
 }
 
+/// The SDK configuration of a function's environment, loaded once; clients are built from it
+/// on demand by the functions' state builders.
+#[derive(Clone, Debug)]
+pub struct Aws {
+    sdk: SdkConfig,
+}
+
+impl Aws {
+    pub fn new(sdk: SdkConfig) -> Self {
+        Self { sdk }
+    }
+
+    pub async fn from_env() -> Self {
+        Self::new(sdk_config().await)
+    }
+
+    pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::new(&self.sdk)
+    }
+
+    pub fn sqs(&self) -> aws_sdk_sqs::Client {
+        aws_sdk_sqs::Client::new(&self.sdk)
+    }
+
+    pub fn sesv2(&self) -> aws_sdk_sesv2::Client {
+        aws_sdk_sesv2::Client::new(&self.sdk)
+    }
+
+    pub fn sfn(&self) -> aws_sdk_sfn::Client {
+        aws_sdk_sfn::Client::new(&self.sdk)
+    }
+
+    /// Internal invokes between services (docs/ARCHITECTURE.md).
+    pub fn lambda(&self) -> aws_sdk_lambda::Client {
+        aws_sdk_lambda::Client::new(&self.sdk)
+    }
+
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        // Path-style: moto and LocalStack serve buckets on one host.
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&self.sdk)
+                .force_path_style(std::env::var("AWS_ENDPOINT_URL").is_ok())
+                .build(),
+        )
+    }
+}
+
+/// Every client at once, for the tools and tests that use many (a function builds its own
+/// from [`Aws`]).
 #[derive(Clone, Debug)]
 pub struct Clients {
     pub dynamodb: aws_sdk_dynamodb::Client,
@@ -24,38 +74,23 @@ pub struct Clients {
     pub sesv2: aws_sdk_sesv2::Client,
     pub sfn: aws_sdk_sfn::Client,
     pub s3: aws_sdk_s3::Client,
-    /// Internal invokes between services (documented in the README).
     pub lambda: aws_sdk_lambda::Client,
 }
 
 impl Clients {
     pub fn new(sdk: &SdkConfig) -> Self {
+        let aws = Aws::new(sdk.clone());
         Self {
-            dynamodb: aws_sdk_dynamodb::Client::new(sdk),
-            sqs: aws_sdk_sqs::Client::new(sdk),
-            sesv2: aws_sdk_sesv2::Client::new(sdk),
-            sfn: aws_sdk_sfn::Client::new(sdk),
-            lambda: aws_sdk_lambda::Client::new(sdk),
-            // Path-style: moto and LocalStack serve buckets on one host.
-            s3: aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(sdk)
-                    .force_path_style(std::env::var("AWS_ENDPOINT_URL").is_ok())
-                    .build(),
-            ),
+            dynamodb: aws.dynamodb(),
+            sqs: aws.sqs(),
+            sesv2: aws.sesv2(),
+            sfn: aws.sfn(),
+            lambda: aws.lambda(),
+            s3: aws.s3(),
         }
     }
 
     pub async fn from_env() -> Self {
         Self::new(&sdk_config().await)
     }
-}
-
-/// Whether a DynamoDB call failed only because its condition did not hold.
-pub fn is_conditional_failure<E, R>(err: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
-where
-    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
-{
-    err.as_service_error()
-        .and_then(|e| e.code())
-        .is_some_and(|code| code == "ConditionalCheckFailedException")
 }

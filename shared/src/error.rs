@@ -70,3 +70,102 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Why a store (a service's `store.rs`, the only code touching the table) could not do what it
+/// was asked. Every store answers with it; a handler matches the variants its endpoint gives a
+/// meaning to and hands the rest on with `?` (an API 500, a contract's `Unavailable`).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A condition of the write did not hold: the item exists already, changed since it was
+    /// read, or is not in the state the write requires.
+    #[error("the item's condition did not hold")]
+    Conflict,
+    #[error("no such item")]
+    NotFound,
+    /// DynamoDB refused for now (a transaction conflict, throttling): worth another attempt.
+    #[error("busy: {0}")]
+    Busy(String),
+    /// An item in the table does not have the shape the code expects.
+    #[error("an item does not have its expected shape: {0}")]
+    Shape(#[from] serde_dynamo::Error),
+    #[error("DynamoDB: {message}")]
+    Aws {
+        message: String,
+        #[source]
+        source: BoxError,
+    },
+}
+
+impl<E, R> From<aws_sdk_dynamodb::error::SdkError<E, R>> for StoreError
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    fn from(err: aws_sdk_dynamodb::error::SdkError<E, R>) -> Self {
+        match err.as_service_error().and_then(|e| e.code()) {
+            Some("ConditionalCheckFailedException") => Self::Conflict,
+            Some(
+                code @ ("TransactionConflictException"
+                | "ProvisionedThroughputExceededException"
+                | "ThrottlingException"
+                | "RequestLimitExceeded"),
+            ) => Self::Busy(code.to_string()),
+            _ => Self::Aws {
+                message: aws_sdk_dynamodb::error::DisplayErrorContext(&err).to_string(),
+                source: Box::new(err),
+            },
+        }
+    }
+}
+
+/// What the client is not told: a store failure is an internal error, logged with its cause.
+impl From<StoreError> for ApiError {
+    fn from(err: StoreError) -> Self {
+        Self::internal(err)
+    }
+}
+
+/// Why a consumer (an SQS or stream event source) did not handle a record. The record is
+/// retried, and past its limit kept in a DLQ for an operator; the cause is logged.
+#[derive(Debug, thiserror::Error)]
+pub enum ConsumeError {
+    /// The record is not one the consumer can ever handle; retries only move it to the DLQ.
+    #[error("malformed record: {0}")]
+    Malformed(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Another party (SQS, SES, S3, another service) failed; a retry may succeed.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+impl ConsumeError {
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        Self::Unavailable(cause.to_string())
+    }
+}
+
+impl From<crate::envelope::EnvelopeError> for ConsumeError {
+    fn from(err: crate::envelope::EnvelopeError) -> Self {
+        Self::Malformed(err.to_string())
+    }
+}
+
+impl From<serde_dynamo::Error> for ConsumeError {
+    fn from(err: serde_dynamo::Error) -> Self {
+        Self::Malformed(err.to_string())
+    }
+}
+
+/// A request the code built wrongly (a missing required field): a bug, reported like an AWS
+/// failure.
+impl From<aws_sdk_dynamodb::error::BuildError> for StoreError {
+    fn from(err: aws_sdk_dynamodb::error::BuildError) -> Self {
+        Self::Aws {
+            message: err.to_string(),
+            source: Box::new(err),
+        }
+    }
+}

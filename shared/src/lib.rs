@@ -17,4 +17,4 @@ pub mod table;
 pub mod telemetry;
 
 pub use config::Config;
-pub use error::ApiError;
+pub use error::{ApiError, ConsumeError, StoreError};

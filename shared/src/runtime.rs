@@ -6,7 +6,7 @@
 //! as the Lambda Runtime API hands them over.
 
 use crate::{
-    aws::Clients,
+    aws::Aws,
     config::{Config, SettingsError},
 };
 use lambda_http::{Body, Request, Response};
@@ -72,7 +72,7 @@ impl Function {
 /// Everything a handler needs from its environment, built once per cold start.
 pub struct Env {
     pub config: Config,
-    pub clients: Clients,
+    pub aws: Aws,
 }
 
 pub fn error(kind: &str, message: impl std::fmt::Display) -> Diagnostic {
@@ -135,8 +135,8 @@ pub async fn run_service(registry: fn() -> Vec<Function>) -> Result<(), lambda_r
     crate::telemetry::init();
     let handler_name = std::env::var("_HANDLER").map_err(|_| "_HANDLER is not set")?;
     let config = Config::from_env()?;
-    let clients = Clients::from_env().await;
-    let env = Env { config, clients };
+    let aws = Aws::from_env().await;
+    let env = Env { config, aws };
     let function = registry()
         .into_iter()
         .find(|f| f.handler == handler_name)
@@ -243,13 +243,13 @@ pub fn sqs_consumer<S, B, F, Fut>(
 where
     S: Send + Sync + 'static,
     B: Fn(&Env) -> Result<S, SettingsError> + Send + Sync + 'static,
-    F: Fn(Arc<S>, crate::sqs::SqsRecord) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<(), String>> + Send + 'static,
+    F: Fn(Arc<S>, crate::sqs::SqsMessage) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<(), crate::ConsumeError>> + Send + 'static,
 {
     let f = Arc::new(f);
     Function::new(handler, Trigger::Sqs { queue }, state, move |state| {
         let f = f.clone();
-        json(move |batch: crate::sqs::SqsBatch, _ctx| {
+        json(move |batch: crate::sqs::SqsEvent, _ctx| {
             let (state, f) = (state.clone(), f.clone());
             async move {
                 Ok::<_, Diagnostic>(
@@ -303,12 +303,12 @@ where
     S: Send + Sync + 'static,
     B: Fn(&Env) -> Result<S, SettingsError> + Send + Sync + 'static,
     F: Fn(Arc<S>, crate::stream::StreamRecord) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<(), String>> + Send + 'static,
+    Fut: Future<Output = Result<(), crate::ConsumeError>> + Send + 'static,
 {
     let f = Arc::new(f);
     Function::new(handler, Trigger::Stream { table }, state, move |state| {
         let f = f.clone();
-        json(move |batch: crate::stream::StreamBatch, _ctx| {
+        json(move |batch: crate::stream::StreamEvent, _ctx| {
             let (state, f) = (state.clone(), f.clone());
             async move {
                 Ok::<_, Diagnostic>(

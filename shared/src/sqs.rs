@@ -1,62 +1,60 @@
 //! SQS event sources: a batch in, the ids of the records that failed out
 //! (`ReportBatchItemFailures`), so one bad message never makes its batch-mates run again.
+//! The event and response types are aws_lambda_events'.
 
-use serde::Deserialize;
-use serde_json::{json, Value};
+pub use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use std::future::Future;
-
-#[derive(Debug, Deserialize)]
-pub struct SqsBatch {
-    #[serde(rename = "Records", default)]
-    pub records: Vec<SqsRecord>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SqsRecord {
-    pub message_id: String,
-    #[serde(default)]
-    pub body: String,
-}
 
 /// Runs `f` on each record in order; a record whose `f` fails is reported for retry (and, past
 /// the queue's `maxReceiveCount`, ends in its DLQ).
-pub async fn each_record<F, Fut>(batch: SqsBatch, f: F) -> Value
+pub async fn each_record<F, Fut, E>(batch: SqsEvent, f: F) -> SqsBatchResponse
 where
-    F: Fn(SqsRecord) -> Fut,
-    Fut: Future<Output = Result<(), String>>,
+    F: Fn(SqsMessage) -> Fut,
+    Fut: Future<Output = Result<(), E>>,
+    E: std::fmt::Display,
 {
-    let mut failures = Vec::new();
+    let mut response = SqsBatchResponse::default();
     for record in batch.records {
-        let id = record.message_id.clone();
+        let id = record.message_id.clone().unwrap_or_default();
         if let Err(error) = f(record).await {
             tracing::warn!(message_id = %id, error = %error, "message failed");
-            failures.push(json!({ "itemIdentifier": id }));
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = id;
+            response.batch_item_failures.push(failure);
         }
     }
-    json!({ "batchItemFailures": failures })
+    response
+}
+
+/// A message's body; an SQS message always has one, an empty one is refused by its envelope.
+pub fn body(message: &SqsMessage) -> &str {
+    message.body.as_deref().unwrap_or_default()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[tokio::test]
     async fn reports_only_failed_records() {
-        let batch: SqsBatch = serde_json::from_value(json!({"Records": [
+        let batch: SqsEvent = serde_json::from_value(json!({"Records": [
             {"messageId": "a", "body": "ok"},
             {"messageId": "b", "body": "bad"},
             {"messageId": "c", "body": "ok"}
         ]}))
         .unwrap();
         let out = each_record(batch, |r| async move {
-            if r.body == "ok" {
+            if body(&r) == "ok" {
                 Ok(())
             } else {
-                Err("nope".to_string())
+                Err("nope")
             }
         })
         .await;
-        assert_eq!(out, json!({"batchItemFailures": [{"itemIdentifier": "b"}]}));
+        assert_eq!(
+            serde_json::to_value(out).unwrap(),
+            json!({"batchItemFailures": [{"itemIdentifier": "b"}]})
+        );
     }
 }

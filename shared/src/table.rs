@@ -1,7 +1,7 @@
 //! Small helpers over the single table that every service's store uses. They know keys and
 //! conditions, never a service's item shapes.
 
-use crate::{aws::is_conditional_failure, keys};
+use crate::{error::StoreError, keys};
 use aws_sdk_dynamodb::{types::AttributeValue, Client};
 use serde::{de::DeserializeOwned, Serialize};
 use std::collections::HashMap;
@@ -17,15 +17,15 @@ pub fn key((pk, sk): (String, String)) -> Item {
 }
 
 /// `value` as an item stored under `(PK, SK)`.
-pub fn item<T: Serialize>(k: (String, String), value: &T) -> Result<Item, String> {
-    let mut item: Item = serde_dynamo::to_item(value).map_err(|e| e.to_string())?;
+pub fn item<T: Serialize>(k: (String, String), value: &T) -> Result<Item, StoreError> {
+    let mut item: Item = serde_dynamo::to_item(value)?;
     item.extend(key(k));
     Ok(item)
 }
 
 /// Puts the item unless one exists under its key; answers whether this call created it. The
 /// idempotent "open once" of consumers that may see a message twice.
-pub async fn put_if_absent(db: &Client, table: &str, item: Item) -> Result<bool, String> {
+pub async fn put_if_absent(db: &Client, table: &str, item: Item) -> Result<bool, StoreError> {
     match db
         .put_item()
         .table_name(table)
@@ -35,8 +35,10 @@ pub async fn put_if_absent(db: &Client, table: &str, item: Item) -> Result<bool,
         .await
     {
         Ok(_) => Ok(true),
-        Err(e) if is_conditional_failure(&e) => Ok(false),
-        Err(e) => Err(format!("{e:?}")),
+        Err(e) => match StoreError::from(e) {
+            StoreError::Conflict => Ok(false),
+            other => Err(other),
+        },
     }
 }
 
@@ -46,30 +48,26 @@ pub async fn get<T: DeserializeOwned>(
     table: &str,
     k: (String, String),
     consistent: bool,
-) -> Result<Option<T>, String> {
+) -> Result<Option<T>, StoreError> {
     let out = db
         .get_item()
         .table_name(table)
         .set_key(Some(key(k)))
         .consistent_read(consistent)
         .send()
-        .await
-        .map_err(|e| format!("{e:?}"))?;
-    out.item
-        .map(|i| serde_dynamo::from_item(i).map_err(|e| e.to_string()))
-        .transpose()
+        .await?;
+    Ok(out.item.map(serde_dynamo::from_item).transpose()?)
 }
 
 /// A counter item's value (attribute `failures`), 0 when there is none: the read half of the
 /// "so many failures per time window" limits (login, gift-card codes).
-pub async fn failures(db: &Client, table: &str, k: (String, String)) -> Result<u32, String> {
+pub async fn failures(db: &Client, table: &str, k: (String, String)) -> Result<u32, StoreError> {
     let out = db
         .get_item()
         .table_name(table)
         .set_key(Some(key(k)))
         .send()
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+        .await?;
     Ok(out
         .item
         .and_then(|i| i.get("failures").and_then(|v| v.as_n().ok()?.parse().ok()))
@@ -82,7 +80,7 @@ pub async fn add_failure(
     table: &str,
     k: (String, String),
     expires_at: i64,
-) -> Result<(), String> {
+) -> Result<(), StoreError> {
     db.update_item()
         .table_name(table)
         .set_key(Some(key(k)))
@@ -91,8 +89,7 @@ pub async fn add_failure(
         .expression_attribute_values(":one", AttributeValue::N("1".into()))
         .expression_attribute_values(":e", AttributeValue::N(expires_at.to_string()))
         .send()
-        .await
-        .map_err(|e| format!("{e:?}"))?;
+        .await?;
     Ok(())
 }
 

@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use vitrina_local::{host::registries, template::Template};
 use vitrina_shared::{
-    aws::Clients,
+    aws::Aws,
     runtime::{Env, Trigger},
     Config,
 };
@@ -24,7 +24,7 @@ async fn env_of(vars: impl IntoIterator<Item = (String, String)>) -> Env {
     all.extend(vars);
     Env {
         config: Config::from_vars(all).unwrap(),
-        clients: Clients::new(&sdk),
+        aws: Aws::new(sdk),
     }
 }
 

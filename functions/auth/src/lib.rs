@@ -20,10 +20,7 @@ pub struct Auth {
 impl Auth {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
-            store: store::AuthStore::new(
-                env.clients.dynamodb.clone(),
-                env.config.table_name.clone(),
-            ),
+            store: store::AuthStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
             secure_cookies: !env.config.is_local(),
         })
     }
@@ -39,7 +36,7 @@ pub struct UserEvents {
 impl UserEvents {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
-            sqs: env.clients.sqs.clone(),
+            sqs: env.aws.sqs(),
             registration_queues: [
                 env.config.require("BILLING_QUEUE_URL")?,
                 env.config.require("NOTIFICATION_QUEUE_URL")?,

@@ -10,9 +10,9 @@ use aws_sdk_dynamodb::{
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use vitrina_shared::{
-    aws::is_conditional_failure,
     keys,
     table::{self, key, Item},
+    StoreError,
 };
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -50,26 +50,13 @@ pub struct SessionRecord {
     pub expires_at: i64,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("already exists")]
-    Exists,
-    #[error("changed concurrently")]
-    Conflict,
-    #[error("dynamodb: {0}")]
-    Dynamo(String),
-}
-
-fn dynamo<E: std::fmt::Debug>(e: E) -> StoreError {
-    StoreError::Dynamo(format!("{e:?}"))
-}
-
 fn with_key<T: Serialize>(k: (String, String), value: &T) -> Result<Item, StoreError> {
-    table::item(k, value).map_err(StoreError::Dynamo)
+    table::item(k, value)
 }
 
-/// What a cancelled transaction means: a failed condition is a uniqueness clash (or a lost
-/// race on a version); a conflict with another in-flight transaction is worth a retry.
+/// What a cancelled transaction means: a failed condition is a uniqueness clash or a lost race
+/// on a version (`Conflict`); a conflict with another in-flight transaction is worth a retry
+/// (`Busy`).
 fn classify(err: SdkError<TransactWriteItemsError>) -> StoreError {
     if let Some(TransactWriteItemsError::TransactionCanceledException(c)) = err.as_service_error() {
         let codes: Vec<&str> = c
@@ -78,13 +65,13 @@ fn classify(err: SdkError<TransactWriteItemsError>) -> StoreError {
             .filter_map(|r| r.code())
             .collect();
         if codes.contains(&"ConditionalCheckFailed") {
-            return StoreError::Exists;
-        }
-        if codes.contains(&"TransactionConflict") {
             return StoreError::Conflict;
         }
+        if codes.contains(&"TransactionConflict") {
+            return StoreError::Busy("TransactionConflict".into());
+        }
     }
-    dynamo(err)
+    err.into()
 }
 
 #[derive(Clone, Debug)]
@@ -103,8 +90,7 @@ impl AuthStore {
             .table_name(&self.table)
             .set_item(Some(item))
             .condition_expression(condition)
-            .build()
-            .map_err(dynamo)?;
+            .build()?;
         Ok(TransactWriteItem::builder().put(put).build())
     }
 
@@ -136,9 +122,7 @@ impl AuthStore {
     }
 
     pub async fn user(&self, user_id: &str) -> Result<Option<UserRecord>, StoreError> {
-        table::get(&self.db, &self.table, keys::auth::user(user_id), true)
-            .await
-            .map_err(StoreError::Dynamo)
+        table::get(&self.db, &self.table, keys::auth::user(user_id), true).await
     }
 
     pub async fn user_by_username(&self, username: &str) -> Result<Option<UserRecord>, StoreError> {
@@ -148,8 +132,7 @@ impl AuthStore {
             .table_name(&self.table)
             .set_key(Some(key(keys::auth::username(username))))
             .send()
-            .await
-            .map_err(dynamo)?;
+            .await?;
         let Some(user_id) = out
             .item
             .as_ref()
@@ -177,17 +160,14 @@ impl AuthStore {
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(PK)")
             .send()
-            .await
-            .map_err(dynamo)?;
+            .await?;
         Ok(())
     }
 
     /// A live session; TTL deletion is lazy, so expired items are filtered here.
     pub async fn session(&self, hash: &str, now: i64) -> Result<Option<SessionRecord>, StoreError> {
         let session: Option<SessionRecord> =
-            table::get(&self.db, &self.table, keys::auth::session(hash), false)
-                .await
-                .map_err(StoreError::Dynamo)?;
+            table::get(&self.db, &self.table, keys::auth::session(hash), false).await?;
         Ok(session.filter(|s| s.expires_at > now))
     }
 
@@ -204,8 +184,11 @@ impl AuthStore {
             .send()
             .await;
         match result {
-            Err(e) if !is_conditional_failure(&e) => Err(dynamo(e)),
-            _ => Ok(()),
+            Ok(_) => Ok(()),
+            Err(e) => match StoreError::from(e) {
+                StoreError::Conflict => Ok(()),
+                other => Err(other),
+            },
         }
     }
 
@@ -218,12 +201,8 @@ impl AuthStore {
             .set_key(Some(key(keys::auth::session(hash))))
             .return_values(ReturnValue::AllOld)
             .send()
-            .await
-            .map_err(dynamo)?;
-        let old: Option<SessionRecord> = out
-            .attributes
-            .map(|i| serde_dynamo::from_item(i).map_err(dynamo))
-            .transpose()?;
+            .await?;
+        let old: Option<SessionRecord> = out.attributes.map(serde_dynamo::from_item).transpose()?;
         Ok(old.is_some_and(|s| s.expires_at > now))
     }
 
@@ -234,7 +213,6 @@ impl AuthStore {
             keys::auth::login_failures(username, window),
         )
         .await
-        .map_err(StoreError::Dynamo)
     }
 
     pub async fn record_failed_login(
@@ -250,7 +228,6 @@ impl AuthStore {
             expires_at,
         )
         .await
-        .map_err(StoreError::Dynamo)
     }
 
     /// Saves the personal account's fields. A new e-mail moves its uniqueness claim in the same
@@ -289,11 +266,10 @@ impl AuthStore {
                 .set_key(Some(key(keys::auth::email(&current.email))))
                 .condition_expression("userId = :me")
                 .expression_attribute_values(":me", AttributeValue::S(current.user_id.clone()))
-                .build()
-                .map_err(dynamo)?;
+                .build()?;
             items.push(TransactWriteItem::builder().delete(delete).build());
         }
-        let update_item = set_user.build().map_err(dynamo)?;
+        let update_item = set_user.build()?;
         items.push(TransactWriteItem::builder().update(update_item).build());
         self.db
             .transact_write_items()

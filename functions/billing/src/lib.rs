@@ -17,10 +17,7 @@ pub struct Billing {
 impl Billing {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
-            store: store::BillingStore::new(
-                env.clients.dynamodb.clone(),
-                env.config.table_name.clone(),
-            ),
+            store: store::BillingStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
         })
     }
 }

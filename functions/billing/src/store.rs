@@ -6,7 +6,7 @@ use aws_sdk_dynamodb::{
     types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure},
     Client,
 };
-use vitrina_shared::{keys, table};
+use vitrina_shared::{keys, table, StoreError};
 
 #[derive(Clone, Debug)]
 pub struct BillingStore {
@@ -20,39 +20,31 @@ impl BillingStore {
     }
 
     /// Opens the wallet unless it exists: a replayed message never resets a balance.
-    pub async fn open_wallet(&self, wallet: &Wallet) -> Result<bool, String> {
+    pub async fn open_wallet(&self, wallet: &Wallet) -> Result<bool, StoreError> {
         let item = table::item(keys::billing::wallet(&wallet.user_id), wallet)?;
         table::put_if_absent(&self.db, &self.table, item).await
     }
 
-    pub async fn wallet(&self, user_id: &str) -> Result<Option<Wallet>, String> {
+    pub async fn wallet(&self, user_id: &str) -> Result<Option<Wallet>, StoreError> {
         table::get(&self.db, &self.table, keys::billing::wallet(user_id), true).await
     }
 }
 
-/// Why an activation did not happen.
-#[derive(Debug, PartialEq, Eq)]
-pub enum ActivateError {
-    NotFound,
-    /// Another client activated it.
-    Taken,
-    Other(String),
-}
-
 impl BillingStore {
     /// Stores a newly issued card under its code's hash; `false` if that hash exists already.
-    pub async fn issue_card(&self, code_hash: &str, card: &GiftCard) -> Result<bool, String> {
+    pub async fn issue_card(&self, code_hash: &str, card: &GiftCard) -> Result<bool, StoreError> {
         let item = table::item(keys::billing::gift_card(code_hash), card)?;
         table::put_if_absent(&self.db, &self.table, item).await
     }
 
     /// Binds the card to the client, once: activating one's own card again answers it as is.
+    /// `NotFound`: no card has this hash; `Conflict`: another client activated it.
     pub async fn activate_card(
         &self,
         code_hash: &str,
         user_id: &str,
         now: &str,
-    ) -> Result<GiftCard, ActivateError> {
+    ) -> Result<GiftCard, StoreError> {
         let out = self
             .db
             .update_item()
@@ -80,24 +72,23 @@ impl BillingStore {
             .send()
             .await;
         match out {
-            Ok(o) => serde_dynamo::from_item(o.attributes.unwrap_or_default())
-                .map_err(|e| ActivateError::Other(e.to_string())),
+            Ok(o) => Ok(serde_dynamo::from_item(o.attributes.unwrap_or_default())?),
             Err(e) => {
                 let old = e.as_service_error().and_then(|s| match s {
                     UpdateItemError::ConditionalCheckFailedException(c) => Some(c.item.is_some()),
                     _ => None,
                 });
                 match old {
-                    Some(true) => Err(ActivateError::Taken),
-                    Some(false) => Err(ActivateError::NotFound),
-                    None => Err(ActivateError::Other(format!("{e:?}"))),
+                    Some(true) => Err(StoreError::Conflict),
+                    Some(false) => Err(StoreError::NotFound),
+                    None => Err(e.into()),
                 }
             }
         }
     }
 
     /// The client's activated cards, oldest first.
-    pub async fn cards_of(&self, user_id: &str) -> Result<Vec<GiftCard>, String> {
+    pub async fn cards_of(&self, user_id: &str) -> Result<Vec<GiftCard>, StoreError> {
         let out = self
             .db
             .query()
@@ -109,12 +100,7 @@ impl BillingStore {
                 AttributeValue::S(keys::billing::gift_cards_of(user_id)),
             )
             .send()
-            .await
-            .map_err(|e| format!("{e:?}"))?;
-        out.items
-            .unwrap_or_default()
-            .into_iter()
-            .map(|i| serde_dynamo::from_item(i).map_err(|e| e.to_string()))
-            .collect()
+            .await?;
+        Ok(serde_dynamo::from_items(out.items.unwrap_or_default())?)
     }
 }

@@ -18,10 +18,7 @@ pub struct Delivery {
 impl Delivery {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
-            store: store::DeliveryStore::new(
-                env.clients.dynamodb.clone(),
-                env.config.table_name.clone(),
-            ),
+            store: store::DeliveryStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
         })
     }
 }

@@ -2,7 +2,7 @@
 //! order. The only code of delivery that touches the table.
 
 use crate::domain::Quote;
-use vitrina_shared::{contracts::delivery::DeliveryChoice, keys, table};
+use vitrina_shared::{contracts::delivery::DeliveryChoice, keys, table, StoreError};
 
 pub struct DeliveryStore {
     db: aws_sdk_dynamodb::Client,
@@ -14,13 +14,13 @@ impl DeliveryStore {
         Self { db, table }
     }
 
-    pub async fn put_quote(&self, user_id: &str, quote: &Quote) -> Result<(), String> {
+    pub async fn put_quote(&self, user_id: &str, quote: &Quote) -> Result<(), StoreError> {
         let item = table::item(keys::delivery::quote(user_id, &quote.quote_id), quote)?;
         self.put(item).await
     }
 
     /// The client's own quote: another client's id finds nothing.
-    pub async fn quote(&self, user_id: &str, quote_id: &str) -> Result<Option<Quote>, String> {
+    pub async fn quote(&self, user_id: &str, quote_id: &str) -> Result<Option<Quote>, StoreError> {
         table::get(
             &self.db,
             &self.table,
@@ -36,19 +36,18 @@ impl DeliveryStore {
         user_id: &str,
         order_id: &str,
         choice: &DeliveryChoice,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         let item = table::item(keys::delivery::booking(user_id, order_id), choice)?;
         self.put(item).await
     }
 
-    async fn put(&self, item: table::Item) -> Result<(), String> {
+    async fn put(&self, item: table::Item) -> Result<(), StoreError> {
         self.db
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
             .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string())
+            .await?;
+        Ok(())
     }
 }

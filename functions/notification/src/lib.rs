@@ -19,11 +19,8 @@ pub struct Notification {
 impl Notification {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
-            store: store::NotificationStore::new(
-                env.clients.dynamodb.clone(),
-                env.config.table_name.clone(),
-            ),
-            mailer: ses::Mailer::new(env.clients.sesv2.clone(), env.config.require("MAIL_FROM")?),
+            store: store::NotificationStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
+            mailer: ses::Mailer::new(env.aws.sesv2(), env.config.require("MAIL_FROM")?),
         })
     }
 }

@@ -19,13 +19,13 @@ impl Mailer {
     }
 
     /// Sends one letter; answers the provider's message id.
-    pub async fn send(&self, to: &str, letter: &Letter) -> Result<String, String> {
+    pub async fn send(&self, to: &str, letter: &Letter) -> Result<String, MailError> {
         let content = |data: &str| {
             Content::builder()
                 .data(data)
                 .charset("UTF-8")
                 .build()
-                .map_err(|e| e.to_string())
+                .map_err(|e| MailError(e.to_string()))
         };
         let message = Message::builder()
             .subject(content(&letter.subject)?)
@@ -44,7 +44,12 @@ impl Mailer {
             .content(EmailContent::builder().simple(message).build())
             .send()
             .await
-            .map_err(|e| DisplayErrorContext(e).to_string())?;
+            .map_err(|e| MailError(DisplayErrorContext(e).to_string()))?;
         Ok(out.message_id.unwrap_or_default())
     }
 }
+
+/// SES did not take the letter.
+#[derive(Debug, thiserror::Error)]
+#[error("SES: {0}")]
+pub struct MailError(String);

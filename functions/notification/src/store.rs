@@ -5,6 +5,7 @@ use aws_sdk_dynamodb::{types::AttributeValue, Client};
 use vitrina_shared::{
     keys,
     table::{self, key},
+    StoreError,
 };
 
 #[derive(Clone, Debug)]
@@ -13,17 +14,13 @@ pub struct NotificationStore {
     table: String,
 }
 
-fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("{e:?}")
-}
-
 impl NotificationStore {
     pub fn new(db: Client, table: String) -> Self {
         Self { db, table }
     }
 
     /// Opens the account once; a replay leaves the first one as it is.
-    pub async fn open_account(&self, account: &Account) -> Result<bool, String> {
+    pub async fn open_account(&self, account: &Account) -> Result<bool, StoreError> {
         let item = table::item(keys::notification::account(&account.user_id), account)?;
         table::put_if_absent(&self.db, &self.table, item).await
     }
@@ -35,7 +32,7 @@ impl NotificationStore {
         user_id: &str,
         notification_id: &str,
         kind: &str,
-    ) -> Result<bool, String> {
+    ) -> Result<bool, StoreError> {
         let mut item = key(keys::notification::sent(user_id, notification_id));
         item.insert("kind".into(), AttributeValue::S(kind.into()));
         item.insert("status".into(), AttributeValue::S("sending".into()));
@@ -47,7 +44,7 @@ impl NotificationStore {
     }
 
     /// Gives a claim back after a failed send, so that the retry may send.
-    pub async fn release(&self, user_id: &str, notification_id: &str) -> Result<(), String> {
+    pub async fn release(&self, user_id: &str, notification_id: &str) -> Result<(), StoreError> {
         self.db
             .delete_item()
             .table_name(&self.table)
@@ -56,8 +53,7 @@ impl NotificationStore {
                 notification_id,
             ))))
             .send()
-            .await
-            .map_err(err)?;
+            .await?;
         Ok(())
     }
 
@@ -66,7 +62,7 @@ impl NotificationStore {
         user_id: &str,
         notification_id: &str,
         provider_id: &str,
-    ) -> Result<(), String> {
+    ) -> Result<(), StoreError> {
         self.db
             .update_item()
             .table_name(&self.table)
@@ -80,8 +76,7 @@ impl NotificationStore {
             .expression_attribute_values(":p", AttributeValue::S(provider_id.into()))
             .expression_attribute_values(":t", AttributeValue::S(chrono::Utc::now().to_rfc3339()))
             .send()
-            .await
-            .map_err(err)?;
+            .await?;
         Ok(())
     }
 }

@@ -21,13 +21,10 @@ pub struct OrderService {
 impl OrderService {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
-            store: store::OrderStore::new(
-                env.clients.dynamodb.clone(),
-                env.config.table_name.clone(),
-            ),
+            store: store::OrderStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
             catalog: catalog::StoreCatalog {
                 snapshot: Remote::new(
-                    env.clients.lambda.clone(),
+                    env.aws.lambda(),
                     env.config.require("STORE_SNAPSHOT_FUNCTION")?,
                 ),
             },
@@ -46,7 +43,7 @@ impl Checkout {
         Ok(Self {
             order: OrderService::new(env)?,
             delivery: Remote::new(
-                env.clients.lambda.clone(),
+                env.aws.lambda(),
                 env.config.require("DELIVERY_CHOOSE_FUNCTION")?,
             ),
         })

@@ -3,14 +3,7 @@
 
 use crate::domain::Order;
 use aws_sdk_dynamodb::{types::AttributeValue, Client};
-use vitrina_shared::{aws::is_conditional_failure, keys, table};
-
-#[derive(Debug)]
-pub enum SaveError {
-    /// Another request changed the cart since it was read.
-    Conflict,
-    Other(String),
-}
+use vitrina_shared::{keys, table, StoreError};
 
 #[derive(Clone, Debug)]
 pub struct OrderStore {
@@ -23,18 +16,18 @@ impl OrderStore {
         Self { db, table }
     }
 
-    pub async fn draft(&self, user_id: &str) -> Result<Option<Order>, String> {
+    pub async fn draft(&self, user_id: &str) -> Result<Option<Order>, StoreError> {
         table::get(&self.db, &self.table, keys::order::draft(user_id), true).await
     }
 
-    /// Writes the draft if nobody else did since `read_version` (`None`: it did not exist).
+    /// Writes the draft if nobody else did since `read_version` (`None`: it did not exist);
+    /// `Conflict` when another request changed the cart since it was read.
     pub async fn save_draft(
         &self,
         order: &Order,
         read_version: Option<u64>,
-    ) -> Result<(), SaveError> {
-        let item =
-            table::item(keys::order::draft(&order.user_id), order).map_err(SaveError::Other)?;
+    ) -> Result<(), StoreError> {
+        let item = table::item(keys::order::draft(&order.user_id), order)?;
         let mut put = self
             .db
             .put_item()
@@ -46,10 +39,7 @@ impl OrderStore {
                 .condition_expression("version = :v")
                 .expression_attribute_values(":v", AttributeValue::N(v.to_string())),
         };
-        match put.send().await {
-            Ok(_) => Ok(()),
-            Err(e) if is_conditional_failure(&e) => Err(SaveError::Conflict),
-            Err(e) => Err(SaveError::Other(format!("{e:?}"))),
-        }
+        put.send().await?;
+        Ok(())
     }
 }

@@ -20,12 +20,9 @@ pub struct Payment {
 
 impl Payment {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
-        let lambda = &env.clients.lambda;
+        let lambda = env.aws.lambda();
         Ok(Self {
-            store: store::PaymentStore::new(
-                env.clients.dynamodb.clone(),
-                env.config.table_name.clone(),
-            ),
+            store: store::PaymentStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
             billing: billing::BillingGiftCards {
                 activate: Remote::new(
                     lambda.clone(),

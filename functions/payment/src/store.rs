@@ -2,7 +2,7 @@
 //! payment that touches the table.
 
 use crate::domain::guessing::Window;
-use vitrina_shared::{keys, table};
+use vitrina_shared::{keys, table, StoreError};
 
 pub struct PaymentStore {
     db: aws_sdk_dynamodb::Client,
@@ -15,13 +15,13 @@ impl PaymentStore {
     }
 
     /// Wrong codes the client entered in this window.
-    pub async fn wrong_codes(&self, user_id: &str, window: Window) -> Result<u32, String> {
+    pub async fn wrong_codes(&self, user_id: &str, window: Window) -> Result<u32, StoreError> {
         let counter = keys::payment::gift_failures(user_id, window.index);
         table::failures(&self.db, &self.table, counter).await
     }
 
     /// Counts one more; the counter disappears with its window (TTL).
-    pub async fn add_wrong_code(&self, user_id: &str, window: Window) -> Result<(), String> {
+    pub async fn add_wrong_code(&self, user_id: &str, window: Window) -> Result<(), StoreError> {
         let counter = keys::payment::gift_failures(user_id, window.index);
         table::add_failure(&self.db, &self.table, counter, window.ends_at).await
     }

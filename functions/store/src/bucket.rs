@@ -17,7 +17,7 @@ impl CatalogBucket {
         }
     }
 
-    pub async fn put_index(&self, key: &str, packed: Vec<u8>) -> Result<(), String> {
+    pub async fn put_index(&self, key: &str, packed: Vec<u8>) -> Result<(), BucketError> {
         self.s3
             .put_object()
             .bucket(&self.bucket)
@@ -25,11 +25,11 @@ impl CatalogBucket {
             .body(ByteStream::from(packed))
             .send()
             .await
-            .map(|_| ())
-            .map_err(|e| format!("{key}: {}", DisplayErrorContext(e)))
+            .map_err(|e| BucketError::new(key, DisplayErrorContext(e)))?;
+        Ok(())
     }
 
-    pub async fn index(&self, key: &str) -> Result<Vec<u8>, String> {
+    pub async fn index(&self, key: &str) -> Result<Vec<u8>, BucketError> {
         let object = self
             .s3
             .get_object()
@@ -37,23 +37,51 @@ impl CatalogBucket {
             .key(key)
             .send()
             .await
-            .map_err(|e| format!("{key}: {}", DisplayErrorContext(e)))?;
-        let bytes = object.body.collect().await.map_err(|e| e.to_string())?;
+            .map_err(|e| BucketError::new(key, DisplayErrorContext(e)))?;
+        let bytes = object
+            .body
+            .collect()
+            .await
+            .map_err(|e| BucketError::new(key, e))?;
         Ok(bytes.into_bytes().to_vec())
     }
 
     /// A product's picture, cached a day by browsers and CloudFront.
-    pub async fn put_image(&self, product_id: &str, svg: String) -> Result<(), String> {
+    pub async fn put_image(&self, product_id: &str, svg: String) -> Result<(), BucketError> {
+        let key = format!("images/{product_id}.svg");
         self.s3
             .put_object()
             .bucket(&self.bucket)
-            .key(format!("images/{product_id}.svg"))
+            .key(&key)
             .content_type("image/svg+xml")
             .cache_control("public, max-age=86400")
             .body(ByteStream::from(svg.into_bytes()))
             .send()
             .await
-            .map(|_| ())
-            .map_err(|e| format!("image of {product_id}: {}", DisplayErrorContext(e)))
+            .map_err(|e| BucketError::new(&key, DisplayErrorContext(e)))?;
+        Ok(())
+    }
+}
+
+/// S3 did not store or give back an object.
+#[derive(Debug, thiserror::Error)]
+#[error("S3 object {key}: {message}")]
+pub struct BucketError {
+    key: String,
+    message: String,
+}
+
+impl BucketError {
+    fn new(key: &str, cause: impl std::fmt::Display) -> Self {
+        Self {
+            key: key.to_string(),
+            message: cause.to_string(),
+        }
+    }
+}
+
+impl From<BucketError> for vitrina_shared::ConsumeError {
+    fn from(err: BucketError) -> Self {
+        Self::unavailable(err)
     }
 }

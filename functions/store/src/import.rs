@@ -4,7 +4,7 @@
 //! nothing the second time. Products missing from a file are left as they are (no deletions).
 
 use crate::{
-    bucket::CatalogBucket,
+    bucket::{BucketError, CatalogBucket},
     domain::{image, Catalog, Product, Stock},
     store::{product_item, read_product, store_item, CatalogStore, StockLevels},
 };
@@ -14,7 +14,22 @@ use vitrina_shared::{
     envelope::{CatalogChanged, Envelope, CATALOG_CHANGED},
     keys,
     table::Item,
+    StoreError,
 };
+
+/// Why a catalog file was not (wholly) loaded. Validation happens before any write; a failure
+/// after it leaves a partial load that loading the file again completes.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("stock names unknown product {0}")]
+    UnknownProduct(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Bucket(#[from] BucketError),
+    #[error("catalog.changed not sent: {0}")]
+    Queue(String),
+}
 
 #[derive(Debug, Default, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -32,7 +47,7 @@ pub struct Target<'a> {
     pub queue_url: &'a str,
 }
 
-pub async fn import(catalog: &Catalog, to: &Target<'_>) -> Result<ImportReport, String> {
+pub async fn import(catalog: &Catalog, to: &Target<'_>) -> Result<ImportReport, ImportError> {
     // Every product the file touches (its own row or a stock row) is one item to read and
     // maybe rewrite: stock lives on the product's item.
     let mut touched: BTreeMap<&str, (Option<&Product>, Vec<&Stock>)> = BTreeMap::new();
@@ -88,7 +103,7 @@ pub async fn import(catalog: &Catalog, to: &Target<'_>) -> Result<ImportReport, 
         }
         // check_references guarantees a stock row's product is in the file or stored.
         let Some(product) = row.or(old_product) else {
-            return Err(format!("stock names unknown product {id}"));
+            return Err(ImportError::UnknownProduct(id.to_string()));
         };
         if old_product != Some(product) || old_stock != stock {
             writes.push(product_item(product, &stock)?);
@@ -111,10 +126,14 @@ pub async fn import(catalog: &Catalog, to: &Target<'_>) -> Result<ImportReport, 
         to.sqs
             .send_message()
             .queue_url(to.queue_url)
-            .message_body(serde_json::to_string(&message).map_err(|e| e.to_string())?)
+            .message_body(
+                serde_json::to_string(&message).map_err(|e| ImportError::Queue(e.to_string()))?,
+            )
             .send()
             .await
-            .map_err(|e| format!("catalog.changed: {e:?}"))?;
+            .map_err(|e| {
+                ImportError::Queue(aws_sdk_sqs::error::DisplayErrorContext(e).to_string())
+            })?;
     }
     Ok(report)
 }

@@ -24,14 +24,8 @@ impl StoreService {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         let refresh = env.config.parse_or("SEARCH_INDEX_REFRESH_SECONDS", 10)?;
         Ok(Self {
-            catalog: store::CatalogStore::new(
-                env.clients.dynamodb.clone(),
-                env.config.table_name.clone(),
-            ),
-            bucket: bucket::CatalogBucket::new(
-                env.clients.s3.clone(),
-                env.config.require("CATALOG_BUCKET")?,
-            ),
+            catalog: store::CatalogStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
+            bucket: bucket::CatalogBucket::new(env.aws.s3(), env.config.require("CATALOG_BUCKET")?),
             index: handlers::search::IndexCache::new(std::time::Duration::from_secs(refresh)),
         })
     }

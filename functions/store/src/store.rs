@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, HashMap};
 use vitrina_shared::{
     keys,
     table::{self, key, Item},
+    StoreError,
 };
 
 const CATALOG_PARTITION: &str = "CATALOG";
@@ -30,16 +31,12 @@ pub struct IndexMeta {
     pub products: usize,
 }
 
-fn err<E: std::fmt::Debug>(e: E) -> String {
-    format!("{e:?}")
-}
-
 /// A catalog row as its table item, placed in the `CATALOG` partition of GSI1 under `gsi1_sk`.
 fn catalog_item<T: Serialize>(
     k: (String, String),
     gsi1_sk: String,
     value: &T,
-) -> Result<Item, String> {
+) -> Result<Item, StoreError> {
     let mut item = table::item(k, value)?;
     item.insert(
         keys::GSI1PK.into(),
@@ -54,22 +51,19 @@ pub type StockLevels = BTreeMap<String, i64>;
 
 const STOCK: &str = "stock";
 
-pub fn product_item(p: &Product, stock: &StockLevels) -> Result<Item, String> {
+pub fn product_item(p: &Product, stock: &StockLevels) -> Result<Item, StoreError> {
     let mut item = catalog_item(keys::store::product(&p.id), format!("PRODUCT#{}", p.id), p)?;
-    item.insert(
-        STOCK.into(),
-        serde_dynamo::to_attribute_value(stock).map_err(err)?,
-    );
+    item.insert(STOCK.into(), serde_dynamo::to_attribute_value(stock)?);
     Ok(item)
 }
 
 /// A product item back into the product and its stock levels.
-pub fn read_product(item: &Item) -> Result<(Product, StockLevels), String> {
+pub fn read_product(item: &Item) -> Result<(Product, StockLevels), StoreError> {
     let stock = match item.get(STOCK) {
-        Some(v) => serde_dynamo::from_attribute_value(v.clone()).map_err(err)?,
+        Some(v) => serde_dynamo::from_attribute_value(v.clone())?,
         None => StockLevels::new(),
     };
-    let product = serde_dynamo::from_item(item.clone()).map_err(err)?;
+    let product = serde_dynamo::from_item(item.clone())?;
     Ok((product, stock))
 }
 
@@ -78,7 +72,7 @@ pub fn available_anywhere(stock: &StockLevels) -> bool {
     stock.values().any(|units| *units > 0)
 }
 
-pub fn store_item(s: &Store) -> Result<Item, String> {
+pub fn store_item(s: &Store) -> Result<Item, StoreError> {
     catalog_item(keys::store::store(&s.id), format!("STORE#{}", s.id), s)
 }
 
@@ -97,7 +91,7 @@ impl CatalogStore {
         &self,
         sk_prefix: &str,
         limit: Option<i32>,
-    ) -> Result<Vec<Item>, String> {
+    ) -> Result<Vec<Item>, StoreError> {
         let mut out = Vec::new();
         let mut start = None;
         loop {
@@ -119,8 +113,7 @@ impl CatalogStore {
                 .set_limit(limit)
                 .set_exclusive_start_key(start)
                 .send()
-                .await
-                .map_err(err)?;
+                .await?;
             out.extend(page.items.unwrap_or_default());
             start = page.last_evaluated_key;
             if start.is_none() || limit.is_some() {
@@ -129,12 +122,12 @@ impl CatalogStore {
         }
     }
 
-    pub async fn is_empty(&self) -> Result<bool, String> {
+    pub async fn is_empty(&self) -> Result<bool, StoreError> {
         Ok(self.query_catalog("", Some(1)).await?.is_empty())
     }
 
     /// The whole catalog, for the index builder.
-    pub async fn load_catalog(&self) -> Result<Catalog, String> {
+    pub async fn load_catalog(&self) -> Result<Catalog, StoreError> {
         let mut catalog = Catalog::default();
         for item in self.query_catalog("", None).await? {
             let sk = item
@@ -153,37 +146,35 @@ impl CatalogStore {
                     }));
                 catalog.products.push(product);
             } else if sk.starts_with("STORE#") {
-                catalog
-                    .stores
-                    .push(serde_dynamo::from_item(item).map_err(err)?);
+                catalog.stores.push(serde_dynamo::from_item(item)?);
             }
         }
         Ok(catalog)
     }
 
-    pub async fn stores(&self) -> Result<Vec<Store>, String> {
-        self.query_catalog("STORE#", None)
-            .await?
-            .into_iter()
-            .map(|i| serde_dynamo::from_item(i).map_err(err))
-            .collect()
+    pub async fn stores(&self) -> Result<Vec<Store>, StoreError> {
+        Ok(serde_dynamo::from_items(
+            self.query_catalog("STORE#", None).await?,
+        )?)
     }
 
     /// A product and its stock levels: one GetItem.
-    pub async fn product(&self, id: &str) -> Result<Option<(Product, StockLevels)>, String> {
+    pub async fn product(&self, id: &str) -> Result<Option<(Product, StockLevels)>, StoreError> {
         let out = self
             .db
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key(keys::store::product(id))))
             .send()
-            .await
-            .map_err(err)?;
+            .await?;
         out.item.as_ref().map(read_product).transpose()
     }
 
     /// The products that exist among `ids` (at most 100: one BatchGetItem), with their stock.
-    pub async fn products(&self, ids: &[String]) -> Result<Vec<(Product, StockLevels)>, String> {
+    pub async fn products(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<(Product, StockLevels)>, StoreError> {
         let wanted: Vec<_> = ids.iter().map(|id| keys::store::product(id)).collect();
         let found = self.current_with(&wanted, false).await?;
         // In the order asked, each once.
@@ -200,7 +191,7 @@ impl CatalogStore {
     pub async fn current(
         &self,
         wanted: &[(String, String)],
-    ) -> Result<HashMap<(String, String), Item>, String> {
+    ) -> Result<HashMap<(String, String), Item>, StoreError> {
         self.current_with(wanted, true).await
     }
 
@@ -210,7 +201,7 @@ impl CatalogStore {
         &self,
         wanted: &[(String, String)],
         consistent: bool,
-    ) -> Result<HashMap<(String, String), Item>, String> {
+    ) -> Result<HashMap<(String, String), Item>, StoreError> {
         let mut unique: Vec<&(String, String)> = Vec::with_capacity(wanted.len());
         let mut seen = std::collections::HashSet::new();
         for k in wanted {
@@ -223,8 +214,7 @@ impl CatalogStore {
             let mut request = KeysAndAttributes::builder()
                 .set_keys(Some(chunk.iter().map(|k| key((*k).clone())).collect()))
                 .consistent_read(consistent)
-                .build()
-                .map_err(err)?;
+                .build()?;
             let mut attempt = 0u32;
             loop {
                 let out = self
@@ -232,8 +222,7 @@ impl CatalogStore {
                     .batch_get_item()
                     .request_items(&self.table, request)
                     .send()
-                    .await
-                    .map_err(err)?;
+                    .await?;
                 for item in out
                     .responses
                     .unwrap_or_default()
@@ -254,7 +243,7 @@ impl CatalogStore {
                 }
                 attempt += 1;
                 if attempt > 8 {
-                    return Err("DynamoDB kept keys unprocessed".into());
+                    return Err(StoreError::Busy("DynamoDB kept keys unprocessed".into()));
                 }
                 vitrina_shared::table::backoff(attempt).await;
             }
@@ -263,7 +252,7 @@ impl CatalogStore {
     }
 
     /// Writes items 25 at a time, retrying what DynamoDB leaves unprocessed.
-    pub async fn put_all(&self, items: Vec<Item>) -> Result<(), String> {
+    pub async fn put_all(&self, items: Vec<Item>) -> Result<(), StoreError> {
         for chunk in items.chunks(25) {
             let mut requests: Vec<WriteRequest> = chunk
                 .iter()
@@ -272,7 +261,7 @@ impl CatalogStore {
                         .set_item(Some(i.clone()))
                         .build()
                         .map(|p| WriteRequest::builder().put_request(p).build())
-                        .map_err(err)
+                        .map_err(StoreError::from)
                 })
                 .collect::<Result<_, _>>()?;
             let mut attempt = 0;
@@ -282,15 +271,14 @@ impl CatalogStore {
                     .batch_write_item()
                     .request_items(&self.table, requests)
                     .send()
-                    .await
-                    .map_err(err)?;
+                    .await?;
                 requests = out
                     .unprocessed_items
                     .and_then(|mut u| u.remove(&self.table))
                     .unwrap_or_default();
                 attempt += 1;
                 if attempt > 8 {
-                    return Err("DynamoDB kept items unprocessed".into());
+                    return Err(StoreError::Busy("DynamoDB kept items unprocessed".into()));
                 }
                 if !requests.is_empty() {
                     vitrina_shared::table::backoff(attempt).await;
@@ -300,12 +288,12 @@ impl CatalogStore {
         Ok(())
     }
 
-    pub async fn index_meta(&self) -> Result<Option<IndexMeta>, String> {
+    pub async fn index_meta(&self) -> Result<Option<IndexMeta>, StoreError> {
         table::get(&self.db, &self.table, keys::store::index_meta(), true).await
     }
 
     /// Records a newer index; an older build finishing late never replaces a newer one.
-    pub async fn set_index_meta(&self, meta: &IndexMeta) -> Result<bool, String> {
+    pub async fn set_index_meta(&self, meta: &IndexMeta) -> Result<bool, StoreError> {
         let item = table::item(keys::store::index_meta(), meta)?;
         let result = self
             .db
@@ -316,10 +304,10 @@ impl CatalogStore {
             .expression_attribute_values(":v", AttributeValue::N(meta.version.to_string()))
             .send()
             .await;
-        match result {
+        match result.map_err(StoreError::from) {
             Ok(_) => Ok(true),
-            Err(e) if vitrina_shared::aws::is_conditional_failure(&e) => Ok(false),
-            Err(e) => Err(err(e)),
+            Err(StoreError::Conflict) => Ok(false),
+            Err(e) => Err(e),
         }
     }
 }

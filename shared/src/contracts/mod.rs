@@ -107,6 +107,13 @@ impl<R: Refusal> From<R> for Failure<R> {
     }
 }
 
+/// A store failure the handler gave no meaning to: the caller may retry.
+impl<R: Refusal> From<crate::error::StoreError> for Failure<R> {
+    fn from(err: crate::error::StoreError) -> Self {
+        Self::unavailable(err)
+    }
+}
+
 /// What the caller side gets instead of a response.
 #[derive(Debug, thiserror::Error)]
 pub enum CallError<R: Refusal> {

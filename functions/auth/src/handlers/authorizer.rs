@@ -3,42 +3,40 @@
 
 use super::live_session;
 use crate::{domain::session, Auth};
+use aws_lambda_events::apigw::{
+    ApiGatewayV2CustomAuthorizerSimpleResponse, ApiGatewayV2CustomAuthorizerV2Request,
+};
 use lambda_runtime::Diagnostic;
-use serde::Deserialize;
-use serde_json::{json, Value};
-use std::{collections::HashMap, sync::Arc};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use vitrina_shared::http::cookie_from_headers;
 
-#[derive(Debug, Deserialize)]
+/// What every protected function finds under `requestContext.authorizer.lambda`.
+#[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AuthorizerRequest {
-    #[serde(default)]
-    pub cookies: Vec<String>,
-    #[serde(default)]
-    pub headers: HashMap<String, String>,
+pub struct Caller {
+    pub user_id: String,
+    pub username: String,
 }
 
-impl AuthorizerRequest {
-    fn session_token(&self) -> Option<String> {
-        let from_cookies = self
-            .cookies
-            .iter()
-            .filter_map(|c| c.trim().split_once('='))
-            .find(|(k, _)| *k == session::COOKIE)
-            .map(|(_, v)| v.to_string());
-        from_cookies.or_else(|| {
-            let header = self
-                .headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("cookie"))
-                .and_then(|(_, v)| lambda_http::http::HeaderValue::from_str(v).ok())?;
-            cookie_from_headers(std::iter::once(&header), session::COOKIE)
-        })
-    }
+/// The session cookie: API Gateway passes cookies apart from the other headers (payload 2.0);
+/// a `Cookie` header is read too, as `sam local` and tests may send one.
+fn session_token(event: &ApiGatewayV2CustomAuthorizerV2Request) -> Option<String> {
+    let from_cookies = event
+        .cookies
+        .iter()
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(k, _)| *k == session::COOKIE)
+        .map(|(_, v)| v.to_string());
+    from_cookies
+        .or_else(|| cookie_from_headers(event.headers.get_all("cookie").iter(), session::COOKIE))
 }
 
-pub async fn handle(auth: Arc<Auth>, event: AuthorizerRequest) -> Result<Value, Diagnostic> {
-    let token = event.session_token();
+pub async fn handle(
+    auth: Arc<Auth>,
+    event: ApiGatewayV2CustomAuthorizerV2Request,
+) -> Result<ApiGatewayV2CustomAuthorizerSimpleResponse<Caller>, Diagnostic> {
+    let token = session_token(&event);
     // An error reading the table must not let anyone in; it is a denial and a log line.
     let found = match live_session(&auth, token.as_deref()).await {
         Ok(found) => found,
@@ -47,11 +45,13 @@ pub async fn handle(auth: Arc<Auth>, event: AuthorizerRequest) -> Result<Value, 
             None
         }
     };
-    Ok(match found {
-        Some((_, s)) => json!({
-            "isAuthorized": true,
-            "context": {"userId": s.user_id, "username": s.username},
-        }),
-        None => json!({"isAuthorized": false, "context": {}}),
-    })
+    let mut response = ApiGatewayV2CustomAuthorizerSimpleResponse::default();
+    if let Some((_, s)) = found {
+        response.is_authorized = true;
+        response.context = Caller {
+            user_id: s.user_id,
+            username: s.username,
+        };
+    }
+    Ok(response)
 }

@@ -14,8 +14,7 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
     let user = auth
         .store
         .user(&session.user_id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(unauthorized)?;
     Ok(ok(&user.profile()))
 }

@@ -47,11 +47,7 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
     }
     let now = now();
     let window = now / WINDOW_SECONDS;
-    let failures = auth
-        .store
-        .failed_logins(username, window)
-        .await
-        .map_err(ApiError::internal)?;
+    let failures = auth.store.failed_logins(username, window).await?;
     if failures >= MAX_FAILURES {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -59,11 +55,7 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
             "Too many failed login attempts, try again later",
         ));
     }
-    let user = auth
-        .store
-        .user_by_username(username)
-        .await
-        .map_err(ApiError::internal)?;
+    let user = auth.store.user_by_username(username).await?;
     let hash = user
         .as_ref()
         .map(|u| u.password_hash.clone())
@@ -78,8 +70,7 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
     if !verified {
         auth.store
             .record_failed_login(username, window, (window + 1) * WINDOW_SECONDS)
-            .await
-            .map_err(ApiError::internal)?;
+            .await?;
         return Err(ApiError::unauthorized("Invalid login/password"));
     }
 
@@ -89,10 +80,7 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
         .flatten()
     {
         if let Some(old_hash) = session::token_hash(&old) {
-            auth.store
-                .delete_session(&old_hash, now)
-                .await
-                .map_err(ApiError::internal)?;
+            auth.store.delete_session(&old_hash, now).await?;
         }
     }
     let token = session::new_token();
@@ -108,8 +96,7 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
                 expires_at: now + session::IDLE_SECONDS,
             },
         )
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     tracing::info!(user_id = %user.user_id, "logged in");
     let mut resp = ok(&user.profile());
     let cookie = HeaderValue::from_str(&session::set_cookie(&token, auth.secure_cookies))

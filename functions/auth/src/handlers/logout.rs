@@ -15,11 +15,7 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
         .as_deref()
         .and_then(session::token_hash)
     {
-        Some(hash) => auth
-            .store
-            .delete_session(&hash, now())
-            .await
-            .map_err(ApiError::internal)?,
+        Some(hash) => auth.store.delete_session(&hash, now()).await?,
         None => false,
     };
     let mut resp = if ended {

@@ -1,23 +1,18 @@
 //! `GET /api/me`, `PUT /api/me` — the personal account's data ("Личный кабинет").
 
-use crate::{
-    domain::registration::ProfileUpdateForm,
-    store::{StoreError, UserRecord},
-    Auth,
-};
+use crate::{domain::registration::ProfileUpdateForm, store::UserRecord, Auth};
 use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, parse_json, Caller},
-    ApiError,
+    ApiError, StoreError,
 };
 
 /// The caller's own record; gone only if the user was deleted under a live session.
 async fn caller_record(auth: &Auth, caller: &Caller) -> Result<UserRecord, ApiError> {
     auth.store
         .user(&caller.user_id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::not_found("user_not_found", "Not Found"))
 }
 
@@ -36,7 +31,7 @@ pub async fn put(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiErr
     match auth.store.update_profile(&user, &update).await {
         Ok(()) => {}
         // Either the e-mail is taken or the profile changed meanwhile; re-read to tell which.
-        Err(StoreError::Exists | StoreError::Conflict) => {
+        Err(StoreError::Conflict | StoreError::Busy(_)) => {
             let fresh = auth.store.user(&caller.user_id).await.ok().flatten();
             return Err(match fresh {
                 Some(f) if f.version != user.version => ApiError::conflict(

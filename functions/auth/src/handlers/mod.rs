@@ -24,19 +24,11 @@ pub(crate) async fn live_session(
         return Ok(None);
     };
     let now = now();
-    let Some(found) = auth
-        .store
-        .session(&hash, now)
-        .await
-        .map_err(ApiError::internal)?
-    else {
+    let Some(found) = auth.store.session(&hash, now).await? else {
         return Ok(None);
     };
     if let Some(expiry) = session::refreshed_expiry(now, found.expires_at, found.created_at) {
-        auth.store
-            .touch_session(&hash, expiry)
-            .await
-            .map_err(ApiError::internal)?;
+        auth.store.touch_session(&hash, expiry).await?;
     }
     Ok(Some((hash, found)))
 }

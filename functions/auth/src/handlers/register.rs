@@ -2,14 +2,14 @@
 
 use crate::{
     domain::{password, registration::RegistrationForm},
-    store::{StoreError, UserRecord},
+    store::UserRecord,
     Auth,
 };
 use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, parse_json},
-    ApiError,
+    ApiError, StoreError,
 };
 
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
@@ -37,10 +37,10 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
     loop {
         match auth.store.create_user(&record).await {
             Ok(()) => break,
-            Err(StoreError::Exists) => {
+            Err(StoreError::Conflict) => {
                 return Err(ApiError::conflict("user_exists", "User already exists"))
             }
-            Err(StoreError::Conflict) if attempt < 3 => attempt += 1,
+            Err(StoreError::Busy(_)) if attempt < 3 => attempt += 1,
             Err(e) => return Err(ApiError::internal(e)),
         }
     }

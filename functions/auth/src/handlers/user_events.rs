@@ -9,18 +9,21 @@ use std::sync::Arc;
 use vitrina_shared::{
     envelope::{Envelope, UserRegistered, USER_REGISTERED},
     keys,
-    stream::StreamRecord,
+    stream::{self, StreamRecord},
+    ConsumeError,
 };
 
-pub async fn handle(auth: Arc<UserEvents>, record: StreamRecord) -> Result<(), String> {
-    let (pk, sk) = record.key();
+pub async fn handle(auth: Arc<UserEvents>, record: StreamRecord) -> Result<(), ConsumeError> {
+    let (pk, sk) = stream::key(&record);
     if record.event_name != "INSERT" || !pk.starts_with("USER#") || sk != keys::auth::user("").1 {
         return Ok(());
     }
-    let item = record
-        .new_item()?
-        .ok_or("an INSERT without a new image: the stream must carry NEW_IMAGE")?;
-    let user: UserRecord = serde_dynamo::from_item(item).map_err(|e| e.to_string())?;
+    if record.change.new_image.is_empty() {
+        return Err(ConsumeError::Malformed(
+            "an INSERT without a new image: the stream must carry NEW_IMAGE".into(),
+        ));
+    }
+    let user: UserRecord = serde_dynamo::from_item(record.change.new_image)?;
     let message = Envelope::new(
         USER_REGISTERED,
         user.user_id.clone(),
@@ -33,7 +36,8 @@ pub async fn handle(auth: Arc<UserEvents>, record: StreamRecord) -> Result<(), S
             phone: user.phone,
         },
     );
-    let body = serde_json::to_string(&message).map_err(|e| e.to_string())?;
+    let body =
+        serde_json::to_string(&message).map_err(|e| ConsumeError::Malformed(e.to_string()))?;
     // A retry after a partial failure sends to both queues again: the consumers are idempotent.
     for queue in &auth.registration_queues {
         auth.sqs
@@ -42,7 +46,12 @@ pub async fn handle(auth: Arc<UserEvents>, record: StreamRecord) -> Result<(), S
             .message_body(&body)
             .send()
             .await
-            .map_err(|e| format!("user.registered to {queue}: {e:?}"))?;
+            .map_err(|e| {
+                ConsumeError::unavailable(format_args!(
+                    "user.registered to {queue}: {}",
+                    aws_sdk_sqs::error::DisplayErrorContext(e)
+                ))
+            })?;
     }
     tracing::info!(user_id = %user.user_id, message_id = %message.id, "user.registered sent");
     Ok(())

@@ -31,7 +31,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn issue(args: &[String]) -> Result<(), String> {
+async fn issue(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let rubles: i64 = flag(args, "--amount")
         .and_then(|v| v.parse().ok())
         .ok_or("--amount RUBLES is required (a whole number)")?;

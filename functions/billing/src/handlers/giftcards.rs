@@ -4,13 +4,15 @@
 
 use crate::{
     domain::giftcard::{self, GiftCard as Card},
-    store::ActivateError,
     Billing,
 };
 use std::sync::Arc;
-use vitrina_shared::contracts::{
-    billing::{ActivateRefusal, ActivateRequest, CardsOfRequest, GiftCard, GiftCards},
-    Failure, NoRefusal,
+use vitrina_shared::{
+    contracts::{
+        billing::{ActivateRefusal, ActivateRequest, CardsOfRequest, GiftCard, GiftCards},
+        Failure, NoRefusal,
+    },
+    StoreError,
 };
 
 /// What a client may see of a card: never its code.
@@ -40,12 +42,12 @@ pub async fn activate(
             tracing::info!(user_id = %req.user_id, card_id = %card.card_id, "gift card activated");
             Ok(view(card))
         }
-        Err(ActivateError::NotFound) => Err(not_found().into()),
-        Err(ActivateError::Taken) => Err(ActivateRefusal::GiftCardTaken(
+        Err(StoreError::NotFound) => Err(not_found().into()),
+        Err(StoreError::Conflict) => Err(ActivateRefusal::GiftCardTaken(
             "the gift card was activated by another client".into(),
         )
         .into()),
-        Err(ActivateError::Other(e)) => Err(Failure::unavailable(e)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -53,11 +55,7 @@ pub async fn cards_of(
     billing: Arc<Billing>,
     req: CardsOfRequest,
 ) -> Result<GiftCards, Failure<NoRefusal>> {
-    let cards = billing
-        .store
-        .cards_of(&req.user_id)
-        .await
-        .map_err(Failure::unavailable)?;
+    let cards = billing.store.cards_of(&req.user_id).await?;
     Ok(GiftCards {
         gift_cards: cards.into_iter().map(view).collect(),
     })

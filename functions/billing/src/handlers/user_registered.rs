@@ -4,14 +4,16 @@ use crate::{domain::Wallet, Billing};
 use std::sync::Arc;
 use vitrina_shared::{
     envelope::{parse, UserRegistered, USER_REGISTERED},
-    sqs::SqsRecord,
+    sqs::{self, SqsMessage},
+    ConsumeError,
 };
 
-pub async fn handle(billing: Arc<Billing>, record: SqsRecord) -> Result<(), String> {
-    let message =
-        parse::<UserRegistered>(&record.body, USER_REGISTERED).map_err(|e| e.to_string())?;
+pub async fn handle(billing: Arc<Billing>, record: SqsMessage) -> Result<(), ConsumeError> {
+    let message = parse::<UserRegistered>(sqs::body(&record), USER_REGISTERED)?;
     if message.payload.user_id.is_empty() {
-        return Err("user.registered without a user id".into());
+        return Err(ConsumeError::Malformed(
+            "user.registered without a user id".into(),
+        ));
     }
     let wallet = Wallet::open(&message.payload.user_id, &chrono::Utc::now().to_rfc3339());
     let opened = billing.store.open_wallet(&wallet).await?;

@@ -15,8 +15,7 @@ pub async fn get(billing: Arc<Billing>, req: Request) -> Result<Response<Body>, 
     let wallet = billing
         .store
         .wallet(&caller.user_id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         // Opened asynchronously after registration: briefly absent, never someone else's.
         .ok_or_else(|| ApiError::not_found("wallet_not_found", "Wallet is not open yet"))?;
     Ok(ok(&json!({

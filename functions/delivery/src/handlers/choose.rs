@@ -39,8 +39,7 @@ pub async fn handle(
             let quote = delivery
                 .store
                 .quote(&req.user_id, quote_id)
-                .await
-                .map_err(Failure::unavailable)?
+                .await?
                 .ok_or_else(|| {
                     ChooseRefusal::QuoteNotFound(
                         "Стоимость доставки не найдена: узнайте её ещё раз".into(),
@@ -70,8 +69,7 @@ pub async fn handle(
     delivery
         .store
         .put_booking(&req.user_id, &req.order_id, &choice)
-        .await
-        .map_err(Failure::unavailable)?;
+        .await?;
     tracing::info!(user_id = %req.user_id, order_id = %req.order_id, method = %choice.method, cost = choice.cost, "delivery chosen");
     Ok(choice)
 }

@@ -46,10 +46,6 @@ pub async fn handle(delivery: Arc<Delivery>, req: Request) -> Result<Response<Bo
         days_max: courier.days_max,
         expires_at: chrono::Utc::now().timestamp() + QUOTE_MINUTES * 60,
     };
-    delivery
-        .store
-        .put_quote(&caller.user_id, &quote)
-        .await
-        .map_err(ApiError::internal)?;
+    delivery.store.put_quote(&caller.user_id, &quote).await?;
     Ok(ok(&quote))
 }

@@ -8,15 +8,17 @@ use crate::{
 use std::sync::Arc;
 use vitrina_shared::{
     envelope::{parse, UserRegistered, USER_REGISTERED},
-    sqs::SqsRecord,
+    sqs::{self, SqsMessage},
+    ConsumeError,
 };
 
-pub async fn handle(n: Arc<Notification>, record: SqsRecord) -> Result<(), String> {
-    let message =
-        parse::<UserRegistered>(&record.body, USER_REGISTERED).map_err(|e| e.to_string())?;
+pub async fn handle(n: Arc<Notification>, record: SqsMessage) -> Result<(), ConsumeError> {
+    let message = parse::<UserRegistered>(sqs::body(&record), USER_REGISTERED)?;
     let user = &message.payload;
     if user.user_id.is_empty() || user.email.is_empty() {
-        return Err("user.registered without a user id or e-mail".into());
+        return Err(ConsumeError::Malformed(
+            "user.registered without a user id or e-mail".into(),
+        ));
     }
     let account =
         Account::for_new_client(&user.user_id, &user.first_name, &user.email, &user.phone);
@@ -43,7 +45,9 @@ pub async fn handle(n: Arc<Notification>, record: SqsRecord) -> Result<(), Strin
         }
         Err(e) => {
             n.store.release(&user.user_id, notification_id).await?;
-            Err(format!("welcome e-mail not sent: {e}"))
+            Err(ConsumeError::unavailable(format_args!(
+                "welcome e-mail not sent: {e}"
+            )))
         }
     }
 }

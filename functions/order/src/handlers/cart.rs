@@ -7,7 +7,6 @@ use super::{respond_with, view};
 use crate::{
     delivery::choose_request,
     domain::{check_quantity, CartError, Order},
-    store::SaveError,
     Checkout, OrderService,
 };
 use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
@@ -16,7 +15,7 @@ use std::sync::Arc;
 use vitrina_shared::{
     contracts::{delivery::ChooseRefusal, CallError},
     http::{ok, parse_json, Caller},
-    ApiError,
+    ApiError, StoreError,
 };
 
 /// Writes one cart may lose in a row before the client is told to try again: enough for a
@@ -67,7 +66,7 @@ where
         if attempt > 0 {
             vitrina_shared::table::backoff(attempt).await;
         }
-        let existing = svc.store.draft(user_id).await.map_err(ApiError::internal)?;
+        let existing = svc.store.draft(user_id).await?;
         let now = chrono::Utc::now().to_rfc3339();
         let read_version = existing.as_ref().map(|o| o.version);
         let mut order = match existing {
@@ -80,8 +79,8 @@ where
         order.updated_at = now;
         match svc.store.save_draft(&order, read_version).await {
             Ok(()) => return Ok(order),
-            Err(SaveError::Conflict) => continue,
-            Err(SaveError::Other(e)) => return Err(ApiError::internal(e)),
+            Err(StoreError::Conflict) => continue,
+            Err(e) => return Err(e.into()),
         }
     }
     Err(ApiError::conflict(
@@ -123,12 +122,7 @@ pub async fn add(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>,
 
 pub async fn get(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    match svc
-        .store
-        .draft(&caller.user_id)
-        .await
-        .map_err(ApiError::internal)?
-    {
+    match svc.store.draft(&caller.user_id).await? {
         Some(order) => respond_with(&svc, &order).await,
         None => Ok(ok(&serde_json::json!({
             "orderId": null, "status": "draft", "lines": [], "itemCount": 0, "total": 0,
@@ -180,8 +174,7 @@ pub async fn set_delivery(
     let draft = svc
         .store
         .draft(&caller.user_id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .filter(|o| !o.lines.is_empty())
         .ok_or_else(|| {
             ApiError::new(

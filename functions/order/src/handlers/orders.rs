@@ -12,11 +12,7 @@ use vitrina_shared::{
 
 pub async fn list(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    let draft = svc
-        .store
-        .draft(&caller.user_id)
-        .await
-        .map_err(ApiError::internal)?;
+    let draft = svc.store.draft(&caller.user_id).await?;
     let orders: Vec<_> = draft
         .into_iter()
         .map(|o| json!({"orderId": o.order_id, "status": o.status, "itemCount": o.item_count(), "updatedAt": o.updated_at}))
@@ -35,8 +31,7 @@ pub async fn get(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>,
     let order = svc
         .store
         .draft(&caller.user_id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .filter(|o| o.order_id == id)
         .ok_or_else(|| ApiError::not_found("order_not_found", "Order not found"))?;
     super::respond_with(&svc, &order).await

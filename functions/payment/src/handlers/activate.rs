@@ -30,11 +30,7 @@ pub async fn handle(payment: Arc<Payment>, req: Request) -> Result<Response<Body
     let code = entered_code(body.code.as_deref())
         .ok_or_else(|| ApiError::bad_request("missing_code", "Enter the gift card's code"))?;
     let window = guessing::Window::at(chrono::Utc::now().timestamp());
-    let failures = payment
-        .store
-        .wrong_codes(&caller.user_id, window)
-        .await
-        .map_err(ApiError::internal)?;
+    let failures = payment.store.wrong_codes(&caller.user_id, window).await?;
     if !guessing::may_try(failures) {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -56,8 +52,7 @@ pub async fn handle(payment: Arc<Payment>, req: Request) -> Result<Response<Body
             payment
                 .store
                 .add_wrong_code(&caller.user_id, window)
-                .await
-                .map_err(ApiError::internal)?;
+                .await?;
             Err(ApiError::not_found(
                 "gift_card_not_found",
                 "No gift card has this code",

@@ -53,7 +53,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run_import(args: &[String]) -> Result<(), String> {
+async fn run_import(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let file = args.get(1).ok_or("import needs a file")?;
     let text = std::fs::read_to_string(file).map_err(|e| format!("{file}: {e}"))?;
     let refuse = |errors: Vec<RowError>| {
@@ -99,7 +99,7 @@ async fn run_import(args: &[String]) -> Result<(), String> {
     ));
     errors.sort_by_key(|e| e.line);
     if !errors.is_empty() {
-        return Err(refuse(errors));
+        return Err(refuse(errors).into());
     }
     let queue_url = clients
         .sqs

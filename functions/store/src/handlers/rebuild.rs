@@ -6,12 +6,12 @@ use crate::{search::SearchIndex, store::IndexMeta, StoreService};
 use std::sync::Arc;
 use vitrina_shared::{
     envelope::{parse, CatalogChanged, CATALOG_CHANGED},
-    sqs::SqsRecord,
+    sqs::{self, SqsMessage},
+    ConsumeError,
 };
 
-pub async fn handle(svc: Arc<StoreService>, record: SqsRecord) -> Result<(), String> {
-    let message =
-        parse::<CatalogChanged>(&record.body, CATALOG_CHANGED).map_err(|e| e.to_string())?;
+pub async fn handle(svc: Arc<StoreService>, record: SqsMessage) -> Result<(), ConsumeError> {
+    let message = parse::<CatalogChanged>(sqs::body(&record), CATALOG_CHANGED)?;
     let current = svc.catalog.index_meta().await?.map(|m| m.version);
     if crate::domain::index::covers(current, message.occurred_at.timestamp_millis()) {
         tracing::info!(message_id = %message.id, "index already newer than the change");
@@ -21,7 +21,7 @@ pub async fn handle(svc: Arc<StoreService>, record: SqsRecord) -> Result<(), Str
 }
 
 /// Builds and publishes the index of the catalog as it is now; answers the new version.
-pub async fn rebuild(svc: &StoreService) -> Result<IndexMeta, String> {
+pub async fn rebuild(svc: &StoreService) -> Result<IndexMeta, ConsumeError> {
     let version = chrono::Utc::now().timestamp_millis();
     let catalog = svc.catalog.load_catalog().await?;
     let products = catalog.products.len();
@@ -32,8 +32,8 @@ pub async fn rebuild(svc: &StoreService) -> Result<IndexMeta, String> {
         crate::search::pack(&build_dir)
     })
     .await
-    .map_err(|e| e.to_string())?
-    .map_err(|e| e.to_string())?;
+    .map_err(ConsumeError::unavailable)?
+    .map_err(ConsumeError::unavailable)?;
     let _ = std::fs::remove_dir_all(&dir);
     let key = format!("search/index-{version}.tar");
     svc.bucket.put_index(&key, packed).await?;
