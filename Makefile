@@ -11,8 +11,9 @@ PY         ?= python3
 export SAM_CLI_TELEMETRY := 0
 
 # make run: the usual ports. make test: its own, so both can run at once.
-RUN_ENV  := MOTO_PORT=4566 VITRINA_PORT=3000 VITRINA_LAMBDA_PORT=3001
-TEST_ENV := MOTO_PORT=4576 VITRINA_PORT=3010 VITRINA_LAMBDA_PORT=3011 \
+RUN_ENV  := MOTO_PORT=4566 VITRINA_PORT=3000 VITRINA_LAMBDA_PORT=3001 VITRINA_BANK_PORT=3002
+TEST_ENV := MOTO_PORT=4576 VITRINA_PORT=3010 VITRINA_LAMBDA_PORT=3011 VITRINA_BANK_PORT=3012 \
+            VITRINA_BANK_CONFIRMATION_TTL_SECONDS=20 VITRINA_BANK_WEBHOOK_PAUSE_MS=200 \
             VITRINA_EXTRA_TEMPLATES=tests/fixtures/platform.yaml STACK_NAME=test
 
 .PHONY: help setup run test build web lint unit validate integration browser stack-up stack-down sam-build bench clean
@@ -52,7 +53,7 @@ $(STAMP)/chromium:
 
 # ---------------------------------------------------------------- build
 build: web
-	cargo build -p vitrina-local -p vitrina-store -p vitrina-billing
+	cargo build -p vitrina-local -p vitrina-store -p vitrina-billing -p vitrina-bank
 
 web: $(STAMP)/npm
 	npx tsc -p web

@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 MOTO_PORT=${MOTO_PORT:-4566}
 VITRINA_PORT=${VITRINA_PORT:-3000}
 VITRINA_LAMBDA_PORT=${VITRINA_LAMBDA_PORT:-3001}
+VITRINA_BANK_PORT=${VITRINA_BANK_PORT:-3002}
 STACK_NAME=${STACK_NAME:-run}
 # Which cargo profile's binaries to run (its directory under the target dir).
 VITRINA_BUILD=${VITRINA_BUILD:-debug}
@@ -20,7 +21,10 @@ export AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
 export AWS_REGION=${AWS_REGION:-us-east-1}
 export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-local}
 export AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-local}
-export MOTO_PORT VITRINA_PORT VITRINA_LAMBDA_PORT
+export MOTO_PORT VITRINA_PORT VITRINA_LAMBDA_PORT VITRINA_BANK_PORT
+# The bank sandbox notifies the shop's webhook route, as YooKassa notifies the one URL a shop
+# sets in its dashboard.
+export VITRINA_BANK_WEBHOOK_URL=${VITRINA_BANK_WEBHOOK_URL:-http://127.0.0.1:$VITRINA_PORT/api/payments/webhook}
 export VITRINA_LAMBDA_ENDPOINT=http://127.0.0.1:$VITRINA_LAMBDA_PORT
 
 wait_for() { # url, what, pid
@@ -41,6 +45,13 @@ start_moto() {
   wait_for "http://127.0.0.1:$MOTO_PORT/moto-api/data.json" moto "$(cat "$DIR/moto.pid")"
 }
 
+start_bank() {
+  if port_busy "$VITRINA_BANK_PORT"; then echo "port $VITRINA_BANK_PORT is taken: is another stack running?" >&2; exit 1; fi
+  "${CARGO_TARGET_DIR:-target}/$VITRINA_BUILD/vitrina-bank" >"$DIR/bank.log" 2>&1 &
+  echo $! >"$DIR/bank.pid"
+  wait_for "http://127.0.0.1:$VITRINA_BANK_PORT/_sandbox/health" bank "$(cat "$DIR/bank.pid")"
+}
+
 start_runtime_bg() {
   "${CARGO_TARGET_DIR:-target}/$VITRINA_BUILD/vitrina-local" >"$DIR/runtime.log" 2>&1 &
   echo $! >"$DIR/runtime.pid"
@@ -58,7 +69,7 @@ seed_catalog() {
 }
 
 stop() {
-  for p in runtime moto; do
+  for p in runtime bank moto; do
     if [ -f "$DIR/$p.pid" ]; then
       kill "$(cat "$DIR/$p.pid")" 2>/dev/null || true
       rm -f "$DIR/$p.pid"
@@ -69,14 +80,16 @@ stop() {
 case "${1:-}" in
   up)
     start_moto
+    start_bank
     start_runtime_bg
     seed_catalog
-    echo "stack up: shop http://127.0.0.1:$VITRINA_PORT, AWS $AWS_ENDPOINT_URL (logs in $DIR/)"
+    echo "stack up: shop http://127.0.0.1:$VITRINA_PORT, AWS $AWS_ENDPOINT_URL, bank sandbox http://127.0.0.1:$VITRINA_BANK_PORT (logs in $DIR/)"
     ;;
   down) stop ;;
   run)
     trap stop EXIT INT TERM
     start_moto
+    start_bank
     start_runtime_bg
     seed_catalog
     echo "The shop is at http://127.0.0.1:$VITRINA_PORT (mailbox: /_local/mail). Ctrl-C stops it."
@@ -92,6 +105,7 @@ AWS_SECRET_ACCESS_KEY=$AWS_SECRET_ACCESS_KEY
 VITRINA_URL=http://127.0.0.1:$VITRINA_PORT
 VITRINA_LAMBDA_URL=http://127.0.0.1:$VITRINA_LAMBDA_PORT
 VITRINA_RESOURCE_PREFIX=vitrina-
+VITRINA_BANK_URL=http://127.0.0.1:$VITRINA_BANK_PORT
 ENV
     ;;
   *) echo "usage: $0 up|down|run|env" >&2; exit 2 ;;

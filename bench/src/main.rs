@@ -382,6 +382,49 @@ async fn cart_bench(aws: &str) {
     );
 }
 
+/// Our code's share of a warm request: the runtime's event decoding, the route's wrapper, the
+/// handler and the response, for a cart-add that the handler refuses before any AWS call (so
+/// no emulator time is in it), invoked in-process as the Lambda runtime would.
+async fn warm_overhead() {
+    let vars = [
+        ("TABLE_NAME", "vitrina-Table"),
+        ("STORE_SNAPSHOT_FUNCTION", "StoreProductSnapshotFunction"),
+    ]
+    .map(|(k, v)| (k.to_string(), v.to_string()));
+    let env = vitrina_shared::runtime::Env {
+        config: vitrina_shared::config::Config::from_vars(vars.into()).expect("config"),
+        aws: vitrina_shared::aws::Aws::new(
+            aws_config::SdkConfig::builder()
+                .behavior_version(aws_config::BehaviorVersion::latest())
+                .build(),
+        ),
+    };
+    let invoke = vitrina_order::functions()
+        .into_iter()
+        .find(|f| f.handler == "cart-add")
+        .expect("order has cart-add")
+        .build(&env)
+        .expect("cart-add's settings");
+    let mut event: serde_json::Value =
+        serde_json::from_str(include_str!("../../events/OrderCartAddFunction.json"))
+            .expect("sample event");
+    event["body"] = "{}".into();
+    let mut samples = Vec::with_capacity(20_000);
+    for i in 0..22_000 {
+        let context = lambda_runtime::Context::default();
+        let t = Instant::now();
+        let out = invoke(event.clone(), context).await.expect("an answer");
+        let elapsed = t.elapsed();
+        assert_eq!(out["statusCode"], 400, "{out}");
+        // The first 2 000 warm the allocator and caches.
+        if i >= 2_000 {
+            samples.push(elapsed);
+        }
+    }
+    println!("\nWarm handler overhead, our code only (in-process, no AWS call):");
+    summary("cart-add refused (event in → response out)", samples);
+}
+
 /// Release binary sizes and exec → first answer for each `(binary, handler)`, the first being
 /// hello-world, the baseline of the ratios.
 async fn cold_starts(release: &str, bins: &[(&str, &str)]) {
@@ -457,6 +500,7 @@ async fn main() {
     if std::env::args().nth(1).as_deref() == Some("cold-start") {
         return;
     }
+    warm_overhead().await;
     search_bench();
 
     match std::env::var("AWS_ENDPOINT_URL_LAMBDA") {

@@ -6,15 +6,18 @@ use crate::host::Host;
 use crate::template::AuthorizerSpec;
 use axum::{
     body::{to_bytes, Body},
-    extract::{Request, State},
+    extract::{Path, Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode},
     response::{Html, IntoResponse, Response},
-    routing::get,
+    routing::{get, MethodFilter, MethodRouter},
     Json, Router,
 };
 use base64::{engine::general_purpose::STANDARD, Engine};
 use serde_json::{json, Map, Value};
-use std::{collections::HashMap, sync::Arc};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+};
 use tower_http::services::{ServeDir, ServeFile};
 
 /// API Gateway's own payload limit.
@@ -22,7 +25,6 @@ const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
 
 pub struct RouteEntry {
     pub method: String,
-    pub segments: Vec<String>,
     pub path: String,
     pub function: String,
     pub authorizer: Option<AuthorizerSpec>,
@@ -59,20 +61,12 @@ impl Api {
                 };
                 routes.push(RouteEntry {
                     method: r.method.clone(),
-                    segments: r
-                        .path
-                        .trim_matches('/')
-                        .split('/')
-                        .map(str::to_string)
-                        .collect(),
                     path: r.path.clone(),
                     function: f.spec.logical_id.clone(),
                     authorizer,
                 });
             }
         }
-        // Literal segments beat parameters, as in API Gateway.
-        routes.sort_by_key(|r| r.segments.iter().filter(|s| s.starts_with('{')).count());
         Ok(Self {
             host,
             routes,
@@ -81,85 +75,83 @@ impl Api {
             images,
         })
     }
-
-    fn matches(&self, method: &str, path: &str) -> Option<(&RouteEntry, HashMap<String, String>)> {
-        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-        for r in &self.routes {
-            if r.method != method && r.method != "ANY" {
-                continue;
-            }
-            let mut params = HashMap::new();
-            let mut ok = r.segments.len() == parts.len();
-            for (i, seg) in r.segments.iter().enumerate() {
-                if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix("+}")) {
-                    params.insert(
-                        name.to_string(),
-                        parts.get(i..).unwrap_or_default().join("/"),
-                    );
-                    ok = parts.len() > i;
-                    break;
-                }
-                let Some(part) = parts.get(i) else {
-                    ok = false;
-                    break;
-                };
-                if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-                    params.insert(name.to_string(), percent_decode(part));
-                } else if seg != part {
-                    ok = false;
-                    break;
-                }
-            }
-            if ok {
-                return Some((r, params));
-            }
-        }
-        None
-    }
 }
 
-fn percent_decode(s: &str) -> String {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
+/// An HTTP API route's path in axum's syntax: `{id}` is the same, API Gateway's greedy
+/// `{proxy+}` is axum's `{*proxy}`. axum's router then does what API Gateway does: literal
+/// segments beat parameters, parameters are percent-decoded.
+fn axum_path(path: &str) -> String {
+    path.split('/')
+        .map(
+            |seg| match seg.strip_prefix('{').and_then(|s| s.strip_suffix("+}")) {
+                Some(name) => format!("{{*{name}}}"),
+                None => seg.to_string(),
+            },
+        )
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The template's routes as axum routes; a method a path does not have is API Gateway's 404.
+fn api_routes(api: &Api) -> Result<Router<Arc<Api>>, String> {
+    let mut by_path: BTreeMap<String, MethodRouter<Arc<Api>>> = BTreeMap::new();
+    for (index, route) in api.routes.iter().enumerate() {
+        let handler = move |State(api): State<Arc<Api>>,
+                            params: Option<Path<HashMap<String, String>>>,
+                            req: Request| async move {
+            handle_route(&api, index, params.map(|p| p.0).unwrap_or_default(), req).await
+        };
+        let entry = by_path
+            .remove(&route.path)
+            .unwrap_or_else(|| MethodRouter::new().fallback(not_found));
+        let entry = if route.method == "ANY" {
+            entry.fallback(handler)
+        } else {
+            let method = Method::from_bytes(route.method.as_bytes())
+                .map_err(|e| format!("{} {}: {e}", route.method, route.path))?;
+            let filter = MethodFilter::try_from(method)
+                .map_err(|e| format!("{} {}: {e}", route.method, route.path))?;
+            entry.on(filter, handler)
+        };
+        by_path.insert(route.path.clone(), entry);
     }
-    String::from_utf8_lossy(&out).into_owned()
+    let mut router = Router::new()
+        .route("/api", axum::routing::any(not_found))
+        .route("/api/{*rest}", axum::routing::any(not_found));
+    for (path, methods) in by_path {
+        router = router.route(&axum_path(&path), methods);
+    }
+    Ok(router)
+}
+
+async fn not_found() -> Response {
+    gateway_error(StatusCode::NOT_FOUND, "Not Found")
 }
 
 fn gateway_error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "message": message }))).into_response()
 }
 
-pub fn router(api: Arc<Api>, web_dir: &str) -> Router {
+pub fn router(api: Arc<Api>, web_dir: &str) -> Result<Router, String> {
     let index = format!("{web_dir}/index.html");
-    Router::new()
+    Ok(Router::new()
         .route("/_local/mail", get(mailbox_page))
         .route("/_local/mail.json", get(mailbox_json))
         .route("/_local/health", get(|| async { "ok" }))
         .route("/images/{file}", get(image))
-        .route("/api", axum::routing::any(handle_api))
-        .route("/api/{*rest}", axum::routing::any(handle_api))
+        .merge(api_routes(&api)?)
         .fallback_service(ServeDir::new(web_dir).fallback(ServeFile::new(index)))
-        .with_state(api)
+        .with_state(api))
 }
 
-async fn handle_api(State(api): State<Arc<Api>>, req: Request) -> Response {
+async fn handle_route(
+    api: &Api,
+    index: usize,
+    params: HashMap<String, String>,
+    req: Request,
+) -> Response {
+    let route = &api.routes[index];
     let method = req.method().clone();
-    let path = req.uri().path().to_string();
-    let Some((route, params)) = api.matches(method.as_str(), &path) else {
-        return gateway_error(StatusCode::NOT_FOUND, "Not Found");
-    };
     let (parts, body) = req.into_parts();
     let body = match to_bytes(body, MAX_PAYLOAD).await {
         Ok(b) => b,
@@ -168,7 +160,7 @@ async fn handle_api(State(api): State<Arc<Api>>, req: Request) -> Response {
     let mut event = build_event(&method, &parts.uri, &parts.headers, &body, route, params);
 
     if let Some(authorizer) = &route.authorizer {
-        match authorize(&api, authorizer, &event).await {
+        match authorize(api, authorizer, &event).await {
             Ok(context) => {
                 event["requestContext"]["authorizer"] = json!({ "lambda": context });
             }
@@ -285,12 +277,8 @@ fn build_event(
     }
     let raw_query = uri.query().unwrap_or_default().to_string();
     let mut query: Map<String, Value> = Map::new();
-    for pair in raw_query.split('&').filter(|p| !p.is_empty()) {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let (k, v) = (
-            percent_decode(&k.replace('+', " ")),
-            percent_decode(&v.replace('+', " ")),
-        );
+    for (k, v) in form_urlencoded::parse(raw_query.as_bytes()) {
+        let (k, v) = (k.into_owned(), v.into_owned());
         match query.get_mut(&k) {
             Some(Value::String(existing)) => {
                 existing.push(',');

@@ -239,7 +239,7 @@ pub async fn run() -> Result<(), String> {
         println!("  {r}");
     }
     println!("vitrina-local ready: shop http://{bind}:{port}  mailbox http://{bind}:{port}/_local/mail  Lambda API http://{bind}:{lambda_port}  AWS {endpoint}");
-    axum::serve(http_listener, api::router(api, &web_dir))
+    axum::serve(http_listener, api::router(api, &web_dir)?)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

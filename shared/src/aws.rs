@@ -6,16 +6,43 @@
 
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
+use aws_smithy_runtime_api::client::{
+    connector_metadata::ConnectorMetadata,
+    http::{HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector},
+    runtime_components::RuntimeComponents,
+};
 
 /// ring instead of aws-lc: no C build of aws-lc-sys, a smaller binary (docs/ARCHITECTURE.md §2).
 pub async fn sdk_config() -> SdkConfig {
-    let http_client = aws_smithy_http_client::Builder::new()
+    let https = aws_smithy_http_client::Builder::new()
         .tls_provider(Provider::Rustls(CryptoMode::Ring))
         .build_https();
     aws_config::defaults(BehaviorVersion::latest())
-        .http_client(http_client)
+        .http_client(SharedHttpClient::new(OneConnector(https)))
         .load()
         .await
+}
+
+/// The SDK's HTTPS client, minus its eager start: by default every SDK client, when built,
+/// sets up a TLS connector (parsing the trust store) to have it ready, and throws it away —
+/// a cold start paid it once per client, about 2 ms each. Here the connector is set up by the
+/// first request and kept by the shared HTTPS client for every SDK client with the same
+/// timeouts (all of ours): one TLS set-up per process, none for a request that calls no AWS.
+#[derive(Debug)]
+struct OneConnector(SharedHttpClient);
+
+impl HttpClient for OneConnector {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
 }
 
 /// The SDK configuration of a function's environment, loaded once; clients are built from it

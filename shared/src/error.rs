@@ -9,8 +9,10 @@ pub struct ApiError {
     pub status: StatusCode,
     /// Stable, machine-readable; the web client translates it for people.
     pub code: &'static str,
-    /// For developers and API clients; the spec's own wording where it gives one.
+    /// For developers and API clients, in English.
     pub message: String,
+    /// What the client needs to word the message itself (`{"city": "Тверь"}`), if anything.
+    pub details: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -19,6 +21,14 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            details: None,
+        }
+    }
+
+    pub fn with_details(self, details: serde_json::Value) -> Self {
+        Self {
+            details: Some(details),
+            ..self
         }
     }
 
@@ -49,7 +59,11 @@ impl ApiError {
     }
 
     pub fn body(&self) -> serde_json::Value {
-        json!({"error": {"code": self.code, "message": self.message}})
+        let mut error = json!({"code": self.code, "message": self.message});
+        if let Some(details) = &self.details {
+            error["details"] = details.clone();
+        }
+        json!({ "error": error })
     }
 
     pub fn into_response(self) -> Response<Body> {

@@ -53,6 +53,14 @@ async fn a_courier_price_needs_a_served_address_and_a_known_courier() {
         assert_eq!(r.status, 400, "{courier} {address}: {}", r.body);
         assert_eq!(r.body["error"]["code"], code, "{courier} {address}");
         assert!(r.body["error"]["message"].as_str().unwrap().len() > 10);
+        if code == "city_not_served" {
+            // The web client words the message with the city itself.
+            assert_eq!(r.body["error"]["details"]["city"], "Тверь", "{}", r.body);
+        }
+        if code == "courier_not_in_city" {
+            assert_eq!(r.body["error"]["details"]["city"], "Казань", "{}", r.body);
+            assert!(r.body["error"]["details"]["courier"].as_str().is_some());
+        }
     }
     let r = quote(&c, "cdek", "Москва, ул. Ленина, д. 5, кв. 12").await;
     assert_eq!(r.status, 200, "{}", r.body);

@@ -130,6 +130,8 @@ export class ApiError extends Error {
     public status: number,
     public code: string,
     message: string,
+    // The names a message is worded with, e.g. {city: "Тверь"}.
+    public details: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -166,11 +168,26 @@ const MESSAGES: Record<string, string> = {
   gift_card_not_found: "Карта с таким кодом не найдена — проверьте код",
   gift_card_taken: "Эта карта уже активирована другим клиентом",
   too_many_codes: "Слишком много неверных кодов. Попробуйте через 15 минут",
+  unknown_courier: "Выберите курьерскую компанию из списка",
+  invalid_address: "Укажите адрес полностью: город, улица, дом",
+  city_not_served: "В город «{city}» курьеры пока не возят: выберите пункт выдачи",
+  courier_not_in_city: "{courier} не доставляет в город «{city}»: выберите другую компанию",
+  cart_empty: "Корзина пуста: добавьте товары, чтобы оформить заказ",
+  invalid_delivery: "Выберите доставку курьером или пункт выдачи из списка",
+  quote_not_found: "Стоимость доставки не найдена: узнайте её ещё раз",
+  quote_expired: "Стоимость доставки устарела: узнайте её ещё раз",
 };
+
+/// A message's {name} placeholders filled from the error's details.
+function worded(template: string, details: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (all, name: string) => details[name] ?? all);
+}
 
 export function humanMessage(e: unknown): string {
   if (e instanceof ApiError) {
-    return MESSAGES[e.code] ?? (e.status >= 500 ? "Сервис временно недоступен, попробуйте позже" : e.message);
+    const template = MESSAGES[e.code];
+    if (template !== undefined) return worded(template, e.details);
+    return e.status >= 500 ? "Сервис временно недоступен, попробуйте позже" : e.message;
   }
   return "Нет связи с магазином, проверьте подключение";
 }
@@ -197,7 +214,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   if (!resp.ok) {
     // API Gateway's own refusals (no or bad session) come as {"message": ...}.
     const code = data?.error?.code ?? (resp.status === 401 || resp.status === 403 ? "unauthorized" : "http_" + resp.status);
-    throw new ApiError(resp.status, code, data?.error?.message ?? data?.message ?? resp.statusText);
+    throw new ApiError(resp.status, code, data?.error?.message ?? data?.message ?? resp.statusText, data?.error?.details ?? {});
   }
   return data as T;
 }

@@ -131,15 +131,24 @@ impl QuoteError {
         }
     }
 
+    /// The names the client's message is worded with.
+    pub fn details(&self) -> Option<serde_json::Value> {
+        match self {
+            Self::CityNotServed(city) => Some(serde_json::json!({ "city": city })),
+            Self::CourierNotInCity { courier, city } => {
+                Some(serde_json::json!({ "courier": courier, "city": city }))
+            }
+            _ => None,
+        }
+    }
+
     pub fn message(&self) -> String {
         match self {
-            Self::UnknownCourier => "Выберите курьерскую компанию из списка".into(),
-            Self::BadAddress => "Укажите адрес полностью: город, улица, дом".into(),
-            Self::CityNotServed(city) => {
-                format!("В город «{city}» курьеры пока не возят: выберите пункт выдачи")
-            }
+            Self::UnknownCourier => "No courier company has this id".into(),
+            Self::BadAddress => "The address needs a city, a street and a house".into(),
+            Self::CityNotServed(city) => format!("No courier delivers to {city}"),
             Self::CourierNotInCity { courier, city } => {
-                format!("{courier} не доставляет в город «{city}»: выберите другую компанию")
+                format!("{courier} does not deliver to {city}")
             }
         }
     }

@@ -2,6 +2,7 @@
 //! (billing keeps the card and its balance) and listing the client's cards. Bank cards, SBP and
 //! paying for orders come with the payment scenario.
 
+pub mod bank;
 pub mod billing;
 pub mod domain;
 pub mod handlers;

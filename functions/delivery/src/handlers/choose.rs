@@ -20,7 +20,7 @@ pub async fn handle(
                 .pickup_point_id
                 .as_deref()
                 .and_then(domain::pickup_point)
-                .ok_or_else(|| invalid("Выберите пункт выдачи из списка"))?;
+                .ok_or_else(|| invalid("No pickup point has this id"))?;
             DeliveryChoice {
                 method: "pickup".into(),
                 label: format!("Пункт выдачи «{}»", point.name),
@@ -35,19 +35,17 @@ pub async fn handle(
             let quote_id = req
                 .quote_id
                 .as_deref()
-                .ok_or_else(|| invalid("Сначала узнайте стоимость доставки"))?;
+                .ok_or_else(|| invalid("A courier delivery needs the quote id of its price"))?;
             let quote = delivery
                 .store
                 .quote(&req.user_id, quote_id)
                 .await?
                 .ok_or_else(|| {
-                    ChooseRefusal::QuoteNotFound(
-                        "Стоимость доставки не найдена: узнайте её ещё раз".into(),
-                    )
+                    ChooseRefusal::QuoteNotFound("No such quote for this client".into())
                 })?;
             if quote.expired(chrono::Utc::now().timestamp()) {
                 return Err(ChooseRefusal::QuoteExpired(
-                    "Стоимость доставки устарела: узнайте её ещё раз".into(),
+                    "The quote has expired; ask for a new one".into(),
                 )
                 .into());
             }
@@ -64,7 +62,7 @@ pub async fn handle(
                 quote_id: Some(quote.quote_id),
             }
         }
-        _ => return Err(invalid("Выберите доставку курьером или пункт выдачи").into()),
+        _ => return Err(invalid("The method is pickup or courier").into()),
     };
     delivery
         .store

@@ -21,7 +21,11 @@ struct QuoteRequest {
 }
 
 fn quote_error(e: QuoteError) -> ApiError {
-    ApiError::bad_request(e.code(), e.message())
+    let error = ApiError::bad_request(e.code(), e.message());
+    match e.details() {
+        Some(details) => error.with_details(details),
+        None => error,
+    }
 }
 
 pub async fn handle(delivery: Arc<Delivery>, req: Request) -> Result<Response<Body>, ApiError> {

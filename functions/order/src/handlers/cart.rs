@@ -176,13 +176,7 @@ pub async fn set_delivery(
         .draft(&caller.user_id)
         .await?
         .filter(|o| !o.lines.is_empty())
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::CONFLICT,
-                "cart_empty",
-                "Корзина пуста: добавьте товары, чтобы оформить заказ",
-            )
-        })?;
+        .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "cart_empty", "The cart is empty"))?;
     let request = choose_request(&caller.user_id, &draft.order_id, &body);
     let choice = checkout
         .delivery
