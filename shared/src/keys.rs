@@ -77,6 +77,11 @@ pub mod billing {
     pub fn wallet(user_id: &str) -> (String, String) {
         (format!("WALLET#{user_id}"), "WALLET".into())
     }
+    /// A wallet's ledger entry, keyed by what caused it ("payment:<id>", "refund:<id>", …): the
+    /// same cause never moves money twice. Beside the wallet, so the history is one Query.
+    pub fn ledger(user_id: &str, cause: &str) -> (String, String) {
+        (format!("WALLET#{user_id}"), format!("LEDGER#{cause}"))
+    }
     /// A gift card by the SHA-256 of its activation code: the code itself is never stored.
     pub fn gift_card(code_hash: &str) -> (String, String) {
         (format!("GIFTCARD#{code_hash}"), "CARD".into())

@@ -303,3 +303,37 @@ pub fn epoch_seconds() -> i64 {
         .expect("clock after 1970")
         .as_secs() as i64
 }
+
+/// A contract's function as another service calls it (typed request, refusal by name), through
+/// the Lambda Invoke API of `lambda_url()`.
+pub async fn remote<C: vitrina_shared::contracts::Contract>(
+    logical_id: &str,
+) -> vitrina_shared::contracts::Remote<C> {
+    let sdk = vitrina_shared::aws::sdk_config().await;
+    let lambda = aws_sdk_lambda::Client::from_conf(
+        aws_sdk_lambda::config::Builder::from(&sdk)
+            .endpoint_url(lambda_url())
+            .build(),
+    );
+    vitrina_shared::contracts::Remote::new(lambda, function_name(logical_id))
+}
+
+/// A function's name for the Invoke API: `VITRINA_<LOGICAL_ID>_NAME` if set (a deployed stack),
+/// else the logical id, which is what the local runtime names functions (as `!Ref` resolves).
+pub fn function_name(logical_id: &str) -> String {
+    std::env::var(format!("VITRINA_{}_NAME", logical_id.to_uppercase()))
+        .unwrap_or_else(|_| logical_id.to_string())
+}
+
+/// A newly registered client whose wallet billing has opened (it opens from `user.registered`,
+/// asynchronously); answers the client's id.
+pub async fn client_with_wallet(client: &reqwest::Client) -> (NewUser, String) {
+    let user = register(client).await;
+    let user_id = user_id_of(&user.username).await;
+    eventually(Duration::from_secs(15), || async {
+        table_item(&format!("WALLET#{user_id}"), "WALLET").await
+    })
+    .await
+    .expect("the wallet opens after registration");
+    (user, user_id)
+}

@@ -185,6 +185,18 @@ fn expected_outcomes() -> Vec<Outcome> {
             let (status, body) = http(r);
             assert_eq!((status, &body["currency"]), (200, &json!("RUB")), "{r}");
         }),
+        // After the wallet is open (above). The credit's cause is fixed, so running the samples
+        // again credits nothing more; the debit asks for more than any sample puts in.
+        ("BillingWalletCreditFunction", |r| {
+            assert_eq!(
+                (&r["cause"], &r["amount"]),
+                (&json!("sample:credit"), &json!(10_000)),
+                "{r}"
+            );
+        }),
+        ("BillingWalletDebitFunction", |r| {
+            assert_eq!(r["errorType"], "InsufficientFunds", "{r}")
+        }),
         ("BillingGiftCardActivateFunction", |r| {
             // A code no card has: the documented refusal.
             assert_eq!(r["errorType"], "GiftCardNotFound", "{r}")

@@ -1,4 +1,4 @@
-//! billing: clients' wallets and gift cards (later, the ledger). Balances are kopecks.
+//! billing: clients' wallets with their ledger, and gift cards. Balances are kopecks.
 
 pub mod domain;
 pub mod handlers;
@@ -6,7 +6,7 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::billing::{ActivateGiftCard, GiftCardsOf},
+    contracts::billing::{ActivateGiftCard, CreditWallet, DebitWallet, GiftCardsOf},
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
@@ -42,5 +42,7 @@ pub fn functions() -> Vec<Function> {
             handlers::giftcards::activate,
         ),
         internal(GiftCardsOf, Billing::new, handlers::giftcards::cards_of),
+        internal(DebitWallet, Billing::new, handlers::ledger::debit),
+        internal(CreditWallet, Billing::new, handlers::ledger::credit),
     ]
 }

@@ -2,11 +2,23 @@
 
 use crate::domain::{giftcard::GiftCard, Wallet};
 use aws_sdk_dynamodb::{
-    operation::update_item::UpdateItemError,
-    types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure},
+    operation::{transact_write_items::TransactWriteItemsError, update_item::UpdateItemError},
+    types::{
+        AttributeValue, Put, ReturnValue, ReturnValuesOnConditionCheckFailure, TransactWriteItem,
+        Update,
+    },
     Client,
 };
-use vitrina_shared::{keys, table, StoreError};
+use vitrina_shared::{contracts::billing::LedgerEntry, keys, table, StoreError};
+
+/// What applying a ledger entry did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// The balance moved and the entry was written, together.
+    Moved(LedgerEntry),
+    /// The entry of this cause exists: it was applied before (a retry); nothing moved now.
+    AlreadyApplied(LedgerEntry),
+}
 
 #[derive(Clone, Debug)]
 pub struct BillingStore {
@@ -102,5 +114,104 @@ impl BillingStore {
             .send()
             .await?;
         Ok(serde_dynamo::from_items(out.items.unwrap_or_default())?)
+    }
+
+    /// Moves the wallet's balance to `entry.balance_after` and writes the entry, in one
+    /// transaction: conditional on the wallet's version being `read.version` (so `balance_after`
+    /// is exact and entries are in order) and on no entry of this cause existing (so a cause
+    /// moves money once). `Conflict`: the wallet changed since it was read; read it again.
+    pub async fn apply(&self, read: &Wallet, entry: &LedgerEntry) -> Result<Applied, StoreError> {
+        let user_id = &read.user_id;
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(table::key(keys::billing::wallet(user_id))))
+            .update_expression("SET balance = :after, version = :next")
+            .condition_expression("version = :v")
+            .expression_attribute_values(
+                ":after",
+                AttributeValue::N(entry.balance_after.to_string()),
+            )
+            .expression_attribute_values(":next", AttributeValue::N(entry.seq.to_string()))
+            .expression_attribute_values(":v", AttributeValue::N(read.version.to_string()))
+            .build()?;
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(table::item(
+                keys::billing::ledger(user_id, &entry.cause),
+                entry,
+            )?))
+            .condition_expression("attribute_not_exists(PK)")
+            .build()?;
+        let result = self
+            .db
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(update).build())
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .send()
+            .await;
+        let err = match result {
+            Ok(_) => return Ok(Applied::Moved(entry.clone())),
+            Err(e) => e,
+        };
+        let reasons: Vec<Option<String>> = match err.as_service_error() {
+            Some(TransactWriteItemsError::TransactionCanceledException(c)) => c
+                .cancellation_reasons()
+                .iter()
+                .map(|r| r.code().map(str::to_string))
+                .collect(),
+            _ => return Err(err.into()),
+        };
+        let failed = |i: usize| {
+            reasons
+                .get(i)
+                .and_then(|r| r.as_deref())
+                .is_some_and(|c| c == "ConditionalCheckFailed")
+        };
+        if failed(1) {
+            return self
+                .entry(keys::billing::ledger(user_id, &entry.cause))
+                .await?
+                .map(Applied::AlreadyApplied)
+                .ok_or(StoreError::Conflict);
+        }
+        if failed(0) {
+            return Err(StoreError::Conflict);
+        }
+        Err(StoreError::Busy(format!(
+            "transaction cancelled: {reasons:?}"
+        )))
+    }
+
+    pub async fn entry(&self, key: (String, String)) -> Result<Option<LedgerEntry>, StoreError> {
+        table::get(&self.db, &self.table, key, true).await
+    }
+
+    /// The wallet's ledger, oldest first.
+    pub async fn ledger(&self, user_id: &str) -> Result<Vec<LedgerEntry>, StoreError> {
+        let (pk, _) = keys::billing::wallet(user_id);
+        let mut entries: Vec<LedgerEntry> = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("PK = :pk AND begins_with(SK, :ledger)")
+                .expression_attribute_values(":pk", AttributeValue::S(pk.clone()))
+                .expression_attribute_values(":ledger", AttributeValue::S("LEDGER#".into()))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            entries.extend(serde_dynamo::from_items::<_, LedgerEntry>(
+                page.items.unwrap_or_default(),
+            )?);
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+        entries.sort_by_key(|e| e.seq);
+        Ok(entries)
     }
 }

@@ -16,6 +16,53 @@ impl Contract for ActivateGiftCard {
 
 pub struct GiftCardsOf;
 
+/// Takes money from a client's wallet, once per cause, never below zero.
+pub struct DebitWallet;
+
+impl Contract for DebitWallet {
+    const HANDLER: &'static str = "wallet-debit";
+    type Request = WalletMove;
+    type Response = LedgerEntry;
+    type Refusal = DebitRefusal;
+}
+
+/// Puts money into a client's wallet (a refund, a top-up), once per cause.
+pub struct CreditWallet;
+
+impl Contract for CreditWallet {
+    const HANDLER: &'static str = "wallet-credit";
+    type Request = WalletMove;
+    type Response = LedgerEntry;
+    type Refusal = CreditRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct WalletMove {
+    pub user_id: String,
+    /// Kopecks, positive.
+    pub amount: i64,
+    /// What moves the money ("payment:<id>", "refund:<id>"): the ledger entry's key, so a
+    /// retried call finds the entry of the first instead of moving money again.
+    pub cause: String,
+    /// For the client's wallet history ("Оплата заказа …").
+    pub description: String,
+}
+
+/// One movement of a wallet's money; the balance is always the sum of its entries.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct LedgerEntry {
+    pub cause: String,
+    /// Kopecks: negative for a debit, positive for a credit.
+    pub amount: i64,
+    pub balance_after: i64,
+    pub description: String,
+    /// The wallet's version this entry made: entries in order.
+    pub seq: u64,
+    pub at: String,
+}
+
 impl Contract for GiftCardsOf {
     const HANDLER: &'static str = "gift-cards-of";
     type Request = CardsOfRequest;
@@ -54,6 +101,24 @@ pub struct GiftCard {
 #[serde(rename_all = "camelCase")]
 pub struct GiftCards {
     pub gift_cards: Vec<GiftCard>,
+}
+
+crate::refusals! {
+    pub enum DebitRefusal {
+        /// The wallet holds less than the amount.
+        InsufficientFunds,
+        /// The client has no wallet (yet: it opens just after registration).
+        WalletNotFound,
+        /// The amount is not a positive number of kopecks.
+        InvalidAmount,
+    }
+}
+
+crate::refusals! {
+    pub enum CreditRefusal {
+        WalletNotFound,
+        InvalidAmount,
+    }
 }
 
 crate::refusals! {
