@@ -80,6 +80,28 @@ async fn twenty_concurrent_debits_of_a_wallet_that_affords_ten_take_exactly_ten(
     assert_eq!(ledger_of(&user_id).await.0, 0);
 }
 
+/// What keeps concurrent debits from losing each other, shown without relying on timing: a
+/// movement computed from a wallet read before another movement is refused, and moves nothing.
+#[tokio::test]
+async fn a_movement_from_a_stale_read_of_the_wallet_is_refused_as_a_conflict() {
+    use vitrina_billing::store::BillingStore;
+    let (_, user_id) = client_with_wallet(&browser()).await;
+    let store = BillingStore::new(clients().await.dynamodb, resource_name("Table"));
+    let stale = store.wallet(&user_id).await.unwrap().expect("wallet");
+    let credit = remote::<CreditWallet>("BillingWalletCreditFunction").await;
+    credit
+        .call(&movement(&user_id, 5_000, &unique("first")))
+        .await
+        .unwrap();
+    let late = stale.entry(&unique("late"), 7_000, "late", "now").unwrap();
+    match store.apply(&stale, &late).await {
+        Err(vitrina_shared::StoreError::Conflict) => {}
+        other => panic!("a write from a stale read: {other:?}"),
+    }
+    let (balance, entries) = ledger_of(&user_id).await;
+    assert_eq!((balance, entries.len()), (5_000, 1), "{entries:?}");
+}
+
 #[tokio::test]
 async fn a_credit_is_applied_once_per_cause_and_bad_amounts_are_refused() {
     let (_, user_id) = client_with_wallet(&browser()).await;
