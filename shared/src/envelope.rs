@@ -85,6 +85,38 @@ pub struct CatalogChanged {
 
 pub const CATALOG_CHANGED: &str = "catalog.changed";
 
+/// `payment.succeeded` / `payment.failed`: payment tells order (the order is paid, or waits for
+/// another try) and notification (the e-mail with the result).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentOutcome {
+    pub payment_id: String,
+    pub order_id: String,
+    pub user_id: String,
+    /// Kopecks.
+    pub amount: i64,
+    /// `card`, `wallet`, …
+    pub method: String,
+    /// Why it failed, as a stable code (`insufficient_funds`, `card_expired`, …); none on success.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+pub const PAYMENT_SUCCEEDED: &str = "payment.succeeded";
+pub const PAYMENT_FAILED: &str = "payment.failed";
+
+/// The type of an envelope, for consumers of more than one.
+pub fn kind(body: &str) -> Result<String, EnvelopeError> {
+    #[derive(Deserialize)]
+    struct Head {
+        #[serde(rename = "type")]
+        kind: String,
+    }
+    serde_json::from_str::<Head>(body)
+        .map(|h| h.kind)
+        .map_err(|e| EnvelopeError::Malformed(e.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

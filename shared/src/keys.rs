@@ -93,6 +93,22 @@ pub mod billing {
 }
 
 pub mod payment {
+    pub fn payment(payment_id: &str) -> (String, String) {
+        (format!("PAYMENT#{payment_id}"), "PAYMENT".into())
+    }
+    /// A client's `Idempotency-Key` for creating a payment: the same key finds the same payment.
+    pub fn request_key(user_id: &str, key: &str) -> (String, String) {
+        (format!("PAYKEY#{user_id}"), format!("KEY#{key}"))
+    }
+    /// The bank's payment id → the shop's, for webhooks.
+    pub fn bank_payment(bank_payment_id: &str) -> (String, String) {
+        (format!("BANKPAY#{bank_payment_id}"), "BANK".into())
+    }
+    /// The one payment that pays an order: claimed before money is taken, so two payments of
+    /// one order (two tabs, a double click) never both charge.
+    pub fn order_claim(order_id: &str) -> (String, String) {
+        (format!("ORDERPAY#{order_id}"), "CLAIM".into())
+    }
     /// Failed gift-card activations per client per 15-minute window (TTL): guessing codes stops.
     pub fn gift_failures(user_id: &str, window: i64) -> (String, String) {
         (format!("GIFTFAIL#{user_id}"), format!("WINDOW#{window}"))
@@ -115,6 +131,14 @@ pub mod order {
     /// The client's cart: the order in status `draft`, one per client.
     pub fn draft(user_id: &str) -> (String, String) {
         (format!("CART#{user_id}"), "DRAFT".into())
+    }
+    /// An order placed from the cart ("Оплатить заказ"): lines and prices frozen.
+    pub fn placed(order_id: &str) -> (String, String) {
+        (format!("ORDER#{order_id}"), "ORDER".into())
+    }
+    /// GSI1 partition of a client's placed orders, newest last by placing time.
+    pub fn placed_of(user_id: &str) -> String {
+        format!("ORDERS#{user_id}")
     }
 }
 

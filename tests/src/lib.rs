@@ -337,3 +337,35 @@ pub async fn client_with_wallet(client: &reqwest::Client) -> (NewUser, String) {
     .expect("the wallet opens after registration");
     (user, user_id)
 }
+
+/// A queue of the template by its logical id.
+pub async fn queue_url(sqs: &aws_sdk_sqs::Client, logical_id: &str) -> String {
+    sqs.get_queue_url()
+        .queue_name(resource_name(logical_id))
+        .send()
+        .await
+        .expect("queue")
+        .queue_url
+        .expect("queue url")
+}
+
+/// A logged-in client with a cart of `lines` products of its own (in stock, one each at
+/// `price` kopecks) and pickup chosen: ready for "Оплатить заказ".
+pub async fn client_ready_to_order(
+    lines: usize,
+    price: i64,
+) -> (reqwest::Client, NewUser, Vec<String>) {
+    let c = browser();
+    let user = register(&c).await;
+    assert_eq!(login(&c, &user).await.status, 200);
+    let ids = products_in_stock(lines, price);
+    for id in &ids {
+        let body = serde_json::json!({"productId": id, "quantity": 1}).to_string();
+        let r = call(&c, "POST", "/api/cart/items", Some(&body)).await;
+        assert!(r.status == 200 || r.status == 201, "{}", r.body);
+    }
+    let pickup = serde_json::json!({"method": "pickup", "pickupPointId": "msk-tverskaya"});
+    let r = call(&c, "PUT", "/api/cart/delivery", Some(&pickup.to_string())).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    (c, user, ids)
+}

@@ -181,6 +181,30 @@ fn expected_outcomes() -> Vec<Outcome> {
         ("NotificationUserRegisteredFunction", |r| {
             assert_eq!(r, &json!({"batchItemFailures": []}))
         }),
+        // The sample user's cart is empty and it has no orders.
+        ("OrderPlaceFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (status, &body["error"]["code"]),
+                (409, &json!("cart_empty")),
+                "{r}"
+            );
+        }),
+        ("OrderBackToCartFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (status, &body["error"]["code"]),
+                (404, &json!("order_not_found")),
+                "{r}"
+            );
+        }),
+        ("OrderPayableFunction", |r| {
+            assert_eq!(r["errorType"], "OrderNotFound", "{r}")
+        }),
+        // A failure of an order that does not exist changes nothing, and is not an error.
+        ("OrderPaymentEventsFunction", |r| {
+            assert_eq!(r, &json!({"batchItemFailures": []}))
+        }),
         ("BillingWalletGetFunction", |r| {
             let (status, body) = http(r);
             assert_eq!((status, &body["currency"]), (200, &json!("RUB")), "{r}");

@@ -8,16 +8,6 @@ use std::time::Duration;
 use vitrina_shared::envelope::{Envelope, UserRegistered, USER_REGISTERED};
 use vitrina_tests::*;
 
-async fn queue_url(sqs: &aws_sdk_sqs::Client, logical_id: &str) -> String {
-    sqs.get_queue_url()
-        .queue_name(resource_name(logical_id))
-        .send()
-        .await
-        .expect("queue")
-        .queue_url
-        .expect("queue url")
-}
-
 #[tokio::test]
 async fn registration_opens_an_empty_wallet_and_sends_a_welcome() {
     let c = browser();

@@ -1,4 +1,5 @@
-//! order: the client's orders; the cart is the order in status `draft`.
+//! order: the client's orders; the cart is the order in status `draft`, "Оплатить заказ"
+//! places it (`awaiting_payment`), payment's events make it `paid`.
 
 pub mod catalog;
 pub mod delivery;
@@ -8,8 +9,8 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::Remote,
-    runtime::{http_route, Env, Function, Route},
+    contracts::{order::PayableOrder, Remote},
+    runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
 /// What every order handler shares: the orders and store's product snapshots.
@@ -94,6 +95,25 @@ pub fn functions() -> Vec<Function> {
             Route::get("/api/orders/{id}").authorized(),
             OrderService::new,
             handlers::orders::get,
+        ),
+        http_route(
+            "order-place",
+            Route::post("/api/orders").authorized(),
+            OrderService::new,
+            handlers::placed::place,
+        ),
+        http_route(
+            "order-back-to-cart",
+            Route::post("/api/orders/{id}/cart").authorized(),
+            OrderService::new,
+            handlers::placed::back_to_cart,
+        ),
+        internal(PayableOrder, OrderService::new, handlers::payable::handle),
+        sqs_consumer(
+            "payment-events",
+            "OrderPaymentQueue",
+            OrderService::new,
+            handlers::payment_events::handle,
         ),
     ]
 }

@@ -1,9 +1,40 @@
 //! order's items. The cart (the draft order) lives at `CART#<userId>` / `DRAFT`, so adding to it
-//! is one read and one conditional write, and a client has at most one draft.
+//! is one read and one conditional write, and a client has at most one draft. A placed order
+//! lives at `ORDER#<orderId>` / `ORDER`, listed per client in GSI1 (`ORDERS#<userId>`).
 
-use crate::domain::Order;
-use aws_sdk_dynamodb::{types::AttributeValue, Client};
+use crate::domain::{
+    placed::{PlacedOrder, AWAITING_PAYMENT, PAID, RETURNED_TO_CART},
+    Order,
+};
+use aws_sdk_dynamodb::{
+    operation::transact_write_items::TransactWriteItemsError,
+    types::{AttributeValue, Delete, Put, TransactWriteItem, Update},
+    Client,
+};
 use vitrina_shared::{keys, table, StoreError};
+
+/// `Conflict` for a cancelled transaction whose conditions failed; the SDK error otherwise.
+fn transaction_error(
+    err: aws_sdk_dynamodb::error::SdkError<
+        TransactWriteItemsError,
+        aws_sdk_dynamodb::config::http::HttpResponse,
+    >,
+) -> StoreError {
+    if let Some(TransactWriteItemsError::TransactionCanceledException(c)) = err.as_service_error() {
+        let codes: Vec<&str> = c
+            .cancellation_reasons()
+            .iter()
+            .filter_map(|r| r.code())
+            .collect();
+        if codes.contains(&"ConditionalCheckFailed") {
+            return StoreError::Conflict;
+        }
+        if codes.contains(&"TransactionConflict") {
+            return StoreError::Busy("TransactionConflict".into());
+        }
+    }
+    err.into()
+}
 
 #[derive(Clone, Debug)]
 pub struct OrderStore {
@@ -40,6 +71,153 @@ impl OrderStore {
                 .expression_attribute_values(":v", AttributeValue::N(v.to_string())),
         };
         put.send().await?;
+        Ok(())
+    }
+
+    /// Places the order and empties the cart, together: `Conflict` if the cart changed since
+    /// `cart_version` was read or the order exists already.
+    pub async fn place(&self, placed: &PlacedOrder, cart_version: u64) -> Result<(), StoreError> {
+        let mut item = table::item(keys::order::placed(&placed.order_id), placed)?;
+        item.insert(
+            keys::GSI1PK.into(),
+            AttributeValue::S(keys::order::placed_of(&placed.user_id)),
+        );
+        item.insert(
+            keys::GSI1SK.into(),
+            AttributeValue::S(placed.placed_at.clone()),
+        );
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .build()?;
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .set_key(Some(table::key(keys::order::draft(&placed.user_id))))
+            .condition_expression("version = :v")
+            .expression_attribute_values(":v", AttributeValue::N(cart_version.to_string()))
+            .build()?;
+        self.db
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .transact_items(TransactWriteItem::builder().delete(delete).build())
+            .send()
+            .await
+            .map_err(transaction_error)?;
+        Ok(())
+    }
+
+    pub async fn placed(&self, order_id: &str) -> Result<Option<PlacedOrder>, StoreError> {
+        table::get(&self.db, &self.table, keys::order::placed(order_id), true).await
+    }
+
+    /// The client's placed orders, newest first (at most 50).
+    pub async fn placed_of(&self, user_id: &str) -> Result<Vec<PlacedOrder>, StoreError> {
+        let out = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("GSI1PK = :p")
+            .expression_attribute_values(":p", AttributeValue::S(keys::order::placed_of(user_id)))
+            .scan_index_forward(false)
+            .limit(50)
+            .send()
+            .await?;
+        Ok(serde_dynamo::from_items(out.items.unwrap_or_default())?)
+    }
+
+    /// `awaiting_payment` → `paid` by this payment; paid by it already is no change (a
+    /// redelivered message). `Conflict`: the order is not awaiting payment.
+    pub async fn mark_paid(
+        &self,
+        order_id: &str,
+        payment_id: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(table::key(keys::order::placed(order_id))))
+            .update_expression(
+                "SET #s = :paid, paymentId = :p, updatedAt = :at REMOVE lastPaymentFailure",
+            )
+            .condition_expression("#s = :awaiting OR (#s = :paid AND paymentId = :p)")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(":paid", AttributeValue::S(PAID.into()))
+            .expression_attribute_values(":awaiting", AttributeValue::S(AWAITING_PAYMENT.into()))
+            .expression_attribute_values(":p", AttributeValue::S(payment_id.into()))
+            .expression_attribute_values(":at", AttributeValue::S(at.into()))
+            .send()
+            .await;
+        result.map(|_| ()).map_err(StoreError::from)
+    }
+
+    /// Notes why the last payment failed, while the order waits for another try.
+    pub async fn note_failure(
+        &self,
+        order_id: &str,
+        reason: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let result = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(table::key(keys::order::placed(order_id))))
+            .update_expression("SET lastPaymentFailure = :r, updatedAt = :at")
+            .condition_expression("#s = :awaiting")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(":awaiting", AttributeValue::S(AWAITING_PAYMENT.into()))
+            .expression_attribute_values(":r", AttributeValue::S(reason.into()))
+            .expression_attribute_values(":at", AttributeValue::S(at.into()))
+            .send()
+            .await;
+        match result.map_err(StoreError::from) {
+            // Paid meanwhile, or taken back: the failure no longer matters.
+            Ok(_) | Err(StoreError::Conflict) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// "Вернуться к редактированию заказа": the order is taken back (only while it awaits
+    /// payment) and `cart` written as the client's cart, together. `Conflict`: the order was
+    /// paid or taken back, or the cart changed since it was read (`cart_version`; `None`: there
+    /// was none).
+    pub async fn return_to_cart(
+        &self,
+        order_id: &str,
+        cart: &Order,
+        cart_version: Option<u64>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(table::key(keys::order::placed(order_id))))
+            .update_expression("SET #s = :returned, updatedAt = :at")
+            .condition_expression("#s = :awaiting")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(":returned", AttributeValue::S(RETURNED_TO_CART.into()))
+            .expression_attribute_values(":awaiting", AttributeValue::S(AWAITING_PAYMENT.into()))
+            .expression_attribute_values(":at", AttributeValue::S(at.into()))
+            .build()?;
+        let mut put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(table::item(keys::order::draft(&cart.user_id), cart)?));
+        put = match cart_version {
+            None => put.condition_expression("attribute_not_exists(PK)"),
+            Some(v) => put
+                .condition_expression("version = :v")
+                .expression_attribute_values(":v", AttributeValue::N(v.to_string())),
+        };
+        self.db
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(update).build())
+            .transact_items(TransactWriteItem::builder().put(put.build()?).build())
+            .send()
+            .await
+            .map_err(transaction_error)?;
         Ok(())
     }
 }

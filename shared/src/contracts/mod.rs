@@ -9,6 +9,7 @@
 
 pub mod billing;
 pub mod delivery;
+pub mod order;
 pub mod store;
 
 use aws_sdk_lambda::primitives::Blob;

@@ -1,6 +1,8 @@
 //! order's rules: the cart is the client's order in status `draft`; lines keep what the client
 //! saw when adding (description, unit price, discount); quantities and line counts are bounded.
 
+pub mod placed;
+
 use serde::{Deserialize, Serialize};
 
 pub const MAX_QUANTITY: u32 = 99;

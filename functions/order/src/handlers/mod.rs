@@ -1,5 +1,8 @@
 pub mod cart;
 pub mod orders;
+pub mod payable;
+pub mod payment_events;
+pub mod placed;
 
 use crate::{
     domain::{Line, Order, ProductSnapshot},

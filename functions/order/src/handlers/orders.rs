@@ -1,5 +1,5 @@
-//! `GET /api/orders`, `GET /api/orders/{id}`: the client's own orders with their status. Until
-//! checkout exists the only order a client has is the draft (the cart).
+//! `GET /api/orders`, `GET /api/orders/{id}`: the client's own orders with their status ("Мои
+//! заказы"): the placed ones, newest first, and the cart (the draft) if it has lines.
 
 use crate::OrderService;
 use lambda_http::{Body, Request, RequestExt, Response};
@@ -13,10 +13,18 @@ use vitrina_shared::{
 pub async fn list(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let draft = svc.store.draft(&caller.user_id).await?;
-    let orders: Vec<_> = draft
+    let mut orders: Vec<_> = draft
         .into_iter()
+        .filter(|o| !o.lines.is_empty())
         .map(|o| json!({"orderId": o.order_id, "status": o.status, "itemCount": o.item_count(), "updatedAt": o.updated_at}))
         .collect();
+    orders.extend(
+        svc.store
+            .placed_of(&caller.user_id)
+            .await?
+            .iter()
+            .map(super::placed::view),
+    );
     Ok(ok(&json!({ "orders": orders })))
 }
 
@@ -28,11 +36,14 @@ pub async fn get(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>,
         .unwrap_or_default()
         .to_string();
     // Another client's order is as absent as a missing one: 404 either way.
-    let order = svc
+    if let Some(cart) = svc
         .store
         .draft(&caller.user_id)
         .await?
         .filter(|o| o.order_id == id)
-        .ok_or_else(|| ApiError::not_found("order_not_found", "Order not found"))?;
-    super::respond_with(&svc, &order).await
+    {
+        return super::respond_with(&svc, &cart).await;
+    }
+    let placed = super::placed::own(&svc, &caller.user_id, &id).await?;
+    Ok(ok(&super::placed::view(&placed)))
 }

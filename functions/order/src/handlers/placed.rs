@@ -1,0 +1,133 @@
+//! "Оплатить заказ" (`POST /api/orders`): the cart becomes an order awaiting payment, at the
+//! prices the cart shows now; "Вернуться к редактированию заказа"
+//! (`POST /api/orders/{id}/cart`): an order not yet paid goes back into the cart.
+
+use crate::{
+    domain::placed::{PlacedOrder, AWAITING_PAYMENT},
+    OrderService,
+};
+use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use vitrina_shared::{
+    http::{json as respond, ok, Caller},
+    ApiError, StoreError,
+};
+
+/// The order as the client sees it.
+pub fn view(o: &PlacedOrder) -> Value {
+    json!({
+        "orderId": o.order_id,
+        "status": o.status,
+        "lines": o.lines.iter().map(|l| json!({
+            "productId": l.product_id, "name": l.name, "description": l.description,
+            "unitPrice": l.unit_price, "quantity": l.quantity, "lineTotal": l.total(),
+        })).collect::<Vec<_>>(),
+        "itemCount": o.lines.iter().map(|l| l.quantity).sum::<u32>(),
+        "goodsTotal": o.goods_total,
+        "delivery": o.delivery,
+        "total": o.total,
+        "placedAt": o.placed_at,
+        "updatedAt": o.updated_at,
+        "paymentId": o.payment_id,
+        "lastPaymentFailure": o.last_payment_failure,
+    })
+}
+
+pub async fn place(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let Some(cart) = svc.store.draft(&caller.user_id).await? else {
+        // A second press (a double click, a retry after a lost answer) finds the cart already
+        // placed: it answers that order.
+        return match svc
+            .store
+            .placed_of(&caller.user_id)
+            .await?
+            .into_iter()
+            .find(|o| o.status == AWAITING_PAYMENT)
+        {
+            Some(o) => Ok(ok(&view(&o))),
+            None => Err(ApiError::conflict("cart_empty", "The cart is empty")),
+        };
+    };
+    let ids: Vec<String> = cart.lines.iter().map(|l| l.product_id.clone()).collect();
+    let now_products = svc
+        .catalog
+        .snapshot(&ids)
+        .await
+        .map_err(ApiError::internal)?;
+    let at = chrono::Utc::now().to_rfc3339();
+    let placed = cart
+        .place(&now_products, &at)
+        .map_err(|e| ApiError::conflict(e.code(), e.message()))?;
+    match svc.store.place(&placed, cart.version).await {
+        Ok(()) => {}
+        Err(StoreError::Conflict) => {
+            return Err(ApiError::conflict(
+                "cart_busy",
+                "The cart changed meanwhile: look at it again",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(user_id = %caller.user_id, order_id = %placed.order_id, total = placed.total, "order placed");
+    Ok(respond(StatusCode::CREATED, &view(&placed)))
+}
+
+/// The client's own placed order: another client's is as absent as a missing one.
+pub async fn own(
+    svc: &OrderService,
+    user_id: &str,
+    order_id: &str,
+) -> Result<PlacedOrder, ApiError> {
+    svc.store
+        .placed(order_id)
+        .await?
+        .filter(|o| o.user_id == user_id)
+        .ok_or_else(|| ApiError::not_found("order_not_found", "Order not found"))
+}
+
+pub async fn back_to_cart(
+    svc: Arc<OrderService>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let order_id = req
+        .path_parameters()
+        .first("id")
+        .unwrap_or_default()
+        .to_string();
+    for attempt in 0..5 {
+        if attempt > 0 {
+            vitrina_shared::table::backoff(attempt).await;
+        }
+        let order = own(&svc, &caller.user_id, &order_id).await?;
+        if order.status != AWAITING_PAYMENT {
+            return Err(ApiError::conflict(
+                "order_not_editable",
+                "Only an order that is not paid goes back to the cart",
+            ));
+        }
+        let cart = svc.store.draft(&caller.user_id).await?;
+        let read_version = cart.as_ref().map(|c| c.version);
+        let at = chrono::Utc::now().to_rfc3339();
+        let merged = order.back_into(cart, &uuid::Uuid::now_v7().to_string(), &at);
+        match svc
+            .store
+            .return_to_cart(&order_id, &merged, read_version, &at)
+            .await
+        {
+            Ok(()) => {
+                tracing::info!(user_id = %caller.user_id, order_id, "order back in the cart");
+                return super::respond_with(&svc, &merged).await;
+            }
+            // The cart changed, or the order was paid meanwhile: read both again.
+            Err(StoreError::Conflict | StoreError::Busy(_)) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(ApiError::conflict(
+        "cart_busy",
+        "The cart is being changed elsewhere, try again",
+    ))
+}

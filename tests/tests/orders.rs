@@ -1,0 +1,169 @@
+//! "Оплатить заказ" turns the cart into an order awaiting payment; payment's outcome makes it
+//! paid; "Вернуться к редактированию заказа" takes an unpaid one back into the cart.
+
+use serde_json::json;
+use vitrina_shared::{
+    contracts::{
+        order::{PayableOrder, PayableRefusal, PayableRequest},
+        CallError,
+    },
+    envelope::{Envelope, PaymentOutcome, PAYMENT_SUCCEEDED},
+};
+use vitrina_tests::*;
+
+#[tokio::test]
+async fn placing_freezes_the_cart_into_an_order_and_empties_the_cart() {
+    let (c, user, ids) = client_ready_to_order(2, 150_000).await;
+    let placed = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let order_id = placed.body["orderId"].as_str().unwrap().to_string();
+    assert_eq!(placed.body["status"], "awaiting_payment");
+    assert_eq!(placed.body["total"], 300_000, "two lines, pickup is free");
+    assert_eq!(placed.body["lines"].as_array().unwrap().len(), 2);
+
+    // A second press answers the same order: nothing is placed twice.
+    let again = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.body["orderId"], order_id.as_str());
+
+    let cart = call(&c, "GET", "/api/cart", None).await;
+    assert!(
+        cart.status == 404 || cart.body["lines"].as_array().is_some_and(|l| l.is_empty()),
+        "the cart starts empty again: {}",
+        cart.body
+    );
+    let list = call(&c, "GET", "/api/orders", None).await;
+    assert!(list.body["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["orderId"] == order_id.as_str() && o["status"] == "awaiting_payment"));
+    let one = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+    assert_eq!((one.status, &one.body["total"]), (200, &json!(300_000)));
+
+    // What payment will charge comes from the order.
+    let user_id = user_id_of(&user.username).await;
+    let payable = remote::<PayableOrder>("OrderPayableFunction")
+        .await
+        .call(&PayableRequest {
+            user_id: user_id.clone(),
+            order_id: order_id.clone(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(payable.total, 300_000);
+
+    // Another client sees nothing of it.
+    let (other, _, _) = client_ready_to_order(1, 100).await;
+    let theirs = call(&other, "GET", &format!("/api/orders/{order_id}"), None).await;
+    assert_eq!(theirs.status, 404);
+    let _ = ids;
+}
+
+#[tokio::test]
+async fn an_unpaid_order_goes_back_into_the_cart_and_can_no_longer_be_paid() {
+    let (c, user, ids) = client_ready_to_order(1, 99_000).await;
+    let order_id = call(&c, "POST", "/api/orders", None).await.body["orderId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let back = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    assert_eq!(back.status, 200, "{}", back.body);
+    assert_eq!(back.body["lines"][0]["productId"], ids[0].as_str());
+    assert_eq!(
+        back.body["delivery"]["method"], "pickup",
+        "the delivery comes back too"
+    );
+    let order = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+    assert_eq!(order.body["status"], "returned_to_cart");
+    let twice = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    assert_eq!(twice.status, 409);
+    let user_id = user_id_of(&user.username).await;
+    match remote::<PayableOrder>("OrderPayableFunction")
+        .await
+        .call(&PayableRequest { user_id, order_id })
+        .await
+    {
+        Err(CallError::Refused(PayableRefusal::OrderNotPayable(_))) => {}
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn placing_needs_a_delivery_and_a_cart() {
+    let c = browser();
+    let user = register(&c).await;
+    login(&c, &user).await;
+    let empty = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(
+        (empty.status, &empty.body["error"]["code"]),
+        (409, &json!("cart_empty"))
+    );
+    let id = &products_in_stock(1, 1_000)[0];
+    let body = json!({"productId": id}).to_string();
+    call(&c, "POST", "/api/cart/items", Some(&body)).await;
+    let r = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(
+        (r.status, &r.body["error"]["code"]),
+        (409, &json!("delivery_not_chosen")),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn a_payment_success_makes_the_order_paid_once_whatever_the_redeliveries() {
+    let (c, user, _) = client_ready_to_order(1, 10_000).await;
+    let order_id = call(&c, "POST", "/api/orders", None).await.body["orderId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let user_id = user_id_of(&user.username).await;
+    let aws = clients().await;
+    let url = queue_url(&aws.sqs, "OrderPaymentQueue").await;
+    let message = Envelope::new(
+        PAYMENT_SUCCEEDED,
+        "test",
+        PaymentOutcome {
+            payment_id: unique("pay"),
+            order_id: order_id.clone(),
+            user_id,
+            amount: 10_000,
+            method: "card".into(),
+            reason: None,
+        },
+    );
+    let body = serde_json::to_string(&message).unwrap();
+    for _ in 0..3 {
+        aws.sqs
+            .send_message()
+            .queue_url(&url)
+            .message_body(&body)
+            .send()
+            .await
+            .unwrap();
+    }
+    let paid = eventually(std::time::Duration::from_secs(15), || async {
+        let r = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+        (r.body["status"] == "paid").then_some(r.body)
+    })
+    .await
+    .expect("the order becomes paid");
+    assert_eq!(paid["paymentId"], message.payload.payment_id.as_str());
+    let back = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    assert_eq!(back.status, 409, "a paid order stays an order");
+    // The redeliveries were no error: nothing waits in the DLQ for this order.
+    let dlq = queue_url(&aws.sqs, "OrderPaymentDLQ").await;
+    let waiting = aws
+        .sqs
+        .receive_message()
+        .queue_url(&dlq)
+        .max_number_of_messages(10)
+        .send()
+        .await
+        .unwrap();
+    assert!(!waiting
+        .messages()
+        .iter()
+        .any(|m| m.body().unwrap_or_default().contains(&order_id)));
+}
