@@ -66,9 +66,27 @@ pub async fn run() -> Result<(), String> {
         );
     }
     let region = setting("AWS_REGION", "us-east-1");
+    // The bank is the local platform's sandbox (scripts/stack.sh starts it on its own port).
+    let bank_port = setting("VITRINA_BANK_PORT", "3002");
     let overrides = HashMap::from([
         ("Stage".to_string(), "local".to_string()),
         ("Architecture".to_string(), "x86_64".to_string()),
+        (
+            "PublicShopUrl".to_string(),
+            format!("http://127.0.0.1:{}", setting("VITRINA_PORT", "3000")),
+        ),
+        (
+            "BankApiUrl".to_string(),
+            format!("http://127.0.0.1:{bank_port}/v3"),
+        ),
+        (
+            "BankShopId".to_string(),
+            setting("VITRINA_BANK_SHOP_ID", "sandbox-shop"),
+        ),
+        (
+            "BankSecretKey".to_string(),
+            setting("VITRINA_BANK_SECRET_KEY", "test_sandbox_secret"),
+        ),
     ]);
     let mut template =
         template::Template::load(&setting("VITRINA_TEMPLATE", "template.yaml"), &overrides)?;

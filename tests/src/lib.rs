@@ -369,3 +369,52 @@ pub async fn client_ready_to_order(
     assert_eq!(r.status, 200, "{}", r.body);
     (c, user, ids)
 }
+
+/// The bank sandbox (`VITRINA_BANK_URL`); the tests that need it fail without it.
+pub fn bank_url() -> String {
+    std::env::var("VITRINA_BANK_URL").expect(
+        "VITRINA_BANK_URL: the bank sandbox's address (make test starts it; see scripts/stack.sh)",
+    )
+}
+
+/// The payer's browser: follows nothing on its own, so the test sees each redirect.
+pub fn payer_browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Types the card on the hosted page (and the 3-D Secure code when asked); answers where the
+/// browser was sent at the end.
+pub async fn pay_on_bank_page(confirmation_url: &str, number: &str, code: Option<&str>) -> String {
+    let b = payer_browser();
+    let page = b.get(confirmation_url).send().await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    let html = page.text().await.unwrap();
+    for label in ["Номер карты", "Срок действия (ММ/ГГ)", "CVC"] {
+        assert!(html.contains(label), "the card page asks for {label}");
+    }
+    let r = b
+        .post(confirmation_url)
+        .form(&[("number", number), ("expiry", "12/30"), ("cvc", "123")])
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let mut location = r.headers()["location"].to_str().unwrap().to_string();
+    if location.ends_with("/3ds") {
+        let three_ds = format!("{}{location}", bank_url());
+        let page = b.get(&three_ds).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("Код из SMS"), "{page}");
+        let r = b
+            .post(&three_ds)
+            .form(&[("code", code.expect("this card asks for a 3-D Secure code"))])
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_redirection(), "{}", r.status());
+        location = r.headers()["location"].to_str().unwrap().to_string();
+    }
+    location
+}

@@ -2,16 +2,11 @@
 //! way the shop will use it: the payer's pages walked as a browser would (form posts, the
 //! redirect back to the shop), then the adapter reading, capturing and refunding.
 
-use reqwest::{redirect::Policy, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
 use vitrina_payment::bank::{BankError, BankSettings, Method, NewPayment, Status, YooKassa};
-
-fn bank_url() -> String {
-    std::env::var("VITRINA_BANK_URL").expect(
-        "VITRINA_BANK_URL: the bank sandbox's address (make test starts it; see scripts/stack.sh)",
-    )
-}
+use vitrina_tests::{bank_url, pay_on_bank_page, payer_browser as browser};
 
 fn credentials() -> (String, String) {
     (
@@ -53,48 +48,6 @@ fn card_payment(kopecks: i64, save: bool) -> NewPayment {
     }
 }
 
-/// The payer's browser: follows nothing on its own, so the test sees each redirect.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(Policy::none())
-        .build()
-        .expect("client")
-}
-
-/// Types the card on the hosted page (and the 3-D Secure code when asked); answers where the
-/// browser was sent at the end.
-async fn pay_on_page(confirmation_url: &str, number: &str, code: Option<&str>) -> String {
-    let b = browser();
-    let page = b.get(confirmation_url).send().await.unwrap();
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.unwrap();
-    for label in ["Номер карты", "Срок действия (ММ/ГГ)", "CVC"] {
-        assert!(html.contains(label), "the card page asks for {label}");
-    }
-    let r = b
-        .post(confirmation_url)
-        .form(&[("number", number), ("expiry", "12/30"), ("cvc", "123")])
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_redirection(), "{}", r.status());
-    let mut location = r.headers()["location"].to_str().unwrap().to_string();
-    if location.ends_with("/3ds") {
-        let three_ds = format!("{}{location}", bank_url());
-        let page = b.get(&three_ds).send().await.unwrap().text().await.unwrap();
-        assert!(page.contains("Код из SMS"), "{page}");
-        let r = b
-            .post(&three_ds)
-            .form(&[("code", code.expect("this card asks for a 3-D Secure code"))])
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_redirection(), "{}", r.status());
-        location = r.headers()["location"].to_str().unwrap().to_string();
-    }
-    location
-}
-
 #[tokio::test]
 async fn a_card_with_3ds_is_authorised_captured_refunded_and_saved_for_next_time() {
     let bank = bank();
@@ -112,7 +65,7 @@ async fn a_card_with_3ds_is_authorised_captured_refunded_and_saved_for_next_time
         .as_ref()
         .and_then(|c| c.confirmation_url.clone())
         .expect("a card payment sends the payer to the bank's page");
-    let back = pay_on_page(&url, "5555 5555 5555 4477", Some("123456")).await;
+    let back = pay_on_bank_page(&url, "5555 5555 5555 4477", Some("123456")).await;
     assert_eq!(back, RETURN_URL, "the payer comes back to the shop");
 
     let held = bank.payment(&created.id).await.unwrap();
@@ -172,7 +125,7 @@ async fn declined_cards_cancel_the_payment_with_the_banks_reason() {
             .await
             .unwrap();
         let url = created.confirmation.unwrap().confirmation_url.unwrap();
-        let back = pay_on_page(&url, number, code).await;
+        let back = pay_on_bank_page(&url, number, code).await;
         assert_eq!(back, RETURN_URL);
         let p = bank.payment(&created.id).await.unwrap();
         assert_eq!(p.status, Status::Canceled, "{number}");
@@ -264,7 +217,7 @@ async fn a_failed_or_slow_bank_is_retried_with_the_same_key_and_charges_once() {
             .await
             .unwrap();
         let url = created.confirmation.unwrap().confirmation_url.unwrap();
-        pay_on_page(&url, "5555555555554444", None).await;
+        pay_on_bank_page(&url, "5555555555554444", None).await;
         bank.capture(&key(), &created.id, None).await.unwrap()
     };
     let k = key();
@@ -392,7 +345,7 @@ async fn every_status_change_is_notified_and_redelivered_until_answered() {
         .await
         .unwrap();
     let url = created.confirmation.unwrap().confirmation_url.unwrap();
-    pay_on_page(&url, "2200000000000004", None).await;
+    pay_on_bank_page(&url, "2200000000000004", None).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
         let log: Vec<Value> = reqwest::get(format!("{}/_sandbox/webhooks", bank_url()))

@@ -205,6 +205,34 @@ fn expected_outcomes() -> Vec<Outcome> {
         ("OrderPaymentEventsFunction", |r| {
             assert_eq!(r, &json!({"batchItemFailures": []}))
         }),
+        ("PaymentCreateFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (status, &body["error"]["code"]),
+                (404, &json!("order_not_found")),
+                "{r}"
+            );
+        }),
+        ("PaymentGetFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (status, &body["error"]["code"]),
+                (404, &json!("payment_not_found")),
+                "{r}"
+            );
+        }),
+        ("PaymentConfirmFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (status, &body["error"]["code"]),
+                (404, &json!("payment_not_found")),
+                "{r}"
+            );
+        }),
+        // A notification of a payment the shop does not know: acknowledged, nothing changes.
+        ("PaymentWebhookFunction", |r| {
+            assert_eq!(http(r).0, 200, "{r}")
+        }),
         ("BillingWalletGetFunction", |r| {
             let (status, body) = http(r);
             assert_eq!((status, &body["currency"]), (200, &json!("RUB")), "{r}");

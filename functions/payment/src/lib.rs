@@ -1,6 +1,6 @@
-//! payment: the client's means of payment. Today: gift cards — activating one by its code
-//! (billing keeps the card and its balance) and listing the client's cards. Bank cards, SBP and
-//! paying for orders come with the payment scenario.
+//! payment: the client's means of payment and the payment of orders (S6). Gift cards are
+//! activated by their code (billing keeps the card and its balance); orders are paid by a bank
+//! card through the bank (`bank.rs`, YooKassa's API) or from the wallet (billing's ledger).
 
 pub mod bank;
 pub mod billing;
@@ -10,9 +10,56 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::Remote,
+    contracts::{billing::DebitWallet, order::PayableOrder, Remote},
     runtime::{http_route, Env, Function, Route},
 };
+
+/// What paying for an order needs: the payments, the bank, order (what to charge) and billing
+/// (the wallet), and the queue that tells order the outcome.
+pub struct Payments {
+    pub store: store::PaymentStore,
+    pub bank: bank::YooKassa,
+    pub order: Remote<PayableOrder>,
+    pub wallet: Remote<DebitWallet>,
+    pub sqs: aws_sdk_sqs::Client,
+    pub outcome_queue: String,
+    /// The shop's public origin: the bank sends the payer back to `{shop_url}/payment/{id}`.
+    pub shop_url: String,
+}
+
+impl Payments {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        let lambda = env.aws.lambda();
+        let bank = bank::YooKassa::new(bank::BankSettings {
+            api_url: env.config.require("BANK_API_URL")?,
+            shop_id: env.config.require("BANK_SHOP_ID")?,
+            secret_key: env.config.require("BANK_SECRET_KEY")?,
+            timeout: std::time::Duration::from_secs(
+                env.config.parse_or("BANK_TIMEOUT_SECONDS", 4)?,
+            ),
+        })
+        .map_err(|e| SettingsError::Invalid {
+            name: "BANK_API_URL".into(),
+            reason: e.to_string(),
+        })?;
+        Ok(Self {
+            store: store::PaymentStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
+            bank,
+            order: Remote::new(
+                lambda.clone(),
+                env.config.require("ORDER_PAYABLE_FUNCTION")?,
+            ),
+            wallet: Remote::new(lambda, env.config.require("BILLING_WALLET_DEBIT_FUNCTION")?),
+            sqs: env.aws.sqs(),
+            outcome_queue: env.config.require("ORDER_PAYMENT_QUEUE_URL")?,
+            shop_url: env
+                .config
+                .require("SHOP_URL")?
+                .trim_end_matches('/')
+                .to_string(),
+        })
+    }
+}
 
 pub struct Payment {
     pub store: store::PaymentStore,
@@ -51,6 +98,30 @@ pub fn functions() -> Vec<Function> {
             Route::get("/api/gift-cards").authorized(),
             Payment::new,
             handlers::list::handle,
+        ),
+        http_route(
+            "payment-create",
+            Route::post("/api/payments").authorized(),
+            Payments::new,
+            handlers::payments::create,
+        ),
+        http_route(
+            "payment-get",
+            Route::get("/api/payments/{id}").authorized(),
+            Payments::new,
+            handlers::payments::get,
+        ),
+        http_route(
+            "payment-confirm",
+            Route::post("/api/payments/{id}/confirm").authorized(),
+            Payments::new,
+            handlers::payments::confirm,
+        ),
+        http_route(
+            "payment-webhook",
+            Route::post("/api/payments/webhook"),
+            Payments::new,
+            handlers::payments::webhook,
         ),
     ]
 }

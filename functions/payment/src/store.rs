@@ -1,12 +1,28 @@
-//! payment's items in the table: wrong gift-card codes per client per window. The only code of
+//! payment's items in the table: payments, the client's request keys, the bank's ids, the one
+//! payment claimed per order, and wrong gift-card codes per client per window. The only code of
 //! payment that touches the table.
 
-use crate::domain::guessing::Window;
+use crate::domain::{
+    guessing::Window,
+    payment::{Payment, Status},
+};
+use aws_sdk_dynamodb::{
+    operation::transact_write_items::TransactWriteItemsError,
+    types::{AttributeValue, Put, TransactWriteItem},
+};
+use std::collections::HashMap;
 use vitrina_shared::{keys, table, StoreError};
 
 pub struct PaymentStore {
     db: aws_sdk_dynamodb::Client,
     table: String,
+}
+
+/// What recording a new payment found.
+pub enum Recorded {
+    New,
+    /// The client's key was used before: its payment.
+    Existing(String),
 }
 
 impl PaymentStore {
@@ -24,5 +40,177 @@ impl PaymentStore {
     pub async fn add_wrong_code(&self, user_id: &str, window: Window) -> Result<(), StoreError> {
         let counter = keys::payment::gift_failures(user_id, window.index);
         table::add_failure(&self.db, &self.table, counter, window.ends_at).await
+    }
+
+    /// The payment and the client's request key, together: a key used before answers the
+    /// payment it made.
+    pub async fn record(
+        &self,
+        payment: &Payment,
+        request_key: &str,
+    ) -> Result<Recorded, StoreError> {
+        let key_item = table::item(
+            keys::payment::request_key(&payment.user_id, request_key),
+            &HashMap::from([("paymentId", payment.payment_id.as_str())]),
+        )?;
+        let put = |item| {
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(PK)")
+                .build()
+        };
+        let result = self
+            .db
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put(key_item)?).build())
+            .transact_items(
+                TransactWriteItem::builder()
+                    .put(put(table::item(
+                        keys::payment::payment(&payment.payment_id),
+                        payment,
+                    )?)?)
+                    .build(),
+            )
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Recorded::New),
+            Err(e) => {
+                let conflict = matches!(
+                    e.as_service_error(),
+                    Some(TransactWriteItemsError::TransactionCanceledException(c))
+                        if c.cancellation_reasons().iter().any(|r| r.code() == Some("ConditionalCheckFailed"))
+                );
+                if !conflict {
+                    return Err(e.into());
+                }
+                let existing: Option<HashMap<String, String>> = table::get(
+                    &self.db,
+                    &self.table,
+                    keys::payment::request_key(&payment.user_id, request_key),
+                    true,
+                )
+                .await?;
+                existing
+                    .and_then(|m| m.get("paymentId").cloned())
+                    .map(Recorded::Existing)
+                    .ok_or(StoreError::Conflict)
+            }
+        }
+    }
+
+    pub async fn payment(&self, payment_id: &str) -> Result<Option<Payment>, StoreError> {
+        table::get(
+            &self.db,
+            &self.table,
+            keys::payment::payment(payment_id),
+            true,
+        )
+        .await
+    }
+
+    /// Writes `next` if the payment is still in `from` (the status it was read in).
+    /// `Conflict`: it moved meanwhile; read it again.
+    pub async fn advance(&self, next: &Payment, from: Status) -> Result<(), StoreError> {
+        let from = serde_dynamo::to_attribute_value::<_, AttributeValue>(from)?;
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(table::item(
+                keys::payment::payment(&next.payment_id),
+                next,
+            )?))
+            .condition_expression("#s = :from")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(":from", from)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// The bank's id of the payment → the shop's, for webhooks.
+    pub async fn link_bank_payment(
+        &self,
+        bank_payment_id: &str,
+        payment_id: &str,
+    ) -> Result<(), StoreError> {
+        let item = table::item(
+            keys::payment::bank_payment(bank_payment_id),
+            &HashMap::from([("paymentId", payment_id)]),
+        )?;
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn by_bank_payment(
+        &self,
+        bank_payment_id: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let link: Option<HashMap<String, String>> = table::get(
+            &self.db,
+            &self.table,
+            keys::payment::bank_payment(bank_payment_id),
+            true,
+        )
+        .await?;
+        Ok(link.and_then(|m| m.get("paymentId").cloned()))
+    }
+
+    /// Claims the order for this payment before its money is taken: `true` if the order is
+    /// this payment's (now or from before), `false` if another payment has it.
+    pub async fn claim_order(&self, order_id: &str, payment_id: &str) -> Result<bool, StoreError> {
+        let item = table::item(
+            keys::payment::order_claim(order_id),
+            &HashMap::from([("paymentId", payment_id)]),
+        )?;
+        let result = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK) OR paymentId = :p")
+            .expression_attribute_values(":p", AttributeValue::S(payment_id.into()))
+            .send()
+            .await;
+        match result.map_err(StoreError::from) {
+            Ok(_) => Ok(true),
+            Err(StoreError::Conflict) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Gives the order back when this payment's money could not be taken.
+    pub async fn release_order(&self, order_id: &str, payment_id: &str) -> Result<(), StoreError> {
+        let result = self
+            .db
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(table::key(keys::payment::order_claim(order_id))))
+            .condition_expression("paymentId = :p")
+            .expression_attribute_values(":p", AttributeValue::S(payment_id.into()))
+            .send()
+            .await;
+        match result.map_err(StoreError::from) {
+            Ok(_) | Err(StoreError::Conflict) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The payment that has the order, if any.
+    pub async fn order_claimed_by(&self, order_id: &str) -> Result<Option<String>, StoreError> {
+        let claim: Option<HashMap<String, String>> = table::get(
+            &self.db,
+            &self.table,
+            keys::payment::order_claim(order_id),
+            true,
+        )
+        .await?;
+        Ok(claim.and_then(|m| m.get("paymentId").cloned()))
     }
 }

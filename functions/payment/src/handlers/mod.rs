@@ -1,5 +1,6 @@
 pub mod activate;
 pub mod list;
+pub mod payments;
 
 use vitrina_shared::{contracts::billing::GiftCard, money::format_rub};
 

@@ -1,0 +1,211 @@
+//! A payment of an order (S6 "Оплата заказа") and how it moves. The two steps of the spec: the
+//! payer's own scenario first (the bank's card page, or a wallet that holds enough), after
+//! which "Оплатить" is active; pressing it takes the money (a card's authorisation captured, the
+//! wallet debited). A status only moves forward, and only by a conditional write.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Recorded; the bank has not answered yet (a retry with the same key goes on from here).
+    Created,
+    /// Waiting for the payer on the bank's page.
+    AwaitingPayer,
+    /// The bank holds the money: "Оплатить" is active.
+    Authorized,
+    /// Nothing to wait for (a wallet): "Оплатить" is active.
+    Ready,
+    /// The money is taken.
+    Paid,
+    /// The bank or billing refused; the order waits for another try.
+    Failed,
+    /// Given up before the money was taken (the order was paid by another payment, or taken
+    /// back into the cart); a bank authorisation is released.
+    Cancelled,
+}
+
+impl Status {
+    pub fn is_final(self) -> bool {
+        matches!(self, Self::Paid | Self::Failed | Self::Cancelled)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// A card typed on the bank's page.
+    Card,
+    /// The client's wallet in billing.
+    Wallet,
+}
+
+impl Method {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "card" => Some(Self::Card),
+            "wallet" => Some(Self::Wallet),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Card => "card",
+            Self::Wallet => "wallet",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment {
+    pub payment_id: String,
+    pub user_id: String,
+    pub order_id: String,
+    /// Kopecks, from the order.
+    pub amount: i64,
+    pub method: Method,
+    /// Keep the card for the next payments (the bank saves it; the shop never sees its number).
+    #[serde(default)]
+    pub save_card: bool,
+    pub status: Status,
+    #[serde(default)]
+    pub bank_payment_id: Option<String>,
+    /// The bank's page for the payer.
+    #[serde(default)]
+    pub confirmation_url: Option<String>,
+    /// Why it failed: a stable code the web client words in Russian.
+    #[serde(default)]
+    pub failure: Option<String>,
+    /// The card, once the bank names it ("Mir *0004").
+    #[serde(default)]
+    pub card: Option<String>,
+    /// Whether order (and notification) have been told the final outcome.
+    #[serde(default)]
+    pub outcome_sent: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Payment {
+    pub fn new(
+        payment_id: &str,
+        user_id: &str,
+        order_id: &str,
+        amount: i64,
+        method: Method,
+        save_card: bool,
+        now: &str,
+    ) -> Self {
+        Self {
+            payment_id: payment_id.into(),
+            user_id: user_id.into(),
+            order_id: order_id.into(),
+            amount,
+            method,
+            save_card,
+            status: match method {
+                Method::Card => Status::Created,
+                Method::Wallet => Status::Ready,
+            },
+            bank_payment_id: None,
+            confirmation_url: None,
+            failure: None,
+            card: None,
+            outcome_sent: false,
+            created_at: now.into(),
+            updated_at: now.into(),
+        }
+    }
+
+    /// Whether "Оплатить" may be pressed.
+    pub fn confirmable(&self) -> bool {
+        matches!(self.status, Status::Authorized | Status::Ready)
+    }
+}
+
+/// The bank's view of its payment, as far as the shop acts on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BankState {
+    Pending,
+    WaitingForCapture,
+    Succeeded,
+    Canceled { reason: String },
+}
+
+/// Where a payment goes when the bank says `bank`: `None` if nowhere.
+pub fn after_bank(status: Status, bank: &BankState) -> Option<(Status, Option<String>)> {
+    match (status, bank) {
+        (Status::Created | Status::AwaitingPayer, BankState::WaitingForCapture) => {
+            Some((Status::Authorized, None))
+        }
+        (
+            Status::Created | Status::AwaitingPayer | Status::Authorized,
+            BankState::Canceled { reason },
+        ) => Some((Status::Failed, Some(failure_code(reason).into()))),
+        // Captured by "Оплатить" whose answer was lost: the capture is the bank's fact.
+        (Status::Authorized, BankState::Succeeded) => Some((Status::Paid, None)),
+        _ => None,
+    }
+}
+
+/// The bank's cancellation reason as the shop's failure code.
+pub fn failure_code(reason: &str) -> &'static str {
+    match reason {
+        "insufficient_funds" => "insufficient_funds",
+        "card_expired" => "card_expired",
+        "3d_secure_failed" => "3d_secure_failed",
+        "fraud_suspected" => "fraud_suspected",
+        "expired_on_confirmation" => "payment_expired",
+        "expired_on_capture" => "authorization_expired",
+        "canceled_by_merchant" => "payment_cancelled",
+        _ => "payment_declined",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bank_moves_a_payment_forward_only() {
+        let cancel = |r: &str| BankState::Canceled { reason: r.into() };
+        assert_eq!(
+            after_bank(Status::AwaitingPayer, &BankState::WaitingForCapture),
+            Some((Status::Authorized, None))
+        );
+        assert_eq!(
+            after_bank(Status::AwaitingPayer, &cancel("insufficient_funds")),
+            Some((Status::Failed, Some("insufficient_funds".into())))
+        );
+        assert_eq!(
+            after_bank(Status::Authorized, &cancel("expired_on_capture")),
+            Some((Status::Failed, Some("authorization_expired".into())))
+        );
+        assert_eq!(after_bank(Status::AwaitingPayer, &BankState::Pending), None);
+        assert_eq!(
+            after_bank(Status::Paid, &cancel("x")),
+            None,
+            "paid stays paid"
+        );
+        assert_eq!(
+            after_bank(Status::Failed, &BankState::WaitingForCapture),
+            None
+        );
+        assert_eq!(
+            after_bank(Status::Authorized, &BankState::Succeeded),
+            Some((Status::Paid, None))
+        );
+        assert_eq!(failure_code("something_new"), "payment_declined");
+    }
+
+    #[test]
+    fn a_wallet_payment_is_ready_at_once_a_card_waits_for_the_bank() {
+        let w = Payment::new("p", "u", "o", 100, Method::Wallet, false, "t");
+        assert!(w.confirmable());
+        let c = Payment::new("p", "u", "o", 100, Method::Card, true, "t");
+        assert!(!c.confirmable());
+        assert_eq!(Method::parse("sbp"), None);
+    }
+}

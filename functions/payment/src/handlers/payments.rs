@@ -1,0 +1,483 @@
+//! S6 "Оплата заказа": `POST /api/payments` starts a payment of an order (the amount from the
+//! order), `GET /api/payments/{id}` follows it, `POST /api/payments/{id}/confirm` is
+//! "Оплатить", `POST /api/payments/webhook` is the bank's notification.
+//!
+//! The browser's return from the bank and the bank's webhook converge on one settle step: read
+//! the payment from the bank (never from a webhook's body) and move ours forward by a
+//! conditional write, so however many times and in whatever order they come, it moves once.
+//! Money is taken only by "Оплатить", and only by the payment that first claimed the order.
+
+use crate::{
+    bank::{self, BankError, Method as BankMethod, NewPayment},
+    domain::payment::{after_bank, BankState, Method, Payment, Status},
+    store::Recorded,
+    Payments,
+};
+use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use vitrina_shared::{
+    contracts::{
+        billing::{DebitRefusal, WalletMove},
+        order::{PayableRefusal, PayableRequest},
+        CallError,
+    },
+    envelope::{Envelope, PaymentOutcome, PAYMENT_FAILED, PAYMENT_SUCCEEDED},
+    http::{json as respond, ok, parse_json, Caller},
+    ApiError, StoreError,
+};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StartPayment {
+    order_id: Option<String>,
+    method: Option<String>,
+    #[serde(default)]
+    save_card: bool,
+}
+
+fn view(p: &Payment) -> Value {
+    json!({
+        "paymentId": p.payment_id,
+        "orderId": p.order_id,
+        "amount": p.amount,
+        "method": p.method.as_str(),
+        "status": p.status,
+        "failure": p.failure,
+        "card": p.card,
+        "confirmable": p.confirmable(),
+        // Where the payer goes next, while the bank waits for them.
+        "redirectUrl": (p.status == Status::AwaitingPayer).then_some(p.confirmation_url.clone()).flatten(),
+    })
+}
+
+fn unavailable(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "payment could not reach a party");
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "payment_unavailable",
+        "The payment could not be completed now; try again with the same request",
+    )
+}
+
+fn bank_state(p: &bank::Payment) -> BankState {
+    match p.status {
+        bank::Status::Pending => BankState::Pending,
+        bank::Status::WaitingForCapture => BankState::WaitingForCapture,
+        bank::Status::Succeeded => BankState::Succeeded,
+        bank::Status::Canceled => BankState::Canceled {
+            reason: p
+                .cancellation_details
+                .as_ref()
+                .map(|c| c.reason.clone())
+                .unwrap_or_default(),
+        },
+    }
+}
+
+fn card_of(p: &bank::Payment) -> Option<String> {
+    let card = p.payment_method.as_ref()?.card.as_ref()?;
+    Some(format!("{} *{}", card.card_type, card.last4))
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339()
+}
+
+/// Moves `from` to `next` if nobody moved it meanwhile; answers the payment as it is now.
+async fn advance(p: &Payments, from: &Payment, mut next: Payment) -> Result<Payment, ApiError> {
+    next.updated_at = now();
+    match p.store.advance(&next, from.status).await {
+        Ok(()) => {
+            if next.status.is_final() {
+                return tell_outcome(p, next).await;
+            }
+            Ok(next)
+        }
+        Err(StoreError::Conflict) => current(p, &from.payment_id).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn current(p: &Payments, payment_id: &str) -> Result<Payment, ApiError> {
+    p.store
+        .payment(payment_id)
+        .await?
+        .ok_or_else(|| ApiError::not_found("payment_not_found", "Payment not found"))
+}
+
+/// Tells order the final outcome once it is written; a send that fails is sent again by the
+/// next settle of this payment (`outcome_sent` stays false until it goes out).
+async fn tell_outcome(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
+    if payment.outcome_sent || payment.status == Status::Cancelled || !payment.status.is_final() {
+        return Ok(payment);
+    }
+    let kind = if payment.status == Status::Paid {
+        PAYMENT_SUCCEEDED
+    } else {
+        PAYMENT_FAILED
+    };
+    let message = Envelope::new(
+        kind,
+        payment.order_id.clone(),
+        PaymentOutcome {
+            payment_id: payment.payment_id.clone(),
+            order_id: payment.order_id.clone(),
+            user_id: payment.user_id.clone(),
+            amount: payment.amount,
+            method: payment.method.as_str().into(),
+            reason: payment.failure.clone(),
+        },
+    );
+    let body = serde_json::to_string(&message).map_err(ApiError::internal)?;
+    if let Err(e) = p
+        .sqs
+        .send_message()
+        .queue_url(&p.outcome_queue)
+        .message_body(body)
+        .send()
+        .await
+    {
+        tracing::error!(payment_id = %payment.payment_id, error = %aws_sdk_sqs::error::DisplayErrorContext(e), "outcome not sent yet");
+        return Ok(payment);
+    }
+    let sent = Payment {
+        outcome_sent: true,
+        ..payment.clone()
+    };
+    match p.store.advance(&sent, payment.status).await {
+        Ok(()) | Err(StoreError::Conflict) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "outcome sent but not recorded: it may be sent again")
+        }
+    }
+    tracing::info!(payment_id = %payment.payment_id, order_id = %payment.order_id, kind, "payment outcome sent");
+    Ok(sent)
+}
+
+/// The settle step: what the bank says now, applied once.
+async fn settle(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
+    if payment.status.is_final() {
+        return tell_outcome(p, payment).await;
+    }
+    let Some(bank_id) = payment.bank_payment_id.clone() else {
+        return Ok(payment);
+    };
+    let at_bank = match p.bank.payment(&bank_id).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(payment_id = %payment.payment_id, error = %e, "bank not read; the payment stays as it is");
+            return Ok(payment);
+        }
+    };
+    let Some((status, failure)) = after_bank(payment.status, &bank_state(&at_bank)) else {
+        return Ok(payment);
+    };
+    let next = Payment {
+        status,
+        failure,
+        card: card_of(&at_bank).or(payment.card.clone()),
+        ..payment.clone()
+    };
+    advance(p, &payment, next).await
+}
+
+/// Asks the bank for the payment (the same key each time: a retry finds the first answer).
+async fn start_at_bank(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
+    let new = NewPayment {
+        kopecks: payment.amount,
+        method: BankMethod::NewCard {
+            return_url: format!("{}/payment/{}", p.shop_url, payment.payment_id),
+            save: payment.save_card,
+        },
+        description: format!("Оплата заказа {}", payment.order_id),
+        metadata: json!({"orderId": payment.order_id, "paymentId": payment.payment_id}),
+    };
+    let at_bank = match p.bank.create_payment(&payment.payment_id, &new).await {
+        Ok(b) => b,
+        Err(BankError::Unavailable(e)) => return Err(unavailable(e)),
+        Err(refused @ BankError::Refused { .. }) => {
+            tracing::error!(error = %refused, "the bank refused the payment");
+            let failed = Payment {
+                status: Status::Failed,
+                failure: Some("payment_declined".into()),
+                ..payment.clone()
+            };
+            return advance(p, &payment, failed).await;
+        }
+    };
+    p.store
+        .link_bank_payment(&at_bank.id, &payment.payment_id)
+        .await?;
+    let waiting = Payment {
+        status: Status::AwaitingPayer,
+        bank_payment_id: Some(at_bank.id.clone()),
+        confirmation_url: at_bank
+            .confirmation
+            .as_ref()
+            .and_then(|c| c.confirmation_url.clone()),
+        ..payment.clone()
+    };
+    let waiting = advance(p, &payment, waiting).await?;
+    // The bank may have settled it at once (a declined request).
+    settle(p, waiting).await
+}
+
+async fn own(p: &Payments, caller: &Caller, payment_id: &str) -> Result<Payment, ApiError> {
+    p.store
+        .payment(payment_id)
+        .await?
+        .filter(|x| x.user_id == caller.user_id)
+        .ok_or_else(|| ApiError::not_found("payment_not_found", "Payment not found"))
+}
+
+fn payable_error(e: CallError<PayableRefusal>) -> ApiError {
+    match e {
+        CallError::Refused(PayableRefusal::OrderNotFound(_)) => {
+            ApiError::not_found("order_not_found", "Order not found")
+        }
+        CallError::Refused(PayableRefusal::OrderNotPayable(m)) => {
+            ApiError::conflict("order_not_payable", m)
+        }
+        CallError::Unavailable(e) => unavailable(e),
+    }
+}
+
+pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let request_key = req
+        .headers()
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| (8..=64).contains(&k.len()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "missing_idempotency_key",
+                "The Idempotency-Key header (8 to 64 characters) is required",
+            )
+        })?
+        .to_string();
+    let body: StartPayment = parse_json(&req)?;
+    let order_id = body
+        .order_id
+        .filter(|id| !id.is_empty() && id.len() <= 64)
+        .ok_or_else(|| ApiError::bad_request("invalid_order", "orderId is required"))?;
+    let method = body
+        .method
+        .as_deref()
+        .and_then(Method::parse)
+        .ok_or_else(|| ApiError::bad_request("invalid_method", "method: card or wallet"))?;
+    let order = p
+        .order
+        .call(&PayableRequest {
+            user_id: caller.user_id.clone(),
+            order_id: order_id.clone(),
+        })
+        .await
+        .map_err(payable_error)?;
+    let payment = Payment::new(
+        &uuid::Uuid::now_v7().to_string(),
+        &caller.user_id,
+        &order.order_id,
+        order.total,
+        method,
+        body.save_card,
+        &now(),
+    );
+    let payment = match p.store.record(&payment, &request_key).await? {
+        Recorded::New => payment,
+        // The same request again (a double click, a retry): the payment it made, moved on from
+        // wherever it stopped.
+        Recorded::Existing(id) => {
+            let existing = current(&p, &id).await?;
+            if existing.order_id != order_id {
+                return Err(ApiError::conflict(
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was used for another order",
+                ));
+            }
+            existing
+        }
+    };
+    let payment = match (payment.method, payment.status) {
+        (Method::Card, Status::Created) => start_at_bank(&p, payment).await?,
+        _ => settle(&p, payment).await?,
+    };
+    tracing::info!(payment_id = %payment.payment_id, order_id = %payment.order_id, method = payment.method.as_str(), status = ?payment.status, "payment started");
+    Ok(respond(StatusCode::CREATED, &view(&payment)))
+}
+
+fn path_id(req: &Request) -> String {
+    req.path_parameters()
+        .first("id")
+        .unwrap_or_default()
+        .to_string()
+}
+
+pub async fn get(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let payment = own(&p, &caller, &path_id(&req)).await?;
+    let payment = settle(&p, payment).await?;
+    Ok(ok(&view(&payment)))
+}
+
+/// Gives up a payment whose money must not be taken, releasing what the bank holds.
+async fn give_up(p: &Payments, payment: &Payment, failure: &str) -> Result<Payment, ApiError> {
+    if let (Method::Card, Some(bank_id)) = (payment.method, &payment.bank_payment_id) {
+        if let Err(e) = p
+            .bank
+            .cancel(&format!("cancel-{}", payment.payment_id), bank_id)
+            .await
+        {
+            // The bank releases an uncaptured authorisation by itself when it expires.
+            tracing::warn!(payment_id = %payment.payment_id, error = %e, "authorisation not released now");
+        }
+    }
+    let cancelled = Payment {
+        status: Status::Cancelled,
+        failure: Some(failure.into()),
+        ..payment.clone()
+    };
+    advance(p, payment, cancelled).await
+}
+
+/// "Оплатить": takes the money of a payment whose payer's part is done.
+pub async fn confirm(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let payment = settle(&p, own(&p, &caller, &path_id(&req)).await?).await?;
+    if payment.status == Status::Paid {
+        return Ok(ok(&view(&payment)));
+    }
+    if !payment.confirmable() {
+        return Err(ApiError::conflict(
+            "payment_not_confirmable",
+            "This payment cannot be confirmed: it is not authorised, or it is over",
+        )
+        .with_details(json!({ "status": payment.status })));
+    }
+    // The order may have been paid by another payment, or taken back into the cart.
+    match p
+        .order
+        .call(&PayableRequest {
+            user_id: payment.user_id.clone(),
+            order_id: payment.order_id.clone(),
+        })
+        .await
+    {
+        Ok(_) => {}
+        Err(CallError::Refused(refusal)) => {
+            give_up(&p, &payment, "order_not_payable").await?;
+            return Err(payable_error(CallError::Refused(refusal)));
+        }
+        Err(CallError::Unavailable(e)) => return Err(unavailable(e)),
+    }
+    if !p
+        .store
+        .claim_order(&payment.order_id, &payment.payment_id)
+        .await?
+    {
+        give_up(&p, &payment, "order_already_paid").await?;
+        return Err(ApiError::conflict(
+            "order_already_paid",
+            "The order is paid by another payment",
+        ));
+    }
+    let taken = match payment.method {
+        Method::Card => capture(&p, &payment).await?,
+        Method::Wallet => debit(&p, &payment).await?,
+    };
+    if taken.status != Status::Paid {
+        p.store
+            .release_order(&payment.order_id, &payment.payment_id)
+            .await?;
+    }
+    match (taken.status, taken.failure.as_deref()) {
+        (Status::Paid, _) => {
+            tracing::info!(payment_id = %taken.payment_id, order_id = %taken.order_id, amount = taken.amount, "paid");
+            Ok(ok(&view(&taken)))
+        }
+        (_, Some("insufficient_funds")) => Err(ApiError::conflict(
+            "insufficient_funds",
+            "The wallet holds less than the order's total",
+        )),
+        _ => Ok(ok(&view(&taken))),
+    }
+}
+
+async fn capture(p: &Payments, payment: &Payment) -> Result<Payment, ApiError> {
+    let bank_id = payment
+        .bank_payment_id
+        .clone()
+        .ok_or_else(|| ApiError::internal("an authorised card payment without the bank's id"))?;
+    match p
+        .bank
+        .capture(&format!("capture-{}", payment.payment_id), &bank_id, None)
+        .await
+    {
+        Ok(at_bank) if at_bank.status == bank::Status::Succeeded => {
+            let paid = Payment {
+                status: Status::Paid,
+                ..payment.clone()
+            };
+            advance(p, payment, paid).await
+        }
+        // Refused or not captured (the authorisation expired): the bank's word settles it.
+        Ok(_) | Err(BankError::Refused { .. }) => settle(p, payment.clone()).await,
+        Err(BankError::Unavailable(e)) => Err(unavailable(e)),
+    }
+}
+
+async fn debit(p: &Payments, payment: &Payment) -> Result<Payment, ApiError> {
+    let movement = WalletMove {
+        user_id: payment.user_id.clone(),
+        amount: payment.amount,
+        cause: format!("payment:{}", payment.payment_id),
+        description: format!("Оплата заказа {}", payment.order_id),
+    };
+    let (status, failure) = match p.wallet.call(&movement).await {
+        Ok(_) => (Status::Paid, None),
+        Err(CallError::Refused(DebitRefusal::InsufficientFunds(_))) => {
+            (Status::Failed, Some("insufficient_funds"))
+        }
+        Err(CallError::Refused(DebitRefusal::WalletNotFound(_))) => {
+            (Status::Failed, Some("wallet_not_found"))
+        }
+        Err(CallError::Refused(DebitRefusal::InvalidAmount(m))) => {
+            return Err(ApiError::internal(format!(
+                "a debit refused its amount: {m}"
+            )))
+        }
+        Err(CallError::Unavailable(e)) => return Err(unavailable(e)),
+    };
+    let next = Payment {
+        status,
+        failure: failure.map(str::to_string),
+        ..payment.clone()
+    };
+    advance(p, payment, next).await
+}
+
+/// The bank's notification: only its payment's id is used; the payment is read again from the
+/// bank. Answered 200 unless the shop could not record what it learnt (then the bank retries).
+pub async fn webhook(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiError> {
+    let body: Value = parse_json(&req)?;
+    let Some(bank_id) = body["object"]["id"].as_str().filter(|id| id.len() <= 64) else {
+        return Err(ApiError::bad_request(
+            "invalid_notification",
+            "A notification names its object",
+        ));
+    };
+    let payment_id = match body["event"].as_str() {
+        Some(e) if e.starts_with("payment.") => p.store.by_bank_payment(bank_id).await?,
+        // Refunds are the saga's (to come); nothing to settle here.
+        _ => None,
+    };
+    if let Some(payment_id) = payment_id {
+        let payment = current(&p, &payment_id).await?;
+        let payment = settle(&p, payment).await?;
+        tracing::info!(payment_id = %payment.payment_id, status = ?payment.status, event = ?body["event"], "webhook settled");
+    }
+    Ok(ok(&json!({})))
+}

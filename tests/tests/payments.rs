@@ -1,0 +1,364 @@
+//! S6 "Оплата заказа" through the API as the web client drives it: a payment of a placed order
+//! by card (the bank sandbox's page walked as a browser would) or from the wallet; "Оплатить"
+//! takes the money; one charge per order whatever the double clicks, tabs and webhooks.
+
+use serde_json::{json, Value};
+use std::time::Duration;
+use vitrina_shared::contracts::billing::{CreditWallet, WalletMove};
+use vitrina_tests::*;
+
+async fn placed_order(price: i64) -> (reqwest::Client, NewUser, String) {
+    let (c, user, _) = client_ready_to_order(1, price).await;
+    let r = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    (c, user, r.body["orderId"].as_str().unwrap().to_string())
+}
+
+/// `POST /api/payments` with an Idempotency-Key.
+async fn start(c: &reqwest::Client, key: &str, body: Value) -> Reply {
+    let r = c
+        .post(format!("{}/api/payments", base_url()))
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    Reply {
+        status,
+        body: r.json().await.unwrap_or(Value::Null),
+        set_cookies: Vec::new(),
+    }
+}
+
+async fn payment(c: &reqwest::Client, id: &str) -> Value {
+    let r = call(c, "GET", &format!("/api/payments/{id}"), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.body
+}
+
+async fn order_status(c: &reqwest::Client, order_id: &str) -> Value {
+    call(c, "GET", &format!("/api/orders/{order_id}"), None)
+        .await
+        .body
+}
+
+async fn wait_order(c: &reqwest::Client, order_id: &str, check: impl Fn(&Value) -> bool) -> Value {
+    eventually(Duration::from_secs(15), || async {
+        let o = order_status(c, order_id).await;
+        check(&o).then_some(o)
+    })
+    .await
+    .unwrap_or_else(|| panic!("order {order_id} never got there"))
+}
+
+/// Starts a card payment and pays on the bank's page with `number`; answers the payment id.
+async fn card_payment(c: &reqwest::Client, order_id: &str, number: &str) -> String {
+    let started = start(
+        c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "card", "saveCard": false}),
+    )
+    .await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    assert_eq!(started.body["status"], "awaiting_payer");
+    let id = started.body["paymentId"].as_str().unwrap().to_string();
+    let url = started.body["redirectUrl"]
+        .as_str()
+        .expect("the bank's page");
+    let back = pay_on_bank_page(url, number, Some("123456")).await;
+    assert_eq!(
+        back,
+        format!("{}/payment/{id}", base_url()),
+        "the bank sends the payer back to the shop's payment page"
+    );
+    id
+}
+
+#[tokio::test]
+async fn a_card_payment_is_authorised_on_the_banks_page_and_taken_by_oplatit() {
+    let (c, _, order_id) = placed_order(250_000).await;
+    let key = unique("key-");
+    let body = json!({"orderId": order_id, "method": "card"});
+    let first = start(&c, &key, body.clone()).await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    assert_eq!(first.body["amount"], 250_000, "the amount is the order's");
+    // A double click: the same payment, not a second one.
+    let again = start(&c, &key, body).await;
+    assert_eq!(again.body["paymentId"], first.body["paymentId"]);
+    let id = first.body["paymentId"].as_str().unwrap().to_string();
+
+    let url = first.body["redirectUrl"].as_str().unwrap();
+    pay_on_bank_page(url, "5555 5555 5555 4477", Some("123456")).await;
+    let authorised = payment(&c, &id).await;
+    assert_eq!(authorised["status"], "authorized", "{authorised}");
+    assert_eq!(authorised["confirmable"], true, "«Оплатить» is active");
+    assert_eq!(
+        order_status(&c, &order_id).await["status"],
+        "awaiting_payment"
+    );
+
+    let paid = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(
+        (paid.status, &paid.body["status"]),
+        (200, &json!("paid")),
+        "{}",
+        paid.body
+    );
+    let twice = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(
+        twice.body["status"], "paid",
+        "a second press changes nothing"
+    );
+    let order = wait_order(&c, &order_id, |o| o["status"] == "paid").await;
+    assert_eq!(order["paymentId"], id.as_str());
+
+    // The bank's own record: captured once, the whole amount.
+    let bank_id = table_item(&format!("PAYMENT#{id}"), "PAYMENT")
+        .await
+        .unwrap()["bankPaymentId"]
+        .as_s()
+        .unwrap()
+        .clone();
+    let at_bank: Value = payer_browser()
+        .get(format!("{}/v3/payments/{bank_id}", bank_url()))
+        .basic_auth("sandbox-shop", Some("test_sandbox_secret"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&at_bank["status"], &at_bank["amount"]["value"]),
+        (&json!("succeeded"), &json!("2500.00"))
+    );
+}
+
+#[tokio::test]
+async fn a_declined_card_fails_with_the_reason_and_the_order_waits_for_another_try() {
+    let (c, _, order_id) = placed_order(40_000).await;
+    let id = card_payment(&c, &order_id, "5555 5555 5555 4600").await;
+    let failed = payment(&c, &id).await;
+    assert_eq!(
+        (&failed["status"], &failed["failure"]),
+        (&json!("failed"), &json!("insufficient_funds"))
+    );
+    assert_eq!(failed["confirmable"], false);
+    let refused = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    let order = wait_order(&c, &order_id, |o| {
+        o["lastPaymentFailure"] == "insufficient_funds"
+    })
+    .await;
+    assert_eq!(order["status"], "awaiting_payment");
+
+    // "Попробовать оплатить еще раз": a new payment, another card, and the order is paid.
+    let retry = card_payment(&c, &order_id, "2200 0000 0000 0004").await;
+    assert_eq!(payment(&c, &retry).await["status"], "authorized");
+    let paid = call(&c, "POST", &format!("/api/payments/{retry}/confirm"), None).await;
+    assert_eq!(paid.body["status"], "paid", "{}", paid.body);
+    wait_order(&c, &order_id, |o| o["status"] == "paid").await;
+}
+
+async fn credit(user: &NewUser, kopecks: i64) {
+    let user_id = user_id_of(&user.username).await;
+    eventually(Duration::from_secs(15), || async {
+        table_item(&format!("WALLET#{user_id}"), "WALLET").await
+    })
+    .await
+    .expect("wallet");
+    remote::<CreditWallet>("BillingWalletCreditFunction")
+        .await
+        .call(&WalletMove {
+            user_id,
+            amount: kopecks,
+            cause: unique("test-topup:"),
+            description: "test".into(),
+        })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn the_wallet_pays_when_it_holds_enough_and_refuses_with_409_when_not() {
+    let (c, user, order_id) = placed_order(70_000).await;
+    credit(&user, 50_000).await;
+    let short = start(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "wallet"}),
+    )
+    .await;
+    assert_eq!(
+        (short.status, &short.body["status"]),
+        (201, &json!("ready")),
+        "{}",
+        short.body
+    );
+    let id = short.body["paymentId"].as_str().unwrap();
+    let refused = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(
+        (refused.status, &refused.body["error"]["code"]),
+        (409, &json!("insufficient_funds")),
+        "{}",
+        refused.body
+    );
+    let wallet = call(&c, "GET", "/api/wallet", None).await;
+    assert_eq!(wallet.body["balance"], 50_000, "nothing was taken");
+
+    credit(&user, 20_000).await;
+    let enough = start(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "wallet"}),
+    )
+    .await;
+    let id = enough.body["paymentId"].as_str().unwrap();
+    let paid = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(paid.body["status"], "paid", "{}", paid.body);
+    assert_eq!(
+        call(&c, "GET", "/api/wallet", None).await.body["balance"],
+        0
+    );
+    wait_order(&c, &order_id, |o| o["status"] == "paid").await;
+}
+
+#[tokio::test]
+async fn two_tabs_paying_one_order_charge_it_once() {
+    let (c, user, order_id) = placed_order(30_000).await;
+    credit(&user, 30_000).await;
+    // Tab 1 authorises a card; tab 2 prepares the wallet.
+    let card = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
+    assert_eq!(payment(&c, &card).await["status"], "authorized");
+    let wallet = start(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "wallet"}),
+    )
+    .await;
+    let wallet = wallet.body["paymentId"].as_str().unwrap().to_string();
+
+    let (card_path, wallet_path) = (
+        format!("/api/payments/{card}/confirm"),
+        format!("/api/payments/{wallet}/confirm"),
+    );
+    let (a, b) = tokio::join!(
+        call(&c, "POST", &card_path, None),
+        call(&c, "POST", &wallet_path, None),
+    );
+    let paid = [&a, &b]
+        .iter()
+        .filter(|r| r.body["status"] == "paid")
+        .count();
+    let refused = [&a, &b]
+        .iter()
+        .filter(|r| r.status == 409 && r.body["error"]["code"] == "order_already_paid")
+        .count();
+    assert_eq!((paid, refused), (1, 1), "{} / {}", a.body, b.body);
+
+    // The loser took nothing: the wallet is whole if the card won, and the card's hold was
+    // released if the wallet won.
+    let balance = call(&c, "GET", "/api/wallet", None).await.body["balance"].clone();
+    let card_status = payment(&c, &card).await["status"].clone();
+    if card_status == "paid" {
+        assert_eq!(balance, 30_000);
+    } else {
+        assert_eq!((balance, card_status), (json!(0), json!("cancelled")));
+    }
+    wait_order(&c, &order_id, |o| o["status"] == "paid").await;
+}
+
+#[tokio::test]
+async fn the_webhook_alone_settles_a_payment_and_a_forged_one_changes_nothing() {
+    let (c, _, order_id) = placed_order(15_000).await;
+    // Forged: says succeeded for a payment the bank still has pending.
+    let started = start(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "card"}),
+    )
+    .await;
+    let pending = started.body["paymentId"].as_str().unwrap().to_string();
+    let bank_id = table_item(&format!("PAYMENT#{pending}"), "PAYMENT")
+        .await
+        .unwrap()["bankPaymentId"]
+        .as_s()
+        .unwrap()
+        .clone();
+    let forged = json!({"type": "notification", "event": "payment.succeeded",
+        "object": {"id": bank_id, "status": "succeeded", "paid": true}});
+    let r = reqwest::Client::new()
+        .post(format!("{}/api/payments/webhook", base_url()))
+        .header("content-type", "application/json")
+        .body(forged.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let stored = table_item(&format!("PAYMENT#{pending}"), "PAYMENT")
+        .await
+        .unwrap();
+    assert_eq!(
+        stored["status"].as_s().unwrap(),
+        "awaiting_payer",
+        "the bank says pending"
+    );
+
+    // The payer pays and never comes back: the bank's webhook settles it by itself.
+    let url = started.body["redirectUrl"].as_str().unwrap();
+    pay_on_bank_page(url, "5555 5555 5555 4444", None).await;
+    let settled = eventually(Duration::from_secs(15), || async {
+        let item = table_item(&format!("PAYMENT#{pending}"), "PAYMENT").await?;
+        (item["status"].as_s().ok()? == "authorized").then_some(())
+    })
+    .await;
+    assert!(settled.is_some(), "the webhook moved it to authorized");
+}
+
+#[tokio::test]
+async fn bad_payment_requests_are_refused_with_clear_codes() {
+    let (c, _, order_id) = placed_order(10_000).await;
+    let no_key = call(
+        &c,
+        "POST",
+        "/api/payments",
+        Some(&json!({"orderId": order_id, "method": "card"}).to_string()),
+    )
+    .await;
+    assert_eq!(
+        (no_key.status, &no_key.body["error"]["code"]),
+        (400, &json!("missing_idempotency_key"))
+    );
+    let bad = start(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "bitcoin"}),
+    )
+    .await;
+    assert_eq!(
+        (bad.status, &bad.body["error"]["code"]),
+        (400, &json!("invalid_method"))
+    );
+    let (other, _, _) = placed_order(10_000).await;
+    let theirs = start(
+        &other,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "card"}),
+    )
+    .await;
+    assert_eq!(
+        (theirs.status, &theirs.body["error"]["code"]),
+        (404, &json!("order_not_found"))
+    );
+    let mine = start(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "card"}),
+    )
+    .await;
+    let id = mine.body["paymentId"].as_str().unwrap();
+    let peek = call(&other, "GET", &format!("/api/payments/{id}"), None).await;
+    assert_eq!(peek.status, 404, "another client's payment is not found");
+}
