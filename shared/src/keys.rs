@@ -26,8 +26,13 @@ pub const OWNERS: &[(&str, &str)] = &[
     ("STORE#", "store"),
     ("CATALOG#", "store"),
     ("CART#", "order"),
+    ("ORDER#", "order"),
     ("DELIVERY#", "delivery"),
     ("GIFTFAIL#", "payment"),
+    ("PAYMENT#", "payment"),
+    ("PAYKEY#", "payment"),
+    ("BANKPAY#", "payment"),
+    ("ORDERPAY#", "payment"),
 ];
 
 pub const PK: &str = "PK";

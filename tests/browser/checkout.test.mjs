@@ -51,7 +51,7 @@ test("S5: courier — address and company show the cost; confirming it activates
   await shot(page, "checkout-courier");
 
   await pay.click();
-  await page.getByRole("heading", { name: "Заказ оформлен", exact: true }).waitFor();
+  await page.getByRole("heading", { name: "Оплата заказа", exact: true }).waitFor();
   assert.match(await page.getByTestId("delivery-label").innerText(), /СДЭК.*Москва, ул. Ленина, д. 5, кв. 12/);
   assert.equal(rubles(await page.getByTestId("grand-total").innerText()), goodsTotal + 390);
   await context.close();
@@ -69,11 +69,13 @@ test("S5: pickup — choosing a point activates «Оплатить заказ»"
   await page.getByLabel(/Витрина на Невском/).check();
   assert.ok(await pay.isEnabled());
   await pay.click();
-  await page.getByRole("heading", { name: "Заказ оформлен", exact: true }).waitFor();
+  await page.getByRole("heading", { name: "Оплата заказа", exact: true }).waitFor();
   assert.match(await page.getByTestId("delivery-label").innerText(), /Витрина на Невском/);
 
-  // The choice stays with the order: the cart still has it after a reload.
-  const cart = await (await page.request.get(BASE + "/api/cart")).json();
-  assert.equal(cart.delivery.method, "pickup");
+  // The choice went with the order "Оплатить заказ" placed: the server has it.
+  const orderId = new URL(page.url()).pathname.split("/")[2];
+  const order = await (await page.request.get(BASE + `/api/orders/${orderId}`)).json();
+  assert.equal(order.delivery.method, "pickup");
+  assert.equal(order.status, "awaiting_payment");
   await context.close();
 });

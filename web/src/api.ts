@@ -6,6 +6,8 @@ export interface Profile {
   lastName: string;
   email: string;
   phone: string;
+  // GET /api/me only: the client's number, for support and the operators' tools.
+  clientId?: string;
 }
 
 export interface Wallet {
@@ -92,6 +94,49 @@ export interface Cart {
   grandTotal: number;
 }
 
+export interface OrderLine {
+  productId: string;
+  name: string;
+  description: string;
+  unitPrice: number;
+  quantity: number;
+  lineTotal: number;
+}
+
+export interface PlacedOrder {
+  orderId: string;
+  status: "awaiting_payment" | "paid" | "returned_to_cart" | "draft";
+  lines: OrderLine[];
+  itemCount: number;
+  goodsTotal: number;
+  delivery: DeliveryChoice;
+  total: number;
+  placedAt: string;
+  paymentId: string | null;
+  lastPaymentFailure: string | null;
+}
+
+export interface OrderSummary {
+  orderId: string;
+  status: string;
+  itemCount: number;
+  total?: number;
+  placedAt?: string;
+  updatedAt?: string;
+}
+
+export interface Payment {
+  paymentId: string;
+  orderId: string;
+  amount: number;
+  method: "card" | "wallet";
+  status: "created" | "awaiting_payer" | "authorized" | "ready" | "paid" | "failed" | "cancelled";
+  failure: string | null;
+  card: string | null;
+  confirmable: boolean;
+  redirectUrl: string | null;
+}
+
 export interface PickupPoint {
   id: string;
   name: string;
@@ -176,6 +221,23 @@ const MESSAGES: Record<string, string> = {
   invalid_delivery: "Выберите доставку курьером или пункт выдачи из списка",
   quote_not_found: "Стоимость доставки не найдена: узнайте её ещё раз",
   quote_expired: "Стоимость доставки устарела: узнайте её ещё раз",
+  delivery_not_chosen: "Выберите способ доставки",
+  cart_has_unavailable: "В корзине есть товары, которых нет в наличии: уберите их",
+  order_not_found: "Такого заказа нет",
+  order_not_payable: "Этот заказ уже нельзя оплатить",
+  order_not_editable: "Оплаченный заказ нельзя вернуть в корзину",
+  order_already_paid: "Заказ уже оплачен",
+  insufficient_funds: "Недостаточно средств для оплаты заказа",
+  card_expired: "Срок действия карты истёк",
+  "3d_secure_failed": "Платёж не подтверждён кодом из SMS (3-D Secure)",
+  fraud_suspected: "Банк отклонил платёж из соображений безопасности",
+  payment_expired: "Время на оплату истекло",
+  authorization_expired: "Банк снял блокировку денег: оплата не завершена вовремя",
+  payment_declined: "Банк отклонил платёж",
+  payment_cancelled: "Платёж отменён",
+  payment_not_confirmable: "Этот платёж нельзя подтвердить",
+  payment_unavailable: "Банк не отвечает. Попробуйте ещё раз — дважды деньги не спишутся",
+  payment_not_found: "Такого платежа нет",
 };
 
 /// A message's {name} placeholders filled from the error's details.
@@ -192,13 +254,13 @@ export function humanMessage(e: unknown): string {
   return "Нет связи с магазином, проверьте подключение";
 }
 
-async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+async function request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
   let resp: Response;
   try {
     resp = await fetch(`/api${path}`, {
       method,
       credentials: "same-origin",
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: { ...(body === undefined ? {} : { "content-type": "application/json" }), ...extraHeaders },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -245,4 +307,13 @@ export const api = {
   activateGiftCard: (code: string) => request<GiftCard>("POST", "/gift-cards/activate", { code }),
   giftCards: () => request<{ giftCards: GiftCard[] }>("GET", "/gift-cards"),
   product: (id: string) => request<ProductPage>("GET", `/products/${encodeURIComponent(id)}`),
+  placeOrder: () => request<PlacedOrder>("POST", "/orders"),
+  orders: () => request<{ orders: OrderSummary[] }>("GET", "/orders"),
+  order: (id: string) => request<PlacedOrder>("GET", `/orders/${encodeURIComponent(id)}`),
+  backToCart: (id: string) => request<Cart>("POST", `/orders/${encodeURIComponent(id)}/cart`),
+  // The key makes a repeated press (or a retry after a lost answer) the same payment.
+  startPayment: (key: string, orderId: string, method: "card" | "wallet", saveCard = false) =>
+    request<Payment>("POST", "/payments", { orderId, method, saveCard }, { "idempotency-key": key }),
+  payment: (id: string) => request<Payment>("GET", `/payments/${encodeURIComponent(id)}`),
+  confirmPayment: (id: string) => request<Payment>("POST", `/payments/${encodeURIComponent(id)}/confirm`),
 };

@@ -1,6 +1,7 @@
 // Scenario S5 "Оформление заказа": after "Оформить заказ" the client chooses courier delivery
 // (address, courier company, the cost and its confirmation box) or a pickup point; only then
-// does "Оплатить заказ" become active. Delivery settles the choice; the cart keeps it.
+// does "Оплатить заказ" become active. Delivery settles the choice; pressing it places the
+// order and goes on to its payment (payment.ts).
 
 import { api, Cart, Courier, humanMessage, PickupPoint, Quote } from "./api";
 import { rub } from "./catalog";
@@ -122,7 +123,11 @@ export async function checkoutPage(app: HTMLElement, navigate: (path: string) =>
     pay.disabled = true;
     message.textContent = "";
     try {
-      renderPlaced(app, await ready());
+      await ready();
+      // "Оплатить заказ": the cart becomes the order to pay, then "Выбор способа оплаты".
+      const order = await api.placeOrder();
+      cartChanged(await api.cart().catch(() => ({ ...cart, lines: [], itemCount: 0 })));
+      navigate(`/order/${order.orderId}/pay`);
     } catch (e) {
       message.textContent = humanMessage(e);
       pay.disabled = false;
@@ -143,27 +148,5 @@ export async function checkoutPage(app: HTMLElement, navigate: (path: string) =>
     pickupList,
     message,
     pay,
-  );
-}
-
-function renderPlaced(app: HTMLElement, cart: Cart) {
-  cartChanged(cart);
-  const d = cart.delivery;
-  app.replaceChildren(
-    h("h1", {}, "Заказ оформлен"),
-    h(
-      "dl",
-      { class: "order-summary" },
-      h("dt", {}, "Доставка"),
-      h("dd", { "data-testid": "delivery-label" }, d ? `${d.label}: ${d.address}` : "—"),
-      h("dt", {}, "Товары"),
-      h("dd", {}, rub(cart.total)),
-      h("dt", {}, "Стоимость доставки"),
-      h("dd", {}, d && d.cost ? rub(d.cost) : "бесплатно"),
-      h("dt", {}, "Итого к оплате"),
-      h("dd", { "data-testid": "grand-total" }, rub(cart.grandTotal)),
-    ),
-    h("p", { class: "notice", role: "status" }, "Оплата заказа откроется в следующем обновлении магазина: заказ ждёт в корзине вместе с выбранной доставкой."),
-    h("p", {}, h("a", { href: "/cart", "data-link": "true" }, "Вернуться в корзину")),
   );
 }

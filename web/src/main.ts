@@ -4,6 +4,7 @@ import { h, field } from "./dom";
 import { categoriesBlock, categoryPage, productPage, searchPage } from "./catalog";
 import { addToCartButton, cartPage, setNavigator, watchCart } from "./cart";
 import { checkoutPage } from "./checkout";
+import { ordersPage, payOrderPage, paymentReturnPage } from "./payment";
 import { activateGiftCardPage, giftCardsBox } from "./giftcards";
 import { validateEmail, validateName, validatePassword, validatePhone, validateUsername } from "./validation";
 
@@ -48,6 +49,7 @@ function renderNav() {
     const name = current.firstName || current.username;
     nav.append(
       link("/cart", cartCount ? `Моя корзина (${cartCount})` : "Моя корзина", { "data-testid": "cart-link" }),
+      link("/orders", "Мои заказы", { "data-testid": "orders-link" }),
       link("/account", "Личный кабинет", { "data-testid": "account-link" }),
       h("span", { class: "user-name", "data-testid": "user-name" }, name),
       h("button", { type: "button", class: "link-button", onclick: logout }, "Выйти"),
@@ -255,6 +257,7 @@ async function accountPage() {
     { class: "card form", novalidate: true },
     h("h2", {}, "Учётные данные"),
     h("p", {}, "Логин: ", h("b", { "data-testid": "account-username" }, me.username)),
+    me.clientId ? h("p", { class: "hint" }, "Номер клиента: ", h("span", { "data-testid": "client-id" }, me.clientId)) : null,
     firstName.wrap,
     lastName.wrap,
     email.wrap,
@@ -308,6 +311,7 @@ const routes: Record<string, () => void | Promise<void>> = {
   "/cart": () => (current ? cartPage(app) : navigate("/login?next=/cart")),
   "/gift-cards/activate": () => (current ? activateGiftCardPage(app) : navigate("/login?next=/gift-cards/activate")),
   "/checkout": () => (current ? checkoutPage(app, navigate) : navigate("/login?next=/checkout")),
+  "/orders": () => (current ? ordersPage(app) : navigate("/login?next=/orders")),
 };
 
 function navigate(path: string) {
@@ -320,7 +324,12 @@ function render() {
   const params = new URLSearchParams(location.search);
   const product = path.match(/^\/product\/([^/]+)$/);
   const category = path.match(/^\/catalog\/([a-z0-9-]+)$/);
-  if (path === "/search") void searchPage(app, params);
+  const payOrder = path.match(/^\/order\/([0-9a-f-]{1,64})\/pay$/);
+  const paymentReturn = path.match(/^\/payment\/([0-9a-f-]{1,64})$/);
+  if ((payOrder || paymentReturn) && !current) navigate(`/login?next=${encodeURIComponent(path)}`);
+  else if (payOrder) void payOrderPage(app, payOrder[1], navigate);
+  else if (paymentReturn) void paymentReturnPage(app, paymentReturn[1], navigate);
+  else if (path === "/search") void searchPage(app, params);
   else if (product) {
     const id = decodeURIComponent(product[1]);
     void productPage(app, id, addToCartButton(id, () => Boolean(current), navigate));

@@ -16,9 +16,14 @@ async fn caller_record(auth: &Auth, caller: &Caller) -> Result<UserRecord, ApiEr
         .ok_or_else(|| ApiError::not_found("user_not_found", "Not Found"))
 }
 
+/// The profile, and the client's number: what support asks for (and what an operator's tools,
+/// such as `vitrina-wallet`, take).
 pub async fn get(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    Ok(ok(&caller_record(&auth, &caller).await?.profile()))
+    let record = caller_record(&auth, &caller).await?;
+    let mut body = serde_json::to_value(record.profile()).map_err(ApiError::internal)?;
+    body["clientId"] = serde_json::Value::String(record.user_id);
+    Ok(ok(&body))
 }
 
 pub async fn put(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {

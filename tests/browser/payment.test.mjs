@@ -1,0 +1,121 @@
+// Scenario S6 "Оплата заказа" as the spec words it, in Chromium: after "Оплатить заказ" the
+// client chooses how to pay ("Выбор способа оплаты"). A bank card goes through the bank's own
+// page (the local bank sandbox: number, expiry, CVC, then the 3-D Secure code) and comes back
+// with "Оплатить" active; a wallet that holds enough makes "Оплатить" active at once. The
+// result page shows "Оплачено"; a failure offers "Вернуться к редактированию заказа" and
+// "Попробовать оплатить еще раз", and both work.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { BASE, launch, unique, shot } from "./helpers.mjs";
+
+let browser;
+before(async () => { browser = await launch(); });
+after(async () => { await browser?.close(); });
+
+const exact = { exact: true };
+
+// A logged-in client with one product in the cart, at "Оплата заказа" of its placed order.
+async function atPayment(context) {
+  const page = await context.newPage();
+  const user = { username: unique("pay"), password: "Sekret-2026" };
+  let r = await page.request.post(BASE + "/api/register", { data: { ...user, email: `${unique("p")}@example.ru` } });
+  assert.equal(r.status(), 200);
+  r = await page.request.post(BASE + "/api/login", { data: user });
+  assert.equal(r.status(), 200);
+  r = await page.request.post(BASE + "/api/cart/items", { data: { productId: "p-000002", quantity: 1 } });
+  assert.equal(r.status(), 201);
+  await page.goto(BASE + "/checkout");
+  await page.getByLabel("Забрать товар на пункте выдачи", exact).check();
+  await page.getByLabel(/Витрина на Тверской/).check();
+  await page.getByRole("button", { name: "Оплатить заказ", ...exact }).click();
+  await page.getByRole("heading", { name: "Оплата заказа", ...exact }).waitFor();
+  await page.getByText("Выбор способа оплаты", exact).waitFor();
+  return page;
+}
+
+// On the bank's page: the card, then (for a 3-D Secure card) the code; back at the shop.
+async function payAtBank(page, number, code) {
+  await page.getByLabel("банковской картой", exact).check();
+  assert.ok(await page.getByRole("button", { name: "Оплатить", ...exact }).isDisabled(), "a card waits for the bank first");
+  await page.getByRole("button", { name: "Ввести данные карты", ...exact }).click();
+  await page.getByLabel("Номер карты", exact).waitFor();
+  assert.ok(!page.url().startsWith(BASE), "the card is typed on the bank's page, not the shop's");
+  await page.getByLabel("Номер карты", exact).fill(number);
+  await page.getByLabel("Срок действия (ММ/ГГ)", exact).fill("12/30");
+  await page.getByLabel("CVC", exact).fill("123");
+  await page.getByRole("button", { name: "Заплатить", ...exact }).click();
+  if (code) {
+    await page.getByLabel("Код из SMS", exact).fill(code);
+    await page.getByRole("button", { name: "Подтвердить", ...exact }).click();
+  }
+  await page.waitForURL((url) => url.href.startsWith(BASE + "/payment/"));
+}
+
+test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить», «Оплачено»", async () => {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(15_000);
+  const page = await atPayment(context);
+  await payAtBank(page, "5555 5555 5555 4477", "123456");
+  const pay = page.getByRole("button", { name: "Оплатить", ...exact });
+  await page.getByTestId("bank-done").waitFor();
+  assert.ok(await pay.isEnabled(), "«Оплатить» is active once the bank holds the money");
+  await pay.click();
+  await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
+  assert.equal(await page.getByTestId("payment-result").innerText(), "Оплачено");
+  await shot(page, "s6-paid");
+  await page.getByRole("link", { name: "Мои заказы", ...exact }).first().click();
+  await page.getByRole("heading", { name: "Мои заказы", ...exact }).waitFor();
+  await page.getByTestId("order-status").filter({ hasText: "Оплачено" }).first().waitFor();
+  await context.close();
+});
+
+test("S6: a declined card offers both options, and both work", async () => {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(15_000);
+  const page = await atPayment(context);
+  await payAtBank(page, "5555 5555 5555 4600", null);
+  await page.getByRole("heading", { name: "Оплата не прошла", ...exact }).waitFor();
+  assert.equal(await page.getByTestId("payment-failure").innerText(), "Недостаточно средств для оплаты заказа");
+  await shot(page, "s6-declined");
+
+  // "Попробовать оплатить еще раз": the choice again, another card, paid.
+  await page.getByRole("button", { name: "Попробовать оплатить еще раз", ...exact }).click();
+  await page.getByText("Выбор способа оплаты", exact).waitFor();
+  await payAtBank(page, "2200 0000 0000 0004", null);
+  await page.getByRole("button", { name: "Оплатить", ...exact }).click();
+  await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
+
+  // "Вернуться к редактированию заказа": a new order, declined, back into the cart.
+  const second = await atPayment(context);
+  await payAtBank(second, "5555 5555 5555 4543", null);
+  await second.getByRole("heading", { name: "Оплата не прошла", ...exact }).waitFor();
+  assert.equal(await second.getByTestId("payment-failure").innerText(), "Срок действия карты истёк");
+  await second.getByRole("button", { name: "Вернуться к редактированию заказа", ...exact }).click();
+  await second.waitForURL(BASE + "/cart");
+  await second.getByRole("button", { name: "Оформить заказ", ...exact }).waitFor();
+  await context.close();
+});
+
+test("S6: the wallet — «Оплатить» inactive while it holds too little, then paid from it", async () => {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(15_000);
+  const page = await atPayment(context);
+  const pay = page.getByRole("button", { name: "Оплатить", ...exact });
+  await page.getByLabel(/из кошелька клиента/).check();
+  await page.getByText("Недостаточно средств в кошельке для оплаты этого заказа.", exact).waitFor();
+  assert.ok(await pay.isDisabled(), "too little money: «Оплатить» stays inactive");
+
+  // An operator credits the wallet (vitrina-wallet), by the client's number.
+  const me = await (await page.request.get(BASE + "/api/me")).json();
+  const target = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
+  execFileSync(`${target}/debug/vitrina-wallet`, ["credit", "--user", me.clientId, "--amount", "100000"], { encoding: "utf8" });
+  await page.reload();
+  await page.getByLabel(/из кошелька клиента/).check();
+  assert.ok(await pay.isEnabled(), "enough money: «Оплатить» is active");
+  await pay.click();
+  await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
+  const wallet = await (await page.request.get(BASE + "/api/wallet")).json();
+  assert.ok(wallet.balance < 100_000 * 100, "the order's total left the wallet");
+  await context.close();
+});

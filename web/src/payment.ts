@@ -1,0 +1,302 @@
+// Scenario S6 "Оплата заказа". After "Оплатить заказ" the client chooses how to pay ("Выбор
+// способа оплаты"). By bank card: the bank's own page takes the card (and its 3-D Secure code)
+// and sends the client back here, where "Оплатить" becomes active. From the wallet: "Оплатить"
+// is active when the wallet holds enough. Pressing it takes the money; the result page shows
+// the order "Оплачено", or what went wrong with "Вернуться к редактированию заказа" and
+// "Попробовать оплатить еще раз".
+
+import { api, ApiError, humanMessage, Payment, PlacedOrder, Wallet } from "./api";
+import { rub } from "./catalog";
+import { cartChanged } from "./cart";
+import { h } from "./dom";
+
+type Navigate = (path: string) => void;
+
+const STATUS: Record<string, string> = {
+  draft: "Корзина",
+  awaiting_payment: "Ожидает оплаты",
+  paid: "Оплачено",
+  returned_to_cart: "Возвращён в корзину",
+};
+
+function loading(app: HTMLElement, title: string) {
+  app.replaceChildren(h("h1", {}, title), h("p", { class: "loading", role: "status" }, "Загружаем…"));
+}
+
+function failed(app: HTMLElement, title: string, e: unknown) {
+  app.replaceChildren(h("h1", {}, title), h("p", { class: "form-error", role: "alert" }, humanMessage(e)));
+}
+
+function summary(order: PlacedOrder): HTMLElement {
+  const d = order.delivery;
+  return h(
+    "dl",
+    { class: "order-summary" },
+    h("dt", {}, "Доставка"),
+    h("dd", { "data-testid": "delivery-label" }, `${d.label}: ${d.address}`),
+    h("dt", {}, "Товары"),
+    h("dd", {}, `${order.itemCount} шт. на ${rub(order.goodsTotal)}`),
+    h("dt", {}, "Стоимость доставки"),
+    h("dd", {}, d.cost ? rub(d.cost) : "бесплатно"),
+    h("dt", {}, "Итого к оплате"),
+    h("dd", { "data-testid": "grand-total" }, rub(order.total)),
+  );
+}
+
+function newKey(): string {
+  return crypto.randomUUID();
+}
+
+// "Выбор способа оплаты" for an order awaiting payment.
+export async function payOrderPage(app: HTMLElement, orderId: string, navigate: Navigate) {
+  loading(app, "Оплата заказа");
+  let order: PlacedOrder;
+  let wallet: Wallet | null = null;
+  try {
+    order = await api.order(orderId);
+    wallet = await api.wallet().catch(() => null);
+  } catch (e) {
+    failed(app, "Оплата заказа", e);
+    return;
+  }
+  if (order.status === "paid") {
+    resultPage(app, order, null, navigate);
+    return;
+  }
+  if (order.status !== "awaiting_payment") {
+    app.replaceChildren(
+      h("h1", {}, "Оплата заказа"),
+      h("p", {}, "Этот заказ уже нельзя оплатить: он возвращён в корзину."),
+      h("p", {}, h("a", { href: "/cart", "data-link": "true" }, "Перейти в корзину")),
+    );
+    return;
+  }
+
+  const message = h("div", { class: "form-error", role: "alert" });
+  const pay = h("button", { type: "button", class: "primary", disabled: true }, "Оплатить") as HTMLButtonElement;
+  const toBank = h("button", { type: "button", class: "primary", hidden: true }, "Ввести данные карты") as HTMLButtonElement;
+  const saveCard = h("input", { type: "checkbox", id: "save-card" }) as HTMLInputElement;
+  const enough = wallet !== null && wallet.balance >= order.total;
+  let chosen: "card" | "wallet" | null = null;
+  // One key per choice: pressing twice, or again after a lost answer, is the same payment.
+  let key = newKey();
+
+  const cardChoices = h(
+    "div",
+    { class: "choice-section", hidden: true },
+    h("div", { class: "choice" }, h("input", { type: "radio", name: "card", id: "card-new", checked: true }), h("label", { for: "card-new" }, "другая карта")),
+    h("div", { class: "choice" }, saveCard, h("label", { for: "save-card" }, "Запомнить карту для следующих покупок")),
+    h("p", { class: "hint" }, "Данные карты вводятся на странице банка: магазин их не видит."),
+  );
+  const walletNote = h(
+    "p",
+    { class: enough ? "hint" : "form-error", hidden: true, "data-testid": "wallet-note" },
+    enough ? "Сумма заказа будет списана с кошелька." : "Недостаточно средств в кошельке для оплаты этого заказа.",
+  );
+
+  const method = (value: "card" | "wallet", label: string) => {
+    const radio = h("input", { type: "radio", name: "payment-method", value, id: `pay-${value}` }) as HTMLInputElement;
+    radio.addEventListener("change", () => {
+      chosen = value;
+      key = newKey();
+      message.textContent = "";
+      cardChoices.hidden = value !== "card";
+      toBank.hidden = value !== "card";
+      walletNote.hidden = value !== "wallet";
+      // For a card the bank's scenario comes first; "Оплатить" waits for it.
+      pay.disabled = !(value === "wallet" && enough);
+    });
+    return h("div", { class: "choice" }, radio, h("label", { for: `pay-${value}` }, label));
+  };
+
+  toBank.addEventListener("click", async () => {
+    toBank.disabled = true;
+    message.textContent = "";
+    try {
+      const p = await api.startPayment(key, order.orderId, "card", saveCard.checked);
+      if (p.redirectUrl) {
+        location.assign(p.redirectUrl);
+        return;
+      }
+      navigate(`/payment/${p.paymentId}`);
+    } catch (e) {
+      message.textContent = humanMessage(e);
+      toBank.disabled = false;
+    }
+  });
+
+  pay.addEventListener("click", async () => {
+    if (chosen !== "wallet") return;
+    pay.disabled = true;
+    message.textContent = "";
+    try {
+      const p = await api.startPayment(key, order.orderId, "wallet");
+      const done = await api.confirmPayment(p.paymentId);
+      await showResult(app, done, navigate);
+    } catch (e) {
+      message.textContent = humanMessage(e);
+      pay.disabled = !enough;
+    }
+  });
+
+  app.replaceChildren(
+    h("h1", {}, "Оплата заказа"),
+    summary(order),
+    h(
+      "fieldset",
+      { class: "choice-section" },
+      h("legend", {}, "Выбор способа оплаты"),
+      method("card", "банковской картой"),
+      cardChoices,
+      method("wallet", `из кошелька клиента (на счёте ${wallet ? wallet.formatted : "—"})`),
+      walletNote,
+    ),
+    message,
+    toBank,
+    pay,
+  );
+}
+
+async function waitForBank(id: string): Promise<Payment> {
+  let p = await api.payment(id);
+  // The bank may still be telling us (its notification and this page race); a few seconds.
+  for (let i = 0; i < 20 && (p.status === "created" || p.status === "awaiting_payer"); i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    p = await api.payment(id);
+  }
+  return p;
+}
+
+// Where the bank sends the client back: "Оплатить" is active once the bank holds the money.
+export async function paymentReturnPage(app: HTMLElement, paymentId: string, navigate: Navigate) {
+  loading(app, "Оплата заказа");
+  let p: Payment;
+  let order: PlacedOrder;
+  try {
+    p = await waitForBank(paymentId);
+    order = await api.order(p.orderId);
+  } catch (e) {
+    failed(app, "Оплата заказа", e);
+    return;
+  }
+  if (p.status !== "authorized") {
+    await showResult(app, p, navigate);
+    return;
+  }
+  const message = h("div", { class: "form-error", role: "alert" });
+  const pay = h("button", { type: "button", class: "primary" }, "Оплатить") as HTMLButtonElement;
+  pay.addEventListener("click", async () => {
+    pay.disabled = true;
+    message.textContent = "";
+    try {
+      await showResult(app, await api.confirmPayment(p.paymentId), navigate);
+    } catch (e) {
+      message.textContent = humanMessage(e);
+      pay.disabled = false;
+    }
+  });
+  app.replaceChildren(
+    h("h1", {}, "Оплата заказа"),
+    summary(order),
+    h("p", { role: "status", "data-testid": "bank-done" }, `Банк подтвердил карту ${p.card ?? ""}. Нажмите «Оплатить», чтобы завершить оплату.`),
+    message,
+    pay,
+  );
+}
+
+async function showResult(app: HTMLElement, p: Payment, navigate: Navigate) {
+  let order: PlacedOrder;
+  try {
+    order = await api.order(p.orderId);
+  } catch (e) {
+    failed(app, "Оплата заказа", e);
+    return;
+  }
+  resultPage(app, order, p, navigate);
+}
+
+function resultPage(app: HTMLElement, order: PlacedOrder, p: Payment | null, navigate: Navigate) {
+  if (order.status === "paid" || p?.status === "paid") {
+    app.replaceChildren(
+      h("h1", {}, "Заказ оплачен"),
+      h("p", { class: "notice", role: "status", "data-testid": "payment-result" }, "Оплачено"),
+      h(
+        "table",
+        { class: "order-lines" },
+        h("thead", {}, h("tr", {}, h("th", {}, "Товар"), h("th", {}, "Количество"), h("th", {}, "Сумма"))),
+        h(
+          "tbody",
+          {},
+          ...order.lines.map((l) => h("tr", {}, h("td", {}, l.name), h("td", {}, String(l.quantity)), h("td", {}, rub(l.lineTotal)))),
+        ),
+      ),
+      summary(order),
+      h("p", {}, "Письмо с результатом оплаты отправлено на вашу почту."),
+      h("p", {}, h("a", { href: "/", "data-link": "true" }, "Перейти в каталог"), " · ", h("a", { href: "/orders", "data-link": "true" }, "Мои заказы")),
+    );
+    return;
+  }
+  const reason = p?.failure ?? order.lastPaymentFailure ?? "payment_declined";
+  const back = h("button", { type: "button" }, "Вернуться к редактированию заказа") as HTMLButtonElement;
+  const again = h("button", { type: "button", class: "primary" }, "Попробовать оплатить еще раз") as HTMLButtonElement;
+  const message = h("div", { class: "form-error", role: "alert" });
+  back.addEventListener("click", async () => {
+    back.disabled = true;
+    try {
+      cartChanged(await api.backToCart(order.orderId));
+      navigate("/cart");
+    } catch (e) {
+      message.textContent = humanMessage(e);
+      back.disabled = false;
+    }
+  });
+  again.addEventListener("click", () => navigate(`/order/${order.orderId}/pay`));
+  app.replaceChildren(
+    h("h1", {}, "Оплата не прошла"),
+    h("p", { class: "form-error", role: "alert", "data-testid": "payment-failure" }, humanMessage(new ApiError(409, reason, reason))),
+    summary(order),
+    message,
+    h("div", { class: "actions" }, back, again),
+  );
+}
+
+// "Мои заказы".
+export async function ordersPage(app: HTMLElement) {
+  loading(app, "Мои заказы");
+  try {
+    const { orders } = await api.orders();
+    if (!orders.length) {
+      app.replaceChildren(h("h1", {}, "Мои заказы"), h("p", {}, "Заказов пока нет."), h("p", {}, h("a", { href: "/", "data-link": "true" }, "Перейти в каталог")));
+      return;
+    }
+    app.replaceChildren(
+      h("h1", {}, "Мои заказы"),
+      h(
+        "table",
+        { class: "orders" },
+        h("thead", {}, h("tr", {}, h("th", {}, "Заказ"), h("th", {}, "Товаров"), h("th", {}, "Сумма"), h("th", {}, "Статус"))),
+        h(
+          "tbody",
+          {},
+          ...orders.map((o) =>
+            h(
+              "tr",
+              { "data-testid": `order-${o.orderId}` },
+              h("td", {}, o.status === "draft" ? h("a", { href: "/cart", "data-link": "true" }, "Корзина") : `№ ${o.orderId.slice(-8)}`),
+              h("td", {}, String(o.itemCount)),
+              h("td", {}, o.total !== undefined ? rub(o.total) : "—"),
+              h(
+                "td",
+                { "data-testid": "order-status" },
+                STATUS[o.status] ?? o.status,
+                o.status === "awaiting_payment" ? h("span", {}, " · ", h("a", { href: `/order/${o.orderId}/pay`, "data-link": "true" }, "Оплатить")) : null,
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  } catch (e) {
+    failed(app, "Мои заказы", e);
+  }
+}
