@@ -100,6 +100,11 @@ pub struct PaymentOutcome {
     /// Why it failed, as a stable code (`insufficient_funds`, `card_expired`, …); none on success.
     #[serde(default)]
     pub reason: Option<String>,
+    /// The order's lines and delivery, for the result e-mail.
+    #[serde(default)]
+    pub lines: Vec<crate::contracts::order::PaidLine>,
+    #[serde(default)]
+    pub delivery: String,
 }
 
 pub const PAYMENT_SUCCEEDED: &str = "payment.succeeded";

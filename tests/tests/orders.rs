@@ -131,6 +131,8 @@ async fn a_payment_success_makes_the_order_paid_once_whatever_the_redeliveries()
             amount: 10_000,
             method: "card".into(),
             reason: None,
+            lines: Vec::new(),
+            delivery: String::new(),
         },
     );
     let body = serde_json::to_string(&message).unwrap();

@@ -78,7 +78,7 @@ async fn card_payment(c: &reqwest::Client, order_id: &str, number: &str) -> Stri
 
 #[tokio::test]
 async fn a_card_payment_is_authorised_on_the_banks_page_and_taken_by_oplatit() {
-    let (c, _, order_id) = placed_order(250_000).await;
+    let (c, user, order_id) = placed_order(250_000).await;
     let key = unique("key-");
     let body = json!({"orderId": order_id, "method": "card"});
     let first = start(&c, &key, body.clone()).await;
@@ -134,11 +134,38 @@ async fn a_card_payment_is_authorised_on_the_banks_page_and_taken_by_oplatit() {
         (&at_bank["status"], &at_bank["amount"]["value"]),
         (&json!("succeeded"), &json!("2500.00"))
     );
+    // The result e-mail: once, with "Оплачено" and the order's line.
+    let letters = result_letters(&user.email, "оплачен").await;
+    assert_eq!(letters.len(), 1, "{letters:?}");
+    let text = letters[0].to_string();
+    assert!(
+        text.contains("Оплачено") && text.contains("Кружка тестовая 0"),
+        "{text}"
+    );
+}
+
+/// The payment result letters to `address` whose subject has `subject_part`, once they came.
+async fn result_letters(address: &str, subject_part: &str) -> Vec<Value> {
+    eventually(Duration::from_secs(15), || async {
+        let mail = mailbox().await;
+        let found: Vec<Value> = mail_to(&mail, address)
+            .into_iter()
+            .filter(|m| {
+                m["subject"]
+                    .as_str()
+                    .is_some_and(|s| s.contains(subject_part))
+            })
+            .cloned()
+            .collect();
+        (!found.is_empty()).then_some(found)
+    })
+    .await
+    .unwrap_or_default()
 }
 
 #[tokio::test]
 async fn a_declined_card_fails_with_the_reason_and_the_order_waits_for_another_try() {
-    let (c, _, order_id) = placed_order(40_000).await;
+    let (c, user, order_id) = placed_order(40_000).await;
     let id = card_payment(&c, &order_id, "5555 5555 5555 4600").await;
     let failed = payment(&c, &id).await;
     assert_eq!(
@@ -153,6 +180,13 @@ async fn a_declined_card_fails_with_the_reason_and_the_order_waits_for_another_t
     })
     .await;
     assert_eq!(order["status"], "awaiting_payment");
+    let letters = result_letters(&user.email, "не прошла").await;
+    assert_eq!(letters.len(), 1, "{letters:?}");
+    let text = letters[0].to_string();
+    assert!(
+        text.contains("недостаточно средств") && text.contains(&format!("/order/{order_id}/pay")),
+        "what went wrong and the way to try again: {text}"
+    );
 
     // "Попробовать оплатить еще раз": a new payment, another card, and the order is paid.
     let retry = card_payment(&c, &order_id, "2200 0000 0000 0004").await;

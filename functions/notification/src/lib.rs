@@ -14,6 +14,8 @@ use vitrina_shared::{
 pub struct Notification {
     pub store: store::NotificationStore,
     pub mailer: ses::Mailer,
+    /// The shop's public origin, for links in letters.
+    pub shop_url: String,
 }
 
 impl Notification {
@@ -21,15 +23,28 @@ impl Notification {
         Ok(Self {
             store: store::NotificationStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
             mailer: ses::Mailer::new(env.aws.sesv2(), env.config.require("MAIL_FROM")?),
+            shop_url: env
+                .config
+                .require("SHOP_URL")?
+                .trim_end_matches('/')
+                .to_string(),
         })
     }
 }
 
 pub fn functions() -> Vec<Function> {
-    vec![sqs_consumer(
-        "user-registered",
-        "NotificationQueue",
-        Notification::new,
-        handlers::user_registered::handle,
-    )]
+    vec![
+        sqs_consumer(
+            "user-registered",
+            "NotificationQueue",
+            Notification::new,
+            handlers::user_registered::handle,
+        ),
+        sqs_consumer(
+            "payment-events",
+            "NotificationPaymentQueue",
+            Notification::new,
+            handlers::payment_events::handle,
+        ),
+    ]
 }

@@ -19,6 +19,16 @@ impl NotificationStore {
         Self { db, table }
     }
 
+    pub async fn account(&self, user_id: &str) -> Result<Option<Account>, StoreError> {
+        table::get(
+            &self.db,
+            &self.table,
+            keys::notification::account(user_id),
+            true,
+        )
+        .await
+    }
+
     /// Opens the account once; a replay leaves the first one as it is.
     pub async fn open_account(&self, account: &Account) -> Result<bool, StoreError> {
         let item = table::item(keys::notification::account(&account.user_id), account)?;

@@ -22,7 +22,8 @@ pub struct Payments {
     pub order: Remote<PayableOrder>,
     pub wallet: Remote<DebitWallet>,
     pub sqs: aws_sdk_sqs::Client,
-    pub outcome_queue: String,
+    /// Where the outcome of a payment goes: order's queue and notification's.
+    pub outcome_queues: [String; 2],
     /// The shop's public origin: the bank sends the payer back to `{shop_url}/payment/{id}`.
     pub shop_url: String,
 }
@@ -51,7 +52,10 @@ impl Payments {
             ),
             wallet: Remote::new(lambda, env.config.require("BILLING_WALLET_DEBIT_FUNCTION")?),
             sqs: env.aws.sqs(),
-            outcome_queue: env.config.require("ORDER_PAYMENT_QUEUE_URL")?,
+            outcome_queues: [
+                env.config.require("ORDER_PAYMENT_QUEUE_URL")?,
+                env.config.require("NOTIFICATION_PAYMENT_QUEUE_URL")?,
+            ],
             shop_url: env
                 .config
                 .require("SHOP_URL")?

@@ -29,6 +29,21 @@ pub struct OrderToPay {
     pub total: i64,
     /// For the bank statement and the receipt ("Заказ № …").
     pub description: String,
+    /// What the client buys, for the payment's result e-mail.
+    #[serde(default)]
+    pub lines: Vec<PaidLine>,
+    /// How it travels ("Пункт выдачи «…»: адрес").
+    #[serde(default)]
+    pub delivery: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PaidLine {
+    pub name: String,
+    pub quantity: u32,
+    /// Kopecks.
+    pub line_total: i64,
 }
 
 crate::refusals! {

@@ -66,6 +66,94 @@ fn escape_html(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// Kopecks as people read them.
+fn rub(kopecks: i64) -> String {
+    vitrina_shared::money::format_rub(kopecks)
+}
+
+/// What a failed payment's reason means, in plain Russian.
+pub fn failure_text(reason: &str) -> &'static str {
+    match reason {
+        "insufficient_funds" => "на карте или в кошельке недостаточно средств",
+        "card_expired" => "срок действия карты истёк",
+        "3d_secure_failed" => "платёж не подтверждён кодом из SMS",
+        "fraud_suspected" => "банк отклонил платёж из соображений безопасности",
+        "payment_expired" => "время на оплату истекло",
+        "authorization_expired" => "оплата не была завершена вовремя, банк снял блокировку денег",
+        "wallet_not_found" => "кошелёк ещё не открыт",
+        _ => "банк отклонил платёж",
+    }
+}
+
+/// The payment's result: on success the order's lines, total and delivery with "Оплачено"; on
+/// failure what went wrong and a link to try again.
+pub fn payment_letter(
+    name: &str,
+    outcome: &vitrina_shared::envelope::PaymentOutcome,
+    paid: bool,
+    shop_url: &str,
+) -> Letter {
+    let greeting = if name.trim().is_empty() {
+        "Здравствуйте!".to_string()
+    } else {
+        format!("Здравствуйте, {}!", name.trim())
+    };
+    let number = &outcome.order_id[outcome.order_id.len().saturating_sub(8)..];
+    if paid {
+        let lines_text: Vec<String> = outcome
+            .lines
+            .iter()
+            .map(|l| format!("  {} × {} — {}", l.name, l.quantity, rub(l.line_total)))
+            .collect();
+        let lines_html: String = outcome
+            .lines
+            .iter()
+            .map(|l| {
+                format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape_html(&l.name),
+                    l.quantity,
+                    rub(l.line_total)
+                )
+            })
+            .collect();
+        Letter {
+            subject: format!("Заказ № {number} оплачен"),
+            text: format!(
+                "{greeting}\n\nЗаказ № {number}: Оплачено.\n\n{}\n\nИтого: {}\nДоставка: {}\n\nСпасибо за покупку!",
+                lines_text.join("\n"),
+                rub(outcome.amount),
+                outcome.delivery
+            ),
+            html: format!(
+                "<p>{}</p><p>Заказ № {number}: <b>Оплачено</b>.</p><table>{lines_html}</table>\
+                 <p>Итого: <b>{}</b><br>Доставка: {}</p><p>Спасибо за покупку!</p>",
+                escape_html(&greeting),
+                rub(outcome.amount),
+                escape_html(&outcome.delivery)
+            ),
+        }
+    } else {
+        let why = failure_text(outcome.reason.as_deref().unwrap_or_default());
+        let again = format!("{shop_url}/order/{}/pay", outcome.order_id);
+        Letter {
+            subject: format!("Оплата заказа № {number} не прошла"),
+            text: format!(
+                "{greeting}\n\nОплата заказа № {number} на {} не прошла: {why}.\n\
+                 Заказ ждёт оплаты. Попробовать оплатить ещё раз: {again}",
+                rub(outcome.amount)
+            ),
+            html: format!(
+                "<p>{}</p><p>Оплата заказа № {number} на {} не прошла: {why}.</p>\
+                 <p>Заказ ждёт оплаты. <a href=\"{}\">Попробовать оплатить ещё раз</a></p>",
+                escape_html(&greeting),
+                rub(outcome.amount),
+                escape_html(&again)
+            ),
+        }
+    }
+}
+
 pub fn welcome_letter(name: &str, username: &str) -> Letter {
     let greeting = if name.trim().is_empty() {
         "Здравствуйте!".to_string()
@@ -98,6 +186,43 @@ mod tests {
         assert_eq!(a.email(), Some("i@example.ru"));
         let b = Account::for_new_client("u", "Иван", "i@example.ru", "");
         assert_eq!(b.channels.len(), 1);
+    }
+
+    fn outcome(reason: Option<&str>) -> vitrina_shared::envelope::PaymentOutcome {
+        vitrina_shared::envelope::PaymentOutcome {
+            payment_id: "p".into(),
+            order_id: "0194f0a0-0000-7000-8000-0000abcd1234".into(),
+            user_id: "u".into(),
+            amount: 123_450,
+            method: "card".into(),
+            reason: reason.map(str::to_string),
+            lines: vec![vitrina_shared::contracts::order::PaidLine {
+                name: "Чайник <стальной>".into(),
+                quantity: 2,
+                line_total: 100_000,
+            }],
+            delivery: "Пункт выдачи «Витрина на Тверской»: Москва".into(),
+        }
+    }
+
+    #[test]
+    fn a_paid_letter_lists_the_order_and_says_paid() {
+        let l = payment_letter("Иван", &outcome(None), true, "https://shop");
+        assert_eq!(l.subject, "Заказ № abcd1234 оплачен");
+        assert!(l.text.contains("Оплачено"));
+        assert!(l.text.contains("Чайник <стальной> × 2"));
+        assert!(l.text.contains("1\u{202f}234,50"));
+        assert!(l.html.contains("&lt;стальной&gt;"));
+    }
+
+    #[test]
+    fn a_failed_letter_says_why_and_links_to_another_try() {
+        let l = payment_letter("", &outcome(Some("card_expired")), false, "https://shop");
+        assert!(l.text.contains("срок действия карты истёк"));
+        assert!(l
+            .text
+            .contains("https://shop/order/0194f0a0-0000-7000-8000-0000abcd1234/pay"));
+        assert_eq!(failure_text("anything"), "банк отклонил платёж");
     }
 
     #[test]

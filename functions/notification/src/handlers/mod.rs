@@ -1,1 +1,2 @@
+pub mod payment_events;
 pub mod user_registered;

@@ -4,7 +4,7 @@
 use crate::{domain::placed::AWAITING_PAYMENT, OrderService};
 use std::sync::Arc;
 use vitrina_shared::contracts::{
-    order::{OrderToPay, PayableRefusal, PayableRequest},
+    order::{OrderToPay, PaidLine, PayableRefusal, PayableRequest},
     Failure,
 };
 
@@ -24,6 +24,16 @@ pub async fn handle(
         );
     }
     Ok(OrderToPay {
+        lines: order
+            .lines
+            .iter()
+            .map(|l| PaidLine {
+                name: l.name.clone(),
+                quantity: l.quantity,
+                line_total: l.total(),
+            })
+            .collect(),
+        delivery: format!("{}: {}", order.delivery.label, order.delivery.address),
         description: format!(
             "Заказ № {} в «Витрине»",
             &order.order_id[order.order_id.len().saturating_sub(8)..]

@@ -81,9 +81,14 @@ pub struct Payment {
     /// The card, once the bank names it ("Mir *0004").
     #[serde(default)]
     pub card: Option<String>,
-    /// Whether order (and notification) have been told the final outcome.
+    /// Whether order and notification have been told the final outcome.
     #[serde(default)]
     pub outcome_sent: bool,
+    /// The order as it was paid, for the result e-mail.
+    #[serde(default)]
+    pub lines: Vec<vitrina_shared::contracts::order::PaidLine>,
+    #[serde(default)]
+    pub delivery: String,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -114,6 +119,8 @@ impl Payment {
             failure: None,
             card: None,
             outcome_sent: false,
+            lines: Vec::new(),
+            delivery: String::new(),
             created_at: now.into(),
             updated_at: now.into(),
         }

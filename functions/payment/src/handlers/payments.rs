@@ -128,19 +128,25 @@ async fn tell_outcome(p: &Payments, payment: Payment) -> Result<Payment, ApiErro
             amount: payment.amount,
             method: payment.method.as_str().into(),
             reason: payment.failure.clone(),
+            lines: payment.lines.clone(),
+            delivery: payment.delivery.clone(),
         },
     );
     let body = serde_json::to_string(&message).map_err(ApiError::internal)?;
-    if let Err(e) = p
-        .sqs
-        .send_message()
-        .queue_url(&p.outcome_queue)
-        .message_body(body)
-        .send()
-        .await
-    {
-        tracing::error!(payment_id = %payment.payment_id, error = %aws_sdk_sqs::error::DisplayErrorContext(e), "outcome not sent yet");
-        return Ok(payment);
+    // order (paid, or waits for another try) and notification (the result e-mail); both
+    // tolerate the message twice, so a send repeated after a partial failure is harmless.
+    for queue in &p.outcome_queues {
+        if let Err(e) = p
+            .sqs
+            .send_message()
+            .queue_url(queue)
+            .message_body(&body)
+            .send()
+            .await
+        {
+            tracing::error!(payment_id = %payment.payment_id, error = %aws_sdk_sqs::error::DisplayErrorContext(e), "outcome not sent yet");
+            return Ok(payment);
+        }
     }
     let sent = Payment {
         outcome_sent: true,
@@ -277,15 +283,19 @@ pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, Ap
         })
         .await
         .map_err(payable_error)?;
-    let payment = Payment::new(
-        &uuid::Uuid::now_v7().to_string(),
-        &caller.user_id,
-        &order.order_id,
-        order.total,
-        method,
-        body.save_card,
-        &now(),
-    );
+    let payment = Payment {
+        lines: order.lines.clone(),
+        delivery: order.delivery.clone(),
+        ..Payment::new(
+            &uuid::Uuid::now_v7().to_string(),
+            &caller.user_id,
+            &order.order_id,
+            order.total,
+            method,
+            body.save_card,
+            &now(),
+        )
+    };
     let payment = match p.store.record(&payment, &request_key).await? {
         Recorded::New => payment,
         // The same request again (a double click, a retry): the payment it made, moved on from
