@@ -119,3 +119,39 @@ test("S6: the wallet — «Оплатить» inactive while it holds too little
   assert.ok(wallet.balance < 100_000 * 100, "the order's total left the wallet");
   await context.close();
 });
+
+test("S6: SBP — the QR code, the payer's banking app, «Оплатить»; a declined one fails", async () => {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(15_000);
+  const page = await atPayment(context);
+  await page.getByLabel("через систему быстрых платежей", exact).check();
+  await page.getByRole("button", { name: "Показать QR-код", ...exact }).click();
+  await page.getByTestId("sbp-qr").locator("svg").waitFor();
+  const link = await page.getByTestId("sbp-link").getAttribute("href");
+  assert.match(link, /type=02/, "a dynamic SBP link");
+  assert.ok(await page.getByRole("button", { name: "Оплатить", ...exact }).isDisabled());
+  await shot(page, "s6-sbp-qr");
+
+  // The payer's phone: the link the QR code carries opens the banking app (the sandbox's page).
+  const phone = await context.newPage();
+  await phone.goto(link);
+  await phone.getByRole("button", { name: "Оплатить в приложении банка", ...exact }).click();
+  await phone.getByText("Оплачено.", exact).waitFor();
+
+  const pay = page.getByRole("button", { name: "Оплатить", ...exact });
+  await page.getByText("Банк подтвердил оплату. Нажмите «Оплатить».", exact).waitFor();
+  assert.ok(await pay.isEnabled());
+  await pay.click();
+  await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
+
+  // Another order, declined in the app: the failure page with its two options.
+  const second = await atPayment(context);
+  await second.getByLabel("через систему быстрых платежей", exact).check();
+  await second.getByRole("button", { name: "Показать QR-код", ...exact }).click();
+  const declineLink = await second.getByTestId("sbp-link").getAttribute("href");
+  await phone.goto(declineLink);
+  await phone.getByRole("button", { name: "Отклонить", ...exact }).click();
+  await second.getByRole("heading", { name: "Оплата не прошла", ...exact }).waitFor();
+  await second.getByRole("button", { name: "Попробовать оплатить еще раз", ...exact }).waitFor();
+  await context.close();
+});

@@ -396,3 +396,42 @@ async fn bad_payment_requests_are_refused_with_clear_codes() {
     let peek = call(&other, "GET", &format!("/api/payments/{id}"), None).await;
     assert_eq!(peek.status, 404, "another client's payment is not found");
 }
+
+#[tokio::test]
+async fn sbp_is_paid_in_the_payers_app_then_taken_by_oplatit() {
+    let (c, _, order_id) = placed_order(12_345).await;
+    let started = start(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "sbp"}),
+    )
+    .await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    let link = started.body["qrLink"].as_str().expect("the QR's link");
+    assert!(
+        link.contains("type=02") && link.contains("sum=12345"),
+        "{link}"
+    );
+    let id = started.body["paymentId"].as_str().unwrap();
+    assert_eq!(
+        payment(&c, id).await["confirmable"],
+        false,
+        "the payer has not paid yet"
+    );
+    // The payer's app.
+    let bank_id = table_item(&format!("PAYMENT#{id}"), "PAYMENT")
+        .await
+        .unwrap()["bankPaymentId"]
+        .as_s()
+        .unwrap()
+        .clone();
+    payer_browser()
+        .post(format!("{}/sbp/{bank_id}/pay", bank_url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(payment(&c, id).await["status"], "authorized");
+    let paid = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(paid.body["status"], "paid", "{}", paid.body);
+    wait_order(&c, &order_id, |o| o["status"] == "paid").await;
+}

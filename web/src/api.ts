@@ -129,12 +129,13 @@ export interface Payment {
   paymentId: string;
   orderId: string;
   amount: number;
-  method: "card" | "wallet";
+  method: "card" | "wallet" | "sbp";
   status: "created" | "awaiting_payer" | "authorized" | "ready" | "paid" | "failed" | "cancelled";
   failure: string | null;
   card: string | null;
   confirmable: boolean;
   redirectUrl: string | null;
+  qrLink: string | null;
 }
 
 export interface PickupPoint {
@@ -312,7 +313,7 @@ export const api = {
   order: (id: string) => request<PlacedOrder>("GET", `/orders/${encodeURIComponent(id)}`),
   backToCart: (id: string) => request<Cart>("POST", `/orders/${encodeURIComponent(id)}/cart`),
   // The key makes a repeated press (or a retry after a lost answer) the same payment.
-  startPayment: (key: string, orderId: string, method: "card" | "wallet", saveCard = false) =>
+  startPayment: (key: string, orderId: string, method: "card" | "wallet" | "sbp", saveCard = false) =>
     request<Payment>("POST", "/payments", { orderId, method, saveCard }, { "idempotency-key": key }),
   payment: (id: string) => request<Payment>("GET", `/payments/${encodeURIComponent(id)}`),
   confirmPayment: (id: string) => request<Payment>("POST", `/payments/${encodeURIComponent(id)}/confirm`),

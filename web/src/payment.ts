@@ -1,7 +1,8 @@
 // Scenario S6 "Оплата заказа". After "Оплатить заказ" the client chooses how to pay ("Выбор
 // способа оплаты"). By bank card: the bank's own page takes the card (and its 3-D Secure code)
-// and sends the client back here, where "Оплатить" becomes active. From the wallet: "Оплатить"
-// is active when the wallet holds enough. Pressing it takes the money; the result page shows
+// and sends the client back here, where "Оплатить" becomes active. Through SBP: a QR code of
+// the bank's payment link, paid in the client's banking app; "Оплатить" becomes active when
+// the bank has the money. From the wallet: "Оплатить" is active when the wallet holds enough. Pressing it takes the money; the result page shows
 // the order "Оплачено", or what went wrong with "Вернуться к редактированию заказа" and
 // "Попробовать оплатить еще раз".
 
@@ -9,6 +10,7 @@ import { api, ApiError, humanMessage, Payment, PlacedOrder, Wallet } from "./api
 import { rub } from "./catalog";
 import { cartChanged } from "./cart";
 import { h } from "./dom";
+import QRCode from "qrcode";
 
 type Navigate = (path: string) => void;
 
@@ -77,7 +79,9 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
   const toBank = h("button", { type: "button", class: "primary", hidden: true }, "Ввести данные карты") as HTMLButtonElement;
   const saveCard = h("input", { type: "checkbox", id: "save-card" }) as HTMLInputElement;
   const enough = wallet !== null && wallet.balance >= order.total;
-  let chosen: "card" | "wallet" | null = null;
+  let chosen: "card" | "wallet" | "sbp" | null = null;
+  let sbpPayment: string | null = null;
+  let polling = 0;
   // One key per choice: pressing twice, or again after a lost answer, is the same payment.
   let key = newKey();
 
@@ -94,14 +98,23 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
     enough ? "Сумма заказа будет списана с кошелька." : "Недостаточно средств в кошельке для оплаты этого заказа.",
   );
 
-  const method = (value: "card" | "wallet", label: string) => {
+  const showQr = h("button", { type: "button", class: "primary", hidden: true }, "Показать QR-код") as HTMLButtonElement;
+  const qrBox = h("div", { class: "choice-section", hidden: true, "data-testid": "sbp-qr" });
+
+  const method = (value: "card" | "wallet" | "sbp", label: string) => {
     const radio = h("input", { type: "radio", name: "payment-method", value, id: `pay-${value}` }) as HTMLInputElement;
     radio.addEventListener("change", () => {
       chosen = value;
       key = newKey();
+      polling++; // a QR still being watched is for another choice
+      sbpPayment = null;
       message.textContent = "";
       cardChoices.hidden = value !== "card";
       toBank.hidden = value !== "card";
+      showQr.hidden = value !== "sbp";
+      showQr.disabled = false;
+      qrBox.hidden = true;
+      qrBox.replaceChildren();
       walletNote.hidden = value !== "wallet";
       // For a card the bank's scenario comes first; "Оплатить" waits for it.
       pay.disabled = !(value === "wallet" && enough);
@@ -125,7 +138,56 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
     }
   });
 
+  // SBP: the QR code of the bank's link; the page watches the payment until the bank has the
+  // money ("Оплатить" active) or the payer declined.
+  showQr.addEventListener("click", async () => {
+    showQr.disabled = true;
+    message.textContent = "";
+    try {
+      const p = await api.startPayment(key, order.orderId, "sbp");
+      if (!p.qrLink) {
+        await showResult(app, p, navigate);
+        return;
+      }
+      sbpPayment = p.paymentId;
+      const svg = await QRCode.toString(p.qrLink, { type: "svg", margin: 2, width: 240 });
+      const picture = h("div", { class: "qr", role: "img", "aria-label": "QR-код для оплаты через СБП" });
+      picture.innerHTML = svg; // the library's own SVG of our link: no user text in it
+      const waiting = h("p", { role: "status", "data-testid": "sbp-status" }, "Отсканируйте QR-код в приложении банка и подтвердите оплату.");
+      qrBox.replaceChildren(picture, h("p", {}, h("a", { href: p.qrLink, target: "_blank", rel: "noopener", "data-testid": "sbp-link" }, "Открыть в приложении банка")), waiting);
+      qrBox.hidden = false;
+      const mine = ++polling;
+      for (;;) {
+        await new Promise((r) => setTimeout(r, 1000));
+        if (mine !== polling) return;
+        const now = await api.payment(p.paymentId);
+        if (now.status === "authorized") {
+          waiting.textContent = "Банк подтвердил оплату. Нажмите «Оплатить».";
+          pay.disabled = false;
+          return;
+        }
+        if (now.status !== "awaiting_payer" && now.status !== "created") {
+          await showResult(app, now, navigate);
+          return;
+        }
+      }
+    } catch (e) {
+      message.textContent = humanMessage(e);
+      showQr.disabled = false;
+    }
+  });
+
   pay.addEventListener("click", async () => {
+    if (chosen === "sbp" && sbpPayment) {
+      pay.disabled = true;
+      try {
+        await showResult(app, await api.confirmPayment(sbpPayment), navigate);
+      } catch (e) {
+        message.textContent = humanMessage(e);
+        pay.disabled = false;
+      }
+      return;
+    }
     if (chosen !== "wallet") return;
     pay.disabled = true;
     message.textContent = "";
@@ -148,11 +210,14 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
       h("legend", {}, "Выбор способа оплаты"),
       method("card", "банковской картой"),
       cardChoices,
+      method("sbp", "через систему быстрых платежей"),
+      qrBox,
       method("wallet", `из кошелька клиента (на счёте ${wallet ? wallet.formatted : "—"})`),
       walletNote,
     ),
     message,
     toBank,
+    showQr,
     pay,
   );
 }

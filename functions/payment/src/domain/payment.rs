@@ -38,6 +38,8 @@ pub enum Method {
     Card,
     /// The client's wallet in billing.
     Wallet,
+    /// SBP: a QR code the payer scans with the banking app.
+    Sbp,
 }
 
 impl Method {
@@ -45,6 +47,7 @@ impl Method {
         match text {
             "card" => Some(Self::Card),
             "wallet" => Some(Self::Wallet),
+            "sbp" => Some(Self::Sbp),
             _ => None,
         }
     }
@@ -53,6 +56,7 @@ impl Method {
         match self {
             Self::Card => "card",
             Self::Wallet => "wallet",
+            Self::Sbp => "sbp",
         }
     }
 }
@@ -72,9 +76,12 @@ pub struct Payment {
     pub status: Status,
     #[serde(default)]
     pub bank_payment_id: Option<String>,
-    /// The bank's page for the payer.
+    /// The bank's page for the payer (a card).
     #[serde(default)]
     pub confirmation_url: Option<String>,
+    /// The SBP payment link the QR code carries.
+    #[serde(default)]
+    pub qr_link: Option<String>,
     /// Why it failed: a stable code the web client words in Russian.
     #[serde(default)]
     pub failure: Option<String>,
@@ -111,11 +118,12 @@ impl Payment {
             method,
             save_card,
             status: match method {
-                Method::Card => Status::Created,
+                Method::Card | Method::Sbp => Status::Created,
                 Method::Wallet => Status::Ready,
             },
             bank_payment_id: None,
             confirmation_url: None,
+            qr_link: None,
             failure: None,
             card: None,
             outcome_sent: false,
@@ -213,6 +221,7 @@ mod tests {
         assert!(w.confirmable());
         let c = Payment::new("p", "u", "o", 100, Method::Card, true, "t");
         assert!(!c.confirmable());
-        assert_eq!(Method::parse("sbp"), None);
+        assert_eq!(Method::parse("sbp"), Some(Method::Sbp));
+        assert_eq!(Method::parse("cash"), None);
     }
 }

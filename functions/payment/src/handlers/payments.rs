@@ -47,8 +47,10 @@ fn view(p: &Payment) -> Value {
         "failure": p.failure,
         "card": p.card,
         "confirmable": p.confirmable(),
-        // Where the payer goes next, while the bank waits for them.
+        // Where the payer goes next (a card), or what the QR code shows (SBP), while the bank
+        // waits for them.
         "redirectUrl": (p.status == Status::AwaitingPayer).then_some(p.confirmation_url.clone()).flatten(),
+        "qrLink": (p.status == Status::AwaitingPayer).then_some(p.qr_link.clone()).flatten(),
     })
 }
 
@@ -191,11 +193,15 @@ async fn settle(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
 
 /// Asks the bank for the payment (the same key each time: a retry finds the first answer).
 async fn start_at_bank(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
+    let return_url = format!("{}/payment/{}", p.shop_url, payment.payment_id);
     let new = NewPayment {
         kopecks: payment.amount,
-        method: BankMethod::NewCard {
-            return_url: format!("{}/payment/{}", p.shop_url, payment.payment_id),
-            save: payment.save_card,
+        method: match payment.method {
+            Method::Sbp => BankMethod::Sbp { return_url },
+            _ => BankMethod::NewCard {
+                return_url,
+                save: payment.save_card,
+            },
         },
         description: format!("Оплата заказа {}", payment.order_id),
         metadata: json!({"orderId": payment.order_id, "paymentId": payment.payment_id}),
@@ -223,6 +229,10 @@ async fn start_at_bank(p: &Payments, payment: Payment) -> Result<Payment, ApiErr
             .confirmation
             .as_ref()
             .and_then(|c| c.confirmation_url.clone()),
+        qr_link: at_bank
+            .confirmation
+            .as_ref()
+            .and_then(|c| c.confirmation_data.clone()),
         ..payment.clone()
     };
     let waiting = advance(p, &payment, waiting).await?;
@@ -274,7 +284,7 @@ pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, Ap
         .method
         .as_deref()
         .and_then(Method::parse)
-        .ok_or_else(|| ApiError::bad_request("invalid_method", "method: card or wallet"))?;
+        .ok_or_else(|| ApiError::bad_request("invalid_method", "method: card, sbp or wallet"))?;
     let order = p
         .order
         .call(&PayableRequest {
@@ -312,7 +322,7 @@ pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, Ap
         }
     };
     let payment = match (payment.method, payment.status) {
-        (Method::Card, Status::Created) => start_at_bank(&p, payment).await?,
+        (Method::Card | Method::Sbp, Status::Created) => start_at_bank(&p, payment).await?,
         _ => settle(&p, payment).await?,
     };
     tracing::info!(payment_id = %payment.payment_id, order_id = %payment.order_id, method = payment.method.as_str(), status = ?payment.status, "payment started");
@@ -335,7 +345,8 @@ pub async fn get(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiEr
 
 /// Gives up a payment whose money must not be taken, releasing what the bank holds.
 async fn give_up(p: &Payments, payment: &Payment, failure: &str) -> Result<Payment, ApiError> {
-    if let (Method::Card, Some(bank_id)) = (payment.method, &payment.bank_payment_id) {
+    if let (Method::Card | Method::Sbp, Some(bank_id)) = (payment.method, &payment.bank_payment_id)
+    {
         if let Err(e) = p
             .bank
             .cancel(&format!("cancel-{}", payment.payment_id), bank_id)
@@ -395,7 +406,7 @@ pub async fn confirm(p: Arc<Payments>, req: Request) -> Result<Response<Body>, A
         ));
     }
     let taken = match payment.method {
-        Method::Card => capture(&p, &payment).await?,
+        Method::Card | Method::Sbp => capture(&p, &payment).await?,
         Method::Wallet => debit(&p, &payment).await?,
     };
     if taken.status != Status::Paid {
