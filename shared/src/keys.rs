@@ -33,6 +33,7 @@ pub const OWNERS: &[(&str, &str)] = &[
     ("PAYKEY#", "payment"),
     ("BANKPAY#", "payment"),
     ("ORDERPAY#", "payment"),
+    ("CARDS#", "payment"),
 ];
 
 pub const PK: &str = "PK";
@@ -108,6 +109,11 @@ pub mod payment {
     /// The bank's payment id → the shop's, for webhooks.
     pub fn bank_payment(bank_payment_id: &str) -> (String, String) {
         (format!("BANKPAY#{bank_payment_id}"), "BANK".into())
+    }
+    /// A card the client let the bank keep ("Запомнить карту"): the bank's method id, never a
+    /// card number.
+    pub fn saved_card(user_id: &str, method_id: &str) -> (String, String) {
+        (format!("CARDS#{user_id}"), format!("CARD#{method_id}"))
     }
     /// The one payment that pays an order: claimed before money is taken, so two payments of
     /// one order (two tabs, a double click) never both charge.

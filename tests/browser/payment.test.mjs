@@ -155,3 +155,29 @@ test("S6: SBP — the QR code, the payer's banking app, «Оплатить»; a 
   await second.getByRole("button", { name: "Попробовать оплатить еще раз", ...exact }).waitFor();
   await context.close();
 });
+
+test("S6: a card kept by the bank («Запомнить карту») pays the next order without its page", async () => {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(15_000);
+  const page = await atPayment(context);
+  await page.getByLabel("банковской картой", exact).check();
+  await page.getByLabel("Запомнить карту для следующих покупок", exact).check();
+  await payAtBank(page, "5555 5555 5555 4444", null);
+  await page.getByRole("button", { name: "Оплатить", ...exact }).click();
+  await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
+
+  // The next order (same client, same context): the linked card is offered.
+  await page.request.post(BASE + "/api/cart/items", { data: { productId: "p-000002", quantity: 1 } });
+  await page.goto(BASE + "/checkout");
+  await page.getByLabel("Забрать товар на пункте выдачи", exact).check();
+  await page.getByLabel(/Витрина на Тверской/).check();
+  await page.getByRole("button", { name: "Оплатить заказ", ...exact }).click();
+  await page.getByText("Выбор способа оплаты", exact).waitFor();
+  await page.getByLabel("банковской картой", exact).check();
+  const pay = page.getByRole("button", { name: "Оплатить", ...exact });
+  await page.getByLabel("MasterCard *4444, до 12/30", exact).check();
+  assert.ok(await pay.isEnabled(), "a linked card needs no bank page");
+  await pay.click();
+  await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
+  await context.close();
+});

@@ -395,6 +395,16 @@ async fn bad_payment_requests_are_refused_with_clear_codes() {
     let id = mine.body["paymentId"].as_str().unwrap();
     let peek = call(&other, "GET", &format!("/api/payments/{id}"), None).await;
     assert_eq!(peek.status, 404, "another client's payment is not found");
+    let not_mine = start(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "saved_card", "cardId": "somebody-elses"}),
+    )
+    .await;
+    assert_eq!(
+        (not_mine.status, &not_mine.body["error"]["code"]),
+        (404, &json!("card_not_found"))
+    );
 }
 
 #[tokio::test]

@@ -129,13 +129,19 @@ export interface Payment {
   paymentId: string;
   orderId: string;
   amount: number;
-  method: "card" | "wallet" | "sbp";
+  method: "card" | "wallet" | "sbp" | "saved_card";
   status: "created" | "awaiting_payer" | "authorized" | "ready" | "paid" | "failed" | "cancelled";
   failure: string | null;
   card: string | null;
   confirmable: boolean;
   redirectUrl: string | null;
   qrLink: string | null;
+}
+
+export interface SavedCard {
+  cardId: string;
+  title: string;
+  expiry: string;
 }
 
 export interface PickupPoint {
@@ -313,8 +319,9 @@ export const api = {
   order: (id: string) => request<PlacedOrder>("GET", `/orders/${encodeURIComponent(id)}`),
   backToCart: (id: string) => request<Cart>("POST", `/orders/${encodeURIComponent(id)}/cart`),
   // The key makes a repeated press (or a retry after a lost answer) the same payment.
-  startPayment: (key: string, orderId: string, method: "card" | "wallet" | "sbp", saveCard = false) =>
-    request<Payment>("POST", "/payments", { orderId, method, saveCard }, { "idempotency-key": key }),
+  startPayment: (key: string, orderId: string, method: Payment["method"], saveCard = false, cardId?: string) =>
+    request<Payment>("POST", "/payments", { orderId, method, saveCard, cardId }, { "idempotency-key": key }),
+  paymentMethods: () => request<{ cards: SavedCard[] }>("GET", "/payment-methods"),
   payment: (id: string) => request<Payment>("GET", `/payments/${encodeURIComponent(id)}`),
   confirmPayment: (id: string) => request<Payment>("POST", `/payments/${encodeURIComponent(id)}/confirm`),
 };

@@ -6,7 +6,7 @@
 // the order "Оплачено", or what went wrong with "Вернуться к редактированию заказа" and
 // "Попробовать оплатить еще раз".
 
-import { api, ApiError, humanMessage, Payment, PlacedOrder, Wallet } from "./api";
+import { api, ApiError, humanMessage, Payment, PlacedOrder, SavedCard, Wallet } from "./api";
 import { rub } from "./catalog";
 import { cartChanged } from "./cart";
 import { h } from "./dom";
@@ -54,9 +54,11 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
   loading(app, "Оплата заказа");
   let order: PlacedOrder;
   let wallet: Wallet | null = null;
+  let saved: SavedCard[] = [];
   try {
     order = await api.order(orderId);
     wallet = await api.wallet().catch(() => null);
+    saved = (await api.paymentMethods().catch(() => ({ cards: [] }))).cards;
   } catch (e) {
     failed(app, "Оплата заказа", e);
     return;
@@ -81,15 +83,30 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
   const enough = wallet !== null && wallet.balance >= order.total;
   let chosen: "card" | "wallet" | "sbp" | null = null;
   let sbpPayment: string | null = null;
+  // A card the bank keeps: chosen, "Оплатить" is active at once (no bank page).
+  let savedCard: string | null = null;
   let polling = 0;
   // One key per choice: pressing twice, or again after a lost answer, is the same payment.
   let key = newKey();
 
+  const cardRadio = (id: string, label: string, cardId: string | null) => {
+    const radio = h("input", { type: "radio", name: "card", id, checked: cardId === null }) as HTMLInputElement;
+    radio.addEventListener("change", () => {
+      savedCard = cardId;
+      key = newKey();
+      toBank.hidden = cardId !== null;
+      saveCardRow.hidden = cardId !== null;
+      pay.disabled = cardId === null;
+    });
+    return h("div", { class: "choice" }, radio, h("label", { for: id }, label));
+  };
+  const saveCardRow = h("div", { class: "choice" }, saveCard, h("label", { for: "save-card" }, "Запомнить карту для следующих покупок"));
   const cardChoices = h(
     "div",
     { class: "choice-section", hidden: true },
-    h("div", { class: "choice" }, h("input", { type: "radio", name: "card", id: "card-new", checked: true }), h("label", { for: "card-new" }, "другая карта")),
-    h("div", { class: "choice" }, saveCard, h("label", { for: "save-card" }, "Запомнить карту для следующих покупок")),
+    ...saved.map((c) => cardRadio(`card-${c.cardId}`, `${c.title}, до ${c.expiry}`, c.cardId)),
+    cardRadio("card-new", "другая карта", null),
+    saveCardRow,
     h("p", { class: "hint" }, "Данные карты вводятся на странице банка: магазин их не видит."),
   );
   const walletNote = h(
@@ -106,6 +123,9 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
     radio.addEventListener("change", () => {
       chosen = value;
       key = newKey();
+      savedCard = null;
+      for (const r of cardChoices.querySelectorAll("input[name=card]")) (r as HTMLInputElement).checked = r.id === "card-new";
+      saveCardRow.hidden = false;
       polling++; // a QR still being watched is for another choice
       sbpPayment = null;
       message.textContent = "";
@@ -178,6 +198,19 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
   });
 
   pay.addEventListener("click", async () => {
+    if (chosen === "card" && savedCard) {
+      pay.disabled = true;
+      message.textContent = "";
+      try {
+        const p = await api.startPayment(key, order.orderId, "saved_card", false, savedCard);
+        const done = p.status === "authorized" ? await api.confirmPayment(p.paymentId) : p;
+        await showResult(app, done, navigate);
+      } catch (e) {
+        message.textContent = humanMessage(e);
+        pay.disabled = false;
+      }
+      return;
+    }
     if (chosen === "sbp" && sbpPayment) {
       pay.disabled = true;
       try {

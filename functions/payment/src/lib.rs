@@ -122,6 +122,12 @@ pub fn functions() -> Vec<Function> {
             handlers::payments::confirm,
         ),
         http_route(
+            "payment-methods",
+            Route::get("/api/payment-methods").authorized(),
+            Payments::new,
+            handlers::payments::methods,
+        ),
+        http_route(
             "payment-webhook",
             Route::post("/api/payments/webhook"),
             Payments::new,

@@ -4,7 +4,7 @@
 
 use crate::domain::{
     guessing::Window,
-    payment::{Payment, Status},
+    payment::{Payment, SavedCard, Status},
 };
 use aws_sdk_dynamodb::{
     operation::transact_write_items::TransactWriteItemsError,
@@ -200,6 +200,33 @@ impl PaymentStore {
             Ok(_) | Err(StoreError::Conflict) => Ok(()),
             Err(e) => Err(e),
         }
+    }
+
+    /// Keeps a card the bank saved for the client (a repeat is the same item).
+    pub async fn save_card(&self, user_id: &str, card: &SavedCard) -> Result<(), StoreError> {
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(table::item(
+                keys::payment::saved_card(user_id, &card.card_id),
+                card,
+            )?))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    pub async fn saved_cards(&self, user_id: &str) -> Result<Vec<SavedCard>, StoreError> {
+        let (pk, _) = keys::payment::saved_card(user_id, "");
+        let out = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S(pk))
+            .send()
+            .await?;
+        Ok(serde_dynamo::from_items(out.items.unwrap_or_default())?)
     }
 
     /// The payment that has the order, if any.

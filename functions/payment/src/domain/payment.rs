@@ -40,6 +40,8 @@ pub enum Method {
     Wallet,
     /// SBP: a QR code the payer scans with the banking app.
     Sbp,
+    /// A card the bank kept from an earlier payment: no page, authorised at once.
+    SavedCard,
 }
 
 impl Method {
@@ -48,6 +50,7 @@ impl Method {
             "card" => Some(Self::Card),
             "wallet" => Some(Self::Wallet),
             "sbp" => Some(Self::Sbp),
+            "saved_card" => Some(Self::SavedCard),
             _ => None,
         }
     }
@@ -57,6 +60,7 @@ impl Method {
             Self::Card => "card",
             Self::Wallet => "wallet",
             Self::Sbp => "sbp",
+            Self::SavedCard => "saved_card",
         }
     }
 }
@@ -82,6 +86,9 @@ pub struct Payment {
     /// The SBP payment link the QR code carries.
     #[serde(default)]
     pub qr_link: Option<String>,
+    /// The bank's id of the saved card paying (`saved_card`).
+    #[serde(default)]
+    pub saved_card_id: Option<String>,
     /// Why it failed: a stable code the web client words in Russian.
     #[serde(default)]
     pub failure: Option<String>,
@@ -118,12 +125,13 @@ impl Payment {
             method,
             save_card,
             status: match method {
-                Method::Card | Method::Sbp => Status::Created,
+                Method::Card | Method::Sbp | Method::SavedCard => Status::Created,
                 Method::Wallet => Status::Ready,
             },
             bank_payment_id: None,
             confirmation_url: None,
             qr_link: None,
+            saved_card_id: None,
             failure: None,
             card: None,
             outcome_sent: false,
@@ -177,6 +185,18 @@ pub fn failure_code(reason: &str) -> &'static str {
         "canceled_by_merchant" => "payment_cancelled",
         _ => "payment_declined",
     }
+}
+
+/// A card the bank keeps for the client: what the client sees of it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedCard {
+    /// The bank's payment method id.
+    pub card_id: String,
+    /// "MasterCard *4444".
+    pub title: String,
+    pub expiry: String,
+    pub saved_at: String,
 }
 
 #[cfg(test)]

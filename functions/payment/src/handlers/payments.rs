@@ -9,7 +9,7 @@
 
 use crate::{
     bank::{self, BankError, Method as BankMethod, NewPayment},
-    domain::payment::{after_bank, BankState, Method, Payment, Status},
+    domain::payment::{after_bank, BankState, Method, Payment, SavedCard, Status},
     store::Recorded,
     Payments,
 };
@@ -35,6 +35,9 @@ struct StartPayment {
     method: Option<String>,
     #[serde(default)]
     save_card: bool,
+    /// For `saved_card`: one of the client's saved cards.
+    #[serde(default)]
+    card_id: Option<String>,
 }
 
 fn view(p: &Payment) -> Value {
@@ -179,6 +182,9 @@ async fn settle(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
             return Ok(payment);
         }
     };
+    if payment.save_card {
+        keep_saved_card(p, &payment, &at_bank).await;
+    }
     let Some((status, failure)) = after_bank(payment.status, &bank_state(&at_bank)) else {
         return Ok(payment);
     };
@@ -191,13 +197,40 @@ async fn settle(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
     advance(p, &payment, next).await
 }
 
+/// The card the bank saved at the client's wish, kept for the next payments ("привязанные
+/// карты"). Only the bank's method id and what the client may see are kept.
+async fn keep_saved_card(p: &Payments, payment: &Payment, at_bank: &bank::Payment) {
+    let Some(method) = at_bank.payment_method.as_ref().filter(|m| m.saved) else {
+        return;
+    };
+    let Some(card) = method.card.as_ref() else {
+        return;
+    };
+    let saved = SavedCard {
+        card_id: method.id.clone(),
+        title: format!("{} *{}", card.card_type, card.last4),
+        expiry: format!(
+            "{}/{}",
+            card.expiry_month,
+            &card.expiry_year[card.expiry_year.len().saturating_sub(2)..]
+        ),
+        saved_at: now(),
+    };
+    if let Err(e) = p.store.save_card(&payment.user_id, &saved).await {
+        tracing::warn!(payment_id = %payment.payment_id, error = %e, "saved card not kept");
+    }
+}
+
 /// Asks the bank for the payment (the same key each time: a retry finds the first answer).
 async fn start_at_bank(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
     let return_url = format!("{}/payment/{}", p.shop_url, payment.payment_id);
     let new = NewPayment {
         kopecks: payment.amount,
-        method: match payment.method {
-            Method::Sbp => BankMethod::Sbp { return_url },
+        method: match (payment.method, &payment.saved_card_id) {
+            (Method::Sbp, _) => BankMethod::Sbp { return_url },
+            (Method::SavedCard, Some(id)) => BankMethod::SavedCard {
+                payment_method_id: id.clone(),
+            },
             _ => BankMethod::NewCard {
                 return_url,
                 save: payment.save_card,
@@ -284,7 +317,20 @@ pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, Ap
         .method
         .as_deref()
         .and_then(Method::parse)
-        .ok_or_else(|| ApiError::bad_request("invalid_method", "method: card, sbp or wallet"))?;
+        .ok_or_else(|| {
+            ApiError::bad_request("invalid_method", "method: card, saved_card, sbp or wallet")
+        })?;
+    let saved_card_id = match method {
+        Method::SavedCard => {
+            let id = body.card_id.clone().unwrap_or_default();
+            let mine = p.store.saved_cards(&caller.user_id).await?;
+            if !mine.iter().any(|c| c.card_id == id) {
+                return Err(ApiError::not_found("card_not_found", "No such saved card"));
+            }
+            Some(id)
+        }
+        _ => None,
+    };
     let order = p
         .order
         .call(&PayableRequest {
@@ -296,6 +342,7 @@ pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, Ap
     let payment = Payment {
         lines: order.lines.clone(),
         delivery: order.delivery.clone(),
+        saved_card_id,
         ..Payment::new(
             &uuid::Uuid::now_v7().to_string(),
             &caller.user_id,
@@ -322,11 +369,20 @@ pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, Ap
         }
     };
     let payment = match (payment.method, payment.status) {
-        (Method::Card | Method::Sbp, Status::Created) => start_at_bank(&p, payment).await?,
+        (Method::Card | Method::Sbp | Method::SavedCard, Status::Created) => {
+            start_at_bank(&p, payment).await?
+        }
         _ => settle(&p, payment).await?,
     };
     tracing::info!(payment_id = %payment.payment_id, order_id = %payment.order_id, method = payment.method.as_str(), status = ?payment.status, "payment started");
     Ok(respond(StatusCode::CREATED, &view(&payment)))
+}
+
+/// `GET /api/payment-methods`: the cards the bank keeps for the client ("привязанные карты").
+pub async fn methods(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let cards = p.store.saved_cards(&caller.user_id).await?;
+    Ok(ok(&json!({ "cards": cards })))
 }
 
 fn path_id(req: &Request) -> String {
@@ -345,7 +401,8 @@ pub async fn get(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiEr
 
 /// Gives up a payment whose money must not be taken, releasing what the bank holds.
 async fn give_up(p: &Payments, payment: &Payment, failure: &str) -> Result<Payment, ApiError> {
-    if let (Method::Card | Method::Sbp, Some(bank_id)) = (payment.method, &payment.bank_payment_id)
+    if let (Method::Card | Method::Sbp | Method::SavedCard, Some(bank_id)) =
+        (payment.method, &payment.bank_payment_id)
     {
         if let Err(e) = p
             .bank
@@ -406,7 +463,7 @@ pub async fn confirm(p: Arc<Payments>, req: Request) -> Result<Response<Body>, A
         ));
     }
     let taken = match payment.method {
-        Method::Card | Method::Sbp => capture(&p, &payment).await?,
+        Method::Card | Method::Sbp | Method::SavedCard => capture(&p, &payment).await?,
         Method::Wallet => debit(&p, &payment).await?,
     };
     if taken.status != Status::Paid {
