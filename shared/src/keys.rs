@@ -92,6 +92,10 @@ pub mod billing {
     pub fn gift_card(code_hash: &str) -> (String, String) {
         (format!("GIFTCARD#{code_hash}"), "CARD".into())
     }
+    /// A gift card's ledger entry, keyed by its cause (beside the card).
+    pub fn gift_card_ledger(code_hash: &str, cause: &str) -> (String, String) {
+        (format!("GIFTCARD#{code_hash}"), format!("LEDGER#{cause}"))
+    }
     /// GSI1 partition of the gift cards a client activated.
     pub fn gift_cards_of(user_id: &str) -> String {
         format!("GIFTCARDS#{user_id}")

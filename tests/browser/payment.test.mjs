@@ -181,3 +181,27 @@ test("S6: a card kept by the bank («Запомнить карту») pays the n
   await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
   await context.close();
 });
+
+test("S6: «подарочной картой» — «новая подарочная карта» is activated in place and pays", async () => {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(15_000);
+  const target = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
+  const code = execFileSync(`${target}/debug/vitrina-giftcards`, ["issue", "--amount", "50000"], { encoding: "utf8" }).trim();
+  const page = await atPayment(context);
+  await page.getByLabel("подарочной картой", exact).check();
+  await page.getByRole("link", { name: "новая подарочная карта", ...exact }).click();
+  await page.getByRole("heading", { name: "Активация подарочной карты", ...exact }).waitFor();
+  await page.getByLabel("Код активации", exact).fill(code);
+  await page.getByRole("button", { name: "активировать", ...exact }).click();
+  // Back at the payment with the new card chosen: "Оплатить" is active.
+  await page.getByText("Выбор способа оплаты", exact).waitFor();
+  const pay = page.getByRole("button", { name: "Оплатить", ...exact });
+  await page.waitForFunction(() => !document.querySelector("button.primary:not([hidden])")?.disabled);
+  assert.ok(await page.getByLabel(/Подарочная карта …/).isChecked(), "the new card is chosen");
+  assert.ok(await pay.isEnabled());
+  await pay.click();
+  await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
+  const cards = await (await page.request.get(BASE + "/api/gift-cards")).json();
+  assert.ok(cards.giftCards[0].balance < 50_000 * 100, "the order's total left the card");
+  await context.close();
+});

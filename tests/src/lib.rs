@@ -418,3 +418,30 @@ pub async fn pay_on_bank_page(confirmation_url: &str, number: &str, code: Option
     }
     location
 }
+
+/// Gift cards issued by the operators' tool (`vitrina-giftcards issue`): their codes.
+pub fn issue_gift_cards(rubles: i64, count: usize) -> Vec<String> {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").to_string());
+    let out = std::process::Command::new(format!("{target}/debug/vitrina-giftcards"))
+        .args([
+            "issue",
+            "--amount",
+            &rubles.to_string(),
+            "--count",
+            &count.to_string(),
+        ])
+        .output()
+        .expect("run vitrina-giftcards");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let codes: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(codes.len(), count);
+    codes
+}

@@ -4,34 +4,7 @@
 //! codes are 404 and, five times in a window, 429.
 
 use serde_json::json;
-use std::process::Command;
 use vitrina_tests::*;
-
-fn issue(rubles: i64, count: usize) -> Vec<String> {
-    let target = std::env::var("CARGO_TARGET_DIR")
-        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").to_string());
-    let out = Command::new(format!("{target}/debug/vitrina-giftcards"))
-        .args([
-            "issue",
-            "--amount",
-            &rubles.to_string(),
-            "--count",
-            &count.to_string(),
-        ])
-        .output()
-        .expect("run vitrina-giftcards");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let codes: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect();
-    assert_eq!(codes.len(), count);
-    codes
-}
 
 async fn logged_in() -> reqwest::Client {
     let c = browser();
@@ -47,7 +20,7 @@ async fn activate(c: &reqwest::Client, code: &str) -> Reply {
 
 #[tokio::test]
 async fn a_client_activates_a_card_by_its_code_and_sees_its_balance() {
-    let codes = issue(1500, 2);
+    let codes = issue_gift_cards(1500, 2);
     let c = logged_in().await;
     assert_eq!(
         call(&c, "GET", "/api/gift-cards", None).await.body["giftCards"],
@@ -96,7 +69,7 @@ async fn wrong_codes_are_404_and_guessing_stops_at_five() {
         assert_eq!(r.body["error"]["code"], "gift_card_not_found");
     }
     // Even a good code waits now: the limit is on the client, not on the code.
-    let good = issue(500, 1);
+    let good = issue_gift_cards(500, 1);
     let r = activate(&c, &good[0]).await;
     assert_eq!(r.status, 429, "{}", r.body);
     assert_eq!(r.body["error"]["code"], "too_many_codes");
@@ -110,7 +83,7 @@ async fn wrong_codes_are_404_and_guessing_stops_at_five() {
 
 #[tokio::test]
 async fn two_clients_activating_one_card_at_once_one_wins() {
-    let code = issue(700, 1).remove(0);
+    let code = issue_gift_cards(700, 1).remove(0);
     let (a, b) = (logged_in().await, logged_in().await);
     let (ra, rb) = tokio::join!(activate(&a, &code), activate(&b, &code));
     let mut statuses = [ra.status, rb.status];

@@ -405,6 +405,21 @@ async fn bad_payment_requests_are_refused_with_clear_codes() {
         (not_mine.status, &not_mine.body["error"]["code"]),
         (404, &json!("card_not_found"))
     );
+    // A gift card that is not the client's: refused at «Оплатить», nothing taken.
+    let gift = start(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "gift_card", "cardId": "somebody-elses"}),
+    )
+    .await;
+    let id = gift.body["paymentId"].as_str().unwrap();
+    let refused = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(
+        (refused.status, &refused.body["error"]["code"]),
+        (404, &json!("card_not_found")),
+        "{}",
+        refused.body
+    );
 }
 
 #[tokio::test]
@@ -443,5 +458,41 @@ async fn sbp_is_paid_in_the_payers_app_then_taken_by_oplatit() {
     assert_eq!(payment(&c, id).await["status"], "authorized");
     let paid = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
+    wait_order(&c, &order_id, |o| o["status"] == "paid").await;
+}
+
+#[tokio::test]
+async fn a_gift_card_pays_once_whatever_the_double_click() {
+    let (c, _, order_id) = placed_order(30_000).await;
+    let code = issue_gift_cards(1_000, 1).remove(0);
+    let card = call(
+        &c,
+        "POST",
+        "/api/gift-cards/activate",
+        Some(&json!({ "code": code }).to_string()),
+    )
+    .await;
+    assert_eq!(card.status, 200, "{}", card.body);
+    let card_id = card.body["cardId"].as_str().unwrap();
+    let started = start(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "gift_card", "cardId": card_id}),
+    )
+    .await;
+    assert_eq!(started.body["status"], "ready", "{}", started.body);
+    let id = started.body["paymentId"].as_str().unwrap();
+    let path = format!("/api/payments/{id}/confirm");
+    let (a, b) = tokio::join!(call(&c, "POST", &path, None), call(&c, "POST", &path, None));
+    assert_eq!(
+        (&a.body["status"], &b.body["status"]),
+        (&json!("paid"), &json!("paid"))
+    );
+    let cards = call(&c, "GET", "/api/gift-cards", None).await;
+    assert_eq!(
+        cards.body["giftCards"][0]["balance"], 70_000,
+        "taken once: {}",
+        cards.body
+    );
     wait_order(&c, &order_id, |o| o["status"] == "paid").await;
 }

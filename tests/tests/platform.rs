@@ -255,6 +255,9 @@ fn expected_outcomes() -> Vec<Outcome> {
                 "{r}"
             );
         }),
+        ("BillingGiftCardDebitFunction", |r| {
+            assert_eq!(r["errorType"], "GiftCardNotFound", "{r}")
+        }),
         ("BillingWalletDebitFunction", |r| {
             assert_eq!(r["errorType"], "InsufficientFunds", "{r}")
         }),

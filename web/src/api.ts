@@ -129,7 +129,7 @@ export interface Payment {
   paymentId: string;
   orderId: string;
   amount: number;
-  method: "card" | "wallet" | "sbp" | "saved_card";
+  method: "card" | "wallet" | "sbp" | "saved_card" | "gift_card";
   status: "created" | "awaiting_payer" | "authorized" | "ready" | "paid" | "failed" | "cancelled";
   failure: string | null;
   card: string | null;

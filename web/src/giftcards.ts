@@ -5,7 +5,8 @@
 import { api, humanMessage } from "./api";
 import { h } from "./dom";
 
-export function activateGiftCardPage(app: HTMLElement) {
+// `next`: where to go back with the new card (the payment page, "новая подарочная карта").
+export function activateGiftCardPage(app: HTMLElement, next?: string, navigate?: (path: string) => void) {
   const code = h("input", {
     id: "gift-code",
     type: "text",
@@ -34,6 +35,10 @@ export function activateGiftCardPage(app: HTMLElement) {
     button.disabled = true;
     try {
       const card = await api.activateGiftCard(code.value);
+      if (next && navigate) {
+        navigate(`${next}?card=${encodeURIComponent(card.cardId)}`);
+        return;
+      }
       app.replaceChildren(
         h("h1", {}, "Подарочная карта активирована"),
         h("p", {}, `Карта …${card.last4}. Баланс: `, h("b", { "data-testid": "gift-card-balance" }, card.formatted)),

@@ -309,7 +309,13 @@ const routes: Record<string, () => void | Promise<void>> = {
   "/login": loginPage,
   "/account": accountPage,
   "/cart": () => (current ? cartPage(app) : navigate("/login?next=/cart")),
-  "/gift-cards/activate": () => (current ? activateGiftCardPage(app) : navigate("/login?next=/gift-cards/activate")),
+  "/gift-cards/activate": () => {
+    // Back to a payment page only: "новая подарочная карта" comes from there.
+    const next = new URLSearchParams(location.search).get("next") ?? "";
+    const back = /^\/order\/[0-9a-f-]{1,64}\/pay$/.test(next) ? next : undefined;
+    if (!current) return navigate("/login?next=/gift-cards/activate");
+    activateGiftCardPage(app, back, navigate);
+  },
   "/checkout": () => (current ? checkoutPage(app, navigate) : navigate("/login?next=/checkout")),
   "/orders": () => (current ? ordersPage(app) : navigate("/login?next=/orders")),
 };

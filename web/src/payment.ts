@@ -6,7 +6,7 @@
 // the order "Оплачено", or what went wrong with "Вернуться к редактированию заказа" and
 // "Попробовать оплатить еще раз".
 
-import { api, ApiError, humanMessage, Payment, PlacedOrder, SavedCard, Wallet } from "./api";
+import { api, ApiError, GiftCard, humanMessage, Payment, PlacedOrder, SavedCard, Wallet } from "./api";
 import { rub } from "./catalog";
 import { cartChanged } from "./cart";
 import { h } from "./dom";
@@ -55,10 +55,12 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
   let order: PlacedOrder;
   let wallet: Wallet | null = null;
   let saved: SavedCard[] = [];
+  let giftCards: GiftCard[] = [];
   try {
     order = await api.order(orderId);
     wallet = await api.wallet().catch(() => null);
     saved = (await api.paymentMethods().catch(() => ({ cards: [] }))).cards;
+    giftCards = (await api.giftCards().catch(() => ({ giftCards: [] }))).giftCards;
   } catch (e) {
     failed(app, "Оплата заказа", e);
     return;
@@ -81,7 +83,8 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
   const toBank = h("button", { type: "button", class: "primary", hidden: true }, "Ввести данные карты") as HTMLButtonElement;
   const saveCard = h("input", { type: "checkbox", id: "save-card" }) as HTMLInputElement;
   const enough = wallet !== null && wallet.balance >= order.total;
-  let chosen: "card" | "wallet" | "sbp" | null = null;
+  let chosen: "card" | "wallet" | "sbp" | "gift_card" | null = null;
+  let giftCard: string | null = null;
   let sbpPayment: string | null = null;
   // A card the bank keeps: chosen, "Оплатить" is active at once (no bank page).
   let savedCard: string | null = null;
@@ -118,7 +121,31 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
   const showQr = h("button", { type: "button", class: "primary", hidden: true }, "Показать QR-код") as HTMLButtonElement;
   const qrBox = h("div", { class: "choice-section", hidden: true, "data-testid": "sbp-qr" });
 
-  const method = (value: "card" | "wallet" | "sbp", label: string) => {
+  // Gift cards: the activated ones with their balances, and "новая подарочная карта", which
+  // runs the activation and comes back here with the new card chosen.
+  const giftChoices = h(
+    "div",
+    { class: "choice-section", hidden: true },
+    ...giftCards.map((c) => {
+      const sufficient = c.balance >= order.total;
+      const radio = h("input", { type: "radio", name: "gift-card", id: `gift-${c.cardId}`, disabled: !sufficient }) as HTMLInputElement;
+      radio.addEventListener("change", () => {
+        giftCard = c.cardId;
+        key = newKey();
+        pay.disabled = false;
+      });
+      return h(
+        "div",
+        { class: "choice" },
+        radio,
+        h("label", { for: `gift-${c.cardId}` }, `Подарочная карта …${c.last4} (на карте ${c.formatted})`),
+        sufficient ? null : h("span", { class: "hint" }, " — недостаточно средств"),
+      );
+    }),
+    h("p", {}, h("a", { href: `/gift-cards/activate?next=/order/${order.orderId}/pay`, "data-link": "true" }, "новая подарочная карта")),
+  );
+
+  const method = (value: "card" | "wallet" | "sbp" | "gift_card", label: string) => {
     const radio = h("input", { type: "radio", name: "payment-method", value, id: `pay-${value}` }) as HTMLInputElement;
     radio.addEventListener("change", () => {
       chosen = value;
@@ -136,6 +163,9 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
       qrBox.hidden = true;
       qrBox.replaceChildren();
       walletNote.hidden = value !== "wallet";
+      giftChoices.hidden = value !== "gift_card";
+      giftCard = null;
+      for (const r of giftChoices.querySelectorAll("input")) (r as HTMLInputElement).checked = false;
       // For a card the bank's scenario comes first; "Оплатить" waits for it.
       pay.disabled = !(value === "wallet" && enough);
     });
@@ -221,6 +251,18 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
       }
       return;
     }
+    if (chosen === "gift_card" && giftCard) {
+      pay.disabled = true;
+      message.textContent = "";
+      try {
+        const p = await api.startPayment(key, order.orderId, "gift_card", false, giftCard);
+        await showResult(app, await api.confirmPayment(p.paymentId), navigate);
+      } catch (e) {
+        message.textContent = humanMessage(e);
+        pay.disabled = false;
+      }
+      return;
+    }
     if (chosen !== "wallet") return;
     pay.disabled = true;
     message.textContent = "";
@@ -247,12 +289,23 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
       qrBox,
       method("wallet", `из кошелька клиента (на счёте ${wallet ? wallet.formatted : "—"})`),
       walletNote,
+      method("gift_card", "подарочной картой"),
+      giftChoices,
     ),
     message,
     toBank,
     showQr,
     pay,
   );
+
+  // Back from "новая подарочная карта": the new card is chosen.
+  const back = new URLSearchParams(location.search).get("card");
+  if (back) {
+    const radio = document.getElementById("pay-gift_card") as HTMLInputElement | null;
+    radio?.click();
+    const card = document.getElementById(`gift-${back}`) as HTMLInputElement | null;
+    if (card && !card.disabled) card.click();
+  }
 }
 
 async function waitForBank(id: string): Promise<Payment> {

@@ -6,7 +6,7 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::billing::{ActivateGiftCard, CreditWallet, DebitWallet, GiftCardsOf},
+    contracts::billing::{ActivateGiftCard, CreditWallet, DebitGiftCard, DebitWallet, GiftCardsOf},
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
@@ -44,5 +44,10 @@ pub fn functions() -> Vec<Function> {
         internal(GiftCardsOf, Billing::new, handlers::giftcards::cards_of),
         internal(DebitWallet, Billing::new, handlers::ledger::debit),
         internal(CreditWallet, Billing::new, handlers::ledger::credit),
+        internal(
+            DebitGiftCard,
+            Billing::new,
+            handlers::ledger::debit_gift_card,
+        ),
     ]
 }

@@ -134,12 +134,93 @@ impl BillingStore {
             .expression_attribute_values(":next", AttributeValue::N(entry.seq.to_string()))
             .expression_attribute_values(":v", AttributeValue::N(read.version.to_string()))
             .build()?;
+        self.move_with_entry(update, keys::billing::ledger(user_id, &entry.cause), entry)
+            .await
+    }
+
+    pub async fn entry(&self, key: (String, String)) -> Result<Option<LedgerEntry>, StoreError> {
+        table::get(&self.db, &self.table, key, true).await
+    }
+
+    /// The client's activated card with this id, and its key's code hash (strongly consistent:
+    /// the card's item is read again by its key after the index found it).
+    pub async fn card_of(
+        &self,
+        user_id: &str,
+        card_id: &str,
+    ) -> Result<Option<(String, GiftCard)>, StoreError> {
+        let out = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("GSI1PK = :owner")
+            .filter_expression("cardId = :card")
+            .expression_attribute_values(
+                ":owner",
+                AttributeValue::S(keys::billing::gift_cards_of(user_id)),
+            )
+            .expression_attribute_values(":card", AttributeValue::S(card_id.into()))
+            .send()
+            .await?;
+        let Some(hash) = out.items.unwrap_or_default().into_iter().find_map(|i| {
+            i.get(keys::PK)?
+                .as_s()
+                .ok()?
+                .strip_prefix("GIFTCARD#")
+                .map(str::to_string)
+        }) else {
+            return Ok(None);
+        };
+        let card: Option<GiftCard> =
+            table::get(&self.db, &self.table, keys::billing::gift_card(&hash), true).await?;
+        Ok(card
+            .filter(|c| c.owner_user_id.as_deref() == Some(user_id))
+            .map(|c| (hash, c)))
+    }
+
+    /// Takes `entry` from the card read with `read_balance`, and writes the entry, together:
+    /// conditional on the balance still being the one read and on no entry of this cause.
+    pub async fn apply_to_card(
+        &self,
+        code_hash: &str,
+        user_id: &str,
+        read_balance: i64,
+        entry: &LedgerEntry,
+    ) -> Result<Applied, StoreError> {
+        let update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(table::key(keys::billing::gift_card(code_hash))))
+            .update_expression("SET balance = :after, version = :next")
+            .condition_expression("balance = :read AND ownerUserId = :u")
+            .expression_attribute_values(":next", AttributeValue::N(entry.seq.to_string()))
+            .expression_attribute_values(
+                ":after",
+                AttributeValue::N(entry.balance_after.to_string()),
+            )
+            .expression_attribute_values(":read", AttributeValue::N(read_balance.to_string()))
+            .expression_attribute_values(":u", AttributeValue::S(user_id.into()))
+            .build()?;
+        self.move_with_entry(
+            update,
+            keys::billing::gift_card_ledger(code_hash, &entry.cause),
+            entry,
+        )
+        .await
+    }
+
+    /// `update` (a balance's conditional change) and the ledger entry under `ledger_key`, in one
+    /// transaction. `AlreadyApplied`: the entry of this cause exists (a retry); `Conflict`: the
+    /// balance changed since it was read.
+    async fn move_with_entry(
+        &self,
+        update: Update,
+        ledger_key: (String, String),
+        entry: &LedgerEntry,
+    ) -> Result<Applied, StoreError> {
         let put = Put::builder()
             .table_name(&self.table)
-            .set_item(Some(table::item(
-                keys::billing::ledger(user_id, &entry.cause),
-                entry,
-            )?))
+            .set_item(Some(table::item(ledger_key.clone(), entry)?))
             .condition_expression("attribute_not_exists(PK)")
             .build()?;
         let result = self
@@ -169,7 +250,7 @@ impl BillingStore {
         };
         if failed(1) {
             return self
-                .entry(keys::billing::ledger(user_id, &entry.cause))
+                .entry(ledger_key)
                 .await?
                 .map(Applied::AlreadyApplied)
                 .ok_or(StoreError::Conflict);
@@ -180,10 +261,6 @@ impl BillingStore {
         Err(StoreError::Busy(format!(
             "transaction cancelled: {reasons:?}"
         )))
-    }
-
-    pub async fn entry(&self, key: (String, String)) -> Result<Option<LedgerEntry>, StoreError> {
-        table::get(&self.db, &self.table, key, true).await
     }
 
     /// The wallet's ledger, oldest first.

@@ -10,7 +10,11 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::{billing::DebitWallet, order::PayableOrder, Remote},
+    contracts::{
+        billing::{DebitGiftCard, DebitWallet},
+        order::PayableOrder,
+        Remote,
+    },
     runtime::{http_route, Env, Function, Route},
 };
 
@@ -21,6 +25,7 @@ pub struct Payments {
     pub bank: bank::YooKassa,
     pub order: Remote<PayableOrder>,
     pub wallet: Remote<DebitWallet>,
+    pub gift_card: Remote<DebitGiftCard>,
     pub sqs: aws_sdk_sqs::Client,
     /// Where the outcome of a payment goes: order's queue and notification's.
     pub outcome_queues: [String; 2],
@@ -50,7 +55,14 @@ impl Payments {
                 lambda.clone(),
                 env.config.require("ORDER_PAYABLE_FUNCTION")?,
             ),
-            wallet: Remote::new(lambda, env.config.require("BILLING_WALLET_DEBIT_FUNCTION")?),
+            wallet: Remote::new(
+                lambda.clone(),
+                env.config.require("BILLING_WALLET_DEBIT_FUNCTION")?,
+            ),
+            gift_card: Remote::new(
+                lambda,
+                env.config.require("BILLING_GIFT_CARD_DEBIT_FUNCTION")?,
+            ),
             sqs: env.aws.sqs(),
             outcome_queues: [
                 env.config.require("ORDER_PAYMENT_QUEUE_URL")?,

@@ -26,6 +26,28 @@ impl Contract for DebitWallet {
     type Refusal = DebitRefusal;
 }
 
+/// Takes money from one of the client's activated gift cards, once per cause, never below zero.
+pub struct DebitGiftCard;
+
+impl Contract for DebitGiftCard {
+    const HANDLER: &'static str = "gift-card-debit";
+    type Request = GiftCardMove;
+    type Response = LedgerEntry;
+    type Refusal = GiftCardDebitRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct GiftCardMove {
+    pub user_id: String,
+    /// The card as the client sees it (`GiftCard::card_id`); it must be the client's.
+    pub card_id: String,
+    /// Kopecks, positive.
+    pub amount: i64,
+    pub cause: String,
+    pub description: String,
+}
+
 /// Puts money into a client's wallet (a refund, a top-up), once per cause.
 pub struct CreditWallet;
 
@@ -110,6 +132,16 @@ crate::refusals! {
         /// The client has no wallet (yet: it opens just after registration).
         WalletNotFound,
         /// The amount is not a positive number of kopecks.
+        InvalidAmount,
+    }
+}
+
+crate::refusals! {
+    pub enum GiftCardDebitRefusal {
+        /// The card holds less than the amount.
+        InsufficientFunds,
+        /// No activated card of this client has this id.
+        GiftCardNotFound,
         InvalidAmount,
     }
 }

@@ -29,6 +29,37 @@ pub struct GiftCard {
     pub issued_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activated_at: Option<String>,
+    /// Bumped by every debit: its ledger entries' order.
+    #[serde(default)]
+    pub version: u64,
+}
+
+impl GiftCard {
+    /// The entry that takes `amount` kopecks from the card; never below zero.
+    pub fn debit(
+        &self,
+        cause: &str,
+        amount: i64,
+        description: &str,
+        now: &str,
+    ) -> Result<vitrina_shared::contracts::billing::LedgerEntry, super::MoveError> {
+        if amount <= 0 {
+            return Err(super::MoveError::BadAmount);
+        }
+        if amount > self.balance {
+            return Err(super::MoveError::Insufficient {
+                balance: self.balance,
+            });
+        }
+        Ok(vitrina_shared::contracts::billing::LedgerEntry {
+            cause: cause.to_string(),
+            amount: -amount,
+            balance_after: self.balance - amount,
+            description: description.to_string(),
+            seq: self.version + 1,
+            at: now.to_string(),
+        })
+    }
 }
 
 /// A fresh code, `XXXX-XXXX-XXXX-XXXX`.
@@ -78,6 +109,7 @@ pub fn issue(code: &str, amount: i64, now: &str) -> Result<GiftCard, String> {
         last4: normalized[CODE_LEN - 4..].to_string(),
         issued_at: now.into(),
         activated_at: None,
+        version: 0,
     })
 }
 

@@ -7,7 +7,10 @@ use crate::{domain::MoveError, store::Applied, Billing};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
-        billing::{CreditRefusal, DebitRefusal, LedgerEntry, WalletMove},
+        billing::{
+            CreditRefusal, DebitRefusal, GiftCardDebitRefusal, GiftCardMove, LedgerEntry,
+            WalletMove,
+        },
         Failure,
     },
     keys, table, StoreError,
@@ -114,4 +117,55 @@ pub async fn credit(
             }
             Err(e) => e.into(),
         })
+}
+
+/// `gift-card-debit` (internal, for payment): takes money from one of the client's activated
+/// cards, once per cause; concurrent debits take turns on the balance read.
+pub async fn debit_gift_card(
+    billing: Arc<Billing>,
+    req: GiftCardMove,
+) -> Result<LedgerEntry, Failure<GiftCardDebitRefusal>> {
+    let not_found = || GiftCardDebitRefusal::GiftCardNotFound("no such card of this client".into());
+    let now = chrono::Utc::now().to_rfc3339();
+    for attempt in 1..=ATTEMPTS {
+        let (hash, card) = billing
+            .store
+            .card_of(&req.user_id, &req.card_id)
+            .await?
+            .ok_or_else(not_found)?;
+        let ledger = keys::billing::gift_card_ledger(&hash, &req.cause);
+        let entry = match card.debit(&req.cause, req.amount, &req.description, &now) {
+            Ok(entry) => entry,
+            Err(MoveError::BadAmount) => {
+                return Err(GiftCardDebitRefusal::InvalidAmount(
+                    "the amount must be positive".into(),
+                )
+                .into())
+            }
+            Err(MoveError::Insufficient { .. }) => {
+                // A retried debit that went through finds the balance already lower.
+                return match billing.store.entry(ledger).await? {
+                    Some(first) => Ok(first),
+                    None => Err(GiftCardDebitRefusal::InsufficientFunds(
+                        "the card holds less than the amount".into(),
+                    )
+                    .into()),
+                };
+            }
+        };
+        match billing
+            .store
+            .apply_to_card(&hash, &req.user_id, card.balance, &entry)
+            .await
+        {
+            Ok(Applied::Moved(entry)) => {
+                tracing::info!(user_id = %req.user_id, card_id = %req.card_id, cause = %req.cause, amount = entry.amount, "gift card debited");
+                return Ok(entry);
+            }
+            Ok(Applied::AlreadyApplied(first)) => return Ok(first),
+            Err(StoreError::Conflict | StoreError::Busy(_)) => table::backoff(attempt).await,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::Busy(format!("the card kept changing for {ATTEMPTS} attempts")).into())
 }

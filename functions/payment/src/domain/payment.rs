@@ -42,6 +42,8 @@ pub enum Method {
     Sbp,
     /// A card the bank kept from an earlier payment: no page, authorised at once.
     SavedCard,
+    /// One of the client's activated gift cards in billing.
+    GiftCard,
 }
 
 impl Method {
@@ -51,6 +53,7 @@ impl Method {
             "wallet" => Some(Self::Wallet),
             "sbp" => Some(Self::Sbp),
             "saved_card" => Some(Self::SavedCard),
+            "gift_card" => Some(Self::GiftCard),
             _ => None,
         }
     }
@@ -61,6 +64,7 @@ impl Method {
             Self::Wallet => "wallet",
             Self::Sbp => "sbp",
             Self::SavedCard => "saved_card",
+            Self::GiftCard => "gift_card",
         }
     }
 }
@@ -86,7 +90,7 @@ pub struct Payment {
     /// The SBP payment link the QR code carries.
     #[serde(default)]
     pub qr_link: Option<String>,
-    /// The bank's id of the saved card paying (`saved_card`).
+    /// The bank's id of the saved card paying (`saved_card`), or the gift card's (`gift_card`).
     #[serde(default)]
     pub saved_card_id: Option<String>,
     /// Why it failed: a stable code the web client words in Russian.
@@ -126,7 +130,7 @@ impl Payment {
             save_card,
             status: match method {
                 Method::Card | Method::Sbp | Method::SavedCard => Status::Created,
-                Method::Wallet => Status::Ready,
+                Method::Wallet | Method::GiftCard => Status::Ready,
             },
             bank_payment_id: None,
             confirmation_url: None,

@@ -19,7 +19,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
-        billing::{DebitRefusal, WalletMove},
+        billing::{DebitRefusal, GiftCardDebitRefusal, GiftCardMove, WalletMove},
         order::{PayableRefusal, PayableRequest},
         CallError,
     },
@@ -318,7 +318,10 @@ pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, Ap
         .as_deref()
         .and_then(Method::parse)
         .ok_or_else(|| {
-            ApiError::bad_request("invalid_method", "method: card, saved_card, sbp or wallet")
+            ApiError::bad_request(
+                "invalid_method",
+                "method: card, saved_card, sbp, wallet or gift_card",
+            )
         })?;
     let saved_card_id = match method {
         Method::SavedCard => {
@@ -329,6 +332,13 @@ pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, Ap
             }
             Some(id)
         }
+        // billing checks at "Оплатить" that the card is the client's and holds enough.
+        Method::GiftCard => Some(
+            body.card_id
+                .clone()
+                .filter(|id| !id.is_empty() && id.len() <= 64)
+                .ok_or_else(|| ApiError::bad_request("invalid_card", "cardId is required"))?,
+        ),
         _ => None,
     };
     let order = p
@@ -465,6 +475,7 @@ pub async fn confirm(p: Arc<Payments>, req: Request) -> Result<Response<Body>, A
     let taken = match payment.method {
         Method::Card | Method::Sbp | Method::SavedCard => capture(&p, &payment).await?,
         Method::Wallet => debit(&p, &payment).await?,
+        Method::GiftCard => debit_gift_card(&p, &payment).await?,
     };
     if taken.status != Status::Paid {
         p.store
@@ -478,7 +489,11 @@ pub async fn confirm(p: Arc<Payments>, req: Request) -> Result<Response<Body>, A
         }
         (_, Some("insufficient_funds")) => Err(ApiError::conflict(
             "insufficient_funds",
-            "The wallet holds less than the order's total",
+            "The wallet or gift card holds less than the order's total",
+        )),
+        (_, Some("card_not_found")) => Err(ApiError::not_found(
+            "card_not_found",
+            "No such activated gift card of this client",
         )),
         _ => Ok(ok(&view(&taken))),
     }
@@ -523,6 +538,37 @@ async fn debit(p: &Payments, payment: &Payment) -> Result<Payment, ApiError> {
             (Status::Failed, Some("wallet_not_found"))
         }
         Err(CallError::Refused(DebitRefusal::InvalidAmount(m))) => {
+            return Err(ApiError::internal(format!(
+                "a debit refused its amount: {m}"
+            )))
+        }
+        Err(CallError::Unavailable(e)) => return Err(unavailable(e)),
+    };
+    let next = Payment {
+        status,
+        failure: failure.map(str::to_string),
+        ..payment.clone()
+    };
+    advance(p, payment, next).await
+}
+
+async fn debit_gift_card(p: &Payments, payment: &Payment) -> Result<Payment, ApiError> {
+    let movement = GiftCardMove {
+        user_id: payment.user_id.clone(),
+        card_id: payment.saved_card_id.clone().unwrap_or_default(),
+        amount: payment.amount,
+        cause: format!("payment:{}", payment.payment_id),
+        description: format!("Оплата заказа {}", payment.order_id),
+    };
+    let (status, failure) = match p.gift_card.call(&movement).await {
+        Ok(_) => (Status::Paid, None),
+        Err(CallError::Refused(GiftCardDebitRefusal::InsufficientFunds(_))) => {
+            (Status::Failed, Some("insufficient_funds"))
+        }
+        Err(CallError::Refused(GiftCardDebitRefusal::GiftCardNotFound(_))) => {
+            (Status::Failed, Some("card_not_found"))
+        }
+        Err(CallError::Refused(GiftCardDebitRefusal::InvalidAmount(m))) => {
             return Err(ApiError::internal(format!(
                 "a debit refused its amount: {m}"
             )))
