@@ -258,6 +258,12 @@ fn expected_outcomes() -> Vec<Outcome> {
         ("BillingGiftCardDebitFunction", |r| {
             assert_eq!(r["errorType"], "GiftCardNotFound", "{r}")
         }),
+        ("BillingGiftCardCreditFunction", |r| {
+            assert_eq!(r["errorType"], "GiftCardNotFound", "{r}")
+        }),
+        ("PaymentRefundFunction", |r| {
+            assert_eq!(r["errorType"], "PaymentNotFound", "{r}")
+        }),
         ("BillingWalletDebitFunction", |r| {
             assert_eq!(r["errorType"], "InsufficientFunds", "{r}")
         }),

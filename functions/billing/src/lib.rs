@@ -6,7 +6,9 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::billing::{ActivateGiftCard, CreditWallet, DebitGiftCard, DebitWallet, GiftCardsOf},
+    contracts::billing::{
+        ActivateGiftCard, CreditGiftCard, CreditWallet, DebitGiftCard, DebitWallet, GiftCardsOf,
+    },
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
@@ -48,6 +50,11 @@ pub fn functions() -> Vec<Function> {
             DebitGiftCard,
             Billing::new,
             handlers::ledger::debit_gift_card,
+        ),
+        internal(
+            CreditGiftCard,
+            Billing::new,
+            handlers::ledger::credit_gift_card,
         ),
     ]
 }

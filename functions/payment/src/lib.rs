@@ -11,11 +11,12 @@ pub mod store;
 use vitrina_shared::{
     config::SettingsError,
     contracts::{
-        billing::{DebitGiftCard, DebitWallet},
+        billing::{CreditGiftCard, CreditWallet, DebitGiftCard, DebitWallet},
         order::PayableOrder,
+        payment::RefundPayment,
         Remote,
     },
-    runtime::{http_route, Env, Function, Route},
+    runtime::{http_route, internal, Env, Function, Route},
 };
 
 /// What paying for an order needs: the payments, the bank, order (what to charge) and billing
@@ -26,6 +27,9 @@ pub struct Payments {
     pub order: Remote<PayableOrder>,
     pub wallet: Remote<DebitWallet>,
     pub gift_card: Remote<DebitGiftCard>,
+    /// Refunds (the saga's compensation) credit the wallet or the gift card back.
+    pub wallet_credit: Remote<CreditWallet>,
+    pub gift_card_credit: Remote<CreditGiftCard>,
     pub sqs: aws_sdk_sqs::Client,
     /// Where the outcome of a payment goes: order's queue and notification's.
     pub outcome_queues: [String; 2],
@@ -60,8 +64,16 @@ impl Payments {
                 env.config.require("BILLING_WALLET_DEBIT_FUNCTION")?,
             ),
             gift_card: Remote::new(
-                lambda,
+                lambda.clone(),
                 env.config.require("BILLING_GIFT_CARD_DEBIT_FUNCTION")?,
+            ),
+            wallet_credit: Remote::new(
+                lambda.clone(),
+                env.config.require("BILLING_WALLET_CREDIT_FUNCTION")?,
+            ),
+            gift_card_credit: Remote::new(
+                lambda,
+                env.config.require("BILLING_GIFT_CARD_CREDIT_FUNCTION")?,
             ),
             sqs: env.aws.sqs(),
             outcome_queues: [
@@ -139,6 +151,7 @@ pub fn functions() -> Vec<Function> {
             Payments::new,
             handlers::payments::methods,
         ),
+        internal(RefundPayment, Payments::new, handlers::refund::handle),
         http_route(
             "payment-webhook",
             Route::post("/api/payments/webhook"),

@@ -1,6 +1,7 @@
-//! billing's gift cards, for payment: `gift-card-activate` binds a card to a client by its
-//! code; `gift-cards-of` lists a client's cards with their balances. A card's code is never in
-//! an answer.
+//! billing's money, for payment: `gift-card-activate` binds a gift card to a client by its code
+//! and `gift-cards-of` lists a client's cards with their balances (a card's code is never in an
+//! answer); `wallet-debit` / `wallet-credit` and `gift-card-debit` / `gift-card-credit` move
+//! money, once per cause, each movement a ledger entry.
 
 use super::{Contract, NoRefusal};
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,16 @@ pub struct GiftCardMove {
     pub amount: i64,
     pub cause: String,
     pub description: String,
+}
+
+/// Gives money back to one of the client's gift cards (a refund), once per cause.
+pub struct CreditGiftCard;
+
+impl Contract for CreditGiftCard {
+    const HANDLER: &'static str = "gift-card-credit";
+    type Request = GiftCardMove;
+    type Response = LedgerEntry;
+    type Refusal = GiftCardCreditRefusal;
 }
 
 /// Puts money into a client's wallet (a refund, a top-up), once per cause.
@@ -141,6 +152,13 @@ crate::refusals! {
         /// The card holds less than the amount.
         InsufficientFunds,
         /// No activated card of this client has this id.
+        GiftCardNotFound,
+        InvalidAmount,
+    }
+}
+
+crate::refusals! {
+    pub enum GiftCardCreditRefusal {
         GiftCardNotFound,
         InvalidAmount,
     }

@@ -10,6 +10,7 @@
 pub mod billing;
 pub mod delivery;
 pub mod order;
+pub mod payment;
 pub mod store;
 
 use aws_sdk_lambda::primitives::Blob;

@@ -35,6 +35,30 @@ pub struct GiftCard {
 }
 
 impl GiftCard {
+    /// The entry that gives `amount` kopecks back to the card (a refund), within the bound of
+    /// what a card may hold.
+    pub fn credit(
+        &self,
+        cause: &str,
+        amount: i64,
+        description: &str,
+        now: &str,
+    ) -> Result<vitrina_shared::contracts::billing::LedgerEntry, super::MoveError> {
+        let after = self
+            .balance
+            .checked_add(amount)
+            .filter(|after| amount > 0 && *after <= MAX_AMOUNT)
+            .ok_or(super::MoveError::BadAmount)?;
+        Ok(vitrina_shared::contracts::billing::LedgerEntry {
+            cause: cause.to_string(),
+            amount,
+            balance_after: after,
+            description: description.to_string(),
+            seq: self.version + 1,
+            at: now.to_string(),
+        })
+    }
+
     /// The entry that takes `amount` kopecks from the card; never below zero.
     pub fn debit(
         &self,

@@ -3,13 +3,17 @@
 //! the balance. A retried call finds its first entry and moves nothing; concurrent calls take
 //! turns on the wallet's version, so no debit is lost and none overdraws.
 
-use crate::{domain::MoveError, store::Applied, Billing};
+use crate::{
+    domain::{giftcard::GiftCard, MoveError},
+    store::Applied,
+    Billing,
+};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
         billing::{
-            CreditRefusal, DebitRefusal, GiftCardDebitRefusal, GiftCardMove, LedgerEntry,
-            WalletMove,
+            CreditRefusal, DebitRefusal, GiftCardCreditRefusal, GiftCardDebitRefusal, GiftCardMove,
+            LedgerEntry, WalletMove,
         },
         Failure,
     },
@@ -22,6 +26,7 @@ const ATTEMPTS: u32 = 40;
 
 enum Refused {
     Insufficient,
+    /// No such wallet, or no such card of the client.
     NoWallet,
     BadAmount,
 }
@@ -119,37 +124,30 @@ pub async fn credit(
         })
 }
 
-/// `gift-card-debit` (internal, for payment): takes money from one of the client's activated
-/// cards, once per cause; concurrent debits take turns on the balance read.
-pub async fn debit_gift_card(
-    billing: Arc<Billing>,
-    req: GiftCardMove,
-) -> Result<LedgerEntry, Failure<GiftCardDebitRefusal>> {
-    let not_found = || GiftCardDebitRefusal::GiftCardNotFound("no such card of this client".into());
+/// Moves money on one of the client's activated cards by the entry `make` computes from the card
+/// as read; concurrent movements take turns on the balance read.
+async fn move_gift_card(
+    billing: &Billing,
+    req: &GiftCardMove,
+    make: impl Fn(&GiftCard, &str) -> Result<LedgerEntry, MoveError>,
+) -> Result<LedgerEntry, Result<Refused, StoreError>> {
     let now = chrono::Utc::now().to_rfc3339();
     for attempt in 1..=ATTEMPTS {
         let (hash, card) = billing
             .store
             .card_of(&req.user_id, &req.card_id)
-            .await?
-            .ok_or_else(not_found)?;
+            .await
+            .map_err(Err)?
+            .ok_or(Ok(Refused::NoWallet))?;
         let ledger = keys::billing::gift_card_ledger(&hash, &req.cause);
-        let entry = match card.debit(&req.cause, req.amount, &req.description, &now) {
+        let entry = match make(&card, &now) {
             Ok(entry) => entry,
-            Err(MoveError::BadAmount) => {
-                return Err(GiftCardDebitRefusal::InvalidAmount(
-                    "the amount must be positive".into(),
-                )
-                .into())
-            }
+            Err(MoveError::BadAmount) => return Err(Ok(Refused::BadAmount)),
             Err(MoveError::Insufficient { .. }) => {
                 // A retried debit that went through finds the balance already lower.
-                return match billing.store.entry(ledger).await? {
+                return match billing.store.entry(ledger).await.map_err(Err)? {
                     Some(first) => Ok(first),
-                    None => Err(GiftCardDebitRefusal::InsufficientFunds(
-                        "the card holds less than the amount".into(),
-                    )
-                    .into()),
+                    None => Err(Ok(Refused::Insufficient)),
                 };
             }
         };
@@ -159,13 +157,61 @@ pub async fn debit_gift_card(
             .await
         {
             Ok(Applied::Moved(entry)) => {
-                tracing::info!(user_id = %req.user_id, card_id = %req.card_id, cause = %req.cause, amount = entry.amount, "gift card debited");
+                tracing::info!(user_id = %req.user_id, card_id = %req.card_id, cause = %req.cause, amount = entry.amount, "gift card moved");
                 return Ok(entry);
             }
             Ok(Applied::AlreadyApplied(first)) => return Ok(first),
             Err(StoreError::Conflict | StoreError::Busy(_)) => table::backoff(attempt).await,
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(Err(e)),
         }
     }
-    Err(StoreError::Busy(format!("the card kept changing for {ATTEMPTS} attempts")).into())
+    Err(Err(StoreError::Busy(format!(
+        "the card kept changing for {ATTEMPTS} attempts"
+    ))))
+}
+
+/// `gift-card-debit` (internal, for payment): takes money from one of the client's activated
+/// cards, once per cause.
+pub async fn debit_gift_card(
+    billing: Arc<Billing>,
+    req: GiftCardMove,
+) -> Result<LedgerEntry, Failure<GiftCardDebitRefusal>> {
+    move_gift_card(&billing, &req, |card, now| {
+        card.debit(&req.cause, req.amount, &req.description, now)
+    })
+    .await
+    .map_err(|e| match e {
+        Ok(Refused::Insufficient) => {
+            GiftCardDebitRefusal::InsufficientFunds("the card holds less than the amount".into())
+                .into()
+        }
+        Ok(Refused::NoWallet) => {
+            GiftCardDebitRefusal::GiftCardNotFound("no such card of this client".into()).into()
+        }
+        Ok(Refused::BadAmount) => {
+            GiftCardDebitRefusal::InvalidAmount("the amount must be positive".into()).into()
+        }
+        Err(e) => e.into(),
+    })
+}
+
+/// `gift-card-credit` (internal, for payment's refunds): gives money back to the card, once per
+/// cause.
+pub async fn credit_gift_card(
+    billing: Arc<Billing>,
+    req: GiftCardMove,
+) -> Result<LedgerEntry, Failure<GiftCardCreditRefusal>> {
+    move_gift_card(&billing, &req, |card, now| {
+        card.credit(&req.cause, req.amount, &req.description, now)
+    })
+    .await
+    .map_err(|e| match e {
+        Ok(Refused::NoWallet) => {
+            GiftCardCreditRefusal::GiftCardNotFound("no such card of this client".into()).into()
+        }
+        Ok(Refused::Insufficient | Refused::BadAmount) => {
+            GiftCardCreditRefusal::InvalidAmount("the amount is out of range".into()).into()
+        }
+        Err(e) => e.into(),
+    })
 }

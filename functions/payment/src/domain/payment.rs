@@ -23,11 +23,16 @@ pub enum Status {
     /// Given up before the money was taken (the order was paid by another payment, or taken
     /// back into the cart); a bank authorisation is released.
     Cancelled,
+    /// The money taken was given back (the order saga's compensation).
+    Refunded,
 }
 
 impl Status {
     pub fn is_final(self) -> bool {
-        matches!(self, Self::Paid | Self::Failed | Self::Cancelled)
+        matches!(
+            self,
+            Self::Paid | Self::Failed | Self::Cancelled | Self::Refunded
+        )
     }
 }
 

@@ -1,6 +1,7 @@
 pub mod activate;
 pub mod list;
 pub mod payments;
+pub mod refund;
 
 use vitrina_shared::{contracts::billing::GiftCard, money::format_rub};
 

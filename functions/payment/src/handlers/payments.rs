@@ -115,7 +115,10 @@ async fn current(p: &Payments, payment_id: &str) -> Result<Payment, ApiError> {
 /// Tells order the final outcome once it is written; a send that fails is sent again by the
 /// next settle of this payment (`outcome_sent` stays false until it goes out).
 async fn tell_outcome(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
-    if payment.outcome_sent || payment.status == Status::Cancelled || !payment.status.is_final() {
+    if payment.outcome_sent
+        || matches!(payment.status, Status::Cancelled | Status::Refunded)
+        || !payment.status.is_final()
+    {
         return Ok(payment);
     }
     let kind = if payment.status == Status::Paid {

@@ -1,0 +1,40 @@
+//! payment's `payment-refund`, for the order saga's compensation: gives a paid order's money
+//! back the way it came (a bank refund, or a credit to the wallet or gift card), once.
+
+use super::Contract;
+use serde::{Deserialize, Serialize};
+
+pub struct RefundPayment;
+
+impl Contract for RefundPayment {
+    const HANDLER: &'static str = "payment-refund";
+    type Request = RefundRequest;
+    type Response = Refunded;
+    type Refusal = RefundRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct RefundRequest {
+    pub payment_id: String,
+    /// Why, for the ledger and the client ("Заказ отменён: нет в наличии").
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Refunded {
+    pub payment_id: String,
+    pub order_id: String,
+    /// Kopecks given back: the whole payment.
+    pub amount: i64,
+    pub method: String,
+}
+
+crate::refusals! {
+    pub enum RefundRefusal {
+        PaymentNotFound,
+        /// The payment took no money (failed, cancelled, or not yet confirmed).
+        PaymentNotRefundable,
+    }
+}

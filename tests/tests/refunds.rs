@@ -1,0 +1,170 @@
+//! `payment-refund`, the order saga's compensation: a paid order's money goes back the way it
+//! came — to the card through the bank, to the wallet, to the gift card — once, however many
+//! times the compensation runs.
+
+use serde_json::{json, Value};
+use vitrina_shared::contracts::{
+    billing::{CreditWallet, WalletMove},
+    payment::{RefundPayment, RefundRefusal, RefundRequest},
+    CallError,
+};
+use vitrina_tests::*;
+
+async fn placed_order(price: i64) -> (reqwest::Client, NewUser, String) {
+    let (c, user, _) = client_ready_to_order(1, price).await;
+    let r = call(&c, "POST", "/api/orders", None).await;
+    (c, user, r.body["orderId"].as_str().unwrap().to_string())
+}
+
+async fn start(c: &reqwest::Client, body: Value) -> Value {
+    c.post(format!("{}/api/payments", base_url()))
+        .header("content-type", "application/json")
+        .header("idempotency-key", unique("key-"))
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn confirm(c: &reqwest::Client, id: &str) {
+    let r = call(c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(r.body["status"], "paid", "{}", r.body);
+}
+
+async fn refund_twice(payment_id: &str, amount: i64) {
+    let refund = remote::<RefundPayment>("PaymentRefundFunction").await;
+    let request = RefundRequest {
+        payment_id: payment_id.into(),
+        reason: "нет в наличии".into(),
+    };
+    let first = refund.call(&request).await.unwrap();
+    let again = refund.call(&request).await.unwrap();
+    assert_eq!(first, again);
+    assert_eq!(first.amount, amount);
+}
+
+#[tokio::test]
+async fn a_card_payment_is_refunded_through_the_bank_once() {
+    let (c, _, order_id) = placed_order(45_000).await;
+    let started = start(&c, json!({"orderId": order_id, "method": "card"})).await;
+    let id = started["paymentId"].as_str().unwrap().to_string();
+    pay_on_bank_page(
+        started["redirectUrl"].as_str().unwrap(),
+        "5555555555554444",
+        None,
+    )
+    .await;
+    call(&c, "GET", &format!("/api/payments/{id}"), None).await;
+    confirm(&c, &id).await;
+    refund_twice(&id, 45_000).await;
+    let bank_id = table_item(&format!("PAYMENT#{id}"), "PAYMENT")
+        .await
+        .unwrap()["bankPaymentId"]
+        .as_s()
+        .unwrap()
+        .clone();
+    let at_bank: Value = payer_browser()
+        .get(format!("{}/v3/payments/{bank_id}", bank_url()))
+        .basic_auth("sandbox-shop", Some("test_sandbox_secret"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        at_bank["refunded_amount"]["value"], "450.00",
+        "refunded once: {at_bank}"
+    );
+    let p = call(&c, "GET", &format!("/api/payments/{id}"), None).await;
+    assert_eq!(p.body["status"], "refunded");
+}
+
+#[tokio::test]
+async fn wallet_and_gift_card_payments_are_credited_back_once() {
+    // The wallet.
+    let (c, user, order_id) = placed_order(30_000).await;
+    let user_id = user_id_of(&user.username).await;
+    eventually(std::time::Duration::from_secs(15), || async {
+        table_item(&format!("WALLET#{user_id}"), "WALLET").await
+    })
+    .await
+    .expect("wallet");
+    remote::<CreditWallet>("BillingWalletCreditFunction")
+        .await
+        .call(&WalletMove {
+            user_id,
+            amount: 50_000,
+            cause: unique("test-topup:"),
+            description: "test".into(),
+        })
+        .await
+        .unwrap();
+    let started = start(&c, json!({"orderId": order_id, "method": "wallet"})).await;
+    let id = started["paymentId"].as_str().unwrap().to_string();
+    confirm(&c, &id).await;
+    assert_eq!(
+        call(&c, "GET", "/api/wallet", None).await.body["balance"],
+        20_000
+    );
+    refund_twice(&id, 30_000).await;
+    assert_eq!(
+        call(&c, "GET", "/api/wallet", None).await.body["balance"],
+        50_000
+    );
+
+    // A gift card, on another order of the same client.
+    let code = issue_gift_cards(1_000, 1).remove(0);
+    let card = call(
+        &c,
+        "POST",
+        "/api/gift-cards/activate",
+        Some(&json!({ "code": code }).to_string()),
+    )
+    .await;
+    let card_id = card.body["cardId"].as_str().unwrap().to_string();
+    let id2 = {
+        let ids = products_in_stock(1, 25_000);
+        let body = json!({"productId": ids[0]}).to_string();
+        call(&c, "POST", "/api/cart/items", Some(&body)).await;
+        let pickup = json!({"method": "pickup", "pickupPointId": "msk-tverskaya"}).to_string();
+        call(&c, "PUT", "/api/cart/delivery", Some(&pickup)).await;
+        let order = call(&c, "POST", "/api/orders", None).await;
+        let order_id = order.body["orderId"].as_str().unwrap();
+        let started = start(
+            &c,
+            json!({"orderId": order_id, "method": "gift_card", "cardId": card_id}),
+        )
+        .await;
+        started["paymentId"].as_str().unwrap().to_string()
+    };
+    confirm(&c, &id2).await;
+    refund_twice(&id2, 25_000).await;
+    let cards = call(&c, "GET", "/api/gift-cards", None).await;
+    assert_eq!(
+        cards.body["giftCards"][0]["balance"], 100_000,
+        "{}",
+        cards.body
+    );
+}
+
+#[tokio::test]
+async fn a_payment_that_took_no_money_is_not_refundable() {
+    let (c, _, order_id) = placed_order(10_000).await;
+    let started = start(&c, json!({"orderId": order_id, "method": "card"})).await;
+    let id = started["paymentId"].as_str().unwrap();
+    match remote::<RefundPayment>("PaymentRefundFunction")
+        .await
+        .call(&RefundRequest {
+            payment_id: id.into(),
+            reason: "test".into(),
+        })
+        .await
+    {
+        Err(CallError::Refused(RefundRefusal::PaymentNotRefundable(_))) => {}
+        other => panic!("{other:?}"),
+    }
+}
