@@ -382,6 +382,216 @@ async fn cart_bench(aws: &str) {
     );
 }
 
+/// One step of a payment over HTTP: its time and the DynamoDB requests every function it
+/// reached made (the local AWS counts them all).
+struct Step {
+    times: Vec<Duration>,
+    counts: Vec<Counts>,
+}
+
+impl Step {
+    fn new() -> Self {
+        Self {
+            times: Vec::new(),
+            counts: Vec::new(),
+        }
+    }
+
+    async fn run<T, Fut: std::future::Future<Output = T>>(
+        &mut self,
+        http: &reqwest::Client,
+        aws: &str,
+        f: Fut,
+    ) -> T {
+        let before = dynamodb_requests(http, aws).await;
+        let t = Instant::now();
+        let out = f.await;
+        self.times.push(t.elapsed());
+        self.counts
+            .push(difference(&dynamodb_requests(http, aws).await, &before));
+        out
+    }
+
+    fn report(mut self, name: &str) {
+        self.counts.sort_by_key(|c| c.values().sum::<u64>());
+        println!(
+            "  {name:<44} DynamoDB requests typical {}",
+            show(&self.counts[self.counts.len() / 2])
+        );
+        summary(&format!("{name} time"), self.times);
+    }
+}
+
+/// S6 over HTTP through the local runtime (every function it reaches, the emulator and the
+/// bank sandbox included): a card payment (start, the bank's page walked outside the timing,
+/// the return's settle, «Оплатить») and a wallet payment (start, «Оплатить»).
+async fn payment_bench(base: &str) {
+    let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL");
+    let lambda = std::env::var("VITRINA_LAMBDA_URL").expect("VITRINA_LAMBDA_URL");
+    println!("\nPayment (S6) over HTTP, each step with the DynamoDB requests of every function it reached:");
+    let plain = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (mut card_start, mut card_return, mut card_confirm) =
+        (Step::new(), Step::new(), Step::new());
+    let (mut wallet_start, mut wallet_confirm) = (Step::new(), Step::new());
+    for i in 0..10 {
+        for method in ["card", "wallet"] {
+            let client = reqwest::Client::builder()
+                .cookie_store(true)
+                .build()
+                .unwrap();
+            let name = format!(
+                "pay{}{i}{method}",
+                &uuid::Uuid::now_v7().simple().to_string()[20..]
+            );
+            let post = |path: &str, body: serde_json::Value| {
+                client
+                    .post(format!("{base}{path}"))
+                    .header("content-type", "application/json")
+                    .body(body.to_string())
+            };
+            let r = post("/api/register", serde_json::json!({"username": name, "password": "Bench-1234", "email": format!("{name}@example.ru")})).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            post(
+                "/api/login",
+                serde_json::json!({"username": name, "password": "Bench-1234"}),
+            )
+            .send()
+            .await
+            .unwrap();
+            post(
+                "/api/cart/items",
+                serde_json::json!({"productId": "p-000002"}),
+            )
+            .send()
+            .await
+            .unwrap();
+            client
+                .put(format!("{base}/api/cart/delivery"))
+                .header("content-type", "application/json")
+                .body(r#"{"method":"pickup","pickupPointId":"msk-tverskaya"}"#)
+                .send()
+                .await
+                .unwrap();
+            let order: serde_json::Value = post("/api/orders", serde_json::json!({}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let order_id = order["orderId"].as_str().expect("order").to_string();
+            let start = |m: &str| {
+                post(
+                    "/api/payments",
+                    serde_json::json!({"orderId": order_id, "method": m}),
+                )
+                .header("idempotency-key", uuid::Uuid::now_v7().to_string())
+            };
+            if method == "wallet" {
+                let me: serde_json::Value = client
+                    .get(format!("{base}/api/me"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let user_id = me["clientId"].as_str().expect("clientId").to_string();
+                // The wallet opens from user.registered; credit it once it is there.
+                for _ in 0..100 {
+                    let r: serde_json::Value = plain
+                        .post(format!("{lambda}/2015-03-31/functions/BillingWalletCreditFunction/invocations"))
+                        .body(serde_json::json!({"userId": user_id, "amount": 10_000_000, "cause": format!("bench:{user_id}"), "description": "bench"}).to_string())
+                        .send().await.unwrap().json().await.unwrap();
+                    if r.get("errorType").is_none() {
+                        break;
+                    }
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                let p: serde_json::Value = wallet_start
+                    .run(&plain, &aws, async {
+                        start("wallet").send().await.unwrap().json().await.unwrap()
+                    })
+                    .await;
+                let id = p["paymentId"].as_str().expect("payment").to_string();
+                let done: serde_json::Value = wallet_confirm
+                    .run(&plain, &aws, async {
+                        post(
+                            &format!("/api/payments/{id}/confirm"),
+                            serde_json::json!({}),
+                        )
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap()
+                    })
+                    .await;
+                assert_eq!(done["status"], "paid", "{done}");
+            } else {
+                let p: serde_json::Value = card_start
+                    .run(&plain, &aws, async {
+                        start("card").send().await.unwrap().json().await.unwrap()
+                    })
+                    .await;
+                let id = p["paymentId"].as_str().expect("payment").to_string();
+                let page = p["redirectUrl"]
+                    .as_str()
+                    .expect("the bank's page")
+                    .to_string();
+                let r = plain
+                    .post(&page)
+                    .form(&[
+                        ("number", "5555555555554444"),
+                        ("expiry", "12/30"),
+                        ("cvc", "123"),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(r.status().is_redirection(), "{}", r.status());
+                let got: serde_json::Value = card_return
+                    .run(&plain, &aws, async {
+                        client
+                            .get(format!("{base}/api/payments/{id}"))
+                            .send()
+                            .await
+                            .unwrap()
+                            .json()
+                            .await
+                            .unwrap()
+                    })
+                    .await;
+                assert_eq!(got["status"], "authorized", "{got}");
+                let done: serde_json::Value = card_confirm
+                    .run(&plain, &aws, async {
+                        post(
+                            &format!("/api/payments/{id}/confirm"),
+                            serde_json::json!({}),
+                        )
+                        .send()
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap()
+                    })
+                    .await;
+                assert_eq!(done["status"], "paid", "{done}");
+            }
+        }
+    }
+    card_start.report("card: POST /api/payments");
+    card_return.report("card: GET /api/payments/{id} (the return)");
+    card_confirm.report("card: «Оплатить» (capture)");
+    wallet_start.report("wallet: POST /api/payments");
+    wallet_confirm.report("wallet: «Оплатить» (debit)");
+}
+
 /// Our code's share of a warm request: the runtime's event decoding, the route's wrapper, the
 /// handler and the response, for a cart-add that the handler refuses before any AWS call (so
 /// no emulator time is in it), invoked in-process as the Lambda runtime would.
@@ -550,6 +760,7 @@ async fn main() {
         })
         .await;
         summary("GET /api/me (authorizer + handler)", me);
+        payment_bench(&base).await;
     } else {
         println!("\n(VITRINA_URL not set: HTTP handler latency skipped)");
     }
