@@ -99,6 +99,7 @@ async fn cold_start(binary: &str, handler: &str, event: &str) -> Duration {
             "BillingGiftCardsOfFunction",
         )
         .env("MAIL_FROM", "shop@vitrina.example")
+        .env("SHOP_URL", "https://shop.vitrina.example")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", "bench")
         .env("AWS_SECRET_ACCESS_KEY", "bench")
