@@ -185,12 +185,13 @@ async fn settle(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
             return Ok(payment);
         }
     };
-    if payment.save_card {
-        keep_saved_card(p, &payment, &at_bank).await;
-    }
     let Some((status, failure)) = after_bank(payment.status, &bank_state(&at_bank)) else {
         return Ok(payment);
     };
+    // Once, as the bank authorises: the card it saved at the client's wish is kept.
+    if payment.save_card && status == Status::Authorized {
+        keep_saved_card(p, &payment, &at_bank).await;
+    }
     let next = Payment {
         status,
         failure,
