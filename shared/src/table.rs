@@ -93,6 +93,32 @@ pub async fn add_failure(
     Ok(())
 }
 
+/// What a cancelled `TransactWriteItems` means: a failed condition is `Conflict` (a uniqueness
+/// clash, or a lost race on a version); a conflict with another in-flight transaction is
+/// `Busy` (worth a retry); anything else is the SDK's error.
+pub fn transaction_error(
+    err: aws_sdk_dynamodb::error::SdkError<
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+        aws_sdk_dynamodb::config::http::HttpResponse,
+    >,
+) -> StoreError {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    if let Some(TransactWriteItemsError::TransactionCanceledException(c)) = err.as_service_error() {
+        let codes: Vec<&str> = c
+            .cancellation_reasons()
+            .iter()
+            .filter_map(|r| r.code())
+            .collect();
+        if codes.contains(&"ConditionalCheckFailed") {
+            return StoreError::Conflict;
+        }
+        if codes.contains(&"TransactionConflict") {
+            return StoreError::Busy("TransactionConflict".into());
+        }
+    }
+    err.into()
+}
+
 /// Waits before attempt `attempt` (1, 2, …) of a write that lost a race or a batch DynamoDB
 /// left partly unprocessed: "full jitter" (a random pause up to 10 ms · 2^attempt, at most
 /// 640 ms), so contenders that collided once spread out instead of colliding again in step.

@@ -445,3 +445,23 @@ pub fn issue_gift_cards(rubles: i64, count: usize) -> Vec<String> {
     assert_eq!(codes.len(), count);
     codes
 }
+
+/// The bank sandbox's own record of a shop payment (`GET /v3/payments/{id}` with the sandbox's
+/// credentials), found through the bank id payment stored.
+pub async fn bank_record_of(payment_id: &str) -> Value {
+    let bank_id = table_item(&format!("PAYMENT#{payment_id}"), "PAYMENT")
+        .await
+        .expect("the payment's item")["bankPaymentId"]
+        .as_s()
+        .expect("a bank payment id")
+        .clone();
+    payer_browser()
+        .get(format!("{}/v3/payments/{bank_id}", bank_url()))
+        .basic_auth("sandbox-shop", Some("test_sandbox_secret"))
+        .send()
+        .await
+        .expect("the bank sandbox answers")
+        .json()
+        .await
+        .expect("a payment")
+}

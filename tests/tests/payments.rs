@@ -115,21 +115,7 @@ async fn a_card_payment_is_authorised_on_the_banks_page_and_taken_by_oplatit() {
     assert_eq!(order["paymentId"], id.as_str());
 
     // The bank's own record: captured once, the whole amount.
-    let bank_id = table_item(&format!("PAYMENT#{id}"), "PAYMENT")
-        .await
-        .unwrap()["bankPaymentId"]
-        .as_s()
-        .unwrap()
-        .clone();
-    let at_bank: Value = payer_browser()
-        .get(format!("{}/v3/payments/{bank_id}", bank_url()))
-        .basic_auth("sandbox-shop", Some("test_sandbox_secret"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let at_bank = bank_record_of(&id).await;
     assert_eq!(
         (&at_bank["status"], &at_bank["amount"]["value"]),
         (&json!("succeeded"), &json!("2500.00"))

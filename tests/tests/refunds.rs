@@ -60,21 +60,7 @@ async fn a_card_payment_is_refunded_through_the_bank_once() {
     call(&c, "GET", &format!("/api/payments/{id}"), None).await;
     confirm(&c, &id).await;
     refund_twice(&id, 45_000).await;
-    let bank_id = table_item(&format!("PAYMENT#{id}"), "PAYMENT")
-        .await
-        .unwrap()["bankPaymentId"]
-        .as_s()
-        .unwrap()
-        .clone();
-    let at_bank: Value = payer_browser()
-        .get(format!("{}/v3/payments/{bank_id}", bank_url()))
-        .basic_auth("sandbox-shop", Some("test_sandbox_secret"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let at_bank = bank_record_of(&id).await;
     assert_eq!(
         at_bank["refunded_amount"]["value"], "450.00",
         "refunded once: {at_bank}"

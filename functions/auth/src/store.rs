@@ -2,8 +2,6 @@
 
 use crate::domain::{Profile, ProfileUpdate};
 use aws_sdk_dynamodb::{
-    error::SdkError,
-    operation::transact_write_items::TransactWriteItemsError,
     types::{AttributeValue, Delete, Put, ReturnValue, TransactWriteItem, Update},
     Client,
 };
@@ -54,26 +52,6 @@ fn with_key<T: Serialize>(k: (String, String), value: &T) -> Result<Item, StoreE
     table::item(k, value)
 }
 
-/// What a cancelled transaction means: a failed condition is a uniqueness clash or a lost race
-/// on a version (`Conflict`); a conflict with another in-flight transaction is worth a retry
-/// (`Busy`).
-fn classify(err: SdkError<TransactWriteItemsError>) -> StoreError {
-    if let Some(TransactWriteItemsError::TransactionCanceledException(c)) = err.as_service_error() {
-        let codes: Vec<&str> = c
-            .cancellation_reasons()
-            .iter()
-            .filter_map(|r| r.code())
-            .collect();
-        if codes.contains(&"ConditionalCheckFailed") {
-            return StoreError::Conflict;
-        }
-        if codes.contains(&"TransactionConflict") {
-            return StoreError::Busy("TransactionConflict".into());
-        }
-    }
-    err.into()
-}
-
 #[derive(Clone, Debug)]
 pub struct AuthStore {
     db: Client,
@@ -117,7 +95,7 @@ impl AuthStore {
             .set_transact_items(Some(items))
             .send()
             .await
-            .map_err(classify)?;
+            .map_err(table::transaction_error)?;
         Ok(())
     }
 
@@ -276,7 +254,7 @@ impl AuthStore {
             .set_transact_items(Some(items))
             .send()
             .await
-            .map_err(classify)?;
+            .map_err(table::transaction_error)?;
         Ok(())
     }
 }

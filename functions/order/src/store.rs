@@ -7,34 +7,10 @@ use crate::domain::{
     Order,
 };
 use aws_sdk_dynamodb::{
-    operation::transact_write_items::TransactWriteItemsError,
     types::{AttributeValue, Delete, Put, TransactWriteItem, Update},
     Client,
 };
 use vitrina_shared::{keys, table, StoreError};
-
-/// `Conflict` for a cancelled transaction whose conditions failed; the SDK error otherwise.
-fn transaction_error(
-    err: aws_sdk_dynamodb::error::SdkError<
-        TransactWriteItemsError,
-        aws_sdk_dynamodb::config::http::HttpResponse,
-    >,
-) -> StoreError {
-    if let Some(TransactWriteItemsError::TransactionCanceledException(c)) = err.as_service_error() {
-        let codes: Vec<&str> = c
-            .cancellation_reasons()
-            .iter()
-            .filter_map(|r| r.code())
-            .collect();
-        if codes.contains(&"ConditionalCheckFailed") {
-            return StoreError::Conflict;
-        }
-        if codes.contains(&"TransactionConflict") {
-            return StoreError::Busy("TransactionConflict".into());
-        }
-    }
-    err.into()
-}
 
 #[derive(Clone, Debug)]
 pub struct OrderStore {
@@ -103,7 +79,7 @@ impl OrderStore {
             .transact_items(TransactWriteItem::builder().delete(delete).build())
             .send()
             .await
-            .map_err(transaction_error)?;
+            .map_err(table::transaction_error)?;
         Ok(())
     }
 
@@ -217,7 +193,7 @@ impl OrderStore {
             .transact_items(TransactWriteItem::builder().put(put.build()?).build())
             .send()
             .await
-            .map_err(transaction_error)?;
+            .map_err(table::transaction_error)?;
         Ok(())
     }
 }

@@ -19,9 +19,9 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
-        billing::{DebitRefusal, GiftCardDebitRefusal, GiftCardMove, WalletMove},
+        billing::{DebitRefusal, GiftCardDebitRefusal, GiftCardMove, LedgerEntry, WalletMove},
         order::{PayableRefusal, PayableRequest},
-        CallError,
+        CallError, Refusal,
     },
     envelope::{Envelope, PaymentOutcome, PAYMENT_FAILED, PAYMENT_SUCCEEDED},
     http::{json as respond, ok, parse_json, Caller},
@@ -526,6 +526,30 @@ async fn capture(p: &Payments, payment: &Payment) -> Result<Payment, ApiError> {
     }
 }
 
+/// The payment's money taken by billing (`outcome` of its debit): paid, or failed with the code
+/// `failure_of` gives the refusal (`None`: a refusal that is a bug here, reported as such).
+async fn taken_by_billing<R: Refusal>(
+    p: &Payments,
+    payment: &Payment,
+    outcome: Result<LedgerEntry, CallError<R>>,
+    failure_of: impl Fn(&R) -> Option<&'static str>,
+) -> Result<Payment, ApiError> {
+    let (status, failure) = match outcome {
+        Ok(_) => (Status::Paid, None),
+        Err(CallError::Refused(refusal)) => match failure_of(&refusal) {
+            Some(code) => (Status::Failed, Some(code.to_string())),
+            None => return Err(ApiError::internal(format!("billing refused: {refusal}"))),
+        },
+        Err(CallError::Unavailable(e)) => return Err(unavailable(e)),
+    };
+    let next = Payment {
+        status,
+        failure,
+        ..payment.clone()
+    };
+    advance(p, payment, next).await
+}
+
 async fn debit(p: &Payments, payment: &Payment) -> Result<Payment, ApiError> {
     let movement = WalletMove {
         user_id: payment.user_id.clone(),
@@ -533,27 +557,13 @@ async fn debit(p: &Payments, payment: &Payment) -> Result<Payment, ApiError> {
         cause: format!("payment:{}", payment.payment_id),
         description: format!("Оплата заказа {}", payment.order_id),
     };
-    let (status, failure) = match p.wallet.call(&movement).await {
-        Ok(_) => (Status::Paid, None),
-        Err(CallError::Refused(DebitRefusal::InsufficientFunds(_))) => {
-            (Status::Failed, Some("insufficient_funds"))
-        }
-        Err(CallError::Refused(DebitRefusal::WalletNotFound(_))) => {
-            (Status::Failed, Some("wallet_not_found"))
-        }
-        Err(CallError::Refused(DebitRefusal::InvalidAmount(m))) => {
-            return Err(ApiError::internal(format!(
-                "a debit refused its amount: {m}"
-            )))
-        }
-        Err(CallError::Unavailable(e)) => return Err(unavailable(e)),
-    };
-    let next = Payment {
-        status,
-        failure: failure.map(str::to_string),
-        ..payment.clone()
-    };
-    advance(p, payment, next).await
+    let outcome = p.wallet.call(&movement).await;
+    taken_by_billing(p, payment, outcome, |refusal| match refusal {
+        DebitRefusal::InsufficientFunds(_) => Some("insufficient_funds"),
+        DebitRefusal::WalletNotFound(_) => Some("wallet_not_found"),
+        DebitRefusal::InvalidAmount(_) => None,
+    })
+    .await
 }
 
 async fn debit_gift_card(p: &Payments, payment: &Payment) -> Result<Payment, ApiError> {
@@ -564,27 +574,13 @@ async fn debit_gift_card(p: &Payments, payment: &Payment) -> Result<Payment, Api
         cause: format!("payment:{}", payment.payment_id),
         description: format!("Оплата заказа {}", payment.order_id),
     };
-    let (status, failure) = match p.gift_card.call(&movement).await {
-        Ok(_) => (Status::Paid, None),
-        Err(CallError::Refused(GiftCardDebitRefusal::InsufficientFunds(_))) => {
-            (Status::Failed, Some("insufficient_funds"))
-        }
-        Err(CallError::Refused(GiftCardDebitRefusal::GiftCardNotFound(_))) => {
-            (Status::Failed, Some("card_not_found"))
-        }
-        Err(CallError::Refused(GiftCardDebitRefusal::InvalidAmount(m))) => {
-            return Err(ApiError::internal(format!(
-                "a debit refused its amount: {m}"
-            )))
-        }
-        Err(CallError::Unavailable(e)) => return Err(unavailable(e)),
-    };
-    let next = Payment {
-        status,
-        failure: failure.map(str::to_string),
-        ..payment.clone()
-    };
-    advance(p, payment, next).await
+    let outcome = p.gift_card.call(&movement).await;
+    taken_by_billing(p, payment, outcome, |refusal| match refusal {
+        GiftCardDebitRefusal::InsufficientFunds(_) => Some("insufficient_funds"),
+        GiftCardDebitRefusal::GiftCardNotFound(_) => Some("card_not_found"),
+        GiftCardDebitRefusal::InvalidAmount(_) => None,
+    })
+    .await
 }
 
 /// The bank's notification: only its payment's id is used; the payment is read again from the
