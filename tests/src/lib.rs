@@ -465,3 +465,33 @@ pub async fn bank_record_of(payment_id: &str) -> Value {
         .await
         .expect("a payment")
 }
+
+/// A client with one product ordered («Оплатить заказ» pressed): the order awaits payment.
+pub async fn placed_order(price: i64) -> (reqwest::Client, NewUser, String) {
+    let (c, user, _) = client_ready_to_order(1, price).await;
+    let r = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    (
+        c,
+        user,
+        r.body["orderId"].as_str().expect("orderId").to_string(),
+    )
+}
+
+/// `POST /api/payments` with the client's Idempotency-Key.
+pub async fn start_payment(client: &reqwest::Client, key: &str, body: Value) -> Reply {
+    let r = client
+        .post(format!("{}/api/payments", base_url()))
+        .header("content-type", "application/json")
+        .header("idempotency-key", key)
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("request");
+    let status = r.status().as_u16();
+    Reply {
+        status,
+        body: r.json().await.unwrap_or(Value::Null),
+        set_cookies: Vec::new(),
+    }
+}

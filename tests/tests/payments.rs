@@ -7,31 +7,6 @@ use std::time::Duration;
 use vitrina_shared::contracts::billing::{CreditWallet, WalletMove};
 use vitrina_tests::*;
 
-async fn placed_order(price: i64) -> (reqwest::Client, NewUser, String) {
-    let (c, user, _) = client_ready_to_order(1, price).await;
-    let r = call(&c, "POST", "/api/orders", None).await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    (c, user, r.body["orderId"].as_str().unwrap().to_string())
-}
-
-/// `POST /api/payments` with an Idempotency-Key.
-async fn start(c: &reqwest::Client, key: &str, body: Value) -> Reply {
-    let r = c
-        .post(format!("{}/api/payments", base_url()))
-        .header("content-type", "application/json")
-        .header("idempotency-key", key)
-        .body(body.to_string())
-        .send()
-        .await
-        .expect("request");
-    let status = r.status().as_u16();
-    Reply {
-        status,
-        body: r.json().await.unwrap_or(Value::Null),
-        set_cookies: Vec::new(),
-    }
-}
-
 async fn payment(c: &reqwest::Client, id: &str) -> Value {
     let r = call(c, "GET", &format!("/api/payments/{id}"), None).await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -55,7 +30,7 @@ async fn wait_order(c: &reqwest::Client, order_id: &str, check: impl Fn(&Value) 
 
 /// Starts a card payment and pays on the bank's page with `number`; answers the payment id.
 async fn card_payment(c: &reqwest::Client, order_id: &str, number: &str) -> String {
-    let started = start(
+    let started = start_payment(
         c,
         &unique("key-"),
         json!({"orderId": order_id, "method": "card", "saveCard": false}),
@@ -81,11 +56,11 @@ async fn a_card_payment_is_authorised_on_the_banks_page_and_taken_by_oplatit() {
     let (c, user, order_id) = placed_order(250_000).await;
     let key = unique("key-");
     let body = json!({"orderId": order_id, "method": "card"});
-    let first = start(&c, &key, body.clone()).await;
+    let first = start_payment(&c, &key, body.clone()).await;
     assert_eq!(first.status, 201, "{}", first.body);
     assert_eq!(first.body["amount"], 250_000, "the amount is the order's");
     // A double click: the same payment, not a second one.
-    let again = start(&c, &key, body).await;
+    let again = start_payment(&c, &key, body).await;
     assert_eq!(again.body["paymentId"], first.body["paymentId"]);
     let id = first.body["paymentId"].as_str().unwrap().to_string();
 
@@ -205,7 +180,7 @@ async fn credit(user: &NewUser, kopecks: i64) {
 async fn the_wallet_pays_when_it_holds_enough_and_refuses_with_409_when_not() {
     let (c, user, order_id) = placed_order(70_000).await;
     credit(&user, 50_000).await;
-    let short = start(
+    let short = start_payment(
         &c,
         &unique("key-"),
         json!({"orderId": order_id, "method": "wallet"}),
@@ -229,7 +204,7 @@ async fn the_wallet_pays_when_it_holds_enough_and_refuses_with_409_when_not() {
     assert_eq!(wallet.body["balance"], 50_000, "nothing was taken");
 
     credit(&user, 20_000).await;
-    let enough = start(
+    let enough = start_payment(
         &c,
         &unique("key-"),
         json!({"orderId": order_id, "method": "wallet"}),
@@ -252,7 +227,7 @@ async fn two_tabs_paying_one_order_charge_it_once() {
     // Tab 1 authorises a card; tab 2 prepares the wallet.
     let card = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
     assert_eq!(payment(&c, &card).await["status"], "authorized");
-    let wallet = start(
+    let wallet = start_payment(
         &c,
         &unique("key-"),
         json!({"orderId": order_id, "method": "wallet"}),
@@ -294,7 +269,7 @@ async fn two_tabs_paying_one_order_charge_it_once() {
 async fn the_webhook_alone_settles_a_payment_and_a_forged_one_changes_nothing() {
     let (c, _, order_id) = placed_order(15_000).await;
     // Forged: says succeeded for a payment the bank still has pending.
-    let started = start(
+    let started = start_payment(
         &c,
         &unique("key-"),
         json!({"orderId": order_id, "method": "card"}),
@@ -351,7 +326,7 @@ async fn bad_payment_requests_are_refused_with_clear_codes() {
         (no_key.status, &no_key.body["error"]["code"]),
         (400, &json!("missing_idempotency_key"))
     );
-    let bad = start(
+    let bad = start_payment(
         &c,
         &unique("key-"),
         json!({"orderId": order_id, "method": "bitcoin"}),
@@ -362,7 +337,7 @@ async fn bad_payment_requests_are_refused_with_clear_codes() {
         (400, &json!("invalid_method"))
     );
     let (other, _, _) = placed_order(10_000).await;
-    let theirs = start(
+    let theirs = start_payment(
         &other,
         &unique("key-"),
         json!({"orderId": order_id, "method": "card"}),
@@ -372,7 +347,7 @@ async fn bad_payment_requests_are_refused_with_clear_codes() {
         (theirs.status, &theirs.body["error"]["code"]),
         (404, &json!("order_not_found"))
     );
-    let mine = start(
+    let mine = start_payment(
         &c,
         &unique("key-"),
         json!({"orderId": order_id, "method": "card"}),
@@ -381,7 +356,7 @@ async fn bad_payment_requests_are_refused_with_clear_codes() {
     let id = mine.body["paymentId"].as_str().unwrap();
     let peek = call(&other, "GET", &format!("/api/payments/{id}"), None).await;
     assert_eq!(peek.status, 404, "another client's payment is not found");
-    let not_mine = start(
+    let not_mine = start_payment(
         &c,
         &unique("key-"),
         json!({"orderId": order_id, "method": "saved_card", "cardId": "somebody-elses"}),
@@ -392,7 +367,7 @@ async fn bad_payment_requests_are_refused_with_clear_codes() {
         (404, &json!("card_not_found"))
     );
     // A gift card that is not the client's: refused at «Оплатить», nothing taken.
-    let gift = start(
+    let gift = start_payment(
         &c,
         &unique("key-"),
         json!({"orderId": order_id, "method": "gift_card", "cardId": "somebody-elses"}),
@@ -411,7 +386,7 @@ async fn bad_payment_requests_are_refused_with_clear_codes() {
 #[tokio::test]
 async fn sbp_is_paid_in_the_payers_app_then_taken_by_oplatit() {
     let (c, _, order_id) = placed_order(12_345).await;
-    let started = start(
+    let started = start_payment(
         &c,
         &unique("key-"),
         json!({"orderId": order_id, "method": "sbp"}),
@@ -460,7 +435,7 @@ async fn a_gift_card_pays_once_whatever_the_double_click() {
     .await;
     assert_eq!(card.status, 200, "{}", card.body);
     let card_id = card.body["cardId"].as_str().unwrap();
-    let started = start(
+    let started = start_payment(
         &c,
         &unique("key-"),
         json!({"orderId": order_id, "method": "gift_card", "cardId": card_id}),

@@ -2,32 +2,13 @@
 //! came — to the card through the bank, to the wallet, to the gift card — once, however many
 //! times the compensation runs.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use vitrina_shared::contracts::{
     billing::{CreditWallet, WalletMove},
     payment::{RefundPayment, RefundRefusal, RefundRequest},
     CallError,
 };
 use vitrina_tests::*;
-
-async fn placed_order(price: i64) -> (reqwest::Client, NewUser, String) {
-    let (c, user, _) = client_ready_to_order(1, price).await;
-    let r = call(&c, "POST", "/api/orders", None).await;
-    (c, user, r.body["orderId"].as_str().unwrap().to_string())
-}
-
-async fn start(c: &reqwest::Client, body: Value) -> Value {
-    c.post(format!("{}/api/payments", base_url()))
-        .header("content-type", "application/json")
-        .header("idempotency-key", unique("key-"))
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 async fn confirm(c: &reqwest::Client, id: &str) {
     let r = call(c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
@@ -49,7 +30,13 @@ async fn refund_twice(payment_id: &str, amount: i64) {
 #[tokio::test]
 async fn a_card_payment_is_refunded_through_the_bank_once() {
     let (c, _, order_id) = placed_order(45_000).await;
-    let started = start(&c, json!({"orderId": order_id, "method": "card"})).await;
+    let started = start_payment(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "card"}),
+    )
+    .await
+    .body;
     let id = started["paymentId"].as_str().unwrap().to_string();
     pay_on_bank_page(
         started["redirectUrl"].as_str().unwrap(),
@@ -89,7 +76,13 @@ async fn wallet_and_gift_card_payments_are_credited_back_once() {
         })
         .await
         .unwrap();
-    let started = start(&c, json!({"orderId": order_id, "method": "wallet"})).await;
+    let started = start_payment(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "wallet"}),
+    )
+    .await
+    .body;
     let id = started["paymentId"].as_str().unwrap().to_string();
     confirm(&c, &id).await;
     assert_eq!(
@@ -120,11 +113,13 @@ async fn wallet_and_gift_card_payments_are_credited_back_once() {
         call(&c, "PUT", "/api/cart/delivery", Some(&pickup)).await;
         let order = call(&c, "POST", "/api/orders", None).await;
         let order_id = order.body["orderId"].as_str().unwrap();
-        let started = start(
+        let started = start_payment(
             &c,
+            &unique("key-"),
             json!({"orderId": order_id, "method": "gift_card", "cardId": card_id}),
         )
-        .await;
+        .await
+        .body;
         started["paymentId"].as_str().unwrap().to_string()
     };
     confirm(&c, &id2).await;
@@ -140,7 +135,13 @@ async fn wallet_and_gift_card_payments_are_credited_back_once() {
 #[tokio::test]
 async fn a_payment_that_took_no_money_is_not_refundable() {
     let (c, _, order_id) = placed_order(10_000).await;
-    let started = start(&c, json!({"orderId": order_id, "method": "card"})).await;
+    let started = start_payment(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "card"}),
+    )
+    .await
+    .body;
     let id = started["paymentId"].as_str().unwrap();
     match remote::<RefundPayment>("PaymentRefundFunction")
         .await
