@@ -432,7 +432,9 @@ async fn a_welcome_that_ses_refuses_is_retried_and_sent_once() {
     let body = json!({"username": unique("ses"), "password": "Parol-2026", "email": email});
     let r = call(&c, "POST", "/api/register", Some(&body.to_string())).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let letters = eventually(Duration::from_secs(30), || async {
+    // The registration reaches notification through the table's stream (see STREAM_PATIENCE),
+    // then each refusal costs one retry delay of the queue.
+    let letters = eventually(STREAM_PATIENCE + Duration::from_secs(15), || async {
         let n = mail_to(&mailbox().await, &email).len();
         (n > 0).then_some(n)
     })
@@ -442,7 +444,7 @@ async fn a_welcome_that_ses_refuses_is_retried_and_sent_once() {
     // The message that finally sent it was deleted, not redelivered: still one letter once
     // the queue has moved past it (a second registration's welcome is the marker).
     let marker = register(&c).await;
-    assert!(eventually(Duration::from_secs(15), || async {
+    assert!(eventually(STREAM_PATIENCE, || async {
         (!mail_to(&mailbox().await, &marker.email).is_empty()).then_some(())
     })
     .await
