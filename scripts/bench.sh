@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET="${CARGO_TARGET_DIR:-target}"
 cargo build --release -p vitrina-auth -p vitrina-billing -p vitrina-notification -p vitrina-store \
-  -p vitrina-order -p vitrina-delivery -p vitrina-payment -p vitrina-bench \
-  --bin auth --bin billing --bin notification --bin store --bin order --bin delivery --bin payment --bin hello
+  -p vitrina-order -p vitrina-delivery -p vitrina-payment -p vitrina-orchestra -p vitrina-bench \
+  --bin auth --bin billing --bin notification --bin store --bin order --bin delivery --bin payment --bin orchestra --bin hello
 cargo build --profile bench-local -p vitrina-local -p vitrina-store -p vitrina-bank -p vitrina-bench --bin vitrina-local --bin vitrina-catalog --bin vitrina-bank --bin vitrina-bench
 export RELEASE_DIR="$TARGET/release"
 export MOTO_PORT=4586 VITRINA_PORT=3020 VITRINA_LAMBDA_PORT=3021 VITRINA_BANK_PORT=3022 STACK_NAME=bench VITRINA_BUILD=bench-local

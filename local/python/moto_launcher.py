@@ -30,6 +30,8 @@ from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda
 
 HOST = os.environ.get("MOTO_HOST", "127.0.0.1")
 PORT = int(os.environ.get("MOTO_PORT", "4566"))
+# The state machine's SQS tasks reach this same server through moto's own setting.
+os.environ.setdefault("MOTO_PORT", str(PORT))
 LAMBDA_ENDPOINT = os.environ.get("VITRINA_LAMBDA_ENDPOINT", "http://127.0.0.1:3001")
 
 _original_client_for = lambda_eval_utils.boto_client_for

@@ -19,6 +19,7 @@ pub fn registries() -> HashMap<&'static str, Registry> {
         ("order", vitrina_order::functions as Registry),
         ("delivery", vitrina_delivery::functions as Registry),
         ("payment", vitrina_payment::functions as Registry),
+        ("orchestra", vitrina_orchestra::functions as Registry),
         ("fixture", crate::fixture::functions as Registry),
     ])
 }

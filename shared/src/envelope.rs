@@ -110,6 +110,39 @@ pub struct PaymentOutcome {
 pub const PAYMENT_SUCCEEDED: &str = "payment.succeeded";
 pub const PAYMENT_FAILED: &str = "payment.failed";
 
+/// `order.paid`: order hands a paid order to orchestra, whose saga takes it from here. The
+/// payload is also the saga execution's input, which the state machine's tasks read by path.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderPaid {
+    pub order_id: String,
+    pub user_id: String,
+    pub payment_id: String,
+    /// Kopecks: what the client paid, goods and delivery.
+    pub total: i64,
+    pub lines: Vec<crate::contracts::store::OrderedUnits>,
+    pub delivery: crate::contracts::delivery::DeliveryChoice,
+    /// The store the client collects from, for pickup.
+    #[serde(default)]
+    pub pickup_store_id: Option<String>,
+}
+
+pub const ORDER_PAID: &str = "order.paid";
+
+/// `order.status`: the saga tells notification where a paid order went (handed to delivery,
+/// or cancelled and the money given back). Written by the state machine itself.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderStatusChanged {
+    pub order_id: String,
+    pub user_id: String,
+    pub status: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+pub const ORDER_STATUS: &str = "order.status";
+
 /// The type of an envelope, for consumers of more than one.
 pub fn kind(body: &str) -> Result<String, EnvelopeError> {
     #[derive(Deserialize)]

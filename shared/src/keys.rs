@@ -25,9 +25,11 @@ pub const OWNERS: &[(&str, &str)] = &[
     ("PRODUCT#", "store"),
     ("STORE#", "store"),
     ("CATALOG#", "store"),
+    ("PICKING#", "store"),
     ("CART#", "order"),
     ("ORDER#", "order"),
     ("DELIVERY#", "delivery"),
+    ("DELIVERYCASE#", "delivery"),
     ("GIFTFAIL#", "payment"),
     ("PAYMENT#", "payment"),
     ("PAYKEY#", "payment"),
@@ -140,6 +142,11 @@ pub mod store {
     pub fn index_meta() -> (String, String) {
         ("CATALOG#INDEX".into(), "META".into())
     }
+    /// An order's picking case with the units reserved for it (or the mark that it may
+    /// reserve none, once cancelled).
+    pub fn picking(order_id: &str) -> (String, String) {
+        (format!("PICKING#{order_id}"), "CASE".into())
+    }
 }
 
 pub mod order {
@@ -165,6 +172,10 @@ pub mod delivery {
     /// The delivery chosen for one of the client's orders (the preliminary booking).
     pub fn booking(user_id: &str, order_id: &str) -> (String, String) {
         (format!("DELIVERY#{user_id}"), format!("ORDER#{order_id}"))
+    }
+    /// A paid order's delivery case (or the mark that none may be opened, once cancelled).
+    pub fn case(order_id: &str) -> (String, String) {
+        (format!("DELIVERYCASE#{order_id}"), "CASE".into())
     }
 }
 

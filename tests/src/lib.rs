@@ -495,3 +495,63 @@ pub async fn start_payment(client: &reqwest::Client, key: &str, body: Value) -> 
         set_cookies: Vec::new(),
     }
 }
+
+/// Whether an order has been paid, whatever the order saga has done with it since (it moves a
+/// paid order on within seconds).
+pub fn is_paid(order: &Value) -> bool {
+    matches!(
+        order["status"].as_str(),
+        Some("paid" | "handed_to_delivery")
+    )
+}
+
+/// Puts `kopecks` on the client's wallet through billing's own credit (a top-up of the test's).
+pub async fn credit_wallet(user: &NewUser, kopecks: i64) {
+    use vitrina_shared::contracts::billing::{CreditWallet, WalletMove};
+    let user_id = user_id_of(&user.username).await;
+    eventually(Duration::from_secs(15), || async {
+        table_item(&format!("WALLET#{user_id}"), "WALLET").await
+    })
+    .await
+    .expect("wallet");
+    remote::<CreditWallet>("BillingWalletCreditFunction")
+        .await
+        .call(&WalletMove {
+            user_id,
+            amount: kopecks,
+            cause: unique("test-topup:"),
+            description: "test".into(),
+        })
+        .await
+        .expect("the wallet is credited");
+}
+
+/// Makes the local AWS refuse the next `times` requests to `path` whose body holds `contains`.
+pub async fn inject_fault(path: &str, contains: &str, times: u32) {
+    let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
+    let r = reqwest::Client::new()
+        .post(format!("{aws}/_vitrina/faults"))
+        .json(&serde_json::json!({"path": path, "contains": contains, "times": times}))
+        .send()
+        .await
+        .expect("fault injection");
+    assert!(r.status().is_success());
+}
+
+/// How many refusals are still waiting for requests holding `contains`.
+pub async fn faults_left(contains: &str) -> u64 {
+    let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
+    let faults: Value = reqwest::get(format!("{aws}/_vitrina/faults"))
+        .await
+        .expect("the local AWS answers")
+        .json()
+        .await
+        .expect("the faults as JSON");
+    faults
+        .as_array()
+        .expect("a list of faults")
+        .iter()
+        .filter(|f| f["contains"] == contains)
+        .filter_map(|f| f["times"].as_u64())
+        .sum()
+}

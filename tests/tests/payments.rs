@@ -4,7 +4,6 @@
 
 use serde_json::{json, Value};
 use std::time::Duration;
-use vitrina_shared::contracts::billing::{CreditWallet, WalletMove};
 use vitrina_tests::*;
 
 async fn payment(c: &reqwest::Client, id: &str) -> Value {
@@ -86,7 +85,7 @@ async fn a_card_payment_is_authorised_on_the_banks_page_and_taken_by_oplatit() {
         twice.body["status"], "paid",
         "a second press changes nothing"
     );
-    let order = wait_order(&c, &order_id, |o| o["status"] == "paid").await;
+    let order = wait_order(&c, &order_id, is_paid).await;
     assert_eq!(order["paymentId"], id.as_str());
 
     // The bank's own record: captured once, the whole amount.
@@ -154,32 +153,13 @@ async fn a_declined_card_fails_with_the_reason_and_the_order_waits_for_another_t
     assert_eq!(payment(&c, &retry).await["status"], "authorized");
     let paid = call(&c, "POST", &format!("/api/payments/{retry}/confirm"), None).await;
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
-    wait_order(&c, &order_id, |o| o["status"] == "paid").await;
-}
-
-async fn credit(user: &NewUser, kopecks: i64) {
-    let user_id = user_id_of(&user.username).await;
-    eventually(Duration::from_secs(15), || async {
-        table_item(&format!("WALLET#{user_id}"), "WALLET").await
-    })
-    .await
-    .expect("wallet");
-    remote::<CreditWallet>("BillingWalletCreditFunction")
-        .await
-        .call(&WalletMove {
-            user_id,
-            amount: kopecks,
-            cause: unique("test-topup:"),
-            description: "test".into(),
-        })
-        .await
-        .unwrap();
+    wait_order(&c, &order_id, is_paid).await;
 }
 
 #[tokio::test]
 async fn the_wallet_pays_when_it_holds_enough_and_refuses_with_409_when_not() {
     let (c, user, order_id) = placed_order(70_000).await;
-    credit(&user, 50_000).await;
+    credit_wallet(&user, 50_000).await;
     let short = start_payment(
         &c,
         &unique("key-"),
@@ -203,7 +183,7 @@ async fn the_wallet_pays_when_it_holds_enough_and_refuses_with_409_when_not() {
     let wallet = call(&c, "GET", "/api/wallet", None).await;
     assert_eq!(wallet.body["balance"], 50_000, "nothing was taken");
 
-    credit(&user, 20_000).await;
+    credit_wallet(&user, 20_000).await;
     let enough = start_payment(
         &c,
         &unique("key-"),
@@ -217,13 +197,13 @@ async fn the_wallet_pays_when_it_holds_enough_and_refuses_with_409_when_not() {
         call(&c, "GET", "/api/wallet", None).await.body["balance"],
         0
     );
-    wait_order(&c, &order_id, |o| o["status"] == "paid").await;
+    wait_order(&c, &order_id, is_paid).await;
 }
 
 #[tokio::test]
 async fn two_tabs_paying_one_order_charge_it_once() {
     let (c, user, order_id) = placed_order(30_000).await;
-    credit(&user, 30_000).await;
+    credit_wallet(&user, 30_000).await;
     // Tab 1 authorises a card; tab 2 prepares the wallet.
     let card = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
     assert_eq!(payment(&c, &card).await["status"], "authorized");
@@ -262,7 +242,7 @@ async fn two_tabs_paying_one_order_charge_it_once() {
     } else {
         assert_eq!((balance, card_status), (json!(0), json!("cancelled")));
     }
-    wait_order(&c, &order_id, |o| o["status"] == "paid").await;
+    wait_order(&c, &order_id, is_paid).await;
 }
 
 #[tokio::test]
@@ -419,7 +399,7 @@ async fn sbp_is_paid_in_the_payers_app_then_taken_by_oplatit() {
     assert_eq!(payment(&c, id).await["status"], "authorized");
     let paid = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
-    wait_order(&c, &order_id, |o| o["status"] == "paid").await;
+    wait_order(&c, &order_id, is_paid).await;
 }
 
 #[tokio::test]
@@ -455,5 +435,5 @@ async fn a_gift_card_pays_once_whatever_the_double_click() {
         "taken once: {}",
         cards.body
     );
-    wait_order(&c, &order_id, |o| o["status"] == "paid").await;
+    wait_order(&c, &order_id, is_paid).await;
 }

@@ -394,35 +394,6 @@ async fn a_stream_record_that_keeps_failing_ends_in_the_on_failure_queue() {
     );
 }
 
-/// Makes the local AWS refuse the next `times` requests to `path` whose body holds `contains`.
-async fn inject_fault(path: &str, contains: &str, times: u32) {
-    let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
-    let r = reqwest::Client::new()
-        .post(format!("{aws}/_vitrina/faults"))
-        .json(&json!({"path": path, "contains": contains, "times": times}))
-        .send()
-        .await
-        .expect("fault injection");
-    assert!(r.status().is_success());
-}
-
-async fn faults_left(contains: &str) -> u64 {
-    let aws = std::env::var("AWS_ENDPOINT_URL").unwrap();
-    let faults: serde_json::Value = reqwest::get(format!("{aws}/_vitrina/faults"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    faults
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["contains"] == contains)
-        .map(|f| f["times"].as_u64().unwrap())
-        .sum()
-}
-
 #[tokio::test]
 async fn a_welcome_that_ses_refuses_is_retried_and_sent_once() {
     let c = browser();

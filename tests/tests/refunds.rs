@@ -4,7 +4,6 @@
 
 use serde_json::json;
 use vitrina_shared::contracts::{
-    billing::{CreditWallet, WalletMove},
     payment::{RefundPayment, RefundRefusal, RefundRequest},
     CallError,
 };
@@ -60,22 +59,7 @@ async fn a_card_payment_is_refunded_through_the_bank_once() {
 async fn wallet_and_gift_card_payments_are_credited_back_once() {
     // The wallet.
     let (c, user, order_id) = placed_order(30_000).await;
-    let user_id = user_id_of(&user.username).await;
-    eventually(std::time::Duration::from_secs(15), || async {
-        table_item(&format!("WALLET#{user_id}"), "WALLET").await
-    })
-    .await
-    .expect("wallet");
-    remote::<CreditWallet>("BillingWalletCreditFunction")
-        .await
-        .call(&WalletMove {
-            user_id,
-            amount: 50_000,
-            cause: unique("test-topup:"),
-            description: "test".into(),
-        })
-        .await
-        .unwrap();
+    credit_wallet(&user, 50_000).await;
     let started = start_payment(
         &c,
         &unique("key-"),

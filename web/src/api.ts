@@ -105,7 +105,7 @@ export interface OrderLine {
 
 export interface PlacedOrder {
   orderId: string;
-  status: "awaiting_payment" | "paid" | "returned_to_cart" | "draft";
+  status: "awaiting_payment" | "paid" | "handed_to_delivery" | "cancelled" | "returned_to_cart" | "draft";
   lines: OrderLine[];
   itemCount: number;
   goodsTotal: number;
@@ -114,11 +114,13 @@ export interface PlacedOrder {
   placedAt: string;
   paymentId: string | null;
   lastPaymentFailure: string | null;
+  cancelReason: string | null;
 }
 
 export interface OrderSummary {
   orderId: string;
   status: string;
+  cancelReason?: string | null;
   itemCount: number;
   total?: number;
   placedAt?: string;

@@ -18,8 +18,15 @@ const STATUS: Record<string, string> = {
   draft: "Корзина",
   awaiting_payment: "Ожидает оплаты",
   paid: "Оплачено",
+  handed_to_delivery: "Передан в доставку",
+  cancelled: "Отменён",
   returned_to_cart: "Возвращён в корзину",
 };
+
+// Paid, whatever the order saga has done with it since (it moves on within seconds).
+function paidAlready(status: string): boolean {
+  return status === "paid" || status === "handed_to_delivery";
+}
 
 function loading(app: HTMLElement, title: string) {
   app.replaceChildren(h("h1", {}, title), h("p", { class: "loading", role: "status" }, "Загружаем…"));
@@ -65,8 +72,16 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
     failed(app, "Оплата заказа", e);
     return;
   }
-  if (order.status === "paid") {
+  if (paidAlready(order.status)) {
     resultPage(app, order, null, navigate);
+    return;
+  }
+  if (order.status === "cancelled") {
+    app.replaceChildren(
+      h("h1", {}, "Оплата заказа"),
+      h("p", { role: "status" }, `Заказ отменён: ${order.cancelReason ?? "причина не указана"}. Деньги возвращены.`),
+      h("p", {}, h("a", { href: "/", "data-link": "true" }, "Перейти в каталог")),
+    );
     return;
   }
   if (order.status !== "awaiting_payment") {
@@ -367,7 +382,7 @@ async function showResult(app: HTMLElement, p: Payment, navigate: Navigate) {
 }
 
 function resultPage(app: HTMLElement, order: PlacedOrder, p: Payment | null, navigate: Navigate) {
-  if (order.status === "paid" || p?.status === "paid") {
+  if (paidAlready(order.status) || p?.status === "paid") {
     app.replaceChildren(
       h("h1", {}, "Заказ оплачен"),
       h("p", { class: "notice", role: "status", "data-testid": "payment-result" }, "Оплачено"),
@@ -440,6 +455,7 @@ export async function ordersPage(app: HTMLElement) {
                 "td",
                 { "data-testid": "order-status" },
                 STATUS[o.status] ?? o.status,
+                o.status === "cancelled" && o.cancelReason ? h("span", { "data-testid": "cancel-reason" }, `: ${o.cancelReason}`) : null,
                 o.status === "awaiting_payment" ? h("span", {}, " · ", h("a", { href: `/order/${o.orderId}/pay`, "data-link": "true" }, "Оплатить")) : null,
               ),
             ),

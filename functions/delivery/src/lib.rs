@@ -7,7 +7,7 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::delivery::ChooseDelivery,
+    contracts::delivery::{CancelDeliveryCase, ChooseDelivery, OpenDeliveryCase},
     runtime::{http_route, internal, Env, Function, Route},
 };
 
@@ -38,5 +38,7 @@ pub fn functions() -> Vec<Function> {
             handlers::quote::handle,
         ),
         internal(ChooseDelivery, Delivery::new, handlers::choose::handle),
+        internal(OpenDeliveryCase, Delivery::new, handlers::case::open),
+        internal(CancelDeliveryCase, Delivery::new, handlers::case::cancel),
     ]
 }

@@ -2,7 +2,11 @@
 //! order. The only code of delivery that touches the table.
 
 use crate::domain::Quote;
-use vitrina_shared::{contracts::delivery::DeliveryChoice, keys, table, StoreError};
+use aws_sdk_dynamodb::types::AttributeValue;
+use vitrina_shared::{
+    contracts::delivery::{DeliveryCase, DeliveryChoice},
+    keys, table, StoreError,
+};
 
 pub struct DeliveryStore {
     db: aws_sdk_dynamodb::Client,
@@ -39,6 +43,34 @@ impl DeliveryStore {
     ) -> Result<(), StoreError> {
         let item = table::item(keys::delivery::booking(user_id, order_id), choice)?;
         self.put(item).await
+    }
+
+    pub async fn case(&self, order_id: &str) -> Result<Option<DeliveryCase>, StoreError> {
+        table::get(&self.db, &self.table, keys::delivery::case(order_id), true).await
+    }
+
+    /// Writes the order's case unless it has one (open or cancelled); `false` when it had.
+    pub async fn put_case_if_absent(&self, case: &DeliveryCase) -> Result<bool, StoreError> {
+        let item = table::item(keys::delivery::case(&case.order_id), case)?;
+        table::put_if_absent(&self.db, &self.table, item).await
+    }
+
+    /// Replaces the case on condition that it is still in `from`: `Conflict` when an operator
+    /// or another attempt moved it first.
+    pub async fn move_case(&self, case: &DeliveryCase, from: &str) -> Result<(), StoreError> {
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(table::item(
+                keys::delivery::case(&case.order_id),
+                case,
+            )?))
+            .condition_expression("#status = :from")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":from", AttributeValue::S(from.into()))
+            .send()
+            .await?;
+        Ok(())
     }
 
     async fn put(&self, item: table::Item) -> Result<(), StoreError> {

@@ -46,5 +46,11 @@ pub fn functions() -> Vec<Function> {
             Notification::new,
             handlers::payment_events::handle,
         ),
+        sqs_consumer(
+            "order-events",
+            "NotificationOrderQueue",
+            Notification::new,
+            handlers::order_events::handle,
+        ),
     ]
 }

@@ -9,7 +9,11 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::{order::PayableOrder, Remote},
+    contracts::{
+        order::{PayableOrder, ReportOrderStatus},
+        payment::RefundPayment,
+        Remote,
+    },
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
@@ -29,6 +33,29 @@ impl OrderService {
                     env.config.require("STORE_SNAPSHOT_FUNCTION")?,
                 ),
             },
+        })
+    }
+}
+
+/// Payment's outcomes: a paid order goes on to orchestra (its queue); a payment that arrives for
+/// an order taken back into the cart is refunded.
+pub struct PaidOrders {
+    pub order: OrderService,
+    pub sqs: aws_sdk_sqs::Client,
+    pub orchestra_queue: String,
+    pub refund: Remote<RefundPayment>,
+}
+
+impl PaidOrders {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            order: OrderService::new(env)?,
+            sqs: env.aws.sqs(),
+            orchestra_queue: env.config.require("ORCHESTRA_QUEUE_URL")?,
+            refund: Remote::new(
+                env.aws.lambda(),
+                env.config.require("PAYMENT_REFUND_FUNCTION")?,
+            ),
         })
     }
 }
@@ -109,10 +136,15 @@ pub fn functions() -> Vec<Function> {
             handlers::placed::back_to_cart,
         ),
         internal(PayableOrder, OrderService::new, handlers::payable::handle),
+        internal(
+            ReportOrderStatus,
+            OrderService::new,
+            handlers::status::handle,
+        ),
         sqs_consumer(
             "payment-events",
             "OrderPaymentQueue",
-            OrderService::new,
+            PaidOrders::new,
             handlers::payment_events::handle,
         ),
     ]

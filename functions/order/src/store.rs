@@ -130,6 +130,38 @@ impl OrderStore {
         result.map(|_| ()).map_err(StoreError::from)
     }
 
+    /// Moves the order to `to` on condition that it is in one of `from`; `Conflict` otherwise.
+    pub async fn move_status(
+        &self,
+        order_id: &str,
+        to: &str,
+        from: &[&str],
+        reason: Option<&str>,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        let allowed: Vec<String> = (0..from.len()).map(|i| format!(":from{i}")).collect();
+        let mut update = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(table::key(keys::order::placed(order_id))))
+            .condition_expression(format!("#s IN ({})", allowed.join(", ")))
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(":to", AttributeValue::S(to.into()))
+            .expression_attribute_values(":at", AttributeValue::S(at.into()));
+        for (name, status) in allowed.iter().zip(from) {
+            update = update.expression_attribute_values(name, AttributeValue::S((*status).into()));
+        }
+        update = match reason {
+            Some(r) => update
+                .update_expression("SET #s = :to, updatedAt = :at, cancelReason = :r")
+                .expression_attribute_values(":r", AttributeValue::S(r.into())),
+            None => update.update_expression("SET #s = :to, updatedAt = :at"),
+        };
+        update.send().await?;
+        Ok(())
+    }
+
     /// Notes why the last payment failed, while the order waits for another try.
     pub async fn note_failure(
         &self,

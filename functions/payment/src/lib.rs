@@ -13,7 +13,7 @@ use vitrina_shared::{
     contracts::{
         billing::{CreditGiftCard, CreditWallet, DebitGiftCard, DebitWallet},
         order::PayableOrder,
-        payment::RefundPayment,
+        payment::{ConfirmPaid, RefundPayment},
         Remote,
     },
     runtime::{http_route, internal, Env, Function, Route},
@@ -89,6 +89,19 @@ impl Payments {
     }
 }
 
+/// What answers from the payments alone (the saga's confirmation): no bank, no other service.
+pub struct PaymentRecords {
+    pub store: store::PaymentStore,
+}
+
+impl PaymentRecords {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            store: store::PaymentStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
+        })
+    }
+}
+
 pub struct Payment {
     pub store: store::PaymentStore,
     pub billing: billing::BillingGiftCards,
@@ -152,6 +165,11 @@ pub fn functions() -> Vec<Function> {
             handlers::payments::methods,
         ),
         internal(RefundPayment, Payments::new, handlers::refund::handle),
+        internal(
+            ConfirmPaid,
+            PaymentRecords::new,
+            handlers::confirm_paid::handle,
+        ),
         http_route(
             "payment-webhook",
             Route::post("/api/payments/webhook"),

@@ -9,7 +9,7 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::store::SnapshotProducts,
+    contracts::store::{ReleaseStock, ReserveStock, SnapshotProducts},
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
@@ -27,6 +27,19 @@ impl StoreService {
             catalog: store::CatalogStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
             bucket: bucket::CatalogBucket::new(env.aws.s3(), env.config.require("CATALOG_BUCKET")?),
             index: handlers::search::IndexCache::new(std::time::Duration::from_secs(refresh)),
+        })
+    }
+}
+
+/// What the saga's stock steps need: the catalog's items alone (no bucket, no index).
+pub struct Stock {
+    pub catalog: store::CatalogStore,
+}
+
+impl Stock {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            catalog: store::CatalogStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
         })
     }
 }
@@ -62,5 +75,7 @@ pub fn functions() -> Vec<Function> {
             StoreService::new,
             handlers::snapshot::handle,
         ),
+        internal(ReserveStock, Stock::new, handlers::stock::reserve),
+        internal(ReleaseStock, Stock::new, handlers::stock::release),
     ]
 }

@@ -8,12 +8,15 @@
 
 use crate::domain::{Catalog, Product, Stock, Store};
 use aws_sdk_dynamodb::{
-    types::{AttributeValue, KeysAndAttributes, PutRequest, WriteRequest},
+    types::{
+        AttributeValue, KeysAndAttributes, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
+    },
     Client,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use vitrina_shared::{
+    contracts::store::{PickingCase, ReservedUnits},
     keys,
     table::{self, key, Item},
     StoreError,
@@ -175,8 +178,24 @@ impl CatalogStore {
         &self,
         ids: &[String],
     ) -> Result<Vec<(Product, StockLevels)>, StoreError> {
+        self.products_with(ids, false).await
+    }
+
+    /// As [`Self::products`], strongly consistent: the stock a reservation plans from.
+    pub async fn products_now(
+        &self,
+        ids: &[String],
+    ) -> Result<Vec<(Product, StockLevels)>, StoreError> {
+        self.products_with(ids, true).await
+    }
+
+    async fn products_with(
+        &self,
+        ids: &[String],
+        consistent: bool,
+    ) -> Result<Vec<(Product, StockLevels)>, StoreError> {
         let wanted: Vec<_> = ids.iter().map(|id| keys::store::product(id)).collect();
-        let found = self.current_with(&wanted, false).await?;
+        let found = self.current_with(&wanted, consistent).await?;
         // In the order asked, each once.
         let mut seen = std::collections::HashSet::new();
         wanted
@@ -310,6 +329,148 @@ impl CatalogStore {
             Err(e) => Err(e),
         }
     }
+}
+
+/// An order's units taken out of stock, and its picking case.
+impl CatalogStore {
+    pub async fn picking_case(&self, order_id: &str) -> Result<Option<PickingCase>, StoreError> {
+        table::get(&self.db, &self.table, keys::store::picking(order_id), true).await
+    }
+
+    /// Takes every planned unit out of its store and opens the case, in one transaction:
+    /// each product's stores are updated on condition that they still hold the units (stock
+    /// never goes below zero, whoever else orders the last one), the case on condition that the
+    /// order has none. `Conflict` when either condition failed.
+    pub async fn reserve(&self, case: &PickingCase) -> Result<(), StoreError> {
+        let mut writes = vec![TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(table::item(
+                        keys::store::picking(&case.order_id),
+                        case,
+                    )?))
+                    .condition_expression("attribute_not_exists(PK)")
+                    .build()?,
+            )
+            .build()];
+        for (product_id, from) in by_product(&case.lines) {
+            let mut update = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(keys::store::product(product_id))))
+                .expression_attribute_names("#stock", STOCK);
+            let mut sets = Vec::new();
+            let mut conditions = Vec::new();
+            for (i, r) in from.iter().enumerate() {
+                sets.push(format!("#stock.#s{i} = #stock.#s{i} - :q{i}"));
+                conditions.push(format!("#stock.#s{i} >= :q{i}"));
+                update = update
+                    .expression_attribute_names(format!("#s{i}"), &r.store_id)
+                    .expression_attribute_values(
+                        format!(":q{i}"),
+                        AttributeValue::N(r.quantity.to_string()),
+                    );
+            }
+            writes.push(
+                TransactWriteItem::builder()
+                    .update(
+                        update
+                            .update_expression(format!("SET {}", sets.join(", ")))
+                            .condition_expression(conditions.join(" AND "))
+                            .build()?,
+                    )
+                    .build(),
+            );
+        }
+        self.db
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+            .map_err(table::transaction_error)?;
+        Ok(())
+    }
+
+    /// Records a cancelled case for an order that reserved nothing, so that a reservation
+    /// arriving late takes nothing. `false` when the order has a case already.
+    pub async fn mark_cancelled(&self, case: &PickingCase) -> Result<bool, StoreError> {
+        table::put_if_absent(
+            &self.db,
+            &self.table,
+            table::item(keys::store::picking(&case.order_id), case)?,
+        )
+        .await
+    }
+
+    /// Puts a case's units back where they were taken from and cancels it, in one transaction,
+    /// on condition that it is still open: a second release finds it cancelled and gives
+    /// nothing back twice. `Conflict` when another release won.
+    pub async fn release(
+        &self,
+        open: &PickingCase,
+        cancelled: &PickingCase,
+    ) -> Result<(), StoreError> {
+        let mut writes = vec![TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(table::item(
+                        keys::store::picking(&cancelled.order_id),
+                        cancelled,
+                    )?))
+                    .condition_expression("#status = :open")
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":open", AttributeValue::S(open.status.clone()))
+                    .build()?,
+            )
+            .build()];
+        for (product_id, from) in by_product(&open.lines) {
+            let mut update = Update::builder()
+                .table_name(&self.table)
+                .set_key(Some(key(keys::store::product(product_id))))
+                .expression_attribute_names("#stock", STOCK)
+                .expression_attribute_values(":zero", AttributeValue::N("0".into()));
+            let mut sets = Vec::new();
+            for (i, r) in from.iter().enumerate() {
+                // A catalog import may have dropped the store from the map meanwhile.
+                sets.push(format!(
+                    "#stock.#s{i} = if_not_exists(#stock.#s{i}, :zero) + :q{i}"
+                ));
+                update = update
+                    .expression_attribute_names(format!("#s{i}"), &r.store_id)
+                    .expression_attribute_values(
+                        format!(":q{i}"),
+                        AttributeValue::N(r.quantity.to_string()),
+                    );
+            }
+            writes.push(
+                TransactWriteItem::builder()
+                    .update(
+                        update
+                            .update_expression(format!("SET {}", sets.join(", ")))
+                            .condition_expression("attribute_exists(PK)")
+                            .build()?,
+                    )
+                    .build(),
+            );
+        }
+        self.db
+            .transact_write_items()
+            .set_transact_items(Some(writes))
+            .send()
+            .await
+            .map_err(table::transaction_error)?;
+        Ok(())
+    }
+}
+
+/// A transaction may touch an item once: one product's stores go into one update.
+fn by_product(lines: &[ReservedUnits]) -> BTreeMap<&str, Vec<&ReservedUnits>> {
+    let mut out: BTreeMap<&str, Vec<&ReservedUnits>> = BTreeMap::new();
+    for r in lines {
+        out.entry(r.product_id.as_str()).or_default().push(r);
+    }
+    out
 }
 
 #[cfg(test)]

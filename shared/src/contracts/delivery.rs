@@ -29,7 +29,7 @@ pub struct ChooseRequest {
 }
 
 /// The delivery settled for an order: what order shows and adds to the total.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryChoice {
     /// `pickup` or `courier`.
@@ -57,4 +57,72 @@ crate::refusals! {
         /// The quote's 30 minutes are over.
         QuoteExpired,
     }
+}
+
+/// delivery's `delivery-case-open`, the saga's third step: the order's delivery as a case
+/// delivery works on, from the choice made at checkout. Once per order.
+pub struct OpenDeliveryCase;
+
+impl Contract for OpenDeliveryCase {
+    const HANDLER: &'static str = "delivery-case-open";
+    type Request = OpenCaseRequest;
+    type Response = DeliveryCase;
+    type Refusal = OpenCaseRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenCaseRequest {
+    pub order_id: String,
+    pub user_id: String,
+    pub delivery: DeliveryChoice,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliveryCase {
+    pub order_id: String,
+    pub user_id: String,
+    /// `created` → `in_transit` → `at_pickup_point` | `out_for_delivery` → `delivered`, or
+    /// `cancelled`.
+    pub status: String,
+    pub delivery: DeliveryChoice,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+crate::refusals! {
+    pub enum OpenCaseRefusal {
+        /// The order's case was cancelled already (a compensation ran first).
+        CaseCancelled,
+        /// The pickup point or courier is not one delivery works with (any more).
+        DeliveryNotPossible,
+    }
+}
+
+/// delivery's `delivery-case-cancel`, the saga's compensation. Safe when no case was opened
+/// (it then records that none may be) and when run twice.
+pub struct CancelDeliveryCase;
+
+impl Contract for CancelDeliveryCase {
+    const HANDLER: &'static str = "delivery-case-cancel";
+    type Request = CancelCaseRequest;
+    type Response = CancelledCase;
+    type Refusal = super::NoRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelCaseRequest {
+    pub order_id: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct CancelledCase {
+    pub order_id: String,
+    pub status: String,
 }

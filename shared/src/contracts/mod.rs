@@ -27,6 +27,8 @@ pub trait Contract {
 
 /// The named refusals of a contract; `refusals!` writes the impl.
 pub trait Refusal: std::error::Error + Send + Sync + Sized + 'static {
+    /// Every name the contract may report (what a state machine's `ErrorEquals` may match).
+    const NAMES: &'static [&'static str];
     /// The stable name reported as `errorType`.
     fn error_type(&self) -> &'static str;
     /// The refusal reported as `errorType` with this message, if the contract has one by that name.
@@ -49,6 +51,8 @@ macro_rules! refusals {
         }
 
         impl $crate::contracts::Refusal for $name {
+            const NAMES: &'static [&'static str] = &[$(stringify!($variant)),*];
+
             fn error_type(&self) -> &'static str {
                 match *self {
                     $(Self::$variant(_) => stringify!($variant)),*
@@ -70,6 +74,8 @@ macro_rules! refusals {
 pub enum NoRefusal {}
 
 impl Refusal for NoRefusal {
+    const NAMES: &'static [&'static str] = &[];
+
     fn error_type(&self) -> &'static str {
         match *self {}
     }

@@ -54,3 +54,34 @@ crate::refusals! {
         OrderNotPayable,
     }
 }
+
+/// order's `order-status`, the saga's report: the order moves on (handed to delivery) or is
+/// cancelled with a reason the client reads. Moving to where it is already is an answer, not
+/// an error, so a retried report is harmless.
+pub struct ReportOrderStatus;
+
+impl Contract for ReportOrderStatus {
+    const HANDLER: &'static str = "order-status";
+    type Request = StatusReport;
+    type Response = StatusReport;
+    type Refusal = StatusRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusReport {
+    pub order_id: String,
+    /// `handed_to_delivery` or `cancelled`.
+    pub status: String,
+    /// For `cancelled`: why, in words for the client ("Товара не оказалось в наличии").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+crate::refusals! {
+    pub enum StatusRefusal {
+        OrderNotFound,
+        /// Not a move the order can make from where it is (e.g. an unpaid order handed over).
+        StatusNotAllowed,
+    }
+}

@@ -38,3 +38,43 @@ crate::refusals! {
         PaymentNotRefundable,
     }
 }
+
+/// payment's `payment-confirm-paid`, the saga's first step: the payment of an order took the
+/// money, and the amount is the order's total.
+pub struct ConfirmPaid;
+
+impl Contract for ConfirmPaid {
+    const HANDLER: &'static str = "payment-confirm-paid";
+    type Request = ConfirmPaidRequest;
+    type Response = ConfirmedPayment;
+    type Refusal = ConfirmPaidRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmPaidRequest {
+    pub payment_id: String,
+    pub order_id: String,
+    /// Kopecks: the order's total.
+    pub amount: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfirmedPayment {
+    pub payment_id: String,
+    pub order_id: String,
+    pub amount: i64,
+    pub method: String,
+}
+
+crate::refusals! {
+    pub enum ConfirmPaidRefusal {
+        /// No such payment, or it paid another order.
+        PaymentNotFound,
+        /// The payment took no money (yet, or ever): the saga gives nothing back.
+        PaymentNotPaid,
+        /// It took another sum than the order's total: the saga gives it back.
+        AmountMismatch,
+    }
+}

@@ -52,3 +52,83 @@ crate::refusals! {
         TooManyProducts,
     }
 }
+
+/// store's `stock-reserve`, the saga's second step: takes an order's units out of stock and
+/// opens its picking case, all lines or none.
+pub struct ReserveStock;
+
+impl Contract for ReserveStock {
+    const HANDLER: &'static str = "stock-reserve";
+    type Request = ReserveRequest;
+    type Response = PickingCase;
+    type Refusal = ReserveRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ReserveRequest {
+    pub order_id: String,
+    pub lines: Vec<OrderedUnits>,
+    /// For pickup: the store the client collects from (pickup points are stores), which must
+    /// hold every unit. Otherwise the warehouse first, then any store with the units.
+    #[serde(default)]
+    pub pickup_store_id: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderedUnits {
+    pub product_id: String,
+    pub quantity: i64,
+}
+
+/// An order's reserved units and where they are picked: one case per order.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PickingCase {
+    pub order_id: String,
+    /// `created` → `picking` → `packed` → `handed_over`, or `cancelled` (stock given back).
+    pub status: String,
+    pub lines: Vec<ReservedUnits>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// Why it was cancelled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ReservedUnits {
+    pub product_id: String,
+    pub store_id: String,
+    pub quantity: i64,
+}
+
+crate::refusals! {
+    pub enum ReserveRefusal {
+        /// Some line has not enough units where the order can take them.
+        OutOfStock,
+        /// The order's case was cancelled already (a release ran first): nothing is taken.
+        PickingCancelled,
+    }
+}
+
+/// store's `stock-release`, the saga's compensation: the order's reserved units back into
+/// stock and its picking case cancelled. Safe when nothing was reserved (it then records that
+/// the order may reserve nothing any more) and when run twice.
+pub struct ReleaseStock;
+
+impl Contract for ReleaseStock {
+    const HANDLER: &'static str = "stock-release";
+    type Request = ReleaseRequest;
+    type Response = PickingCase;
+    type Refusal = super::NoRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ReleaseRequest {
+    pub order_id: String,
+    pub reason: String,
+}

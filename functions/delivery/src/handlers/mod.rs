@@ -1,3 +1,4 @@
+pub mod case;
 pub mod choose;
 pub mod options;
 pub mod quote;

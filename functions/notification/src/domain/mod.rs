@@ -154,6 +154,47 @@ pub fn payment_letter(
     }
 }
 
+/// Where a paid order went: handed to delivery (how it travels next), or cancelled with the
+/// reason and the money on its way back.
+pub fn order_status_letter(
+    name: &str,
+    change: &vitrina_shared::envelope::OrderStatusChanged,
+    shop_url: &str,
+) -> Option<Letter> {
+    let greeting = if name.trim().is_empty() {
+        "Здравствуйте!".to_string()
+    } else {
+        format!("Здравствуйте, {}!", name.trim())
+    };
+    let number = &change.order_id[change.order_id.len().saturating_sub(8)..];
+    let link = format!("{shop_url}/orders");
+    let (subject, body) = match change.status.as_str() {
+        "handed_to_delivery" => (
+            format!("Заказ № {number} передан в доставку"),
+            "Мы собрали заказ и передали его в доставку. Статус заказа — в разделе «Мои заказы»."
+                .to_string(),
+        ),
+        "cancelled" => (
+            format!("Заказ № {number} отменён"),
+            format!(
+                "Заказ отменён: {}. Деньги вернутся тем же способом, которым вы платили.",
+                change.reason.as_deref().unwrap_or("причина не указана")
+            ),
+        ),
+        _ => return None,
+    };
+    Some(Letter {
+        subject,
+        text: format!("{greeting}\n\n{body}\n\n{link}"),
+        html: format!(
+            "<p>{}</p><p>{}</p><p><a href=\"{}\">Мои заказы</a></p>",
+            escape_html(&greeting),
+            escape_html(&body),
+            escape_html(&link)
+        ),
+    })
+}
+
 pub fn welcome_letter(name: &str, username: &str) -> Letter {
     let greeting = if name.trim().is_empty() {
         "Здравствуйте!".to_string()

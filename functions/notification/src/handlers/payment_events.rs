@@ -36,28 +36,14 @@ pub async fn handle(n: Arc<Notification>, record: SqsMessage) -> Result<(), Cons
         return Ok(());
     };
     let notification_id = format!("payment-{}", outcome.payment_id);
-    if !n
-        .store
-        .claim(&outcome.user_id, &notification_id, &kind)
-        .await?
-    {
-        tracing::info!(payment_id = %outcome.payment_id, "payment e-mail already sent");
-        return Ok(());
-    }
     let letter = payment_letter(&account.name, outcome, paid, &n.shop_url);
-    match n.mailer.send(&email, &letter).await {
-        Ok(provider_id) => {
-            n.store
-                .mark_sent(&outcome.user_id, &notification_id, &provider_id)
-                .await?;
-            tracing::info!(payment_id = %outcome.payment_id, paid, "payment e-mail sent");
-            Ok(())
-        }
-        Err(e) => {
-            n.store.release(&outcome.user_id, &notification_id).await?;
-            Err(ConsumeError::unavailable(format_args!(
-                "payment e-mail not sent: {e}"
-            )))
-        }
-    }
+    super::send_once(
+        &n,
+        &outcome.user_id,
+        &notification_id,
+        &kind,
+        &email,
+        &letter,
+    )
+    .await
 }

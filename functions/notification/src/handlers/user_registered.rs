@@ -25,29 +25,14 @@ pub async fn handle(n: Arc<Notification>, record: SqsMessage) -> Result<(), Cons
     n.store.open_account(&account).await?;
 
     // One welcome per user, whatever the message id of a replay.
-    let notification_id = "welcome";
-    if !n
-        .store
-        .claim(&user.user_id, notification_id, "welcome")
-        .await?
-    {
-        tracing::info!(user_id = %user.user_id, "welcome already sent");
-        return Ok(());
-    }
     let letter = welcome_letter(&user.first_name, &user.username);
-    match n.mailer.send(&user.email, &letter).await {
-        Ok(provider_id) => {
-            n.store
-                .mark_sent(&user.user_id, notification_id, &provider_id)
-                .await?;
-            tracing::info!(user_id = %user.user_id, message_id = %message.id, "welcome sent");
-            Ok(())
-        }
-        Err(e) => {
-            n.store.release(&user.user_id, notification_id).await?;
-            Err(ConsumeError::unavailable(format_args!(
-                "welcome e-mail not sent: {e}"
-            )))
-        }
-    }
+    super::send_once(
+        &n,
+        &user.user_id,
+        "welcome",
+        "welcome",
+        &user.email,
+        &letter,
+    )
+    .await
 }

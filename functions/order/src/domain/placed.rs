@@ -9,6 +9,20 @@ use std::collections::HashMap;
 pub const AWAITING_PAYMENT: &str = "awaiting_payment";
 pub const PAID: &str = "paid";
 pub const RETURNED_TO_CART: &str = "returned_to_cart";
+/// The saga reserved the goods and opened the delivery case ("Передан в доставку").
+pub const HANDED_TO_DELIVERY: &str = "handed_to_delivery";
+/// The saga undid what it had done and gave the money back; `cancel_reason` says why.
+pub const CANCELLED: &str = "cancelled";
+
+/// The statuses the saga may report, each with those it may come from. Reporting the status
+/// an order already has is not a move: the answer is the same, so a retried report is harmless.
+pub fn saga_move_from(to: &str) -> Option<&'static [&'static str]> {
+    match to {
+        HANDED_TO_DELIVERY => Some(&[PAID]),
+        CANCELLED => Some(&[PAID, HANDED_TO_DELIVERY]),
+        _ => None,
+    }
+}
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -29,6 +43,9 @@ pub struct PlacedOrder {
     /// Why the last payment failed (a stable code), while the order waits for another try.
     #[serde(default)]
     pub last_payment_failure: Option<String>,
+    /// Why the order was cancelled, in words for the client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,11 +123,36 @@ impl Order {
             updated_at: at.into(),
             payment_id: None,
             last_payment_failure: None,
+            cancel_reason: None,
         })
     }
 }
 
 impl PlacedOrder {
+    /// What orchestra's saga starts from: the units to reserve and the delivery to open.
+    pub fn paid(&self, payment_id: &str) -> vitrina_shared::envelope::OrderPaid {
+        use vitrina_shared::contracts::store::OrderedUnits;
+        vitrina_shared::envelope::OrderPaid {
+            order_id: self.order_id.clone(),
+            user_id: self.user_id.clone(),
+            payment_id: payment_id.into(),
+            total: self.total,
+            lines: self
+                .lines
+                .iter()
+                .map(|l| OrderedUnits {
+                    product_id: l.product_id.clone(),
+                    quantity: l.quantity.into(),
+                })
+                .collect(),
+            delivery: self.delivery.clone(),
+            // Pickup points are the shop's stores, by the same id.
+            pickup_store_id: (self.delivery.method == "pickup")
+                .then(|| self.delivery.pickup_point_id.clone())
+                .flatten(),
+        }
+    }
+
     /// The lines back into a cart (the client's current one, if any: quantities add up, within
     /// the cart's bounds).
     pub fn back_into(&self, cart: Option<Order>, new_cart_id: &str, at: &str) -> Order {

@@ -1,47 +1,96 @@
 //! `payment.succeeded` / `payment.failed` from payment (SQS `OrderPaymentQueue`): the order is
-//! paid, or notes why the try failed and waits for another. Redelivered or reordered messages
-//! change nothing more: "paid by this payment" holds once, and a failure never touches a paid
-//! order.
+//! paid and handed to orchestra (`order.paid`), or notes why the try failed and waits for
+//! another. Redelivered or reordered messages change nothing more: "paid by this payment" holds
+//! once (a redelivery hands the order over again, which starts no second saga), and a failure
+//! never touches a paid order.
 
-use crate::OrderService;
+use crate::{domain::placed::RETURNED_TO_CART, PaidOrders};
 use std::sync::Arc;
 use vitrina_shared::{
-    envelope::{self, PaymentOutcome, PAYMENT_FAILED, PAYMENT_SUCCEEDED},
+    contracts::{payment::RefundRequest, CallError},
+    envelope::{self, Envelope, PaymentOutcome, ORDER_PAID, PAYMENT_FAILED, PAYMENT_SUCCEEDED},
     sqs::{self, SqsMessage},
     ConsumeError, StoreError,
 };
 
-pub async fn handle(svc: Arc<OrderService>, record: SqsMessage) -> Result<(), ConsumeError> {
+pub async fn handle(svc: Arc<PaidOrders>, record: SqsMessage) -> Result<(), ConsumeError> {
     let body = sqs::body(&record);
     let kind = envelope::kind(body)?;
     let at = chrono::Utc::now().to_rfc3339();
     match kind.as_str() {
         PAYMENT_SUCCEEDED => {
             let message = envelope::parse::<PaymentOutcome>(body, PAYMENT_SUCCEEDED)?;
-            let p = &message.payload;
-            match svc.store.mark_paid(&p.order_id, &p.payment_id, &at).await {
-                Ok(()) => {
-                    tracing::info!(order_id = %p.order_id, payment_id = %p.payment_id, "order paid");
-                    Ok(())
-                }
-                // payment claims an order before it takes money, so a second payment never
-                // succeeds: if one does, an operator must see it (the message ends in the DLQ).
-                Err(StoreError::Conflict) => Err(ConsumeError::Malformed(format!(
-                    "order {} is not awaiting payment, yet payment {} succeeded",
-                    p.order_id, p.payment_id
-                ))),
-                Err(e) => Err(e.into()),
-            }
+            paid(&svc, &message.payload, &message.correlation_id, &at).await
         }
         PAYMENT_FAILED => {
             let message = envelope::parse::<PaymentOutcome>(body, PAYMENT_FAILED)?;
             let p = &message.payload;
             let reason = p.reason.as_deref().unwrap_or("declined");
-            svc.store.note_failure(&p.order_id, reason, &at).await?;
+            svc.order
+                .store
+                .note_failure(&p.order_id, reason, &at)
+                .await?;
             Ok(())
         }
         other => Err(ConsumeError::Malformed(format!(
             "unexpected message type {other}"
         ))),
     }
+}
+
+async fn paid(
+    svc: &PaidOrders,
+    p: &PaymentOutcome,
+    correlation_id: &str,
+    at: &str,
+) -> Result<(), ConsumeError> {
+    let store = &svc.order.store;
+    match store.mark_paid(&p.order_id, &p.payment_id, at).await {
+        Ok(()) => tracing::info!(order_id = %p.order_id, payment_id = %p.payment_id, "order paid"),
+        Err(StoreError::Conflict) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let order = store.placed(&p.order_id).await?.ok_or_else(|| {
+        ConsumeError::Malformed(format!("payment of unknown order {}", p.order_id))
+    })?;
+    if order.payment_id.as_deref() == Some(p.payment_id.as_str()) {
+        // Paid by this payment (now, or before and maybe further along the saga since).
+        let message = Envelope::new(ORDER_PAID, correlation_id, order.paid(&p.payment_id));
+        let body =
+            serde_json::to_string(&message).map_err(|e| ConsumeError::Malformed(e.to_string()))?;
+        svc.sqs
+            .send_message()
+            .queue_url(&svc.orchestra_queue)
+            .message_body(body)
+            .send()
+            .await
+            .map_err(|e| ConsumeError::Unavailable(format!("order.paid to orchestra: {e}")))?;
+        return Ok(());
+    }
+    if order.status == RETURNED_TO_CART {
+        // The client took the order back into the cart while the bank was still taking the
+        // money ("Вернуться к редактированию заказа" against a late confirmation): there is no
+        // order to deliver, so the money goes back.
+        let refund = RefundRequest {
+            payment_id: p.payment_id.clone(),
+            reason: "заказ вернули в корзину до подтверждения оплаты".into(),
+        };
+        return match svc.refund.call(&refund).await {
+            Ok(r) => {
+                tracing::warn!(order_id = %p.order_id, payment_id = %p.payment_id, amount = r.amount, "payment for an order taken back into the cart: refunded");
+                Ok(())
+            }
+            Err(CallError::Refused(r)) => Err(ConsumeError::Malformed(format!(
+                "payment {} for order {} taken back into the cart cannot be refunded: {r}",
+                p.payment_id, p.order_id
+            ))),
+            Err(CallError::Unavailable(e)) => Err(ConsumeError::Unavailable(e)),
+        };
+    }
+    // payment claims an order before it takes money, so a second payment never succeeds: if
+    // one does, an operator must see it (the message ends in the DLQ).
+    Err(ConsumeError::Malformed(format!(
+        "order {} is {} by payment {:?}, yet payment {} succeeded",
+        p.order_id, order.status, order.payment_id, p.payment_id
+    )))
 }

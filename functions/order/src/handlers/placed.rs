@@ -31,6 +31,7 @@ pub fn view(o: &PlacedOrder) -> Value {
         "updatedAt": o.updated_at,
         "paymentId": o.payment_id,
         "lastPaymentFailure": o.last_payment_failure,
+        "cancelReason": o.cancel_reason,
     })
 }
 

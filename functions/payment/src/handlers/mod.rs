@@ -1,4 +1,5 @@
 pub mod activate;
+pub mod confirm_paid;
 pub mod list;
 pub mod payments;
 pub mod refund;

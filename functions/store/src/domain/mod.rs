@@ -5,5 +5,6 @@ pub mod catalog;
 pub mod generator;
 pub mod image;
 pub mod index;
+pub mod picking;
 
 pub use catalog::*;

@@ -2,3 +2,4 @@ pub mod product;
 pub mod rebuild;
 pub mod search;
 pub mod snapshot;
+pub mod stock;

@@ -1,0 +1,151 @@
+//! Which stores an order's units are taken from. Pickup: the pickup point is a store, and it
+//! must hold every unit (the client collects there). Courier: the warehouses first, then the
+//! stores with the most units, a line split between several when no single one has enough.
+
+use std::collections::{BTreeMap, HashMap};
+use vitrina_shared::contracts::store::{OrderedUnits, ReservedUnits};
+
+/// Units per store id, for one product.
+pub type Levels = BTreeMap<String, i64>;
+
+/// The units each line takes from each store, or the products that cannot be served.
+pub fn plan(
+    lines: &[OrderedUnits],
+    stock: &HashMap<String, Levels>,
+    pickup_store: Option<&str>,
+    warehouses: &[String],
+) -> Result<Vec<ReservedUnits>, Vec<String>> {
+    let mut taken = Vec::new();
+    let mut short = Vec::new();
+    for line in merged(lines) {
+        let empty = Levels::new();
+        let levels = stock.get(&line.product_id).unwrap_or(&empty);
+        let sources: Vec<(&String, i64)> = match pickup_store {
+            Some(store) => levels
+                .get_key_value(store)
+                .map(|(s, units)| (s, *units))
+                .into_iter()
+                .collect(),
+            None => {
+                let mut all: Vec<(&String, i64)> = levels.iter().map(|(s, u)| (s, *u)).collect();
+                // Warehouses first, then the fullest stores; by id when equal, so a plan is
+                // the same every time for the same stock.
+                all.sort_by_key(|(s, units)| (!warehouses.contains(s), -units, (*s).clone()));
+                all
+            }
+        };
+        let mut wanted = line.quantity;
+        let mut from = Vec::new();
+        for (store, units) in sources {
+            if wanted == 0 {
+                break;
+            }
+            let take = units.min(wanted);
+            if take > 0 {
+                from.push(ReservedUnits {
+                    product_id: line.product_id.clone(),
+                    store_id: store.clone(),
+                    quantity: take,
+                });
+                wanted -= take;
+            }
+        }
+        if wanted > 0 {
+            short.push(line.product_id.clone());
+        } else {
+            taken.extend(from);
+        }
+    }
+    if short.is_empty() {
+        Ok(taken)
+    } else {
+        Err(short)
+    }
+}
+
+/// One line per product, quantities added up; bad quantities never take anything.
+fn merged(lines: &[OrderedUnits]) -> Vec<OrderedUnits> {
+    let mut out: Vec<OrderedUnits> = Vec::new();
+    for l in lines.iter().filter(|l| l.quantity > 0) {
+        match out.iter_mut().find(|o| o.product_id == l.product_id) {
+            Some(o) => o.quantity += l.quantity,
+            None => out.push(l.clone()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(p: &str, q: i64) -> OrderedUnits {
+        OrderedUnits {
+            product_id: p.into(),
+            quantity: q,
+        }
+    }
+
+    fn stock(rows: &[(&str, &[(&str, i64)])]) -> HashMap<String, Levels> {
+        rows.iter()
+            .map(|(p, levels)| {
+                (
+                    p.to_string(),
+                    levels.iter().map(|(s, u)| (s.to_string(), *u)).collect(),
+                )
+            })
+            .collect()
+    }
+
+    fn units(plan: &[ReservedUnits]) -> Vec<(&str, &str, i64)> {
+        plan.iter()
+            .map(|r| (r.product_id.as_str(), r.store_id.as_str(), r.quantity))
+            .collect()
+    }
+
+    #[test]
+    fn pickup_takes_every_unit_from_the_pickup_store_or_nothing() {
+        let s = stock(&[("a", &[("msk", 2), ("wh", 50)]), ("b", &[("msk", 1)])]);
+        let p = plan(
+            &[line("a", 2), line("b", 1)],
+            &s,
+            Some("msk"),
+            &["wh".into()],
+        )
+        .unwrap();
+        assert_eq!(units(&p), [("a", "msk", 2), ("b", "msk", 1)]);
+        assert_eq!(
+            plan(&[line("a", 3)], &s, Some("msk"), &["wh".into()]),
+            Err(vec!["a".to_string()]),
+            "the warehouse's units are not at the pickup point"
+        );
+    }
+
+    #[test]
+    fn courier_takes_from_the_warehouse_first_then_splits_over_the_fullest_stores() {
+        let s = stock(&[("a", &[("msk", 3), ("spb", 5), ("wh", 2)])]);
+        let p = plan(&[line("a", 6)], &s, None, &["wh".into()]).unwrap();
+        assert_eq!(units(&p), [("a", "wh", 2), ("a", "spb", 4)]);
+        assert_eq!(
+            plan(&[line("a", 11)], &s, None, &["wh".into()]),
+            Err(vec!["a".to_string()])
+        );
+    }
+
+    #[test]
+    fn lines_of_one_product_add_up_and_unknown_products_are_short() {
+        let s = stock(&[("a", &[("wh", 3)])]);
+        assert_eq!(
+            units(&plan(&[line("a", 1), line("a", 2)], &s, None, &["wh".into()]).unwrap()),
+            [("a", "wh", 3)]
+        );
+        assert_eq!(
+            plan(&[line("a", 1), line("zz", 1)], &s, None, &[]),
+            Err(vec!["zz".to_string()])
+        );
+        assert_eq!(
+            plan(&[line("a", 4)], &s, None, &[]),
+            Err(vec!["a".to_string()])
+        );
+    }
+}

@@ -1,0 +1,370 @@
+//! The order saga (orchestra, `statemachines/order-saga.asl.json`) on real executions: a paid
+//! order is reserved, handed to delivery and the client told; a step that fails for good is
+//! compensated in reverse and the money given back; what cannot be undone reaches an operator.
+//! After each: stock never below zero, reserved units equal the open picking case, and every
+//! paid order ends handed over or refunded — never both, never neither.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde_json::{json, Value};
+use std::time::Duration;
+use vitrina_tests::*;
+
+/// A saga runs a handful of Lambda tasks; compensations retry with backoff (up to ~15 s).
+const SAGA: Duration = Duration::from_secs(60);
+
+/// A client with one unit of a product of its own in the cart (pickup at the product's store),
+/// the order placed and paid from the wallet. Answers the client, the order and the product.
+async fn paid_order(price: i64) -> (reqwest::Client, NewUser, String, String) {
+    let (c, user, ids) = client_ready_to_order(1, price).await;
+    let product = ids[0].clone();
+    let placed = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let order_id = placed.body["orderId"].as_str().unwrap().to_string();
+    (c, user, order_id, product)
+}
+
+async fn pay_from_wallet(c: &reqwest::Client, user: &NewUser, order_id: &str, total: i64) {
+    credit_wallet(user, total).await;
+    let started = start_payment(
+        c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "wallet"}),
+    )
+    .await;
+    assert_eq!(started.status, 201, "{}", started.body);
+    let id = started.body["paymentId"].as_str().unwrap();
+    let paid = call(c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(paid.body["status"], "paid", "{}", paid.body);
+}
+
+async fn order(c: &reqwest::Client, order_id: &str) -> Value {
+    let r = call(c, "GET", &format!("/api/orders/{order_id}"), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.body
+}
+
+/// Waits until the order leaves "paid" (the saga's report), and answers it.
+async fn settled(c: &reqwest::Client, order_id: &str) -> Value {
+    eventually(SAGA, || async {
+        let o = order(c, order_id).await;
+        matches!(
+            o["status"].as_str(),
+            Some("handed_to_delivery" | "cancelled")
+        )
+        .then_some(o)
+    })
+    .await
+    .unwrap_or_else(|| panic!("order {order_id}: the saga never reported"))
+}
+
+async fn units(product: &str, store: &str) -> i64 {
+    let item = table_item(&format!("PRODUCT#{product}"), "PRODUCT")
+        .await
+        .expect("the product");
+    item["stock"].as_m().expect("stock")[store]
+        .as_n()
+        .expect("units")
+        .parse()
+        .expect("a number")
+}
+
+async fn set_units(product: &str, store: &str, quantity: i64) {
+    clients()
+        .await
+        .dynamodb
+        .update_item()
+        .table_name(resource_name("Table"))
+        .key("PK", s(format!("PRODUCT#{product}")))
+        .key("SK", s("PRODUCT"))
+        .update_expression("SET #stock.#store = :q")
+        .expression_attribute_names("#stock", "stock")
+        .expression_attribute_names("#store", store)
+        .expression_attribute_values(":q", AttributeValue::N(quantity.to_string()))
+        .send()
+        .await
+        .expect("stock set");
+}
+
+async fn status_of(pk: &str) -> Option<String> {
+    let item = table_item(pk, "CASE").await?;
+    Some(item["status"].as_s().ok()?.clone())
+}
+
+async fn balance(c: &reqwest::Client) -> i64 {
+    call(c, "GET", "/api/wallet", None).await.body["balance"]
+        .as_i64()
+        .expect("a balance")
+}
+
+/// The order's execution, as an operator finds it in the console: named by the order id.
+async fn execution(
+    order_id: &str,
+) -> aws_sdk_sfn::operation::describe_execution::DescribeExecutionOutput {
+    let sfn = clients().await.sfn;
+    let name = resource_name("OrderSaga");
+    let machine = sfn
+        .list_state_machines()
+        .send()
+        .await
+        .unwrap()
+        .state_machines
+        .into_iter()
+        .find(|m| m.name == name)
+        .expect("the order saga is provisioned")
+        .state_machine_arn;
+    let arn = format!(
+        "{}:{order_id}",
+        machine.replacen(":stateMachine:", ":execution:", 1)
+    );
+    eventually(SAGA, || async {
+        let d = sfn
+            .describe_execution()
+            .execution_arn(&arn)
+            .send()
+            .await
+            .ok()?;
+        (d.status().as_str() != "RUNNING").then_some(d)
+    })
+    .await
+    .unwrap_or_else(|| panic!("execution {arn} never finished"))
+}
+
+async fn letters(email: &str, subject_has: &str) -> usize {
+    mail_to(&mailbox().await, email)
+        .iter()
+        .filter(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(subject_has)
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn a_paid_order_is_reserved_handed_to_delivery_and_the_client_told() {
+    let (c, user, order_id, product) = paid_order(40_000).await;
+    pay_from_wallet(&c, &user, &order_id, 40_000).await;
+    let o = settled(&c, &order_id).await;
+    assert_eq!(o["status"], "handed_to_delivery", "{o}");
+    // One unit out of the pickup point's store, held by the order's open picking case.
+    assert_eq!(units(&product, "msk-tverskaya").await, 49);
+    let case = table_item(&format!("PICKING#{order_id}"), "CASE")
+        .await
+        .expect("the picking case");
+    assert_eq!(case["status"].as_s().unwrap(), "created");
+    assert_eq!(
+        status_of(&format!("DELIVERYCASE#{order_id}"))
+            .await
+            .as_deref(),
+        Some("created")
+    );
+    let done = execution(&order_id).await;
+    assert_eq!(done.status().as_str(), "SUCCEEDED", "{:?}", done.error());
+    let out: Value = serde_json::from_str(done.output().unwrap_or("null")).unwrap();
+    assert_eq!(out["status"], "handed_to_delivery");
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            (letters(&user.email, "передан в доставку").await == 1).then_some(())
+        })
+        .await
+        .is_some(),
+        "the client's e-mail"
+    );
+    assert_eq!(balance(&c).await, 0, "the money stays taken");
+}
+
+#[tokio::test]
+async fn an_order_whose_stock_vanished_is_cancelled_and_the_money_given_back() {
+    let (c, user, order_id, product) = paid_order(25_000).await;
+    // Sold elsewhere between "Оплатить заказ" and the payment.
+    set_units(&product, "msk-tverskaya", 0).await;
+    pay_from_wallet(&c, &user, &order_id, 25_000).await;
+    let o = settled(&c, &order_id).await;
+    assert_eq!(
+        (&o["status"], &o["cancelReason"]),
+        (&json!("cancelled"), &json!("товара не оказалось в наличии")),
+        "{o}"
+    );
+    assert_eq!(balance(&c).await, 25_000, "the wallet got its money back");
+    assert_eq!(units(&product, "msk-tverskaya").await, 0, "nothing taken");
+    // Released before anything was reserved: the case says the order may take nothing.
+    assert_eq!(
+        status_of(&format!("PICKING#{order_id}")).await.as_deref(),
+        Some("cancelled")
+    );
+    assert_eq!(status_of(&format!("DELIVERYCASE#{order_id}")).await, None);
+    let done = execution(&order_id).await;
+    assert_eq!(done.status().as_str(), "SUCCEEDED", "{:?}", done.error());
+    let out: Value = serde_json::from_str(done.output().unwrap_or("null")).unwrap();
+    assert_eq!(out["status"], "cancelled");
+    let payment = o["paymentId"].as_str().unwrap();
+    assert_eq!(
+        call(&c, "GET", &format!("/api/payments/{payment}"), None)
+            .await
+            .body["status"],
+        "refunded"
+    );
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            (letters(&user.email, "отменён").await == 1).then_some(())
+        })
+        .await
+        .is_some(),
+        "the client is told why"
+    );
+}
+
+#[tokio::test]
+async fn two_orders_for_the_last_unit_one_is_handed_over_and_the_other_refunded() {
+    let (a, user_a, order_a, product) = paid_order(30_000).await;
+    // A second client with the same product in the cart, while one unit was left.
+    let b = browser();
+    let user_b = register(&b).await;
+    assert_eq!(login(&b, &user_b).await.status, 200);
+    let add = json!({"productId": product, "quantity": 1}).to_string();
+    let r = call(&b, "POST", "/api/cart/items", Some(&add)).await;
+    assert!(r.status == 200 || r.status == 201, "{}", r.body);
+    let pickup = json!({"method": "pickup", "pickupPointId": "msk-tverskaya"}).to_string();
+    let r = call(&b, "PUT", "/api/cart/delivery", Some(&pickup)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let placed = call(&b, "POST", "/api/orders", None).await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let order_b = placed.body["orderId"].as_str().unwrap().to_string();
+    set_units(&product, "msk-tverskaya", 1).await;
+    tokio::join!(
+        pay_from_wallet(&a, &user_a, &order_a, 30_000),
+        pay_from_wallet(&b, &user_b, &order_b, 30_000)
+    );
+    let (oa, ob) = tokio::join!(settled(&a, &order_a), settled(&b, &order_b));
+    let mut statuses = [
+        oa["status"].as_str().unwrap().to_string(),
+        ob["status"].as_str().unwrap().to_string(),
+    ];
+    statuses.sort();
+    assert_eq!(statuses, ["cancelled", "handed_to_delivery"], "{oa} {ob}");
+    assert_eq!(
+        units(&product, "msk-tverskaya").await,
+        0,
+        "never below zero"
+    );
+    let (winner, loser) = if oa["status"] == "cancelled" {
+        (&b, &a)
+    } else {
+        (&a, &b)
+    };
+    assert_eq!(balance(winner).await, 0);
+    assert_eq!(balance(loser).await, 30_000, "the loser is refunded");
+}
+
+#[tokio::test]
+async fn a_redelivered_order_paid_starts_no_second_saga() {
+    let (c, user, order_id, product) = paid_order(12_000).await;
+    pay_from_wallet(&c, &user, &order_id, 12_000).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+    let first = execution(&order_id).await;
+    // order.paid once more, as SQS may deliver it again.
+    let o = order(&c, &order_id).await;
+    let message = vitrina_shared::envelope::Envelope::new(
+        vitrina_shared::envelope::ORDER_PAID,
+        "test",
+        vitrina_shared::envelope::OrderPaid {
+            order_id: order_id.clone(),
+            user_id: user_id_of(&user.username).await,
+            payment_id: o["paymentId"].as_str().unwrap().into(),
+            total: 12_000,
+            lines: vec![vitrina_shared::contracts::store::OrderedUnits {
+                product_id: product.clone(),
+                quantity: 1,
+            }],
+            delivery: serde_json::from_value(o["delivery"].clone()).unwrap(),
+            pickup_store_id: Some("msk-tverskaya".into()),
+        },
+    );
+    let event = json!({"Records": [{
+        "messageId": unique("again"), "receiptHandle": "r", "body": serde_json::to_string(&message).unwrap(),
+        "attributes": {"ApproximateReceiveCount": "2", "SentTimestamp": "1"}, "messageAttributes": {},
+        "md5OfBody": "", "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q",
+        "awsRegion": "us-east-1"}]});
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/2015-03-31/functions/{}/invocations",
+            lambda_url(),
+            function_name("OrchestraOrderPaidFunction")
+        ))
+        .body(event.to_string())
+        .send()
+        .await
+        .unwrap();
+    let answer: Value = r.json().await.unwrap();
+    assert_eq!(answer, json!({"batchItemFailures": []}), "taken as done");
+    let again = execution(&order_id).await;
+    assert_eq!(again.start_date(), first.start_date(), "the same execution");
+    assert_eq!(units(&product, "msk-tverskaya").await, 49, "reserved once");
+}
+
+#[tokio::test]
+async fn a_reservation_that_fails_once_is_retried_and_the_order_goes_on() {
+    let (c, user, order_id, product) = paid_order(15_000).await;
+    // The table refuses store's first request about this order's picking case.
+    let marker = format!("PICKING#{order_id}");
+    inject_fault("/", &marker, 1).await;
+    pay_from_wallet(&c, &user, &order_id, 15_000).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+    assert_eq!(faults_left(&marker).await, 0, "the refusal happened");
+    assert_eq!(units(&product, "msk-tverskaya").await, 49, "reserved once");
+}
+
+#[tokio::test]
+async fn a_refund_that_keeps_failing_reaches_an_operator_and_nothing_is_undone_silently() {
+    let (c, user, order_id, product) = paid_order(18_000).await;
+    set_units(&product, "msk-tverskaya", 0).await;
+    // The wallet credit of this payment's refund is refused by the table every time.
+    credit_wallet(&user, 18_000).await;
+    let started = start_payment(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "wallet"}),
+    )
+    .await;
+    let payment = started.body["paymentId"].as_str().unwrap().to_string();
+    let marker = format!("refund:{payment}");
+    inject_fault("/", &marker, 50).await;
+    let paid = call(
+        &c,
+        "POST",
+        &format!("/api/payments/{payment}/confirm"),
+        None,
+    )
+    .await;
+    assert_eq!(paid.body["status"], "paid", "{}", paid.body);
+    let done = execution(&order_id).await;
+    assert_eq!(done.status().as_str(), "FAILED");
+    assert_eq!(done.error(), Some("NeedsOperator"));
+    // The operator's inbox holds the order's state with the cause.
+    let sqs = clients().await.sqs;
+    let url = queue_url(&sqs, "SagaOperatorQueue").await;
+    let found = eventually(Duration::from_secs(10), || async {
+        let out = sqs
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(10)
+            .visibility_timeout(0)
+            .send()
+            .await
+            .ok()?;
+        out.messages
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|m| serde_json::from_str::<Value>(m.body()?).ok())
+            .find(|b| b["orderId"] == order_id.as_str())
+    })
+    .await
+    .expect("the order in SagaOperatorQueue");
+    assert_eq!(found["reason"], "товара не оказалось в наличии");
+    assert!(found["compensationError"]["Error"].is_string(), "{found}");
+    // Not cancelled behind the client's back while the money is still out: the order stays
+    // paid for the operator, and the wallet shows the money taken.
+    assert_eq!(order(&c, &order_id).await["status"], "paid");
+    assert_eq!(balance(&c).await, 0);
+}
