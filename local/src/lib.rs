@@ -10,6 +10,7 @@
 //! VITRINA_WEB_DIR (web/dist), VITRINA_SQS_RETRY_SECONDS (1).
 
 pub mod api;
+pub mod executions;
 pub mod fixture;
 pub mod host;
 pub mod lambda_api;
@@ -256,8 +257,12 @@ pub async fn run() -> Result<(), String> {
     for r in &routes {
         println!("  {r}");
     }
-    println!("vitrina-local ready: shop http://{bind}:{port}  mailbox http://{bind}:{port}/_local/mail  Lambda API http://{bind}:{lambda_port}  AWS {endpoint}");
-    axum::serve(http_listener, api::router(api, &web_dir)?)
+    println!("vitrina-local ready: shop http://{bind}:{port}  mailbox http://{bind}:{port}/_local/mail  executions http://{bind}:{port}/_local/executions  Lambda API http://{bind}:{lambda_port}  AWS {endpoint}");
+    let shop = api::router(api, &web_dir)?.nest(
+        "/_local/executions",
+        executions::router(clients.sfn.clone()),
+    );
+    axum::serve(http_listener, shop)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

@@ -125,9 +125,15 @@ pub struct OrderPaid {
     /// The store the client collects from, for pickup.
     #[serde(default)]
     pub pickup_store_id: Option<String>,
+    /// The client asked to cancel the paid order: the saga runs only its compensations.
+    #[serde(default)]
+    pub cancel: bool,
 }
 
 pub const ORDER_PAID: &str = "order.paid";
+/// `order.cancel_requested`: the client cancels a paid order before it is handed over; the
+/// payload is the order as paid, with `cancel` set.
+pub const ORDER_CANCEL_REQUESTED: &str = "order.cancel_requested";
 
 /// `order.status`: the saga tells notification where a paid order went (handed to delivery,
 /// or cancelled and the money given back). Written by the state machine itself.

@@ -52,7 +52,7 @@ async function payAtBank(page, number, code) {
   await page.waitForURL((url) => url.href.startsWith(BASE + "/payment/"));
 }
 
-test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить», «Оплачено», then «Передан в доставку»", async () => {
+test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить», «Оплачено», «Передан в доставку», «Отменить заказ»", async () => {
   const context = await browser.newContext();
   context.setDefaultTimeout(15_000);
   const page = await atPayment(context);
@@ -74,6 +74,20 @@ test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить»,
     await page.reload();
   }
   await handed.waitFor();
+  // "Отменить заказ": confirmed in a window, the money goes back to the card.
+  await page.getByRole("button", { name: "Отменить заказ", ...exact }).first().click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("heading", { name: "Отменить заказ?", ...exact }).waitFor();
+  await dialog.getByRole("button", { name: "Отменить заказ", ...exact }).click();
+  await page.getByText("Отменяется…", exact).waitFor();
+  const cancelled = page.getByTestId("order-status").filter({ hasText: "Отменён" }).first();
+  for (let i = 0; i < 30 && !(await cancelled.isVisible()); i++) {
+    await page.waitForTimeout(1_000);
+    await page.reload();
+  }
+  await cancelled.waitFor();
+  assert.equal(await page.getByTestId("cancel-reason").first().innerText(), ": заказ отменён по вашей просьбе");
+  await shot(page, "s6-cancelled");
   await context.close();
 });
 

@@ -195,6 +195,14 @@ fn expected_outcomes() -> Vec<Outcome> {
                 "{r}"
             );
         }),
+        ("OrderCancelFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (status, &body["error"]["code"]),
+                (404, &json!("order_not_found")),
+                "{r}"
+            );
+        }),
         ("OrderBackToCartFunction", |r| {
             let (status, body) = http(r);
             assert_eq!(

@@ -198,6 +198,43 @@ async fn an_order_whose_stock_vanished_is_cancelled_and_the_money_given_back() {
     assert_eq!(done.status().as_str(), "SUCCEEDED", "{:?}", done.error());
     let out: Value = serde_json::from_str(done.output().unwrap_or("null")).unwrap();
     assert_eq!(out["status"], "cancelled");
+    // What an operator reads at /_local/executions/<order> (the console's history, locally).
+    let seen: Value = reqwest::get(format!(
+        "{}/_local/executions/{order_id}?format=json",
+        base_url()
+    ))
+    .await
+    .unwrap()
+    .json()
+    .await
+    .unwrap();
+    let steps: Vec<&str> = seen[0]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["state"].as_str())
+        .collect();
+    for step in [
+        "ReserveStock",
+        "ReleaseStock",
+        "RefundPayment",
+        "ReportCancelled",
+    ] {
+        assert!(steps.contains(&step), "{step} in {steps:?}");
+    }
+    let reserve = seen[0]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["state"] == "ReserveStock")
+        .unwrap();
+    assert!(
+        reserve["errors"][0]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("OutOfStock"),
+        "{reserve}"
+    );
     let payment = o["paymentId"].as_str().unwrap();
     assert_eq!(
         call(&c, "GET", &format!("/api/payments/{payment}"), None)
@@ -279,6 +316,7 @@ async fn a_redelivered_order_paid_starts_no_second_saga() {
             }],
             delivery: serde_json::from_value(o["delivery"].clone()).unwrap(),
             pickup_store_id: Some("msk-tverskaya".into()),
+            cancel: false,
         },
     );
     let event = json!({"Records": [{
@@ -367,4 +405,59 @@ async fn a_refund_that_keeps_failing_reaches_an_operator_and_nothing_is_undone_s
     // paid for the operator, and the wallet shows the money taken.
     assert_eq!(order(&c, &order_id).await["status"], "paid");
     assert_eq!(balance(&c).await, 0);
+}
+
+#[tokio::test]
+async fn the_client_cancels_a_paid_order_and_everything_is_given_back() {
+    let (c, user, order_id, product) = paid_order(21_000).await;
+    let early = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(
+        (early.status, &early.body["error"]["code"]),
+        (409, &json!("order_not_cancellable")),
+        "an unpaid order goes back to the cart instead: {}",
+        early.body
+    );
+    pay_from_wallet(&c, &user, &order_id, 21_000).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+    assert_eq!(units(&product, "msk-tverskaya").await, 49);
+    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    let o = eventually(SAGA, || async {
+        let o = order(&c, &order_id).await;
+        (o["status"] == "cancelled").then_some(o)
+    })
+    .await
+    .expect("the order is cancelled");
+    assert_eq!(o["cancelReason"], "заказ отменён по вашей просьбе");
+    assert_eq!(balance(&c).await, 21_000, "the money is back on the wallet");
+    assert_eq!(
+        units(&product, "msk-tverskaya").await,
+        50,
+        "the unit is back"
+    );
+    assert_eq!(
+        status_of(&format!("PICKING#{order_id}")).await.as_deref(),
+        Some("cancelled")
+    );
+    assert_eq!(
+        status_of(&format!("DELIVERYCASE#{order_id}"))
+            .await
+            .as_deref(),
+        Some("cancelled")
+    );
+    let undone = execution(&format!("{order_id}-cancel")).await;
+    assert_eq!(
+        undone.status().as_str(),
+        "SUCCEEDED",
+        "{:?}",
+        undone.error()
+    );
+    // Pressed again: the order as it is, nothing undone twice.
+    let again = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(
+        (again.status, &again.body["status"]),
+        (200, &json!("cancelled"))
+    );
+    assert_eq!(balance(&c).await, 21_000);
+    assert_eq!(units(&product, "msk-tverskaya").await, 50);
 }

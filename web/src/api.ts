@@ -235,6 +235,7 @@ const MESSAGES: Record<string, string> = {
   order_not_found: "Такого заказа нет",
   order_not_payable: "Этот заказ уже нельзя оплатить",
   order_not_editable: "Оплаченный заказ нельзя вернуть в корзину",
+  order_not_cancellable: "Отменить можно только оплаченный заказ; неоплаченный можно вернуть в корзину",
   order_already_paid: "Заказ уже оплачен",
   insufficient_funds: "Недостаточно средств для оплаты заказа",
   card_expired: "Срок действия карты истёк",
@@ -320,6 +321,7 @@ export const api = {
   orders: () => request<{ orders: OrderSummary[] }>("GET", "/orders"),
   order: (id: string) => request<PlacedOrder>("GET", `/orders/${encodeURIComponent(id)}`),
   backToCart: (id: string) => request<Cart>("POST", `/orders/${encodeURIComponent(id)}/cart`),
+  cancelOrder: (id: string) => request<PlacedOrder>("POST", `/orders/${encodeURIComponent(id)}/cancel`),
   // The key makes a repeated press (or a retry after a lost answer) the same payment.
   startPayment: (key: string, orderId: string, method: Payment["method"], saveCard = false, cardId?: string) =>
     request<Payment>("POST", "/payments", { orderId, method, saveCard, cardId }, { "idempotency-key": key }),

@@ -3,6 +3,7 @@
 
 import { api, Cart, CartLine, humanMessage } from "./api";
 import { rub } from "./catalog";
+import { confirmDialog } from "./dialog";
 import { h } from "./dom";
 
 let onCartChange: (count: number) => void = () => {};
@@ -42,30 +43,7 @@ export function addToCartButton(productId: string, loggedIn: () => boolean, go: 
 }
 
 function confirmRemoval(line: CartLine): Promise<boolean> {
-  return new Promise((resolve) => {
-    const dialog = h(
-      "dialog",
-      { class: "confirm", "aria-labelledby": "confirm-title" },
-      h("h2", { id: "confirm-title" }, "Удалить товар из корзины?"),
-      h("p", {}, line.name),
-    ) as HTMLDialogElement;
-    const done = (answer: boolean) => {
-      dialog.close();
-      dialog.remove();
-      resolve(answer);
-    };
-    dialog.append(
-      h(
-        "div",
-        { class: "dialog-buttons" },
-        h("button", { type: "button", class: "primary", onclick: () => done(true) }, "Удалить"),
-        h("button", { type: "button", onclick: () => done(false) }, "Отмена"),
-      ),
-    );
-    dialog.addEventListener("cancel", () => done(false));
-    document.body.append(dialog);
-    dialog.showModal();
-  });
+  return confirmDialog("Удалить товар из корзины?", line.name, "Удалить", "Отмена");
 }
 
 export async function cartPage(app: HTMLElement) {

@@ -9,6 +9,7 @@
 import { api, ApiError, GiftCard, humanMessage, Payment, PlacedOrder, SavedCard, Wallet } from "./api";
 import { rub } from "./catalog";
 import { cartChanged } from "./cart";
+import { confirmDialog } from "./dialog";
 import { h } from "./dom";
 import QRCode from "qrcode";
 
@@ -427,6 +428,32 @@ function resultPage(app: HTMLElement, order: PlacedOrder, p: Payment | null, nav
 }
 
 // "Мои заказы".
+// "Отменить заказ": a paid order, before its goods leave. orchestra undoes what was done and
+// gives the money back the way it came; the list shows «Отменяется…» until it has.
+function cancelButton(orderId: string, total: number): HTMLElement {
+  const status = h("span", { role: "status" });
+  const button = h("button", { type: "button", class: "link" }, "Отменить заказ") as HTMLButtonElement;
+  button.addEventListener("click", async () => {
+    const sure = await confirmDialog(
+      "Отменить заказ?",
+      `№ ${orderId.slice(-8)} на ${rub(total)}. Деньги вернутся тем же способом, которым вы платили.`,
+      "Отменить заказ",
+      "Не отменять",
+    );
+    if (!sure) return;
+    button.disabled = true;
+    try {
+      await api.cancelOrder(orderId);
+      button.remove();
+      status.textContent = "Отменяется…";
+    } catch (e) {
+      button.disabled = false;
+      status.textContent = humanMessage(e);
+    }
+  });
+  return h("span", {}, button, status);
+}
+
 export async function ordersPage(app: HTMLElement) {
   loading(app, "Мои заказы");
   try {
@@ -457,6 +484,7 @@ export async function ordersPage(app: HTMLElement) {
                 STATUS[o.status] ?? o.status,
                 o.status === "cancelled" && o.cancelReason ? h("span", { "data-testid": "cancel-reason" }, `: ${o.cancelReason}`) : null,
                 o.status === "awaiting_payment" ? h("span", {}, " · ", h("a", { href: `/order/${o.orderId}/pay`, "data-link": "true" }, "Оплатить")) : null,
+                paidAlready(o.status) ? h("span", {}, " · ", cancelButton(o.orderId, o.total ?? 0)) : null,
               ),
             ),
           ),

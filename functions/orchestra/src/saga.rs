@@ -1,5 +1,6 @@
-//! The order saga's state machine, as orchestra starts it: one execution per order, named by
-//! the order id, so that Step Functions itself refuses a second one.
+//! The order saga's state machine, as orchestra starts it: one execution per order (and one
+//! more for its cancellation), named by the order id, so that Step Functions itself refuses a
+//! second one.
 
 use vitrina_shared::envelope::OrderPaid;
 
@@ -24,13 +25,14 @@ impl OrderSaga {
         }
     }
 
-    /// Starts the order's execution; `false` when it exists already (running or finished).
-    pub async fn start(&self, order: &OrderPaid) -> Result<bool, StartError> {
+    /// Starts the order's execution named `name`; `false` when it exists already (running or
+    /// finished).
+    pub async fn start(&self, name: &str, order: &OrderPaid) -> Result<bool, StartError> {
         let result = self
             .sfn
             .start_execution()
             .state_machine_arn(&self.state_machine_arn)
-            .name(&order.order_id)
+            .name(name)
             .input(serde_json::to_string(order)?)
             .send()
             .await;

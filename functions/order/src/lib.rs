@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod delivery;
 pub mod domain;
 pub mod handlers;
+pub mod orchestra;
 pub mod store;
 
 use vitrina_shared::{
@@ -41,8 +42,7 @@ impl OrderService {
 /// an order taken back into the cart is refunded.
 pub struct PaidOrders {
     pub order: OrderService,
-    pub sqs: aws_sdk_sqs::Client,
-    pub orchestra_queue: String,
+    pub orchestra: orchestra::ToOrchestra,
     pub refund: Remote<RefundPayment>,
 }
 
@@ -50,12 +50,26 @@ impl PaidOrders {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
             order: OrderService::new(env)?,
-            sqs: env.aws.sqs(),
-            orchestra_queue: env.config.require("ORCHESTRA_QUEUE_URL")?,
+            orchestra: orchestra::ToOrchestra::new(env)?,
             refund: Remote::new(
                 env.aws.lambda(),
                 env.config.require("PAYMENT_REFUND_FUNCTION")?,
             ),
+        })
+    }
+}
+
+/// The client's cancellation of a paid order: orchestra undoes it.
+pub struct Cancellations {
+    pub order: OrderService,
+    pub orchestra: orchestra::ToOrchestra,
+}
+
+impl Cancellations {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            order: OrderService::new(env)?,
+            orchestra: orchestra::ToOrchestra::new(env)?,
         })
     }
 }
@@ -128,6 +142,12 @@ pub fn functions() -> Vec<Function> {
             Route::post("/api/orders").authorized(),
             OrderService::new,
             handlers::placed::place,
+        ),
+        http_route(
+            "order-cancel",
+            Route::post("/api/orders/{id}/cancel").authorized(),
+            Cancellations::new,
+            handlers::placed::cancel,
         ),
         http_route(
             "order-back-to-cart",

@@ -74,6 +74,9 @@ crate::refusals! {
         PaymentNotFound,
         /// The payment took no money (yet, or ever): the saga gives nothing back.
         PaymentNotPaid,
+        /// The payment's money was given back already (the order was cancelled first): there
+        /// is nothing left to do.
+        PaymentRefunded,
         /// It took another sum than the order's total: the saga gives it back.
         AmountMismatch,
     }

@@ -14,6 +14,10 @@ pub const HANDED_TO_DELIVERY: &str = "handed_to_delivery";
 /// The saga undid what it had done and gave the money back; `cancel_reason` says why.
 pub const CANCELLED: &str = "cancelled";
 
+/// The statuses from which the client may cancel a paid order: until its goods leave (the
+/// delivery case moves on — operators' moves are still to come, so today until cancelled).
+pub const CANCELLABLE: &[&str] = &[PAID, HANDED_TO_DELIVERY];
+
 /// The statuses the saga may report, each with those it may come from. Reporting the status
 /// an order already has is not a move: the answer is the same, so a retried report is harmless.
 pub fn saga_move_from(to: &str) -> Option<&'static [&'static str]> {
@@ -150,6 +154,7 @@ impl PlacedOrder {
             pickup_store_id: (self.delivery.method == "pickup")
                 .then(|| self.delivery.pickup_point_id.clone())
                 .flatten(),
+            cancel: false,
         }
     }
 

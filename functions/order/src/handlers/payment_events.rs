@@ -8,7 +8,7 @@ use crate::{domain::placed::RETURNED_TO_CART, PaidOrders};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{payment::RefundRequest, CallError},
-    envelope::{self, Envelope, PaymentOutcome, ORDER_PAID, PAYMENT_FAILED, PAYMENT_SUCCEEDED},
+    envelope::{self, PaymentOutcome, ORDER_PAID, PAYMENT_FAILED, PAYMENT_SUCCEEDED},
     sqs::{self, SqsMessage},
     ConsumeError, StoreError,
 };
@@ -55,16 +55,10 @@ async fn paid(
     })?;
     if order.payment_id.as_deref() == Some(p.payment_id.as_str()) {
         // Paid by this payment (now, or before and maybe further along the saga since).
-        let message = Envelope::new(ORDER_PAID, correlation_id, order.paid(&p.payment_id));
-        let body =
-            serde_json::to_string(&message).map_err(|e| ConsumeError::Malformed(e.to_string()))?;
-        svc.sqs
-            .send_message()
-            .queue_url(&svc.orchestra_queue)
-            .message_body(body)
-            .send()
+        svc.orchestra
+            .send(ORDER_PAID, correlation_id, order.paid(&p.payment_id))
             .await
-            .map_err(|e| ConsumeError::Unavailable(format!("order.paid to orchestra: {e}")))?;
+            .map_err(ConsumeError::Unavailable)?;
         return Ok(());
     }
     if order.status == RETURNED_TO_CART {

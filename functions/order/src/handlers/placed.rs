@@ -132,3 +132,46 @@ pub async fn back_to_cart(
         "The cart is being changed elsewhere, try again",
     ))
 }
+
+/// `POST /api/orders/{id}/cancel`: the client cancels a paid order before its goods leave.
+/// orchestra's saga runs the compensations (delivery case, stock, the money back the way it
+/// came) and reports `cancelled`; this answers 202 with the order as it is now. Pressing again
+/// starts nothing twice (the execution is named by the order), and a cancelled order answers
+/// as it is.
+pub async fn cancel(
+    svc: Arc<crate::Cancellations>,
+    req: Request,
+) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let order_id = req
+        .path_parameters()
+        .first("id")
+        .unwrap_or_default()
+        .to_string();
+    let order = own(&svc.order, &caller.user_id, &order_id).await?;
+    if order.status == crate::domain::placed::CANCELLED {
+        return Ok(ok(&view(&order)));
+    }
+    if !crate::domain::placed::CANCELLABLE.contains(&order.status.as_str()) {
+        return Err(ApiError::conflict(
+            "order_not_cancellable",
+            "Only a paid order is cancelled; an unpaid one goes back to the cart",
+        ));
+    }
+    let payment_id = order
+        .payment_id
+        .clone()
+        .ok_or_else(|| ApiError::internal(format!("paid order {order_id} without its payment")))?;
+    let mut request = order.paid(&payment_id);
+    request.cancel = true;
+    svc.orchestra
+        .send(
+            vitrina_shared::envelope::ORDER_CANCEL_REQUESTED,
+            &order_id,
+            request,
+        )
+        .await
+        .map_err(ApiError::internal)?;
+    tracing::info!(user_id = %caller.user_id, order_id, "the client cancels a paid order");
+    Ok(respond(StatusCode::ACCEPTED, &view(&order)))
+}

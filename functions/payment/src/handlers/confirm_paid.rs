@@ -37,8 +37,14 @@ pub async fn handle(
 }
 
 fn check(payment: &Payment, amount: i64) -> Result<(), ConfirmPaidRefusal> {
-    // A refunded payment took money once: a saga replayed after its compensation must not
-    // go on as if it were still paid.
+    // A refunded payment took money once: a saga that starts after the order's cancellation
+    // (a late message) must not go on as if it were still paid.
+    if payment.status == Status::Refunded {
+        return Err(ConfirmPaidRefusal::PaymentRefunded(format!(
+            "payment {} was refunded",
+            payment.payment_id
+        )));
+    }
     if payment.status != Status::Paid {
         return Err(ConfirmPaidRefusal::PaymentNotPaid(format!(
             "payment {} is {:?}",
