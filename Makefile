@@ -26,16 +26,15 @@ help:
 # ---------------------------------------------------------------- installation
 setup: $(STAMP)/moto $(STAMP)/tools $(STAMP)/npm $(STAMP)/chromium
 
+# The venvs are kept in the machine's cache, keyed by their requirements (scripts/venv.sh).
 $(STAMP)/moto: local/python/requirements-moto.txt
 	@mkdir -p $(STAMP)
-	$(PY) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --disable-pip-version-check -r $<
+	PY=$(PY) scripts/venv.sh $(VENV) $<
 	@touch $@
 
 $(STAMP)/tools: local/python/requirements-tools.txt
 	@mkdir -p $(STAMP)
-	$(PY) -m venv $(TOOLS)
-	$(TOOLS)/bin/pip install -q --disable-pip-version-check -r $<
+	PY=$(PY) scripts/venv.sh $(TOOLS) $<
 	@touch $@
 
 $(STAMP)/npm: package.json package-lock.json

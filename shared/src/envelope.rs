@@ -105,6 +105,11 @@ pub struct PaymentOutcome {
     pub lines: Vec<crate::contracts::order::PaidLine>,
     #[serde(default)]
     pub delivery: String,
+    /// What the money bought; billing issues a gift card or credits the wallet on success.
+    #[serde(default)]
+    pub kind: crate::contracts::order::OrderKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<crate::contracts::order::GiftCardOrder>,
 }
 
 pub const PAYMENT_SUCCEEDED: &str = "payment.succeeded";
@@ -148,6 +153,24 @@ pub struct OrderStatusChanged {
 }
 
 pub const ORDER_STATUS: &str = "order.status";
+
+/// `gift_card.issued`: billing issued a bought gift card; notification mails the code to the
+/// recipient (the only place the code goes: the buyer never sees it).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct GiftCardIssued {
+    /// The payment that bought it: one card, one letter per payment.
+    pub payment_id: String,
+    pub buyer_user_id: String,
+    pub recipient_name: String,
+    pub recipient_email: String,
+    pub design: String,
+    /// Kopecks on the card.
+    pub amount: i64,
+    pub code: String,
+}
+
+pub const GIFT_CARD_ISSUED: &str = "gift_card.issued";
 
 /// The type of an envelope, for consumers of more than one.
 pub fn kind(body: &str) -> Result<String, EnvelopeError> {

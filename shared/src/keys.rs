@@ -98,6 +98,11 @@ pub mod billing {
     pub fn gift_card_ledger(code_hash: &str, cause: &str) -> (String, String) {
         (format!("GIFTCARD#{code_hash}"), format!("LEDGER#{cause}"))
     }
+    /// A gift card bought by a payment: which card it issued, and its code until the letter
+    /// with it is sent.
+    pub fn gift_card_purchase(payment_id: &str) -> (String, String) {
+        (format!("GIFTCARD#BOUGHT#{payment_id}"), "PURCHASE".into())
+    }
     /// GSI1 partition of the gift cards a client activated.
     pub fn gift_cards_of(user_id: &str) -> String {
         format!("GIFTCARDS#{user_id}")

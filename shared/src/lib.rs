@@ -5,6 +5,7 @@
 pub mod aws;
 pub mod config;
 pub mod contracts;
+pub mod email;
 pub mod envelope;
 pub mod error;
 pub mod http;

@@ -133,6 +133,8 @@ async fn a_payment_success_makes_the_order_paid_once_whatever_the_redeliveries()
             reason: None,
             lines: Vec::new(),
             delivery: String::new(),
+            kind: Default::default(),
+            gift_card: None,
         },
     );
     let body = serde_json::to_string(&message).unwrap();

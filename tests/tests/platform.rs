@@ -218,6 +218,39 @@ fn expected_outcomes() -> Vec<Outcome> {
         ("OrderPaymentEventsFunction", |r| {
             assert_eq!(r, &json!({"batchItemFailures": []}))
         }),
+        ("OrderGiftCardOrderFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (
+                    status,
+                    &body["error"]["code"],
+                    &body["error"]["details"]["field"]
+                ),
+                (400, &json!("invalid_design"), &json!("design")),
+                "{r}"
+            );
+        }),
+        ("OrderTopUpOrderFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (status, &body["error"]["code"]),
+                (400, &json!("invalid_amount")),
+                "{r}"
+            );
+        }),
+        ("BillingWalletHistoryFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(status, 200, "{r}");
+            assert!(body["entries"].is_array(), "{r}");
+        }),
+        // A failed payment bought nothing: consumed, nothing delivered.
+        ("BillingPaymentEventsFunction", |r| {
+            assert_eq!(r, &json!({"batchItemFailures": []}))
+        }),
+        // The sample letter goes to its recipient once, whatever the reruns (its claim).
+        ("NotificationGiftCardEventsFunction", |r| {
+            assert_eq!(r, &json!({"batchItemFailures": []}))
+        }),
         ("OrderStatusFunction", |r| {
             assert_eq!(r["errorType"], "OrderNotFound", "{r}")
         }),

@@ -115,12 +115,22 @@ export interface PlacedOrder {
   paymentId: string | null;
   lastPaymentFailure: string | null;
   cancelReason: string | null;
+  kind: "goods" | "gift_card" | "wallet_top_up";
+  giftCard?: { recipientName: string; recipientEmail: string; design: string } | null;
+}
+
+export interface WalletEntry {
+  at: string;
+  description: string;
+  amount: number;
+  balanceAfter: number;
 }
 
 export interface OrderSummary {
   orderId: string;
   status: string;
   cancelReason?: string | null;
+  kind?: string;
   itemCount: number;
   total?: number;
   placedAt?: string;
@@ -196,6 +206,10 @@ const MESSAGES: Record<string, string> = {
   missing_fields: "Заполните логин, пароль и e-mail",
   invalid_username: "Логин: от 3 до 32 символов — латинские буквы, цифры, точка, «_» или «-»",
   invalid_email: "Проверьте адрес электронной почты",
+  invalid_amount: "Укажите сумму целым числом рублей в допустимых пределах",
+  invalid_design: "Выберите дизайн открытки",
+  invalid_recipient_name: "Укажите имя получателя (до 100 символов)",
+  method_not_allowed: "Этот способ оплаты здесь недоступен",
   invalid_phone: "Проверьте номер телефона, например +7 999 123-45-67",
   weak_password: "Пароль: от 8 символов, хотя бы одна буква и одна цифра",
   invalid_name: "Имя и фамилия — не длиннее 100 символов",
@@ -321,6 +335,10 @@ export const api = {
   orders: () => request<{ orders: OrderSummary[] }>("GET", "/orders"),
   order: (id: string) => request<PlacedOrder>("GET", `/orders/${encodeURIComponent(id)}`),
   backToCart: (id: string) => request<Cart>("POST", `/orders/${encodeURIComponent(id)}/cart`),
+  walletHistory: () => request<{ entries: WalletEntry[] }>("GET", "/wallet/history"),
+  buyGiftCard: (form: { recipientName: string; recipientEmail: string; amount: number; design: string }) =>
+    request<PlacedOrder>("POST", "/gift-card-orders", form),
+  topUp: (amount: number) => request<PlacedOrder>("POST", "/top-up-orders", { amount }),
   cancelOrder: (id: string) => request<PlacedOrder>("POST", `/orders/${encodeURIComponent(id)}/cancel`),
   // The key makes a repeated press (or a retry after a lost answer) the same payment.
   startPayment: (key: string, orderId: string, method: Payment["method"], saveCard = false, cardId?: string) =>

@@ -5,7 +5,8 @@ import { categoriesBlock, categoryPage, productPage, searchPage } from "./catalo
 import { addToCartButton, cartPage, setNavigator, watchCart } from "./cart";
 import { checkoutPage } from "./checkout";
 import { ordersPage, payOrderPage, paymentReturnPage } from "./payment";
-import { activateGiftCardPage, giftCardsBox } from "./giftcards";
+import { activateGiftCardPage, buyGiftCardPage, giftCardsBox } from "./giftcards";
+import { walletBox } from "./wallet";
 import { validateEmail, validateName, validatePassword, validatePhone, validateUsername } from "./validation";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -51,6 +52,7 @@ function renderNav() {
       link("/cart", cartCount ? `Моя корзина (${cartCount})` : "Моя корзина", { "data-testid": "cart-link" }),
       link("/orders", "Мои заказы", { "data-testid": "orders-link" }),
       link("/account", "Личный кабинет", { "data-testid": "account-link" }),
+      link("/gift-cards/buy", "Купить подарочную карту"),
       h("span", { class: "user-name", "data-testid": "user-name" }, name),
       h("button", { type: "button", class: "link-button", onclick: logout }, "Выйти"),
     );
@@ -228,7 +230,8 @@ function loginPage() {
   username.input.focus();
 }
 
-// "Личный кабинет": the client's data (editable) and the wallet balance.
+// "Личный кабинет": the client's data (editable), the wallet (balance, top-up, history) and the
+// activated gift cards.
 async function accountPage() {
   if (!current) return navigate("/login?next=/account");
   app.replaceChildren(h("p", { class: "loading" }, "Загружаем…"));
@@ -240,11 +243,7 @@ async function accountPage() {
     app.replaceChildren(h("p", { class: "form-error" }, humanMessage(e)));
     return;
   }
-  const walletBox = h("section", { class: "card wallet", "aria-live": "polite" }, h("h2", {}, "Кошелёк"), h("p", {}, "Загружаем баланс…"));
-  api
-    .wallet()
-    .then((w) => walletBox.replaceChildren(h("h2", {}, "Кошелёк"), h("p", { class: "balance", "data-testid": "wallet-balance" }, w.formatted)))
-    .catch((e) => walletBox.replaceChildren(h("h2", {}, "Кошелёк"), h("p", { class: "hint" }, humanMessage(e))));
+  const wallet = walletBox(navigate);
 
   const firstName = field({ id: "firstName", label: "Имя", value: me.firstName, autocomplete: "given-name" });
   const lastName = field({ id: "lastName", label: "Фамилия", value: me.lastName, autocomplete: "family-name" });
@@ -293,7 +292,7 @@ async function accountPage() {
       save.disabled = false;
     }
   });
-  app.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, form, h("div", {}, walletBox, giftCardsBox())));
+  app.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, form, h("div", {}, wallet, giftCardsBox())));
 }
 
 function notFoundPage() {
@@ -316,6 +315,7 @@ const routes: Record<string, () => void | Promise<void>> = {
     if (!current) return navigate("/login?next=/gift-cards/activate");
     activateGiftCardPage(app, back, navigate);
   },
+  "/gift-cards/buy": () => (current ? buyGiftCardPage(app, navigate) : navigate("/login?next=/gift-cards/buy")),
   "/checkout": () => (current ? checkoutPage(app, navigate) : navigate("/login?next=/checkout")),
   "/orders": () => (current ? ordersPage(app) : navigate("/login?next=/orders")),
 };

@@ -39,6 +39,18 @@ function failed(app: HTMLElement, title: string, e: unknown) {
 
 function summary(order: PlacedOrder): HTMLElement {
   const d = order.delivery;
+  if (order.kind !== "goods") {
+    return h(
+      "dl",
+      { class: "order-summary" },
+      h("dt", {}, order.kind === "gift_card" ? "Подарочная карта" : "Пополнение"),
+      h("dd", { "data-testid": "delivery-label" }, order.lines[0]?.name ?? ""),
+      order.kind === "gift_card" ? h("dt", {}, "Получатель") : null,
+      order.kind === "gift_card" ? h("dd", {}, `${order.giftCard?.recipientName ?? ""}, ${d.address}`) : null,
+      h("dt", {}, "Итого к оплате"),
+      h("dd", { "data-testid": "grand-total" }, rub(order.total)),
+    );
+  }
   return h(
     "dl",
     { class: "order-summary" },
@@ -303,10 +315,11 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
       cardChoices,
       method("sbp", "через систему быстрых платежей"),
       qrBox,
-      method("wallet", `из кошелька клиента (на счёте ${wallet ? wallet.formatted : "—"})`),
-      walletNote,
-      method("gift_card", "подарочной картой"),
-      giftChoices,
+      // A top-up comes from outside the shop; a gift card buys no gift card.
+      order.kind === "wallet_top_up" ? null : method("wallet", `из кошелька клиента (на счёте ${wallet ? wallet.formatted : "—"})`),
+      order.kind === "wallet_top_up" ? null : walletNote,
+      order.kind === "goods" ? method("gift_card", "подарочной картой") : null,
+      order.kind === "goods" ? giftChoices : null,
     ),
     message,
     toBank,
@@ -383,7 +396,22 @@ async function showResult(app: HTMLElement, p: Payment, navigate: Navigate) {
 }
 
 function resultPage(app: HTMLElement, order: PlacedOrder, p: Payment | null, navigate: Navigate) {
-  if (paidAlready(order.status) || p?.status === "paid") {
+  const paid = paidAlready(order.status) || p?.status === "paid";
+  if (paid && order.kind === "gift_card") {
+    app.replaceChildren(
+      h("h1", {}, "Подарочная карта оплачена"),
+      h("p", { class: "notice", role: "status", "data-testid": "payment-result" }, "Оплачено"),
+      h("p", { "data-testid": "gift-card-sent" }, `Письмо с кодом активации отправлено получателю: ${order.giftCard?.recipientName ?? ""}, ${order.delivery.address}.`),
+      summary(order),
+      h("p", {}, h("a", { href: "/", "data-link": "true" }, "Перейти в каталог")),
+    );
+    return;
+  }
+  if (paid && order.kind === "wallet_top_up") {
+    topUpDone(app, order);
+    return;
+  }
+  if (paid) {
     app.replaceChildren(
       h("h1", {}, "Заказ оплачен"),
       h("p", { class: "notice", role: "status", "data-testid": "payment-result" }, "Оплачено"),
@@ -408,6 +436,9 @@ function resultPage(app: HTMLElement, order: PlacedOrder, p: Payment | null, nav
   const again = h("button", { type: "button", class: "primary" }, "Попробовать оплатить еще раз") as HTMLButtonElement;
   const message = h("div", { class: "form-error", role: "alert" });
   back.addEventListener("click", async () => {
+    // A gift card or a top-up is edited where it was filled in.
+    if (order.kind === "gift_card") return navigate("/gift-cards/buy");
+    if (order.kind === "wallet_top_up") return navigate("/account");
     back.disabled = true;
     try {
       cartChanged(await api.backToCart(order.orderId));
@@ -427,7 +458,30 @@ function resultPage(app: HTMLElement, order: PlacedOrder, p: Payment | null, nav
   );
 }
 
-// "Мои заказы".
+// The wallet after a top-up: billing credits it moments after the payment succeeds, so the
+// page shows the balance as soon as it has moved.
+async function topUpDone(app: HTMLElement, order: PlacedOrder) {
+  const balance = h("p", { role: "status", "data-testid": "wallet-balance" }, "Зачисляем…");
+  app.replaceChildren(
+    h("h1", {}, "Кошелёк пополнен"),
+    h("p", { class: "notice", "data-testid": "payment-result" }, "Оплачено"),
+    summary(order),
+    balance,
+    h("p", {}, h("a", { href: "/", "data-link": "true" }, "Перейти в каталог"), " · ", h("a", { href: "/account", "data-link": "true" }, "Личный кабинет")),
+  );
+  for (let i = 0; i < 30; i++) {
+    const history = await api.walletHistory().catch(() => null);
+    const credited = history?.entries.some((e) => e.description === "Пополнение кошелька" && e.amount === order.total && e.at >= order.placedAt);
+    if (credited) {
+      const wallet = await api.wallet();
+      balance.textContent = `Баланс кошелька: ${wallet.formatted}`;
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  balance.textContent = "Деньги зачисляются; баланс обновится в личном кабинете.";
+}
+
 // "Отменить заказ": a paid order, before its goods leave. orchestra undoes what was done and
 // gives the money back the way it came; the list shows «Отменяется…» until it has.
 function cancelButton(orderId: string, total: number): HTMLElement {
@@ -454,6 +508,7 @@ function cancelButton(orderId: string, total: number): HTMLElement {
   return h("span", {}, button, status);
 }
 
+// "Мои заказы".
 export async function ordersPage(app: HTMLElement) {
   loading(app, "Мои заказы");
   try {
@@ -484,7 +539,7 @@ export async function ordersPage(app: HTMLElement) {
                 STATUS[o.status] ?? o.status,
                 o.status === "cancelled" && o.cancelReason ? h("span", { "data-testid": "cancel-reason" }, `: ${o.cancelReason}`) : null,
                 o.status === "awaiting_payment" ? h("span", {}, " · ", h("a", { href: `/order/${o.orderId}/pay`, "data-link": "true" }, "Оплатить")) : null,
-                paidAlready(o.status) ? h("span", {}, " · ", cancelButton(o.orderId, o.total ?? 0)) : null,
+                paidAlready(o.status) && (o.kind ?? "goods") === "goods" ? h("span", {}, " · ", cancelButton(o.orderId, o.total ?? 0)) : null,
               ),
             ),
           ),

@@ -24,6 +24,24 @@ impl Billing {
     }
 }
 
+/// What a payment bought besides goods, delivered: billing's own items, and notification's
+/// queue for the code of a bought gift card.
+pub struct BillingPayments {
+    pub billing: std::sync::Arc<Billing>,
+    pub sqs: aws_sdk_sqs::Client,
+    pub notification_queue: String,
+}
+
+impl BillingPayments {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            billing: std::sync::Arc::new(Billing::new(env)?),
+            sqs: env.aws.sqs(),
+            notification_queue: env.config.require("NOTIFICATION_GIFT_CARD_QUEUE_URL")?,
+        })
+    }
+}
+
 pub fn functions() -> Vec<Function> {
     vec![
         http_route(
@@ -31,6 +49,18 @@ pub fn functions() -> Vec<Function> {
             Route::get("/api/wallet").authorized(),
             Billing::new,
             handlers::wallet::get,
+        ),
+        http_route(
+            "wallet-history",
+            Route::get("/api/wallet/history").authorized(),
+            Billing::new,
+            handlers::wallet::history,
+        ),
+        sqs_consumer(
+            "payment-events",
+            "BillingPaymentQueue",
+            BillingPayments::new,
+            handlers::payment_events::handle,
         ),
         sqs_consumer(
             "user-registered",

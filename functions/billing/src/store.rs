@@ -1,6 +1,9 @@
 //! billing's items in the single table.
 
-use crate::domain::{giftcard::GiftCard, Wallet};
+use crate::domain::{
+    giftcard::{GiftCard, Purchase},
+    Wallet,
+};
 use aws_sdk_dynamodb::{
     operation::{transact_write_items::TransactWriteItemsError, update_item::UpdateItemError},
     types::{
@@ -47,6 +50,70 @@ impl BillingStore {
     pub async fn issue_card(&self, code_hash: &str, card: &GiftCard) -> Result<bool, StoreError> {
         let item = table::item(keys::billing::gift_card(code_hash), card)?;
         table::put_if_absent(&self.db, &self.table, item).await
+    }
+
+    pub async fn purchase(&self, payment_id: &str) -> Result<Option<Purchase>, StoreError> {
+        table::get(
+            &self.db,
+            &self.table,
+            keys::billing::gift_card_purchase(payment_id),
+            true,
+        )
+        .await
+    }
+
+    /// Issues the card a payment bought and records the purchase, together and once:
+    /// `Conflict` when the payment's purchase exists (another delivery issued it).
+    pub async fn issue_bought(
+        &self,
+        card: &GiftCard,
+        purchase: &Purchase,
+    ) -> Result<(), StoreError> {
+        let put = |item: table::Item| {
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(PK)")
+                .build()
+        };
+        self.db
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .put(put(table::item(
+                        keys::billing::gift_card(&purchase.code_hash),
+                        card,
+                    )?)?)
+                    .build(),
+            )
+            .transact_items(
+                TransactWriteItem::builder()
+                    .put(put(table::item(
+                        keys::billing::gift_card_purchase(&purchase.payment_id),
+                        purchase,
+                    )?)?)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(table::transaction_error)?;
+        Ok(())
+    }
+
+    /// The letter with the code is on its way: the code leaves the table.
+    pub async fn mark_mailed(&self, payment_id: &str) -> Result<(), StoreError> {
+        self.db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(table::key(keys::billing::gift_card_purchase(
+                payment_id,
+            ))))
+            .update_expression("SET mailed = :yes REMOVE code")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .send()
+            .await?;
+        Ok(())
     }
 
     /// Binds the card to the client, once: activating one's own card again answers it as is.

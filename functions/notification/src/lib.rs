@@ -47,6 +47,12 @@ pub fn functions() -> Vec<Function> {
             handlers::payment_events::handle,
         ),
         sqs_consumer(
+            "gift-card-events",
+            "NotificationGiftCardQueue",
+            Notification::new,
+            handlers::gift_card_events::handle,
+        ),
+        sqs_consumer(
             "order-events",
             "NotificationOrderQueue",
             Notification::new,

@@ -144,6 +144,18 @@ pub fn functions() -> Vec<Function> {
             handlers::placed::place,
         ),
         http_route(
+            "gift-card-order",
+            Route::post("/api/gift-card-orders").authorized(),
+            OrderService::new,
+            handlers::purchases::gift_card,
+        ),
+        http_route(
+            "top-up-order",
+            Route::post("/api/top-up-orders").authorized(),
+            OrderService::new,
+            handlers::purchases::top_up,
+        ),
+        http_route(
             "order-cancel",
             Route::post("/api/orders/{id}/cancel").authorized(),
             Cancellations::new,

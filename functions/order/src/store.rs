@@ -50,9 +50,8 @@ impl OrderStore {
         Ok(())
     }
 
-    /// Places the order and empties the cart, together: `Conflict` if the cart changed since
-    /// `cart_version` was read or the order exists already.
-    pub async fn place(&self, placed: &PlacedOrder, cart_version: u64) -> Result<(), StoreError> {
+    /// The placed order as its item, listed among the client's orders (GSI1).
+    fn placed_item(placed: &PlacedOrder) -> Result<table::Item, StoreError> {
         let mut item = table::item(keys::order::placed(&placed.order_id), placed)?;
         item.insert(
             keys::GSI1PK.into(),
@@ -62,6 +61,19 @@ impl OrderStore {
             keys::GSI1SK.into(),
             AttributeValue::S(placed.placed_at.clone()),
         );
+        Ok(item)
+    }
+
+    /// Writes an order that comes from no cart (a gift card, a wallet top-up); `false` if an
+    /// order with its id exists.
+    pub async fn put_placed(&self, placed: &PlacedOrder) -> Result<bool, StoreError> {
+        table::put_if_absent(&self.db, &self.table, Self::placed_item(placed)?).await
+    }
+
+    /// Places the order and empties the cart, together: `Conflict` if the cart changed since
+    /// `cart_version` was read or the order exists already.
+    pub async fn place(&self, placed: &PlacedOrder, cart_version: u64) -> Result<(), StoreError> {
+        let item = Self::placed_item(placed)?;
         let put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(item))

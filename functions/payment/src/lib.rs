@@ -31,8 +31,8 @@ pub struct Payments {
     pub wallet_credit: Remote<CreditWallet>,
     pub gift_card_credit: Remote<CreditGiftCard>,
     pub sqs: aws_sdk_sqs::Client,
-    /// Where the outcome of a payment goes: order's queue and notification's.
-    pub outcome_queues: [String; 2],
+    /// Where the outcome of a payment goes: order's queue, notification's and billing's.
+    pub outcome_queues: [String; 3],
     /// The shop's public origin: the bank sends the payer back to `{shop_url}/payment/{id}`.
     pub shop_url: String,
 }
@@ -79,6 +79,7 @@ impl Payments {
             outcome_queues: [
                 env.config.require("ORDER_PAYMENT_QUEUE_URL")?,
                 env.config.require("NOTIFICATION_PAYMENT_QUEUE_URL")?,
+                env.config.require("BILLING_PAYMENT_QUEUE_URL")?,
             ],
             shop_url: env
                 .config

@@ -35,7 +35,54 @@ pub struct OrderToPay {
     /// How it travels ("Пункт выдачи «…»: адрес").
     #[serde(default)]
     pub delivery: String,
+    /// What the money buys: goods, a gift card, or money on the wallet.
+    #[serde(default)]
+    pub kind: OrderKind,
+    /// For a gift card: whom it is for and how it looks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<GiftCardOrder>,
 }
+
+/// What an order buys. Goods go on to the saga; a gift card is issued by billing and mailed to
+/// its recipient; a wallet top-up is credited by billing.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderKind {
+    #[default]
+    Goods,
+    GiftCard,
+    WalletTopUp,
+}
+
+impl OrderKind {
+    /// Whether a way of paying may pay this kind: a gift card buys no gift card, and the
+    /// wallet is topped up from outside (a bank card or SBP).
+    pub fn accepts(self, method: &str) -> bool {
+        match self {
+            Self::Goods => true,
+            Self::GiftCard => method != "gift_card",
+            Self::WalletTopUp => matches!(method, "card" | "saved_card" | "sbp"),
+        }
+    }
+}
+
+/// A gift card as the buyer ordered it ("Оформление подарочной карты").
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct GiftCardOrder {
+    pub recipient_name: String,
+    pub recipient_email: String,
+    /// One of the shop's postcard designs (`GIFT_CARD_DESIGNS`).
+    pub design: String,
+}
+
+/// The postcard designs a gift card may come in: id and name.
+pub const GIFT_CARD_DESIGNS: &[(&str, &str)] = &[
+    ("birthday", "С днём рождения"),
+    ("new-year", "С Новым годом"),
+    ("thanks", "Спасибо"),
+    ("flowers", "Цветы"),
+];
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]

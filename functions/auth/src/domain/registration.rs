@@ -173,16 +173,9 @@ pub fn validate_password(password: &str) -> Result<(), RegistrationError> {
 }
 
 pub fn validate_email(email: &str) -> Result<String, RegistrationError> {
-    if email.len() > 254 || !email_address::EmailAddress::is_valid(email) {
-        return Err(RegistrationError::InvalidEmail);
-    }
-    // The domain must have a dot: `user@localhost` is valid RFC but never a customer's address.
-    match email.rsplit_once('@') {
-        Some((_, domain)) if domain.contains('.') && !domain.ends_with('.') => {
-            Ok(email.to_string())
-        }
-        _ => Err(RegistrationError::InvalidEmail),
-    }
+    vitrina_shared::email::customer_address(email)
+        .map(str::to_string)
+        .ok_or(RegistrationError::InvalidEmail)
 }
 
 /// Accepts the ways Russians write phone numbers (`8 (999) 123-45-67`, `+7 999 1234567`) and

@@ -34,6 +34,21 @@ pub struct GiftCard {
     pub version: u64,
 }
 
+/// A gift card bought through "Оформление подарочной карты": the card its payment issued. The
+/// code stays here only until the letter to the recipient is on its way (`mailed`), so that a
+/// retried delivery sends the same code and never a second card.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct Purchase {
+    pub payment_id: String,
+    pub card_id: String,
+    pub code_hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    pub mailed: bool,
+    pub issued_at: String,
+}
+
 impl GiftCard {
     /// The entry that gives `amount` kopecks back to the card (a refund), within the bound of
     /// what a card may hold.

@@ -24,3 +24,23 @@ pub async fn get(billing: Arc<Billing>, req: Request) -> Result<Response<Body>, 
         "formatted": format_rub(wallet.balance),
     })))
 }
+
+/// `GET /api/wallet/history` — the wallet's movements, newest first: when, what, how much, and
+/// the balance after (the personal account's history).
+pub async fn history(billing: Arc<Billing>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let mut entries = billing.store.ledger(&caller.user_id).await?;
+    entries.reverse();
+    let rows: Vec<_> = entries
+        .iter()
+        .map(|e| {
+            json!({
+                "at": e.at,
+                "description": e.description,
+                "amount": e.amount,
+                "balanceAfter": e.balance_after,
+            })
+        })
+        .collect();
+    Ok(ok(&json!({ "entries": rows })))
+}

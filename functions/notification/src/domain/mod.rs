@@ -195,6 +195,49 @@ pub fn order_status_letter(
     })
 }
 
+/// The recipient's letter with a bought gift card: the postcard's picture, who it is from, the
+/// amount, the activation code, and where to activate it.
+pub fn gift_card_letter(
+    gift: &vitrina_shared::envelope::GiftCardIssued,
+    from: &str,
+    shop_url: &str,
+) -> Letter {
+    let design_name = vitrina_shared::contracts::order::GIFT_CARD_DESIGNS
+        .iter()
+        .find(|(id, _)| *id == gift.design)
+        .map_or("Подарочная карта", |(_, name)| name);
+    let greeting = format!("Здравствуйте, {}!", gift.recipient_name.trim());
+    let from = if from.trim().is_empty() {
+        "Клиент «Витрины»".to_string()
+    } else {
+        from.trim().to_string()
+    };
+    let activate = format!("{shop_url}/gift-cards/activate");
+    let picture = format!("{shop_url}/gift-cards/{}.svg", gift.design);
+    Letter {
+        subject: format!("{from} дарит вам подарочную карту «Витрины»"),
+        text: format!(
+            "{greeting}\n\n{from} дарит вам подарочную карту «{design_name}» на {}.\n\n\
+             Код активации: {}\n\nАктивируйте карту в личном кабинете: {activate}",
+            rub(gift.amount),
+            gift.code
+        ),
+        html: format!(
+            "<p>{}</p><p><img src=\"{}\" alt=\"{}\" width=\"320\"></p>\
+             <p>{} дарит вам подарочную карту «{}» на <b>{}</b>.</p>\
+             <p>Код активации: <b data-code>{}</b></p><p><a href=\"{}\">Активировать подарочную карту</a></p>",
+            escape_html(&greeting),
+            escape_html(&picture),
+            escape_html(design_name),
+            escape_html(&from),
+            escape_html(design_name),
+            rub(gift.amount),
+            escape_html(&gift.code),
+            escape_html(&activate)
+        ),
+    }
+}
+
 pub fn welcome_letter(name: &str, username: &str) -> Letter {
     let greeting = if name.trim().is_empty() {
         "Здравствуйте!".to_string()
@@ -243,6 +286,8 @@ mod tests {
                 line_total: 100_000,
             }],
             delivery: "Пункт выдачи «Витрина на Тверской»: Москва".into(),
+            kind: Default::default(),
+            gift_card: None,
         }
     }
 

@@ -1,3 +1,4 @@
+pub mod gift_card_events;
 pub mod order_events;
 pub mod payment_events;
 pub mod user_registered;

@@ -2,6 +2,7 @@
 //! saw when adding (description, unit price, discount); quantities and line counts are bounded.
 
 pub mod placed;
+pub mod purchase;
 
 use serde::{Deserialize, Serialize};
 

@@ -5,6 +5,7 @@
 use super::{DeliveryChoice, Line, Order, ProductSnapshot};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use vitrina_shared::contracts::order::{GiftCardOrder, OrderKind};
 
 pub const AWAITING_PAYMENT: &str = "awaiting_payment";
 pub const PAID: &str = "paid";
@@ -50,6 +51,11 @@ pub struct PlacedOrder {
     /// Why the order was cancelled, in words for the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
+    /// Goods (the saga takes it on), a gift card or a wallet top-up (billing delivers them).
+    #[serde(default)]
+    pub kind: OrderKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<GiftCardOrder>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +134,8 @@ impl Order {
             payment_id: None,
             last_payment_failure: None,
             cancel_reason: None,
+            kind: OrderKind::Goods,
+            gift_card: None,
         })
     }
 }

@@ -3,6 +3,7 @@ pub mod orders;
 pub mod payable;
 pub mod payment_events;
 pub mod placed;
+pub mod purchases;
 pub mod status;
 
 use crate::{

@@ -41,5 +41,7 @@ pub async fn handle(
         order_id: order.order_id,
         user_id: order.user_id,
         total: order.total,
+        kind: order.kind,
+        gift_card: order.gift_card,
     })
 }

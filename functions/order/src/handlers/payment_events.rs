@@ -7,7 +7,7 @@
 use crate::{domain::placed::RETURNED_TO_CART, PaidOrders};
 use std::sync::Arc;
 use vitrina_shared::{
-    contracts::{payment::RefundRequest, CallError},
+    contracts::{order::OrderKind, payment::RefundRequest, CallError},
     envelope::{self, PaymentOutcome, ORDER_PAID, PAYMENT_FAILED, PAYMENT_SUCCEEDED},
     sqs::{self, SqsMessage},
     ConsumeError, StoreError,
@@ -54,6 +54,11 @@ async fn paid(
         ConsumeError::Malformed(format!("payment of unknown order {}", p.order_id))
     })?;
     if order.payment_id.as_deref() == Some(p.payment_id.as_str()) {
+        if order.kind != OrderKind::Goods {
+            // A gift card or a top-up: billing delivers it on payment's own word; there are
+            // no goods for the saga.
+            return Ok(());
+        }
         // Paid by this payment (now, or before and maybe further along the saga since).
         svc.orchestra
             .send(ORDER_PAID, correlation_id, order.paid(&p.payment_id))

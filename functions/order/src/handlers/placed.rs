@@ -32,6 +32,8 @@ pub fn view(o: &PlacedOrder) -> Value {
         "paymentId": o.payment_id,
         "lastPaymentFailure": o.last_payment_failure,
         "cancelReason": o.cancel_reason,
+        "kind": o.kind,
+        "giftCard": o.gift_card,
     })
 }
 

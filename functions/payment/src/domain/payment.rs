@@ -112,6 +112,11 @@ pub struct Payment {
     pub lines: Vec<vitrina_shared::contracts::order::PaidLine>,
     #[serde(default)]
     pub delivery: String,
+    /// What the money buys; billing delivers a gift card or a top-up on success.
+    #[serde(default)]
+    pub kind: vitrina_shared::contracts::order::OrderKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_card: Option<vitrina_shared::contracts::order::GiftCardOrder>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -146,6 +151,8 @@ impl Payment {
             outcome_sent: false,
             lines: Vec::new(),
             delivery: String::new(),
+            kind: Default::default(),
+            gift_card: None,
             created_at: now.into(),
             updated_at: now.into(),
         }

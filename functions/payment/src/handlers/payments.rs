@@ -20,7 +20,7 @@ use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
         billing::{DebitRefusal, GiftCardDebitRefusal, GiftCardMove, LedgerEntry, WalletMove},
-        order::{PayableRefusal, PayableRequest},
+        order::{OrderKind, PayableRefusal, PayableRequest},
         CallError, Refusal,
     },
     envelope::{Envelope, PaymentOutcome, PAYMENT_FAILED, PAYMENT_SUCCEEDED},
@@ -138,11 +138,14 @@ async fn tell_outcome(p: &Payments, payment: Payment) -> Result<Payment, ApiErro
             reason: payment.failure.clone(),
             lines: payment.lines.clone(),
             delivery: payment.delivery.clone(),
+            kind: payment.kind,
+            gift_card: payment.gift_card.clone(),
         },
     );
     let body = serde_json::to_string(&message).map_err(ApiError::internal)?;
-    // order (paid, or waits for another try) and notification (the result e-mail); both
-    // tolerate the message twice, so a send repeated after a partial failure is harmless.
+    // order (paid, or waits for another try), notification (the result e-mail) and billing (a
+    // bought gift card or top-up); all tolerate the message twice, so a send repeated after a
+    // partial failure is harmless.
     for queue in &p.outcome_queues {
         if let Err(e) = p
             .sqs
@@ -353,9 +356,20 @@ pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, Ap
         })
         .await
         .map_err(payable_error)?;
+    if !order.kind.accepts(method.as_str()) {
+        return Err(ApiError::conflict(
+            "method_not_allowed",
+            match order.kind {
+                OrderKind::WalletTopUp => "The wallet is topped up by a bank card or SBP",
+                _ => "A gift card cannot pay for a gift card",
+            },
+        ));
+    }
     let payment = Payment {
         lines: order.lines.clone(),
         delivery: order.delivery.clone(),
+        kind: order.kind,
+        gift_card: order.gift_card.clone(),
         saved_card_id,
         ..Payment::new(
             &uuid::Uuid::now_v7().to_string(),
