@@ -451,6 +451,9 @@ fn escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
+/// Letters shown on the mailbox page.
+const MAILBOX_PAGE: usize = 100;
+
 async fn mailbox_page(State(api): State<Arc<Api>>) -> Response {
     let mail = match sent_mail(&api).await {
         Ok(m) => m,
@@ -465,7 +468,15 @@ async fn mailbox_page(State(api): State<Arc<Api>>) -> Response {
     if mail.is_empty() {
         html.push_str("<p>Писем пока нет.</p>");
     }
-    for m in &mail {
+    // Newest first, the latest ones only: a long-running stack has sent thousands, and a page
+    // of thousands of letters does not load (`/_local/mail.json` has them all).
+    if mail.len() > MAILBOX_PAGE {
+        html.push_str(&format!(
+            "<p>Последние {MAILBOX_PAGE} из {} писем (все — в <a href=\"/_local/mail.json\">mail.json</a>).</p>",
+            mail.len()
+        ));
+    }
+    for m in mail.iter().take(MAILBOX_PAGE) {
         let to = m["destinations"]["ToAddresses"]
             .as_array()
             .map(|a| {
@@ -477,7 +488,7 @@ async fn mailbox_page(State(api): State<Arc<Api>>) -> Response {
             .unwrap_or_default();
         html.push_str(&format!(
             "<article><div><b>Кому:</b> {}</div><div><b>От:</b> {}</div><div><b>Тема:</b> {}</div>\
-             <iframe sandbox srcdoc=\"{}\"></iframe></article>",
+             <iframe sandbox loading=\"lazy\" srcdoc=\"{}\"></iframe></article>",
             escape(&to),
             escape(m["source"].as_str().unwrap_or_default()),
             escape(m["subject"].as_str().unwrap_or_default()),

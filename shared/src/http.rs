@@ -35,7 +35,31 @@ pub fn respond(result: Result<Response<Body>, ApiError>) -> Response<Body> {
     result.unwrap_or_else(ApiError::into_response)
 }
 
-/// Parses a JSON body into `T`, answering every way it can be wrong with a 4xx.
+/// Refuses a state-changing request another site's page made the browser send (CSRF): the
+/// browser says so in `Sec-Fetch-Site`. Requests without it (servers, the bank's webhooks, old
+/// browsers) pass; a cross-site form still cannot post JSON (see [`parse_json`]).
+pub fn same_site_only(req: &Request) -> Result<(), ApiError> {
+    use lambda_http::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    match req
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some("cross-site" | "same-site") => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "cross_site_request",
+            "Requests from other sites are refused",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Parses a JSON body into `T`, answering every way it can be wrong with a 4xx. Only an
+/// `application/json` body is read: a browser sends that type cross-site only after a CORS
+/// preflight this API never grants, so a form on another site cannot post here.
 pub fn parse_json<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
     let bytes: &[u8] = match req.body() {
         Body::Empty => &[],
@@ -54,6 +78,19 @@ pub fn parse_json<T: DeserializeOwned>(req: &Request) -> Result<T, ApiError> {
         return Err(ApiError::bad_request(
             "body_required",
             "A JSON request body is required",
+        ));
+    }
+    let json_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"));
+    if !json_type {
+        return Err(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "The request body must be application/json",
         ));
     }
     serde_json::from_slice(bytes).map_err(|e| {

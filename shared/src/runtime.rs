@@ -210,7 +210,12 @@ where
         let f = f.clone();
         http(move |req| {
             let (state, f) = (state.clone(), f.clone());
-            async move { crate::http::respond(f(state, req).await) }
+            async move {
+                if let Err(refused) = crate::http::same_site_only(&req) {
+                    return refused.into_response();
+                }
+                crate::http::respond(f(state, req).await)
+            }
         })
     })
 }

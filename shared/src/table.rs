@@ -59,38 +59,57 @@ pub async fn get<T: DeserializeOwned>(
     Ok(out.item.map(serde_dynamo::from_item).transpose()?)
 }
 
-/// A counter item's value (attribute `failures`), 0 when there is none: the read half of the
-/// "so many failures per time window" limits (login, gift-card codes).
-pub async fn failures(db: &Client, table: &str, k: (String, String)) -> Result<u32, StoreError> {
-    let out = db
-        .get_item()
-        .table_name(table)
-        .set_key(Some(key(k)))
-        .send()
-        .await?;
-    Ok(out
-        .item
-        .and_then(|i| i.get("failures").and_then(|v| v.as_n().ok()?.parse().ok()))
-        .unwrap_or(0))
-}
-
-/// Adds one failure to the counter item, which the table's TTL removes at `expires_at`.
-pub async fn add_failure(
+/// Takes one of `max` attempts in the counter's window before the attempt is checked: one
+/// conditional `ADD`, so parallel attempts cannot all see room (reading the count, checking the
+/// password, then writing let a burst as large as the concurrency through). `false`: none left.
+/// An attempt that turns out right is given back with [`give_back_attempt`].
+pub async fn take_attempt(
     db: &Client,
     table: &str,
     k: (String, String),
+    max: u32,
     expires_at: i64,
+) -> Result<bool, StoreError> {
+    let result = db
+        .update_item()
+        .table_name(table)
+        .set_key(Some(key(k)))
+        .update_expression("ADD failures :one SET #ttl = :e")
+        .condition_expression("attribute_not_exists(failures) OR failures < :max")
+        .expression_attribute_names("#ttl", keys::EXPIRES_AT)
+        .expression_attribute_values(":one", AttributeValue::N("1".into()))
+        .expression_attribute_values(":max", AttributeValue::N(max.to_string()))
+        .expression_attribute_values(":e", AttributeValue::N(expires_at.to_string()))
+        .send()
+        .await;
+    match result.map_err(StoreError::from) {
+        Ok(_) => Ok(true),
+        Err(StoreError::Conflict) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// Gives back an attempt [`take_attempt`] took, when it was not a failure after all.
+pub async fn give_back_attempt(
+    db: &Client,
+    table: &str,
+    k: (String, String),
 ) -> Result<(), StoreError> {
     db.update_item()
         .table_name(table)
         .set_key(Some(key(k)))
-        .update_expression("ADD failures :one SET #ttl = :e")
-        .expression_attribute_names("#ttl", keys::EXPIRES_AT)
-        .expression_attribute_values(":one", AttributeValue::N("1".into()))
-        .expression_attribute_values(":e", AttributeValue::N(expires_at.to_string()))
+        .update_expression("ADD failures :minus")
+        .condition_expression("failures > :zero")
+        .expression_attribute_values(":minus", AttributeValue::N("-1".into()))
+        .expression_attribute_values(":zero", AttributeValue::N("0".into()))
         .send()
-        .await?;
-    Ok(())
+        .await
+        .map(|_| ())
+        .or_else(|e| match StoreError::from(e) {
+            // Nothing to give back (the window's counter expired meanwhile).
+            StoreError::Conflict => Ok(()),
+            other => Err(other),
+        })
 }
 
 /// What a cancelled `TransactWriteItems` means: a failed condition is `Conflict` (a uniqueness

@@ -153,6 +153,9 @@ fn expected_outcomes() -> Vec<Outcome> {
         }),
         ("AuthCheckFunction", |r| assert_eq!(http(r).0, 401, "{r}")),
         ("AuthLogoutFunction", |r| assert_eq!(http(r).0, 401, "{r}")),
+        ("AuthLogoutPostFunction", |r| {
+            assert_eq!(http(r).0, 401, "{r}")
+        }),
         ("AuthAuthorizerFunction", |r| {
             assert_eq!(r["isAuthorized"], false, "{r}")
         }),

@@ -369,3 +369,37 @@ async fn a_bought_gift_card_reaches_its_recipient_who_activates_it_and_pays_with
         "the code left the table once mailed"
     );
 }
+
+#[tokio::test]
+async fn the_same_form_sent_twice_is_one_order_and_a_reused_key_for_another_is_409() {
+    let (c, _) = logged_in_client().await;
+    let send = |key: &'static str, rubles: i64| {
+        let c = c.clone();
+        async move {
+            let r = c
+                .post(format!("{}/api/top-up-orders", base_url()))
+                .header("content-type", "application/json")
+                .header("idempotency-key", key)
+                .body(json!({ "amount": rubles }).to_string())
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap())
+        }
+    };
+    let key: &'static str = Box::leak(unique("double-click-").into_boxed_str());
+    let ((s1, first), (s2, second)) = tokio::join!(send(key, 300), send(key, 300));
+    assert_eq!((s1, s2), (201, 201), "{first} {second}");
+    assert_eq!(first["orderId"], second["orderId"], "one order");
+    let (status, reused) = send(key, 400).await;
+    assert_eq!(
+        (status, &reused["error"]["code"]),
+        (409, &json!("idempotency_key_reused"))
+    );
+    let orders = call(&c, "GET", "/api/orders", None).await.body["orders"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(orders, 1);
+}

@@ -308,7 +308,7 @@ async function request<T>(method: string, path: string, body?: unknown, extraHea
 export const api = {
   register: (form: Record<string, string>) => request<Profile>("POST", "/register", form),
   login: (username: string, password: string) => request<Profile>("POST", "/login", { username, password }),
-  logout: () => request<unknown>("GET", "/logout"),
+  logout: () => request<unknown>("POST", "/logout"),
   auth: () => request<Profile>("GET", "/auth"),
   me: () => request<Profile>("GET", "/me"),
   updateMe: (changes: Partial<Profile>) => request<Profile>("PUT", "/me", changes),
@@ -336,9 +336,10 @@ export const api = {
   order: (id: string) => request<PlacedOrder>("GET", `/orders/${encodeURIComponent(id)}`),
   backToCart: (id: string) => request<Cart>("POST", `/orders/${encodeURIComponent(id)}/cart`),
   walletHistory: () => request<{ entries: WalletEntry[] }>("GET", "/wallet/history"),
-  buyGiftCard: (form: { recipientName: string; recipientEmail: string; amount: number; design: string }) =>
-    request<PlacedOrder>("POST", "/gift-card-orders", form),
-  topUp: (amount: number) => request<PlacedOrder>("POST", "/top-up-orders", { amount }),
+  // The same key for the same form: a double click or a retry is one order.
+  buyGiftCard: (key: string, form: { recipientName: string; recipientEmail: string; amount: number; design: string }) =>
+    request<PlacedOrder>("POST", "/gift-card-orders", form, { "idempotency-key": key }),
+  topUp: (key: string, amount: number) => request<PlacedOrder>("POST", "/top-up-orders", { amount }, { "idempotency-key": key }),
   cancelOrder: (id: string) => request<PlacedOrder>("POST", `/orders/${encodeURIComponent(id)}/cancel`),
   // The key makes a repeated press (or a retry after a lost answer) the same payment.
   startPayment: (key: string, orderId: string, method: Payment["method"], saveCard = false, cardId?: string) =>

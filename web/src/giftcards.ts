@@ -133,8 +133,11 @@ export function buyGiftCardPage(app: HTMLElement, navigate: (path: string) => vo
       design: design ? undefined : "Выберите дизайн открытки",
     };
   };
+  // One order per version of the form: pressing twice sends the same key; a change, a new one.
+  let key = crypto.randomUUID();
   // The button follows the form; a field's message shows once the client has left the field.
   const check = () => {
+    key = crypto.randomUUID();
     pay.disabled = Object.values(problems()).some(Boolean);
   };
   const fields = { recipientName: name, recipientEmail: email, amount };
@@ -154,7 +157,7 @@ export function buyGiftCardPage(app: HTMLElement, navigate: (path: string) => vo
     pay.disabled = true;
     status.textContent = "";
     try {
-      const order = await api.buyGiftCard({
+      const order = await api.buyGiftCard(key, {
         recipientName: name.input.value.trim(),
         recipientEmail: email.input.value.trim(),
         amount: Number(amount.input.value),

@@ -47,7 +47,10 @@ export function walletBox(navigate: (path: string) => void): HTMLElement {
     const n = Number(amount.input.value);
     return amount.input.value.trim() !== "" && Number.isInteger(n) && n >= TOP_UP_RUBLES.min && n <= TOP_UP_RUBLES.max;
   };
+  // One order per amount typed: pressing twice sends the same key.
+  let key = crypto.randomUUID();
   amount.input.addEventListener("input", () => {
+    key = crypto.randomUUID();
     topUp.disabled = !valid();
     amount.error.textContent = "";
   });
@@ -60,7 +63,7 @@ export function walletBox(navigate: (path: string) => void): HTMLElement {
     if (!valid()) return;
     topUp.disabled = true;
     try {
-      const order = await api.topUp(Number(amount.input.value));
+      const order = await api.topUp(key, Number(amount.input.value));
       navigate(`/order/${order.orderId}/pay`);
     } catch (e) {
       amount.error.textContent = e instanceof ApiError ? humanMessage(e) : String(e);

@@ -61,6 +61,14 @@ pub fn functions() -> Vec<Function> {
             Auth::new,
             logout::handle,
         ),
+        // The web client's logout: a POST, so another site cannot end a session by a link
+        // (`GET /api/logout` stays, as the spec gives it).
+        http_route(
+            "logout-post",
+            Route::post("/api/logout"),
+            Auth::new,
+            logout::handle,
+        ),
         http_route("auth", Route::get("/api/auth"), Auth::new, check::handle),
         http_route(
             "me-get",

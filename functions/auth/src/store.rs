@@ -184,26 +184,35 @@ impl AuthStore {
         Ok(old.is_some_and(|s| s.expires_at > now))
     }
 
-    pub async fn failed_logins(&self, username: &str, window: i64) -> Result<u32, StoreError> {
-        table::failures(
+    /// Takes one of the username's `max` login attempts in the window before the password is
+    /// checked; `false` when none is left.
+    pub async fn take_login_attempt(
+        &self,
+        username: &str,
+        window: i64,
+        max: u32,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
+        table::take_attempt(
             &self.db,
             &self.table,
             keys::auth::login_failures(username, window),
+            max,
+            expires_at,
         )
         .await
     }
 
-    pub async fn record_failed_login(
+    /// A right password: its attempt is not a failure.
+    pub async fn give_back_login_attempt(
         &self,
         username: &str,
         window: i64,
-        expires_at: i64,
     ) -> Result<(), StoreError> {
-        table::add_failure(
+        table::give_back_attempt(
             &self.db,
             &self.table,
             keys::auth::login_failures(username, window),
-            expires_at,
         )
         .await
     }

@@ -30,16 +30,28 @@ impl PaymentStore {
         Self { db, table }
     }
 
-    /// Wrong codes the client entered in this window.
-    pub async fn wrong_codes(&self, user_id: &str, window: Window) -> Result<u32, StoreError> {
+    /// Takes one of the client's tries in this window before the code is checked; `false` when
+    /// none is left.
+    pub async fn take_code_try(&self, user_id: &str, window: Window) -> Result<bool, StoreError> {
         let counter = keys::payment::gift_failures(user_id, window.index);
-        table::failures(&self.db, &self.table, counter).await
+        table::take_attempt(
+            &self.db,
+            &self.table,
+            counter,
+            crate::domain::guessing::MAX_FAILURES,
+            window.ends_at,
+        )
+        .await
     }
 
-    /// Counts one more; the counter disappears with its window (TTL).
-    pub async fn add_wrong_code(&self, user_id: &str, window: Window) -> Result<(), StoreError> {
+    /// A code that was not wrong: its try is given back.
+    pub async fn give_back_code_try(
+        &self,
+        user_id: &str,
+        window: Window,
+    ) -> Result<(), StoreError> {
         let counter = keys::payment::gift_failures(user_id, window.index);
-        table::add_failure(&self.db, &self.table, counter, window.ends_at).await
+        table::give_back_attempt(&self.db, &self.table, counter).await
     }
 
     /// The payment and the client's request key, together: a key used before answers the

@@ -47,8 +47,14 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
     }
     let now = now();
     let window = now / WINDOW_SECONDS;
-    let failures = auth.store.failed_logins(username, window).await?;
-    if failures >= MAX_FAILURES {
+    // The attempt is counted before the password is checked (and given back when it is right):
+    // parallel wrong guesses cannot all find room under the limit.
+    let expires_at = (window + 1) * WINDOW_SECONDS;
+    if !auth
+        .store
+        .take_login_attempt(username, window, MAX_FAILURES, expires_at)
+        .await?
+    {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_attempts",
@@ -68,11 +74,9 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
         return Err(ApiError::not_found("user_not_found", "Not Found"));
     };
     if !verified {
-        auth.store
-            .record_failed_login(username, window, (window + 1) * WINDOW_SECONDS)
-            .await?;
         return Err(ApiError::unauthorized("Invalid login/password"));
     }
+    auth.store.give_back_login_attempt(username, window).await?;
 
     // The session the browser came with is ended: a fresh id on every login.
     for old in [session_cookie(&req), cookie(&req, session::OLD_COOKIE)]

@@ -15,6 +15,15 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use vitrina_shared::{http::ok, ApiError};
 
+/// The `{id}` of an order's route (`/api/orders/{id}/…`); an unknown id is simply not found.
+pub fn order_id_in_path(req: &lambda_http::Request) -> String {
+    use lambda_http::RequestExt;
+    req.path_parameters()
+        .first("id")
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The cart as the client sees it: every line re-checked against the catalog now.
 pub fn view(order: &Order, now: &[ProductSnapshot]) -> Value {
     let current: HashMap<&str, &ProductSnapshot> = now.iter().map(|p| (p.id.as_str(), p)).collect();

@@ -2,7 +2,7 @@
 //! заказы"): the placed ones, newest first, and the cart (the draft) if it has lines.
 
 use crate::OrderService;
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, Request, Response};
 use serde_json::json;
 use std::sync::Arc;
 use vitrina_shared::{
@@ -30,11 +30,7 @@ pub async fn list(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>
 
 pub async fn get(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    let id = req
-        .path_parameters()
-        .first("id")
-        .unwrap_or_default()
-        .to_string();
+    let id = super::order_id_in_path(&req);
     // Another client's order is as absent as a missing one: 404 either way.
     if let Some(cart) = svc
         .store

@@ -6,7 +6,7 @@ use crate::{
     domain::placed::{PlacedOrder, AWAITING_PAYMENT},
     OrderService,
 };
-use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
+use lambda_http::{http::StatusCode, Body, Request, Response};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use vitrina_shared::{
@@ -95,11 +95,7 @@ pub async fn back_to_cart(
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    let order_id = req
-        .path_parameters()
-        .first("id")
-        .unwrap_or_default()
-        .to_string();
+    let order_id = super::order_id_in_path(&req);
     for attempt in 0..5 {
         if attempt > 0 {
             vitrina_shared::table::backoff(attempt).await;
@@ -145,11 +141,7 @@ pub async fn cancel(
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    let order_id = req
-        .path_parameters()
-        .first("id")
-        .unwrap_or_default()
-        .to_string();
+    let order_id = super::order_id_in_path(&req);
     let order = own(&svc.order, &caller.user_id, &order_id).await?;
     if order.status == crate::domain::placed::CANCELLED {
         return Ok(ok(&view(&order)));

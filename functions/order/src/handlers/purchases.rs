@@ -12,6 +12,7 @@ use crate::{
 };
 use lambda_http::{http::StatusCode, Body, Request, Response};
 use serde_json::json;
+use sha2::Digest;
 use std::sync::Arc;
 use vitrina_shared::{
     http::{json as respond, parse_json, Caller},
@@ -22,12 +23,50 @@ fn refused(e: Invalid) -> ApiError {
     ApiError::bad_request(e.code, e.message).with_details(json!({ "field": e.field }))
 }
 
+/// The order's id: from the client's `Idempotency-Key` when it sends one (the same form sent
+/// twice — a double click, a retry after a lost answer — is the same order), else fresh.
+fn order_id(user_id: &str, req: &Request) -> Result<String, ApiError> {
+    let Some(key) = req.headers().get("idempotency-key") else {
+        return Ok(uuid::Uuid::now_v7().to_string());
+    };
+    let key = key
+        .to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (8..=64).contains(&k.len()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_idempotency_key",
+                "The Idempotency-Key header is 8 to 64 characters",
+            )
+        })?;
+    let digest = sha2::Sha256::digest(format!("purchase:{user_id}:{key}").as_bytes());
+    let mut bytes = [0u8; 16];
+    bytes.copy_from_slice(&digest[..16]);
+    Ok(uuid::Builder::from_custom_bytes(bytes)
+        .into_uuid()
+        .to_string())
+}
+
 async fn place(svc: &OrderService, order: PlacedOrder) -> Result<Response<Body>, ApiError> {
     if !svc.store.put_placed(&order).await? {
-        return Err(ApiError::internal(format!(
-            "order id {} taken: a fresh UUID collided",
-            order.order_id
-        )));
+        // This key placed an order before: the same form answers it; another is a misuse.
+        let first = svc
+            .store
+            .placed(&order.order_id)
+            .await?
+            .filter(|o| o.user_id == order.user_id)
+            .ok_or_else(|| ApiError::internal("an order id taken by another client"))?;
+        let same = first.kind == order.kind
+            && first.total == order.total
+            && first.gift_card == order.gift_card;
+        if !same {
+            return Err(ApiError::conflict(
+                "idempotency_key_reused",
+                "This Idempotency-Key was used for another order",
+            ));
+        }
+        return Ok(respond(StatusCode::CREATED, &super::placed::view(&first)));
     }
     tracing::info!(user_id = %order.user_id, order_id = %order.order_id, kind = ?order.kind, total = order.total, "order placed");
     Ok(respond(StatusCode::CREATED, &super::placed::view(&order)))
@@ -44,7 +83,7 @@ async fn from_form<F: serde::de::DeserializeOwned>(
     let at = chrono::Utc::now().to_rfc3339();
     let placed = order(
         &form,
-        &uuid::Uuid::now_v7().to_string(),
+        &order_id(&caller.user_id, req)?,
         &caller.user_id,
         &at,
     )

@@ -30,8 +30,9 @@ pub async fn handle(payment: Arc<Payment>, req: Request) -> Result<Response<Body
     let code = entered_code(body.code.as_deref())
         .ok_or_else(|| ApiError::bad_request("missing_code", "Enter the gift card's code"))?;
     let window = guessing::Window::at(chrono::Utc::now().timestamp());
-    let failures = payment.store.wrong_codes(&caller.user_id, window).await?;
-    if !guessing::may_try(failures) {
+    // Counted before the code is checked (given back unless it is wrong): parallel guesses
+    // cannot all find room under the limit.
+    if !payment.store.take_code_try(&caller.user_id, window).await? {
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_codes",
@@ -42,22 +43,26 @@ pub async fn handle(payment: Arc<Payment>, req: Request) -> Result<Response<Body
         user_id: caller.user_id.clone(),
         code,
     };
-    match payment.billing.activate.call(&request).await {
+    let outcome = payment.billing.activate.call(&request).await;
+    if !matches!(
+        outcome,
+        Err(CallError::Refused(ActivateRefusal::GiftCardNotFound(_)))
+    ) {
+        payment
+            .store
+            .give_back_code_try(&caller.user_id, window)
+            .await?;
+    }
+    match outcome {
         Ok(card) => Ok(ok(&CardView::from(card))),
         Err(CallError::Refused(ActivateRefusal::GiftCardTaken(_))) => Err(ApiError::conflict(
             "gift_card_taken",
             "This gift card was activated by another client",
         )),
-        Err(CallError::Refused(ActivateRefusal::GiftCardNotFound(_))) => {
-            payment
-                .store
-                .add_wrong_code(&caller.user_id, window)
-                .await?;
-            Err(ApiError::not_found(
-                "gift_card_not_found",
-                "No gift card has this code",
-            ))
-        }
+        Err(CallError::Refused(ActivateRefusal::GiftCardNotFound(_))) => Err(ApiError::not_found(
+            "gift_card_not_found",
+            "No gift card has this code",
+        )),
         Err(CallError::Unavailable(e)) => Err(ApiError::internal(e)),
     }
 }
