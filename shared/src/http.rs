@@ -167,8 +167,33 @@ mod tests {
         struct T {
             a: String,
         }
-        let req = |body: &str| Request::new(Body::Text(body.to_string()));
+        let typed = |body: &str, content_type: &str| {
+            let mut r = Request::new(Body::Text(body.to_string()));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(content_type).unwrap(),
+            );
+            r
+        };
+        let req = |body: &str| typed(body, "application/json; charset=utf-8");
         assert_eq!(parse_json::<T>(&req("")).unwrap_err().code, "body_required");
+        // A cross-site form can send these types; JSON is read only as JSON.
+        for other in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ] {
+            let e = parse_json::<T>(&typed(r#"{"a": "ok"}"#, other)).unwrap_err();
+            assert_eq!(
+                (e.status, e.code),
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            );
+        }
+        let untyped = Request::new(Body::Text(r#"{"a": "ok"}"#.into()));
+        assert_eq!(
+            parse_json::<T>(&untyped).unwrap_err().code,
+            "unsupported_media_type"
+        );
         assert_eq!(
             parse_json::<T>(&req("{oops")).unwrap_err().code,
             "invalid_json"
@@ -183,5 +208,32 @@ mod tests {
             StatusCode::PAYLOAD_TOO_LARGE
         );
         assert!(parse_json::<T>(&req(r#"{"a": "ok"}"#)).is_ok());
+    }
+
+    #[test]
+    fn a_state_change_marked_cross_site_by_the_browser_is_refused() {
+        let with = |method: &str, site: Option<&str>| {
+            let mut r = Request::new(Body::Empty);
+            *r.method_mut() = method.parse().unwrap();
+            if let Some(site) = site {
+                r.headers_mut()
+                    .insert("sec-fetch-site", HeaderValue::from_str(site).unwrap());
+            }
+            r
+        };
+        for site in ["cross-site", "same-site"] {
+            let e = same_site_only(&with("POST", Some(site))).unwrap_err();
+            assert_eq!(
+                (e.status, e.code),
+                (StatusCode::FORBIDDEN, "cross_site_request")
+            );
+            assert!(
+                same_site_only(&with("GET", Some(site))).is_ok(),
+                "reads pass"
+            );
+        }
+        for ok in [Some("same-origin"), Some("none"), None] {
+            assert!(same_site_only(&with("DELETE", ok)).is_ok());
+        }
     }
 }

@@ -138,6 +138,31 @@ async fn the_cart_settles_pickup_or_courier_and_adds_the_cost() {
     .await;
     assert_eq!(stolen.status, 409, "{}", stolen.body);
     assert_eq!(stolen.body["error"]["code"], "quote_not_found");
+    // An id that cannot be a quote (here 2 000 characters, over DynamoDB's key limit) is not
+    // found either — never a 500.
+    for bogus in ["x".repeat(2_000), "not-a-uuid".to_string()] {
+        let r = set_delivery(&other, json!({"method": "courier", "quoteId": bogus})).await;
+        assert_eq!(
+            (r.status, &r.body["error"]["code"]),
+            (409, &json!("quote_not_found")),
+            "{}",
+            r.body
+        );
+    }
+    // And a cart whose last line goes takes its delivery with it.
+    let cart = call(&c, "GET", "/api/cart", None).await;
+    for line in cart.body["lines"].as_array().unwrap() {
+        let id = line["productId"].as_str().unwrap();
+        let r = call(&c, "DELETE", &format!("/api/cart/items/{id}"), None).await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    let empty = call(&c, "GET", "/api/cart", None).await;
+    assert_eq!(
+        (&empty.body["delivery"], &empty.body["grandTotal"]),
+        (&json!(null), &json!(0)),
+        "{}",
+        empty.body
+    );
 }
 
 #[tokio::test]

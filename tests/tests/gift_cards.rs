@@ -104,3 +104,34 @@ async fn two_clients_activating_one_card_at_once_one_wins() {
     assert_eq!(won[0]["balance"], 70_000);
     assert_eq!(cards(loser).await, json!([]));
 }
+
+#[tokio::test]
+async fn a_card_no_longer_active_does_not_come_back_by_activating_it_again() {
+    let codes = issue_gift_cards(700, 1);
+    let c = logged_in().await;
+    assert_eq!(activate(&c, &codes[0]).await.status, 200);
+    // An operator blocks the card (a state a later issue may add): the owner's second
+    // activation must not make it active again.
+    let normalized = vitrina_billing::domain::giftcard::normalize(&codes[0]).unwrap();
+    let pk = format!(
+        "GIFTCARD#{}",
+        vitrina_billing::domain::giftcard::code_hash(&normalized)
+    );
+    clients()
+        .await
+        .dynamodb
+        .update_item()
+        .table_name(resource_name("Table"))
+        .key("PK", s(pk.clone()))
+        .key("SK", s("CARD"))
+        .update_expression("SET #status = :blocked")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":blocked", s("blocked"))
+        .send()
+        .await
+        .unwrap();
+    let again = activate(&c, &codes[0]).await;
+    assert_eq!(again.status, 409, "{}", again.body);
+    let card = table_item(&pk, "CARD").await.expect("the card");
+    assert_eq!(card["status"].as_s().unwrap(), "blocked");
+}

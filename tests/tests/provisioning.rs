@@ -422,3 +422,68 @@ async fn a_welcome_that_ses_refuses_is_retried_and_sent_once() {
     .is_some());
     assert_eq!(mail_to(&mailbox().await, &email).len(), 1, "sent once");
 }
+
+#[tokio::test]
+async fn a_welcome_claim_abandoned_mid_send_is_taken_over_and_a_fresh_one_is_not() {
+    let aws = clients().await;
+    let now = epoch_seconds();
+    // Two users whose welcome a delivery claimed and then died before sending: one long ago,
+    // one just now (another delivery may still be sending it).
+    let put_claim = |user_id: String, at: i64| {
+        let aws = aws.clone();
+        async move {
+            aws.dynamodb
+                .put_item()
+                .table_name(resource_name("Table"))
+                .item("PK", s(format!("NOTIFY#{user_id}")))
+                .item("SK", s("SENT#welcome"))
+                .item("kind", s("welcome"))
+                .item("status", s("sending"))
+                .item(
+                    "claimedEpoch",
+                    aws_sdk_dynamodb::types::AttributeValue::N(at.to_string()),
+                )
+                .send()
+                .await
+                .unwrap();
+        }
+    };
+    let (abandoned, fresh) = (
+        uuid::Uuid::now_v7().to_string(),
+        uuid::Uuid::now_v7().to_string(),
+    );
+    let (abandoned_email, fresh_email) = (
+        format!("{}@example.ru", unique("abandoned")),
+        format!("{}@example.ru", unique("fresh")),
+    );
+    put_claim(
+        abandoned.clone(),
+        now - vitrina_notification::store::ABANDONED_CLAIM_SECONDS - 60,
+    )
+    .await;
+    put_claim(fresh.clone(), now).await;
+    send(
+        &aws.sqs,
+        "NotificationQueue",
+        &registered(&fresh, &fresh_email),
+        1,
+    )
+    .await;
+    send(
+        &aws.sqs,
+        "NotificationQueue",
+        &registered(&abandoned, &abandoned_email),
+        1,
+    )
+    .await;
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            (!mail_to(&mailbox().await, &abandoned_email).is_empty()).then_some(())
+        })
+        .await
+        .is_some(),
+        "the abandoned claim is taken over and the welcome sent"
+    );
+    // Sent after the fresh one's message: that one was handled first and sent nothing.
+    assert!(mail_to(&mailbox().await, &fresh_email).is_empty());
+}

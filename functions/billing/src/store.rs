@@ -134,8 +134,10 @@ impl BillingStore {
                  activatedAt = if_not_exists(activatedAt, :now), GSI1PK = :owner, \
                  GSI1SK = if_not_exists(activatedAt, :now)",
             )
+            // The owner activating again gets the card as it is only while it is active: a card
+            // in any later state (blocked, spent) never comes back to `active` this way.
             .condition_expression(
-                "attribute_exists(PK) AND (#status = :issued OR ownerUserId = :user)",
+                "attribute_exists(PK) AND (#status = :issued OR (ownerUserId = :user AND #status = :active))",
             )
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":active", AttributeValue::S("active".into()))
@@ -168,19 +170,31 @@ impl BillingStore {
 
     /// The client's activated cards, oldest first.
     pub async fn cards_of(&self, user_id: &str) -> Result<Vec<GiftCard>, StoreError> {
-        let out = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .index_name(keys::GSI1)
-            .key_condition_expression("GSI1PK = :owner")
-            .expression_attribute_values(
-                ":owner",
-                AttributeValue::S(keys::billing::gift_cards_of(user_id)),
-            )
-            .send()
-            .await?;
-        Ok(serde_dynamo::from_items(out.items.unwrap_or_default())?)
+        // Every page: a client with many cards must see them all.
+        let mut cards = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .index_name(keys::GSI1)
+                .key_condition_expression("GSI1PK = :owner")
+                .expression_attribute_values(
+                    ":owner",
+                    AttributeValue::S(keys::billing::gift_cards_of(user_id)),
+                )
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            cards.extend(serde_dynamo::from_items::<_, GiftCard>(
+                out.items.unwrap_or_default(),
+            )?);
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(cards);
+            }
+        }
     }
 
     /// Moves the wallet's balance to `entry.balance_after` and writes the entry, in one

@@ -8,6 +8,9 @@ use vitrina_shared::{
     StoreError,
 };
 
+/// After this long a claim still "sending" is taken to be abandoned.
+pub const ABANDONED_CLAIM_SECONDS: i64 = 300;
+
 #[derive(Clone, Debug)]
 pub struct NotificationStore {
     db: Client,
@@ -36,21 +39,47 @@ impl NotificationStore {
     }
 
     /// Claims the right to send one notification: only the first claim of an id wins, so a
-    /// duplicate message never sends a second letter.
+    /// duplicate message never sends a second letter. `false` when it was sent, or is being
+    /// sent right now by another delivery.
     pub async fn claim(
         &self,
         user_id: &str,
         notification_id: &str,
         kind: &str,
     ) -> Result<bool, StoreError> {
+        let now = chrono::Utc::now();
         let mut item = key(keys::notification::sent(user_id, notification_id));
         item.insert("kind".into(), AttributeValue::S(kind.into()));
         item.insert("status".into(), AttributeValue::S("sending".into()));
+        item.insert("claimedAt".into(), AttributeValue::S(now.to_rfc3339()));
         item.insert(
-            "claimedAt".into(),
-            AttributeValue::S(chrono::Utc::now().to_rfc3339()),
+            "claimedEpoch".into(),
+            AttributeValue::N(now.timestamp().to_string()),
         );
-        table::put_if_absent(&self.db, &self.table, item).await
+        // A claim still "sending" long after any function could still be sending (Lambda's
+        // timeout is seconds) was left by one that died between the claim and the send: this
+        // delivery takes it over, or the letter would be lost for good.
+        let result = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(
+                "attribute_not_exists(PK) OR (#status = :sending AND claimedEpoch < :stale)",
+            )
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":sending", AttributeValue::S("sending".into()))
+            .expression_attribute_values(
+                ":stale",
+                AttributeValue::N((now.timestamp() - ABANDONED_CLAIM_SECONDS).to_string()),
+            )
+            .send()
+            .await;
+        match result.map_err(StoreError::from) {
+            Ok(_) => Ok(true),
+            Err(StoreError::Conflict) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Gives a claim back after a failed send, so that the retry may send.

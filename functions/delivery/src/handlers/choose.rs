@@ -36,6 +36,13 @@ pub async fn handle(
                 .quote_id
                 .as_deref()
                 .ok_or_else(|| invalid("A courier delivery needs the quote id of its price"))?;
+            // Quote ids are UUIDs: anything else is no quote, and never reaches a key (DynamoDB
+            // refuses keys over 1 KB with an error, not with "not found").
+            if uuid::Uuid::parse_str(quote_id).is_err() {
+                return Err(
+                    ChooseRefusal::QuoteNotFound("No such quote for this client".into()).into(),
+                );
+            }
             let quote = delivery
                 .store
                 .quote(&req.user_id, quote_id)

@@ -148,6 +148,11 @@ impl Order {
         if self.lines.len() == before {
             return Err(CartError::NotInCart);
         }
+        // An empty cart delivers nothing: its delivery goes with its last line (otherwise the
+        // grand total would be the delivery alone).
+        if self.lines.is_empty() {
+            self.delivery = None;
+        }
         Ok(())
     }
 
@@ -215,5 +220,21 @@ mod tests {
         assert_eq!(o.remove("b"), Err(CartError::NotInCart));
         o.remove("a").unwrap();
         assert!(o.lines.is_empty());
+    }
+
+    #[test]
+    fn the_last_line_removed_takes_the_delivery_with_it() {
+        let mut o = Order::new_draft("o", "u", "t");
+        o.add(&p("a", 10), 1).unwrap();
+        o.add(&p("b", 10), 1).unwrap();
+        o.delivery = Some(DeliveryChoice {
+            method: "pickup".into(),
+            cost: 29_000,
+            ..Default::default()
+        });
+        o.remove("a").unwrap();
+        assert!(o.delivery.is_some(), "a line is left");
+        o.remove("b").unwrap();
+        assert_eq!(o.delivery, None);
     }
 }
