@@ -23,23 +23,26 @@ pub fn item<T: Serialize>(k: (String, String), value: &T) -> Result<Item, StoreE
     Ok(item)
 }
 
+/// A conditional write's result as "did it happen": a failed condition is `false`, not an error.
+pub fn written<T>(result: Result<T, StoreError>) -> Result<bool, StoreError> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(StoreError::Conflict) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// Puts the item unless one exists under its key; answers whether this call created it. The
 /// idempotent "open once" of consumers that may see a message twice.
 pub async fn put_if_absent(db: &Client, table: &str, item: Item) -> Result<bool, StoreError> {
-    match db
+    let result = db
         .put_item()
         .table_name(table)
         .set_item(Some(item))
         .condition_expression("attribute_not_exists(PK)")
         .send()
-        .await
-    {
-        Ok(_) => Ok(true),
-        Err(e) => match StoreError::from(e) {
-            StoreError::Conflict => Ok(false),
-            other => Err(other),
-        },
-    }
+        .await;
+    written(result.map_err(StoreError::from))
 }
 
 /// The item under `k`, decoded; strongly consistent when `consistent`.
@@ -82,11 +85,7 @@ pub async fn take_attempt(
         .expression_attribute_values(":e", AttributeValue::N(expires_at.to_string()))
         .send()
         .await;
-    match result.map_err(StoreError::from) {
-        Ok(_) => Ok(true),
-        Err(StoreError::Conflict) => Ok(false),
-        Err(e) => Err(e),
-    }
+    written(result.map_err(StoreError::from))
 }
 
 /// Gives back an attempt [`take_attempt`] took, when it was not a failure after all.

@@ -170,31 +170,23 @@ impl BillingStore {
 
     /// The client's activated cards, oldest first.
     pub async fn cards_of(&self, user_id: &str) -> Result<Vec<GiftCard>, StoreError> {
-        // Every page: a client with many cards must see them all.
-        let mut cards = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .index_name(keys::GSI1)
-                .key_condition_expression("GSI1PK = :owner")
-                .expression_attribute_values(
-                    ":owner",
-                    AttributeValue::S(keys::billing::gift_cards_of(user_id)),
-                )
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            cards.extend(serde_dynamo::from_items::<_, GiftCard>(
-                out.items.unwrap_or_default(),
-            )?);
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return Ok(cards);
-            }
-        }
+        // Every page (the SDK's paginator): a client with many cards sees them all.
+        let items: Vec<table::Item> = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("GSI1PK = :owner")
+            .expression_attribute_values(
+                ":owner",
+                AttributeValue::S(keys::billing::gift_cards_of(user_id)),
+            )
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?;
+        Ok(serde_dynamo::from_items(items)?)
     }
 
     /// Moves the wallet's balance to `entry.balance_after` and writes the entry, in one
@@ -347,28 +339,20 @@ impl BillingStore {
     /// The wallet's ledger, oldest first.
     pub async fn ledger(&self, user_id: &str) -> Result<Vec<LedgerEntry>, StoreError> {
         let (pk, _) = keys::billing::wallet(user_id);
-        let mut entries: Vec<LedgerEntry> = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .db
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("PK = :pk AND begins_with(SK, :ledger)")
-                .expression_attribute_values(":pk", AttributeValue::S(pk.clone()))
-                .expression_attribute_values(":ledger", AttributeValue::S("LEDGER#".into()))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            entries.extend(serde_dynamo::from_items::<_, LedgerEntry>(
-                page.items.unwrap_or_default(),
-            )?);
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
+        let items: Vec<table::Item> = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :ledger)")
+            .expression_attribute_values(":pk", AttributeValue::S(pk))
+            .expression_attribute_values(":ledger", AttributeValue::S("LEDGER#".into()))
+            .consistent_read(true)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?;
+        let mut entries: Vec<LedgerEntry> = serde_dynamo::from_items(items)?;
         entries.sort_by_key(|e| e.seq);
         Ok(entries)
     }

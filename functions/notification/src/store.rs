@@ -75,11 +75,7 @@ impl NotificationStore {
             )
             .send()
             .await;
-        match result.map_err(StoreError::from) {
-            Ok(_) => Ok(true),
-            Err(StoreError::Conflict) => Ok(false),
-            Err(e) => Err(e),
-        }
+        table::written(result.map_err(StoreError::from))
     }
 
     /// Gives a claim back after a failed send, so that the retry may send.

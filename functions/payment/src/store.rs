@@ -190,11 +190,7 @@ impl PaymentStore {
             .expression_attribute_values(":p", AttributeValue::S(payment_id.into()))
             .send()
             .await;
-        match result.map_err(StoreError::from) {
-            Ok(_) => Ok(true),
-            Err(StoreError::Conflict) => Ok(false),
-            Err(e) => Err(e),
-        }
+        table::written(result.map_err(StoreError::from))
     }
 
     /// Gives the order back when this payment's money could not be taken.

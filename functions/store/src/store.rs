@@ -323,11 +323,7 @@ impl CatalogStore {
             .expression_attribute_values(":v", AttributeValue::N(meta.version.to_string()))
             .send()
             .await;
-        match result.map_err(StoreError::from) {
-            Ok(_) => Ok(true),
-            Err(StoreError::Conflict) => Ok(false),
-            Err(e) => Err(e),
-        }
+        table::written(result.map_err(StoreError::from))
     }
 }
 
