@@ -338,53 +338,15 @@ impl CatalogStore {
     /// never goes below zero, whoever else orders the last one), the case on condition that the
     /// order has none. `Conflict` when either condition failed.
     pub async fn reserve(&self, case: &PickingCase) -> Result<(), StoreError> {
-        let mut writes = vec![TransactWriteItem::builder()
-            .put(
-                Put::builder()
-                    .table_name(&self.table)
-                    .set_item(Some(table::item(
-                        keys::store::picking(&case.order_id),
-                        case,
-                    )?))
-                    .condition_expression("attribute_not_exists(PK)")
-                    .build()?,
-            )
-            .build()];
-        for (product_id, from) in by_product(&case.lines) {
-            let mut update = Update::builder()
-                .table_name(&self.table)
-                .set_key(Some(key(keys::store::product(product_id))))
-                .expression_attribute_names("#stock", STOCK);
-            let mut sets = Vec::new();
-            let mut conditions = Vec::new();
-            for (i, r) in from.iter().enumerate() {
-                sets.push(format!("#stock.#s{i} = #stock.#s{i} - :q{i}"));
-                conditions.push(format!("#stock.#s{i} >= :q{i}"));
-                update = update
-                    .expression_attribute_names(format!("#s{i}"), &r.store_id)
-                    .expression_attribute_values(
-                        format!(":q{i}"),
-                        AttributeValue::N(r.quantity.to_string()),
-                    );
-            }
-            writes.push(
-                TransactWriteItem::builder()
-                    .update(
-                        update
-                            .update_expression(format!("SET {}", sets.join(", ")))
-                            .condition_expression(conditions.join(" AND "))
-                            .build()?,
-                    )
-                    .build(),
-            );
-        }
-        self.db
-            .transact_write_items()
-            .set_transact_items(Some(writes))
-            .send()
-            .await
-            .map_err(table::transaction_error)?;
-        Ok(())
+        let opened = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(table::item(
+                keys::store::picking(&case.order_id),
+                case,
+            )?))
+            .condition_expression("attribute_not_exists(PK)")
+            .build()?;
+        self.move_stock(opened, &case.lines, Move::Take).await
     }
 
     /// Records a cancelled case for an order that reserved nothing, so that a reservation
@@ -406,32 +368,46 @@ impl CatalogStore {
         open: &PickingCase,
         cancelled: &PickingCase,
     ) -> Result<(), StoreError> {
-        let mut writes = vec![TransactWriteItem::builder()
-            .put(
-                Put::builder()
-                    .table_name(&self.table)
-                    .set_item(Some(table::item(
-                        keys::store::picking(&cancelled.order_id),
-                        cancelled,
-                    )?))
-                    .condition_expression("#status = :open")
-                    .expression_attribute_names("#status", "status")
-                    .expression_attribute_values(":open", AttributeValue::S(open.status.clone()))
-                    .build()?,
-            )
-            .build()];
-        for (product_id, from) in by_product(&open.lines) {
+        let closed = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(table::item(
+                keys::store::picking(&cancelled.order_id),
+                cancelled,
+            )?))
+            .condition_expression("#status = :open")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":open", AttributeValue::S(open.status.clone()))
+            .build()?;
+        self.move_stock(closed, &open.lines, Move::GiveBack).await
+    }
+
+    /// Writes the picking case and moves its units, in one transaction: taken only where
+    /// every store still holds them (stock never below zero), or given back.
+    async fn move_stock(
+        &self,
+        case: Put,
+        lines: &[ReservedUnits],
+        direction: Move,
+    ) -> Result<(), StoreError> {
+        let mut writes = vec![TransactWriteItem::builder().put(case).build()];
+        for (product_id, from) in by_product(lines) {
             let mut update = Update::builder()
                 .table_name(&self.table)
                 .set_key(Some(key(keys::store::product(product_id))))
-                .expression_attribute_names("#stock", STOCK)
-                .expression_attribute_values(":zero", AttributeValue::N("0".into()));
+                .expression_attribute_names("#stock", STOCK);
             let mut sets = Vec::new();
+            let mut conditions = Vec::new();
             for (i, r) in from.iter().enumerate() {
-                // A catalog import may have dropped the store from the map meanwhile.
-                sets.push(format!(
-                    "#stock.#s{i} = if_not_exists(#stock.#s{i}, :zero) + :q{i}"
-                ));
+                match direction {
+                    Move::Take => {
+                        sets.push(format!("#stock.#s{i} = #stock.#s{i} - :q{i}"));
+                        conditions.push(format!("#stock.#s{i} >= :q{i}"));
+                    }
+                    // A catalog import may have dropped the store from the map meanwhile.
+                    Move::GiveBack => sets.push(format!(
+                        "#stock.#s{i} = if_not_exists(#stock.#s{i}, :zero) + :q{i}"
+                    )),
+                }
                 update = update
                     .expression_attribute_names(format!("#s{i}"), &r.store_id)
                     .expression_attribute_values(
@@ -439,12 +415,16 @@ impl CatalogStore {
                         AttributeValue::N(r.quantity.to_string()),
                     );
             }
+            if direction == Move::GiveBack {
+                update = update.expression_attribute_values(":zero", AttributeValue::N("0".into()));
+                conditions.push("attribute_exists(PK)".into());
+            }
             writes.push(
                 TransactWriteItem::builder()
                     .update(
                         update
                             .update_expression(format!("SET {}", sets.join(", ")))
-                            .condition_expression("attribute_exists(PK)")
+                            .condition_expression(conditions.join(" AND "))
                             .build()?,
                     )
                     .build(),
@@ -458,6 +438,12 @@ impl CatalogStore {
             .map_err(table::transaction_error)?;
         Ok(())
     }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Move {
+    Take,
+    GiveBack,
 }
 
 /// A transaction may touch an item once: one product's stores go into one update.
