@@ -69,7 +69,7 @@ pub async fn run() -> Result<(), String> {
     let region = setting("AWS_REGION", "us-east-1");
     // The bank is the local platform's sandbox (scripts/stack.sh starts it on its own port).
     let bank_port = setting("VITRINA_BANK_PORT", "3002");
-    let overrides = HashMap::from([
+    let mut overrides = HashMap::from([
         ("Stage".to_string(), "local".to_string()),
         ("Architecture".to_string(), "x86_64".to_string()),
         (
@@ -89,6 +89,10 @@ pub async fn run() -> Result<(), String> {
             setting("VITRINA_BANK_SECRET_KEY", "test_sandbox_secret"),
         ),
     ]);
+    // Tests wait for the payment's timer; the shop's own default is 15 minutes.
+    if let Ok(hold) = std::env::var("VITRINA_PAYMENT_HOLD_SECONDS") {
+        overrides.insert("PaymentHoldSeconds".to_string(), hold);
+    }
     let mut template =
         template::Template::load(&setting("VITRINA_TEMPLATE", "template.yaml"), &overrides)?;
     for extra in setting("VITRINA_EXTRA_TEMPLATES", "")
@@ -99,7 +103,8 @@ pub async fn run() -> Result<(), String> {
     }
     let sdk = sdk_config().await;
     let clients = Clients::new(&sdk);
-    let resolver = provision::provision(&template, &clients, &region).await?;
+    let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+    let resolver = provision::provision(&template, &clients, &secrets, &region).await?;
     tracing::info!(endpoint = %endpoint, "provisioned from the template");
     if provision_only {
         let out = serde_json::json!({ "refs": resolver.refs, "attrs": resolver.attrs });

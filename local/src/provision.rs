@@ -23,6 +23,7 @@ fn err<E: std::fmt::Debug>(what: &str) -> impl FnOnce(E) -> String + '_ {
 pub async fn provision(
     template: &Template,
     clients: &Clients,
+    secrets: &aws_sdk_secretsmanager::Client,
     region: &str,
 ) -> Result<Resolver, String> {
     let mut r = Resolver {
@@ -59,6 +60,15 @@ pub async fn provision(
         if let Some(arn) = stream {
             r.attrs.insert(format!("{id}.StreamArn"), arn);
         }
+    }
+    for (id, res) in template.of_type("AWS::SecretsManager::Secret") {
+        let name = format!("{STACK}-{id}");
+        let value = match res.get("Properties").and_then(|p| p.get("SecretString")) {
+            Some(v) => r.resolve(v)?,
+            None => String::new(),
+        };
+        let arn = create_secret(secrets, &name, &value).await?;
+        r.refs.insert(id.clone(), arn);
     }
     for (id, _) in template.of_type("AWS::S3::Bucket") {
         // Bucket names are global and lowercase.
@@ -326,4 +336,33 @@ async fn state_machine(
         .await
         .map_err(err(id))?;
     Ok(out.state_machine_arn)
+}
+
+/// The secret with `value`, created or (provisioned before) given the value again; its ARN.
+async fn create_secret(
+    secrets: &aws_sdk_secretsmanager::Client,
+    name: &str,
+    value: &str,
+) -> Result<String, String> {
+    match secrets
+        .create_secret()
+        .name(name)
+        .secret_string(value)
+        .send()
+        .await
+    {
+        Ok(out) => return Ok(out.arn.unwrap_or_default()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_resource_exists_exception()) => {}
+        Err(e) => return Err(format!("create secret {name}: {e:?}")),
+    }
+    let out = secrets
+        .put_secret_value()
+        .secret_id(name)
+        .secret_string(value)
+        .send()
+        .await
+        .map_err(err(name))?;
+    Ok(out.arn.unwrap_or_default())
 }

@@ -61,6 +61,12 @@ impl Aws {
         Self::new(sdk_config().await)
     }
 
+    /// For a client of a service only one function uses (payment's Secrets Manager), built by
+    /// that function's crate so the others do not compile it.
+    pub fn sdk(&self) -> &SdkConfig {
+        &self.sdk
+    }
+
     pub fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
         aws_sdk_dynamodb::Client::new(&self.sdk)
     }

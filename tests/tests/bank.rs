@@ -5,7 +5,9 @@
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::time::Duration;
-use vitrina_payment::bank::{BankError, BankSettings, Method, NewPayment, Status, YooKassa};
+use vitrina_payment::bank::{
+    BankError, BankSettings, Credentials, Method, NewPayment, Status, YooKassa,
+};
 use vitrina_tests::{bank_url, pay_on_bank_page, payer_browser as browser};
 
 fn credentials() -> (String, String) {
@@ -19,8 +21,10 @@ fn bank_with(timeout: Duration) -> YooKassa {
     let (shop_id, secret_key) = credentials();
     YooKassa::new(BankSettings {
         api_url: format!("{}/v3", bank_url()),
-        shop_id,
-        secret_key,
+        credentials: Credentials::Given {
+            shop_id,
+            secret_key,
+        },
         timeout,
     })
     .expect("client")
@@ -183,8 +187,10 @@ async fn a_key_used_for_another_request_is_refused() {
 async fn wrong_credentials_are_refused() {
     let bank = YooKassa::new(BankSettings {
         api_url: format!("{}/v3", bank_url()),
-        shop_id: "sandbox-shop".into(),
-        secret_key: "wrong".into(),
+        credentials: Credentials::Given {
+            shop_id: "sandbox-shop".into(),
+            secret_key: "wrong".into(),
+        },
         timeout: Duration::from_secs(5),
     })
     .unwrap();

@@ -437,3 +437,127 @@ async fn a_gift_card_pays_once_whatever_the_double_click() {
     );
     wait_order(&c, &order_id, is_paid).await;
 }
+
+/// A fault of the bank sandbox for the shop's call with `key` (`capture-<payment>`, …).
+async fn bank_fault(kind: &str, key: &str, times: u32, delay_ms: u64) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/_sandbox/faults", bank_url()))
+        .json(&json!({"kind": kind, "times": times, "delayMs": delay_ms, "idempotenceKey": key}))
+        .send()
+        .await
+        .expect("the bank sandbox answers");
+    assert!(r.status().is_success());
+}
+
+/// The payment's timer looks within the hold time (30 s in `make test`) after the payment was
+/// started; this leaves it room under load.
+const TIMER_PATIENCE: Duration = Duration::from_secs(75);
+
+async fn wait_payment(c: &reqwest::Client, id: &str, status: &str) -> Value {
+    eventually(TIMER_PATIENCE, || async {
+        let p = payment(c, id).await;
+        (p["status"] == status).then_some(p)
+    })
+    .await
+    .unwrap_or_else(|| panic!("payment {id} never became {status}"))
+}
+
+#[tokio::test]
+async fn the_bank_failing_or_slow_at_oplatit_still_captures_once() {
+    // One 500, then a capture slower than the adapter's timeout: each retried with the same key.
+    for (kind, delay_ms) in [("error500", 0), ("slow", 5_000)] {
+        let (c, _user, order_id) = placed_order(31_000).await;
+        let id = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
+        assert_eq!(payment(&c, &id).await["status"], "authorized");
+        bank_fault(kind, &format!("capture-{id}"), 1, delay_ms).await;
+        let paid = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+        assert_eq!(
+            (paid.status, &paid.body["status"]),
+            (200, &json!("paid")),
+            "{kind}: {}",
+            paid.body
+        );
+        let at_bank = bank_record_of(&id).await;
+        assert_eq!(
+            (&at_bank["status"], &at_bank["amount"]["value"]),
+            (&json!("succeeded"), &json!("310.00")),
+            "{kind}"
+        );
+        wait_order(&c, &order_id, is_paid).await;
+    }
+}
+
+#[tokio::test]
+async fn oplatit_broken_off_by_the_bank_is_finished_by_the_timer_once() {
+    let (c, user, order_id) = placed_order(32_000).await;
+    let id = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
+    // The bank fails every attempt of the capture: the client sees "try again" and leaves.
+    bank_fault("error500", &format!("capture-{id}"), 3, 0).await;
+    let broken = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(
+        (broken.status, &broken.body["error"]["code"]),
+        (503, &json!("payment_unavailable")),
+        "{}",
+        broken.body
+    );
+    assert_eq!(payment(&c, &id).await["status"], "authorized");
+    // The client asked for the money to be taken: the timer takes it.
+    let paid = wait_payment(&c, &id, "paid").await;
+    assert_eq!(paid["failure"], Value::Null);
+    assert_eq!(bank_record_of(&id).await["status"], "succeeded");
+    wait_order(&c, &order_id, is_paid).await;
+    let letters = result_letters(&user.email, "оплачен").await;
+    assert_eq!(letters.len(), 1, "one result e-mail: {letters:?}");
+}
+
+#[tokio::test]
+async fn money_held_and_never_confirmed_is_released_by_the_timer() {
+    let (c, user, order_id) = placed_order(33_000).await;
+    let id = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
+    assert_eq!(payment(&c, &id).await["status"], "authorized");
+    // The client never presses «Оплатить».
+    let released = wait_payment(&c, &id, "cancelled").await;
+    assert_eq!(released["failure"], "not_confirmed_in_time");
+    assert_eq!(released["confirmable"], false);
+    let at_bank = bank_record_of(&id).await;
+    assert_eq!(
+        (
+            &at_bank["status"],
+            &at_bank["cancellation_details"]["reason"]
+        ),
+        (&json!("canceled"), &json!("canceled_by_merchant")),
+        "the bank's hold is released: {at_bank}"
+    );
+    // Too late to press: refused, nothing taken.
+    let late = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(
+        (late.status, &late.body["error"]["code"]),
+        (409, &json!("payment_not_confirmable")),
+        "{}",
+        late.body
+    );
+    assert_eq!(bank_record_of(&id).await["status"], "canceled");
+    // The order waits for another try, which works.
+    assert_eq!(
+        order_status(&c, &order_id).await["status"],
+        "awaiting_payment"
+    );
+    credit_wallet(&user, 33_000).await;
+    let wallet = start_payment(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "wallet"}),
+    )
+    .await;
+    assert_eq!(wallet.status, 201, "{}", wallet.body);
+    let wallet_id = wallet.body["paymentId"].as_str().unwrap();
+    let paid = call(
+        &c,
+        "POST",
+        &format!("/api/payments/{wallet_id}/confirm"),
+        None,
+    )
+    .await;
+    assert_eq!(paid.body["status"], "paid", "{}", paid.body);
+    wait_order(&c, &order_id, is_paid).await;
+}

@@ -259,7 +259,8 @@ const MESSAGES: Record<string, string> = {
   authorization_expired: "Банк снял блокировку денег: оплата не завершена вовремя",
   payment_declined: "Банк отклонил платёж",
   payment_cancelled: "Платёж отменён",
-  payment_not_confirmable: "Этот платёж нельзя подтвердить",
+  payment_not_confirmable: "Этот платёж уже нельзя подтвердить: попробуйте оплатить еще раз",
+  not_confirmed_in_time: "«Оплатить» не была нажата вовремя: банк снял блокировку денег. Попробуйте оплатить еще раз",
   payment_unavailable: "Банк не отвечает. Попробуйте ещё раз — дважды деньги не спишутся",
   payment_not_found: "Такого платежа нет",
 };

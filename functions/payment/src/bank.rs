@@ -182,12 +182,24 @@ pub enum BankError {
     Unavailable(String),
 }
 
+/// Who the shop is to the bank.
+pub enum Credentials {
+    /// Known already (the adapter's tests against the sandbox).
+    Given { shop_id: String, secret_key: String },
+    /// A Secrets Manager secret `{"shopId": …, "secretKey": …}`, read at the first call that
+    /// needs it (a function that never calls the bank never reads it) and kept for the
+    /// process's life: a rotated key reaches new instances without a deployment.
+    Secret {
+        client: aws_sdk_secretsmanager::Client,
+        secret_id: String,
+    },
+}
+
 /// Where the bank is and who the shop is to it.
 pub struct BankSettings {
     /// `https://api.yookassa.ru/v3` in AWS; the sandbox's `/v3` locally.
     pub api_url: String,
-    pub shop_id: String,
-    pub secret_key: String,
+    pub credentials: Credentials,
     /// Per attempt; a call makes at most `ATTEMPTS`.
     pub timeout: Duration,
 }
@@ -197,7 +209,23 @@ const ATTEMPTS: u32 = 3;
 pub struct YooKassa {
     http: reqwest::Client,
     api_url: String,
-    authorization: String,
+    credentials: Credentials,
+    /// The `Authorization` header, made from the credentials once.
+    authorization: tokio::sync::OnceCell<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SecretCredentials {
+    shop_id: String,
+    secret_key: String,
+}
+
+fn basic(shop_id: &str, secret_key: &str) -> String {
+    format!(
+        "Basic {}",
+        STANDARD.encode(format!("{shop_id}:{secret_key}"))
+    )
 }
 
 impl YooKassa {
@@ -209,11 +237,46 @@ impl YooKassa {
         Ok(Self {
             http,
             api_url: settings.api_url.trim_end_matches('/').to_string(),
-            authorization: format!(
-                "Basic {}",
-                STANDARD.encode(format!("{}:{}", settings.shop_id, settings.secret_key))
-            ),
+            credentials: settings.credentials,
+            authorization: tokio::sync::OnceCell::new(),
         })
+    }
+
+    /// The `Authorization` header; reading the secret failed → `Unavailable` (a retry reads
+    /// it again), so a payment waits rather than goes to the bank unauthenticated.
+    async fn authorization(&self) -> Result<&str, BankError> {
+        self.authorization
+            .get_or_try_init(|| async {
+                match &self.credentials {
+                    Credentials::Given {
+                        shop_id,
+                        secret_key,
+                    } => Ok(basic(shop_id, secret_key)),
+                    Credentials::Secret { client, secret_id } => {
+                        let secret = client
+                            .get_secret_value()
+                            .secret_id(secret_id)
+                            .send()
+                            .await
+                            .map_err(|e| {
+                                BankError::Unavailable(format!(
+                                    "the bank's credentials ({secret_id}): {}",
+                                    aws_sdk_secretsmanager::error::DisplayErrorContext(e)
+                                ))
+                            })?;
+                        let parsed: SecretCredentials =
+                            serde_json::from_str(secret.secret_string().unwrap_or_default())
+                                .map_err(|e| {
+                                    BankError::Unavailable(format!(
+                                        "the bank's credentials ({secret_id}) are not {{\"shopId\", \"secretKey\"}}: {e}"
+                                    ))
+                                })?;
+                        Ok(basic(&parsed.shop_id, &parsed.secret_key))
+                    }
+                }
+            })
+            .await
+            .map(String::as_str)
     }
 
     /// `key` identifies the payment attempt: the same key never pays twice.
@@ -286,12 +349,13 @@ impl YooKassa {
         keyed: Option<(&str, Value)>,
     ) -> Result<T, BankError> {
         let url = format!("{}{path}", self.api_url);
+        let authorization = self.authorization().await?;
         let mut last = String::new();
         for attempt in 1..=ATTEMPTS {
             let mut request = self
                 .http
                 .request(method.clone(), &url)
-                .header("authorization", &self.authorization);
+                .header("authorization", authorization);
             if let Some((key, body)) = &keyed {
                 request = request.header("idempotence-key", *key).json(body);
             }

@@ -7,6 +7,7 @@ pub mod billing;
 pub mod domain;
 pub mod handlers;
 pub mod store;
+pub mod timer;
 
 use vitrina_shared::{
     config::SettingsError,
@@ -16,7 +17,7 @@ use vitrina_shared::{
         payment::{ConfirmPaid, RefundPayment},
         Remote,
     },
-    runtime::{http_route, internal, Env, Function, Route},
+    runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
 /// What paying for an order needs: the payments, the bank, order (what to charge) and billing
@@ -42,8 +43,10 @@ impl Payments {
         let lambda = env.aws.lambda();
         let bank = bank::YooKassa::new(bank::BankSettings {
             api_url: env.config.require("BANK_API_URL")?,
-            shop_id: env.config.require("BANK_SHOP_ID")?,
-            secret_key: env.config.require("BANK_SECRET_KEY")?,
+            credentials: bank::Credentials::Secret {
+                client: aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
+                secret_id: env.config.require("BANK_CREDENTIALS_SECRET")?,
+            },
             timeout: std::time::Duration::from_secs(
                 env.config.parse_or("BANK_TIMEOUT_SECONDS", 4)?,
             ),
@@ -90,7 +93,28 @@ impl Payments {
     }
 }
 
-/// What answers from the payments alone (the saga's confirmation): no bank, no other service.
+/// Payments with their timer: starting a payment arms it, and the timer's check settles a
+/// payment whose client vanished.
+pub struct TimedPayments {
+    pub payments: Payments,
+    pub timer: timer::Timer,
+}
+
+impl TimedPayments {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            payments: Payments::new(env)?,
+            timer: timer::Timer::new(
+                env.aws.sqs(),
+                env.config.require("PAYMENT_TIMER_QUEUE_URL")?,
+                std::time::Duration::from_secs(env.config.parse_or("PAYMENT_HOLD_SECONDS", 900)?),
+            ),
+        })
+    }
+}
+
+/// What answers from the payments alone (the saga's confirmation, the saved cards): no bank,
+/// no other service.
 pub struct PaymentRecords {
     pub store: store::PaymentStore,
 }
@@ -144,7 +168,7 @@ pub fn functions() -> Vec<Function> {
         http_route(
             "payment-create",
             Route::post("/api/payments").authorized(),
-            Payments::new,
+            TimedPayments::new,
             handlers::payments::create,
         ),
         http_route(
@@ -162,7 +186,7 @@ pub fn functions() -> Vec<Function> {
         http_route(
             "payment-methods",
             Route::get("/api/payment-methods").authorized(),
-            Payments::new,
+            PaymentRecords::new,
             handlers::payments::methods,
         ),
         internal(RefundPayment, Payments::new, handlers::refund::handle),
@@ -170,6 +194,12 @@ pub fn functions() -> Vec<Function> {
             ConfirmPaid,
             PaymentRecords::new,
             handlers::confirm_paid::handle,
+        ),
+        sqs_consumer(
+            "payment-timer",
+            "PaymentTimerQueue",
+            TimedPayments::new,
+            handlers::timer::handle,
         ),
         http_route(
             "payment-webhook",

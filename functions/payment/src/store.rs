@@ -8,7 +8,7 @@ use crate::domain::{
 };
 use aws_sdk_dynamodb::{
     operation::transact_write_items::TransactWriteItemsError,
-    types::{AttributeValue, Put, TransactWriteItem},
+    types::{AttributeValue, ConditionCheck, Put, TransactWriteItem},
 };
 use std::collections::HashMap;
 use vitrina_shared::{keys, table, StoreError};
@@ -16,6 +16,17 @@ use vitrina_shared::{keys, table, StoreError};
 pub struct PaymentStore {
     db: aws_sdk_dynamodb::Client,
     table: String,
+}
+
+/// What claiming an order for a payment found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// The order is this payment's (now or from before): its money may be taken.
+    Ours,
+    /// Another payment has the order.
+    TakenByAnother,
+    /// The payment may no longer be confirmed (given up by the timer meanwhile).
+    PaymentOver,
 }
 
 /// What recording a new payment found.
@@ -174,23 +185,85 @@ impl PaymentStore {
         Ok(link.and_then(|m| m.get("paymentId").cloned()))
     }
 
-    /// Claims the order for this payment before its money is taken: `true` if the order is
-    /// this payment's (now or from before), `false` if another payment has it.
-    pub async fn claim_order(&self, order_id: &str, payment_id: &str) -> Result<bool, StoreError> {
-        let item = table::item(
-            keys::payment::order_claim(order_id),
-            &HashMap::from([("paymentId", payment_id)]),
+    /// Claims the order for this payment before its money is taken, in one transaction with a
+    /// check that the payment may still be confirmed: a payment the timer gave up (`Cancelled`)
+    /// can no longer claim, and a claimed one can no longer be given up, so money is either
+    /// taken or released, never both.
+    pub async fn claim_order(&self, payment: &Payment) -> Result<Claim, StoreError> {
+        let claim = table::item(
+            keys::payment::order_claim(&payment.order_id),
+            &HashMap::from([("paymentId", payment.payment_id.as_str())]),
         )?;
-        let result = self
-            .db
-            .put_item()
+        let status = |s: Status| serde_dynamo::to_attribute_value::<_, AttributeValue>(s);
+        let put = Put::builder()
             .table_name(&self.table)
-            .set_item(Some(item))
+            .set_item(Some(claim))
             .condition_expression("attribute_not_exists(PK) OR paymentId = :p")
-            .expression_attribute_values(":p", AttributeValue::S(payment_id.into()))
+            .expression_attribute_values(":p", AttributeValue::S(payment.payment_id.clone()))
+            .build()?;
+        let check = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(table::key(keys::payment::payment(
+                &payment.payment_id,
+            ))))
+            // The statuses in which "Оплатить" may take the money.
+            .condition_expression("#s IN (:authorized, :ready)")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(":authorized", status(Status::Authorized)?)
+            .expression_attribute_values(":ready", status(Status::Ready)?)
+            .build()?;
+        let result = self.put_if(put, check).await;
+        match result {
+            Ok(_) => Ok(Claim::Ours),
+            Err(StoreError::Conflict) => match self.order_claimed_by(&payment.order_id).await? {
+                Some(other) if other != payment.payment_id => Ok(Claim::TakenByAnother),
+                _ => Ok(Claim::PaymentOver),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Writes `given_up` (a payment nobody confirmed in time) if the payment is still in `from`
+    /// and the order is not claimed by it: `false` when it was claimed or moved meanwhile.
+    pub async fn give_up_unclaimed(
+        &self,
+        given_up: &Payment,
+        from: Status,
+    ) -> Result<bool, StoreError> {
+        let from = serde_dynamo::to_attribute_value::<_, AttributeValue>(from)?;
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(table::item(
+                keys::payment::payment(&given_up.payment_id),
+                given_up,
+            )?))
+            .condition_expression("#s = :from")
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(":from", from)
+            .build()?;
+        let check = ConditionCheck::builder()
+            .table_name(&self.table)
+            .set_key(Some(table::key(keys::payment::order_claim(
+                &given_up.order_id,
+            ))))
+            .condition_expression("attribute_not_exists(PK) OR paymentId <> :p")
+            .expression_attribute_values(":p", AttributeValue::S(given_up.payment_id.clone()))
+            .build()?;
+        let result = self.put_if(put, check).await;
+        table::written(result)
+    }
+
+    /// `put` if `check` holds on another item, in one transaction (`Conflict` when either
+    /// condition fails).
+    async fn put_if(&self, put: Put, check: ConditionCheck) -> Result<(), StoreError> {
+        self.db
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .transact_items(TransactWriteItem::builder().condition_check(check).build())
             .send()
-            .await;
-        table::written(result.map_err(StoreError::from))
+            .await
+            .map_err(table::transaction_error)?;
+        Ok(())
     }
 
     /// Gives the order back when this payment's money could not be taken.

@@ -3,6 +3,7 @@ pub mod confirm_paid;
 pub mod list;
 pub mod payments;
 pub mod refund;
+pub mod timer;
 
 use vitrina_shared::{contracts::billing::GiftCard, money::format_rub};
 

@@ -10,8 +10,8 @@
 use crate::{
     bank::{self, BankError, Method as BankMethod, NewPayment},
     domain::payment::{after_bank, BankState, Method, Payment, SavedCard, Status},
-    store::Recorded,
-    Payments,
+    store::{Claim, Recorded},
+    PaymentRecords, Payments, TimedPayments,
 };
 use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
 use serde::Deserialize;
@@ -57,7 +57,7 @@ fn view(p: &Payment) -> Value {
     })
 }
 
-fn unavailable(e: impl std::fmt::Display) -> ApiError {
+pub(crate) fn unavailable(e: impl std::fmt::Display) -> ApiError {
     tracing::error!(error = %e, "payment could not reach a party");
     ApiError::new(
         StatusCode::SERVICE_UNAVAILABLE,
@@ -86,7 +86,7 @@ fn card_of(p: &bank::Payment) -> Option<String> {
     Some(format!("{} *{}", card.card_type, card.last4))
 }
 
-fn now() -> String {
+pub(crate) fn now() -> String {
     chrono::Utc::now().to_rfc3339()
 }
 
@@ -105,7 +105,7 @@ async fn advance(p: &Payments, from: &Payment, mut next: Payment) -> Result<Paym
     }
 }
 
-async fn current(p: &Payments, payment_id: &str) -> Result<Payment, ApiError> {
+pub(crate) async fn current(p: &Payments, payment_id: &str) -> Result<Payment, ApiError> {
     p.store
         .payment(payment_id)
         .await?
@@ -174,7 +174,7 @@ async fn tell_outcome(p: &Payments, payment: Payment) -> Result<Payment, ApiErro
 }
 
 /// The settle step: what the bank says now, applied once.
-async fn settle(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
+pub(crate) async fn settle(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
     if payment.status.is_final() {
         return tell_outcome(p, payment).await;
     }
@@ -300,7 +300,8 @@ fn payable_error(e: CallError<PayableRefusal>) -> ApiError {
     }
 }
 
-pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn create(t: Arc<TimedPayments>, req: Request) -> Result<Response<Body>, ApiError> {
+    let p = &t.payments;
     let caller = Caller::from_request(&req)?;
     let request_key = req
         .headers()
@@ -386,7 +387,7 @@ pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, Ap
         // The same request again (a double click, a retry): the payment it made, moved on from
         // wherever it stopped.
         Recorded::Existing(id) => {
-            let existing = current(&p, &id).await?;
+            let existing = current(p, &id).await?;
             if existing.order_id != order_id {
                 return Err(ApiError::conflict(
                     "idempotency_key_reused",
@@ -396,18 +397,26 @@ pub async fn create(p: Arc<Payments>, req: Request) -> Result<Response<Body>, Ap
             existing
         }
     };
+    // Before any money can be held (a saved card is authorised at once): whatever happens to
+    // the client from here, the timer settles the payment.
+    if !payment.status.is_final() {
+        t.timer
+            .arm(&payment.payment_id, t.timer.hold)
+            .await
+            .map_err(unavailable)?;
+    }
     let payment = match (payment.method, payment.status) {
         (Method::Card | Method::Sbp | Method::SavedCard, Status::Created) => {
-            start_at_bank(&p, payment).await?
+            start_at_bank(p, payment).await?
         }
-        _ => settle(&p, payment).await?,
+        _ => settle(p, payment).await?,
     };
     tracing::info!(payment_id = %payment.payment_id, order_id = %payment.order_id, method = payment.method.as_str(), status = ?payment.status, "payment started");
     Ok(respond(StatusCode::CREATED, &view(&payment)))
 }
 
 /// `GET /api/payment-methods`: the cards the bank keeps for the client ("привязанные карты").
-pub async fn methods(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn methods(p: Arc<PaymentRecords>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let cards = p.store.saved_cards(&caller.user_id).await?;
     Ok(ok(&json!({ "cards": cards })))
@@ -428,7 +437,11 @@ pub async fn get(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiEr
 }
 
 /// Gives up a payment whose money must not be taken, releasing what the bank holds.
-async fn give_up(p: &Payments, payment: &Payment, failure: &str) -> Result<Payment, ApiError> {
+pub(crate) async fn give_up(
+    p: &Payments,
+    payment: &Payment,
+    failure: &str,
+) -> Result<Payment, ApiError> {
     if let (Method::Card | Method::Sbp | Method::SavedCard, Some(bank_id)) =
         (payment.method, &payment.bank_payment_id)
     {
@@ -479,27 +492,26 @@ pub async fn confirm(p: Arc<Payments>, req: Request) -> Result<Response<Body>, A
         }
         Err(CallError::Unavailable(e)) => return Err(unavailable(e)),
     }
-    if !p
-        .store
-        .claim_order(&payment.order_id, &payment.payment_id)
-        .await?
-    {
-        give_up(&p, &payment, "order_already_paid").await?;
-        return Err(ApiError::conflict(
-            "order_already_paid",
-            "The order is paid by another payment",
-        ));
+    match p.store.claim_order(&payment).await? {
+        Claim::Ours => {}
+        Claim::TakenByAnother => {
+            give_up(&p, &payment, "order_already_paid").await?;
+            return Err(ApiError::conflict(
+                "order_already_paid",
+                "The order is paid by another payment",
+            ));
+        }
+        // The timer released it a moment ago: what it is now says why.
+        Claim::PaymentOver => {
+            let now = current(&p, &payment.payment_id).await?;
+            return Err(ApiError::conflict(
+                "payment_not_confirmable",
+                "This payment cannot be confirmed: it is not authorised, or it is over",
+            )
+            .with_details(json!({ "status": now.status, "failure": now.failure })));
+        }
     }
-    let taken = match payment.method {
-        Method::Card | Method::Sbp | Method::SavedCard => capture(&p, &payment).await?,
-        Method::Wallet => debit(&p, &payment).await?,
-        Method::GiftCard => debit_gift_card(&p, &payment).await?,
-    };
-    if taken.status != Status::Paid {
-        p.store
-            .release_order(&payment.order_id, &payment.payment_id)
-            .await?;
-    }
+    let taken = take_money(&p, &payment).await?;
     match (taken.status, taken.failure.as_deref()) {
         (Status::Paid, _) => {
             tracing::info!(payment_id = %taken.payment_id, order_id = %taken.order_id, amount = taken.amount, "paid");
@@ -515,6 +527,23 @@ pub async fn confirm(p: Arc<Payments>, req: Request) -> Result<Response<Body>, A
         )),
         _ => Ok(ok(&view(&taken))),
     }
+}
+
+/// Takes the money of a payment that has claimed its order: the card's authorisation captured,
+/// the wallet or gift card debited (each keyed by the payment, so doing it again takes nothing
+/// twice). Money not taken gives the order back for another try.
+pub(crate) async fn take_money(p: &Payments, payment: &Payment) -> Result<Payment, ApiError> {
+    let taken = match payment.method {
+        Method::Card | Method::Sbp | Method::SavedCard => capture(p, payment).await?,
+        Method::Wallet => debit(p, payment).await?,
+        Method::GiftCard => debit_gift_card(p, payment).await?,
+    };
+    if taken.status != Status::Paid {
+        p.store
+            .release_order(&payment.order_id, &payment.payment_id)
+            .await?;
+    }
+    Ok(taken)
 }
 
 async fn capture(p: &Payments, payment: &Payment) -> Result<Payment, ApiError> {

@@ -1,0 +1,150 @@
+//! The payment's timer (SQS `PaymentTimerQueue`, armed by `POST /api/payments`): the shop's own
+//! look at a payment whose client may have vanished. Money is never left hanging:
+//!
+//! - held (a card authorised, a wallet ready) and claimed by "Оплатить" whose confirm broke off
+//!   (a crash, the bank down): the money is taken now, as the client asked;
+//! - held for the hold time and never confirmed: given up and the bank's hold released;
+//! - still with the payer at the bank: looked at again later (the bank ends its page itself).
+//!
+//! Giving up and "Оплатить" exclude each other in the table (the claim is conditional on the
+//! payment being confirmable, giving up on the order not being claimed by it), so a payment is
+//! either taken or released, never both. The check is idempotent: a duplicate or a late message
+//! finds the payment settled and does nothing.
+
+use crate::{
+    bank::BankError,
+    domain::payment::{Method, Payment, Status},
+    handlers::payments::{now, settle, take_money},
+    timer::{PaymentCheck, PAYMENT_CHECK},
+    TimedPayments,
+};
+use std::{sync::Arc, time::Duration};
+use vitrina_shared::{
+    envelope,
+    sqs::{self, SqsMessage},
+    ConsumeError,
+};
+
+/// Why a payment nobody confirmed was given up (the web client words it in Russian).
+pub const NOT_CONFIRMED: &str = "not_confirmed_in_time";
+
+/// A payment still with the payer this long is the bank's problem to report: an operator looks.
+const PAYER_AT_MOST: Duration = Duration::from_secs(24 * 3600);
+
+pub async fn handle(t: Arc<TimedPayments>, record: SqsMessage) -> Result<(), ConsumeError> {
+    let check = envelope::parse::<PaymentCheck>(sqs::body(&record), PAYMENT_CHECK)?.payload;
+    let p = &t.payments;
+    let Some(payment) = p.store.payment(&check.payment_id).await? else {
+        return Err(ConsumeError::Malformed(format!(
+            "no payment {}",
+            check.payment_id
+        )));
+    };
+    // What the bank says first: an authorisation may have expired, a capture may have happened.
+    let payment = settle(p, payment)
+        .await
+        .map_err(ConsumeError::unavailable)?;
+    match payment.status {
+        Status::Cancelled => release_at_bank(&t, &payment).await,
+        status if status.is_final() => Ok(()),
+        Status::Created | Status::AwaitingPayer => {
+            let age = since(&payment.created_at);
+            if age > PAYER_AT_MOST {
+                return Err(ConsumeError::Malformed(format!(
+                    "payment {} still waits for its payer after {} h: the bank does not settle it",
+                    payment.payment_id,
+                    age.as_secs() / 3600
+                )));
+            }
+            if payment.status == Status::Created && age >= t.timer.hold {
+                // The bank was never reached (the client's request broke off): nothing is held.
+                return give_up(&t, &payment).await;
+            }
+            t.timer
+                .arm(&payment.payment_id, t.timer.hold)
+                .await
+                .map_err(ConsumeError::Unavailable)
+        }
+        Status::Authorized | Status::Ready => {
+            let waited = since(&payment.updated_at);
+            let claimed = p.store.order_claimed_by(&payment.order_id).await?;
+            if claimed.as_deref() == Some(payment.payment_id.as_str()) {
+                let taken = take_money(p, &payment)
+                    .await
+                    .map_err(ConsumeError::unavailable)?;
+                tracing::warn!(payment_id = %taken.payment_id, status = ?taken.status, "a confirm that broke off finished by the timer");
+                return Ok(());
+            }
+            if waited < t.timer.hold {
+                return t
+                    .timer
+                    .arm(&payment.payment_id, t.timer.hold - waited)
+                    .await
+                    .map_err(ConsumeError::Unavailable);
+            }
+            give_up(&t, &payment).await
+        }
+        // Paid, Failed, Refunded: final, handled above.
+        _ => Ok(()),
+    }
+}
+
+/// Gives up a payment nobody confirmed, unless "Оплатить" claims it first; then the bank's hold
+/// is released.
+async fn give_up(t: &TimedPayments, payment: &Payment) -> Result<(), ConsumeError> {
+    let given_up = Payment {
+        status: Status::Cancelled,
+        failure: Some(NOT_CONFIRMED.into()),
+        updated_at: now(),
+        ..payment.clone()
+    };
+    if !t
+        .payments
+        .store
+        .give_up_unclaimed(&given_up, payment.status)
+        .await?
+    {
+        // Claimed or moved meanwhile: the redelivery looks again.
+        return Err(ConsumeError::Unavailable(format!(
+            "payment {} moved while being given up",
+            payment.payment_id
+        )));
+    }
+    tracing::info!(payment_id = %payment.payment_id, order_id = %payment.order_id, "payment not confirmed in time: given up");
+    release_at_bank(t, &given_up).await
+}
+
+/// A given-up card or SBP payment's hold released at the bank (keyed: again is harmless).
+async fn release_at_bank(t: &TimedPayments, payment: &Payment) -> Result<(), ConsumeError> {
+    let (Method::Card | Method::Sbp | Method::SavedCard, Some(bank_id)) =
+        (payment.method, &payment.bank_payment_id)
+    else {
+        return Ok(());
+    };
+    match t
+        .payments
+        .bank
+        .cancel(&format!("cancel-{}", payment.payment_id), bank_id)
+        .await
+    {
+        Ok(_) => Ok(()),
+        // Nothing to release (never authorised, or already released by the bank itself).
+        Err(refused @ BankError::Refused { .. }) => {
+            tracing::info!(payment_id = %payment.payment_id, error = %refused, "nothing released at the bank");
+            Ok(())
+        }
+        Err(BankError::Unavailable(e)) => Err(ConsumeError::Unavailable(e)),
+    }
+}
+
+/// How long ago an RFC 3339 time was (zero if it is unreadable or in the future).
+fn since(time: &str) -> Duration {
+    chrono::DateTime::parse_from_rfc3339(time)
+        .ok()
+        .and_then(|t| {
+            (chrono::Utc::now() - t.with_timezone(&chrono::Utc))
+                .to_std()
+                .ok()
+        })
+        .unwrap_or_default()
+}
