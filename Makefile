@@ -17,7 +17,7 @@ TEST_ENV := MOTO_PORT=4576 VITRINA_PORT=3010 VITRINA_LAMBDA_PORT=3011 VITRINA_BA
             VITRINA_PAYMENT_HOLD_SECONDS=30 \
             VITRINA_EXTRA_TEMPLATES=tests/fixtures/platform.yaml STACK_NAME=test
 
-.PHONY: help setup run test build web lint unit validate integration browser stack-up stack-down sam-build bench clean
+.PHONY: help setup run test build web lint unit validate integration browser least-privilege stack-up stack-down sam-build bench clean
 
 help:
 	@echo "make run   - the whole shop locally on http://127.0.0.1:3000 (AWS emulated by moto)"
@@ -53,7 +53,7 @@ $(STAMP)/chromium:
 
 # ---------------------------------------------------------------- build
 build: web
-	cargo build -p vitrina-local -p vitrina-store -p vitrina-billing -p vitrina-bank
+	cargo build -p vitrina-local -p vitrina-store -p vitrina-billing -p vitrina-delivery -p vitrina-bank
 
 web: $(STAMP)/npm
 	npx tsc -p web
@@ -68,7 +68,7 @@ test: setup lint unit validate build
 	@$(TEST_ENV) scripts/stack.sh up
 	@set -o pipefail; trap '$(TEST_ENV) scripts/stack.sh down' EXIT; \
 	  $(TEST_ENV) scripts/stack.sh env > .local/test.env && set -a && . .local/test.env && set +a && \
-	  $(MAKE) --no-print-directory integration browser
+	  $(MAKE) --no-print-directory integration browser least-privilege
 
 lint:
 	cargo fmt --all -- --check
@@ -76,6 +76,7 @@ lint:
 
 unit:
 	cargo test --workspace --exclude vitrina-tests
+	node --test tests/template/
 
 validate: $(STAMP)/tools $(STAMP)/npm
 	$(TOOLS)/bin/cfn-lint template.yaml
@@ -87,6 +88,10 @@ integration:
 
 browser:
 	node --test tests/browser/
+
+# After the whole suite: every AWS call a function made, checked against its policy (local/src/iam.rs).
+least-privilege:
+	cargo test -p vitrina-tests --test least_privilege -- --ignored --nocapture
 
 # ---------------------------------------------------------------- CI extras
 # Release builds of every function through cargo-lambda, as `sam deploy` would ship them.

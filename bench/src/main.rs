@@ -10,6 +10,8 @@
 //! 4. Handler latency through the local runtime over HTTP (emulator included), p50/p99, and
 //!    the CPU-only part of the same handlers in-process (emulator excluded): argon2 hashing
 //!    for register, verification for login, token decoding and hashing for the authorizer.
+//! 6. Payments per method (DynamoDB requests and time per step) and an order's AWS bill by
+//!    path through the saga, Standard against Express (`vitrina-bench orders` runs only these).
 //! 5. The cart: DynamoDB requests per add-to-cart and per cart read, counted where they arrive
 //!    (the local AWS counts each action it answers; store's snapshot function, invoked by
 //!    order, is included), and the handler time p50/p99 with its AWS calls against the local
@@ -423,9 +425,88 @@ impl Step {
     }
 }
 
+/// A new client of the bench's stack, registered and logged in (its cookie jar).
+async fn bench_client(base: &str, prefix: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let name = format!(
+        "{prefix}{}",
+        &uuid::Uuid::now_v7().simple().to_string()[16..]
+    );
+    let post = |path: &str, body: serde_json::Value| {
+        client
+            .post(format!("{base}{path}"))
+            .header("content-type", "application/json")
+            .body(body.to_string())
+    };
+    let r = post("/api/register", serde_json::json!({"username": name, "password": "Bench-1234", "email": format!("{name}@example.ru")})).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    post(
+        "/api/login",
+        serde_json::json!({"username": name, "password": "Bench-1234"}),
+    )
+    .send()
+    .await
+    .unwrap();
+    client
+}
+
+/// Money on the client's wallet through billing's own credit (the wallet opens from
+/// `user.registered`, so the credit is retried until it is there).
+async fn credit_wallet(client: &reqwest::Client, base: &str, lambda: &str) {
+    let me = json_of(client, &format!("{base}/api/me")).await;
+    let user_id = me["clientId"].as_str().expect("clientId").to_string();
+    let plain = reqwest::Client::new();
+    for _ in 0..100 {
+        let r: serde_json::Value = plain
+            .post(format!("{lambda}/2015-03-31/functions/BillingWalletCreditFunction/invocations"))
+            .body(serde_json::json!({"userId": user_id, "amount": 10_000_000, "cause": format!("bench:{user_id}"), "description": "bench"}).to_string())
+            .send().await.unwrap().json().await.unwrap();
+        if r.get("errorType").is_none() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the wallet of {user_id} never opened");
+}
+
+/// «Оплатить заказ» for one unit of `product`, picked up at the Tverskaya store: the order id.
+async fn place_order(client: &reqwest::Client, base: &str, product: &str) -> String {
+    client
+        .post(format!("{base}/api/cart/items"))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({"productId": product}).to_string())
+        .send()
+        .await
+        .unwrap();
+    client
+        .put(format!("{base}/api/cart/delivery"))
+        .header("content-type", "application/json")
+        .body(r#"{"method":"pickup","pickupPointId":"msk-tverskaya"}"#)
+        .send()
+        .await
+        .unwrap();
+    let order: serde_json::Value = client
+        .post(format!("{base}/api/orders"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    order["orderId"].as_str().expect("order").to_string()
+}
+
 /// S6 over HTTP through the local runtime (every function it reaches, the emulator and the
 /// bank sandbox included): a card payment (start, the bank's page walked outside the timing,
-/// the return's settle, «Оплатить») and a wallet payment (start, «Оплатить»).
+/// the return's settle, «Оплатить»), then the same client's next order by the card the bank
+/// kept (start = authorised at once, «Оплатить»); an SBP payment (start, the payer's app outside
+/// the timing, the page's poll, «Оплатить»); a wallet payment (start, «Оплатить»). A gift card
+/// pays as the wallet does (billing's debit of one item and its ledger entry).
 async fn payment_bench(base: &str) {
     let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL");
     let lambda = std::env::var("VITRINA_LAMBDA_URL").expect("VITRINA_LAMBDA_URL");
@@ -437,81 +518,33 @@ async fn payment_bench(base: &str) {
     let (mut card_start, mut card_return, mut card_confirm) =
         (Step::new(), Step::new(), Step::new());
     let (mut wallet_start, mut wallet_confirm) = (Step::new(), Step::new());
+    let (mut saved_start, mut saved_confirm) = (Step::new(), Step::new());
+    let (mut sbp_start, mut sbp_poll, mut sbp_confirm) = (Step::new(), Step::new(), Step::new());
     for i in 0..10 {
-        for method in ["card", "wallet"] {
-            let client = reqwest::Client::builder()
-                .cookie_store(true)
-                .build()
-                .unwrap();
-            let name = format!(
-                "pay{}{i}{method}",
-                &uuid::Uuid::now_v7().simple().to_string()[20..]
-            );
+        for method in ["card", "wallet", "sbp"] {
+            let client = bench_client(base, &format!("pay{i}{method}")).await;
             let post = |path: &str, body: serde_json::Value| {
                 client
                     .post(format!("{base}{path}"))
                     .header("content-type", "application/json")
                     .body(body.to_string())
             };
-            let r = post("/api/register", serde_json::json!({"username": name, "password": "Bench-1234", "email": format!("{name}@example.ru")})).send().await.unwrap();
-            assert_eq!(r.status(), 200);
-            post(
-                "/api/login",
-                serde_json::json!({"username": name, "password": "Bench-1234"}),
-            )
-            .send()
-            .await
-            .unwrap();
-            post(
-                "/api/cart/items",
-                serde_json::json!({"productId": "p-000002"}),
-            )
-            .send()
-            .await
-            .unwrap();
-            client
-                .put(format!("{base}/api/cart/delivery"))
-                .header("content-type", "application/json")
-                .body(r#"{"method":"pickup","pickupPointId":"msk-tverskaya"}"#)
-                .send()
-                .await
-                .unwrap();
-            let order: serde_json::Value = post("/api/orders", serde_json::json!({}))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            let order_id = order["orderId"].as_str().expect("order").to_string();
+            let order_id = place_order(&client, base, "p-000002").await;
             let start = |m: &str| {
                 post(
                     "/api/payments",
-                    serde_json::json!({"orderId": order_id, "method": m}),
+                    serde_json::json!({"orderId": order_id, "method": m, "saveCard": true}),
                 )
                 .header("idempotency-key", uuid::Uuid::now_v7().to_string())
             };
+            let confirm = |id: &str| {
+                post(
+                    &format!("/api/payments/{id}/confirm"),
+                    serde_json::json!({}),
+                )
+            };
             if method == "wallet" {
-                let me: serde_json::Value = client
-                    .get(format!("{base}/api/me"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                let user_id = me["clientId"].as_str().expect("clientId").to_string();
-                // The wallet opens from user.registered; credit it once it is there.
-                for _ in 0..100 {
-                    let r: serde_json::Value = plain
-                        .post(format!("{lambda}/2015-03-31/functions/BillingWalletCreditFunction/invocations"))
-                        .body(serde_json::json!({"userId": user_id, "amount": 10_000_000, "cause": format!("bench:{user_id}"), "description": "bench"}).to_string())
-                        .send().await.unwrap().json().await.unwrap();
-                    if r.get("errorType").is_none() {
-                        break;
-                    }
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                }
+                credit_wallet(&client, base, &lambda).await;
                 let p: serde_json::Value = wallet_start
                     .run(&plain, &aws, async {
                         start("wallet").send().await.unwrap().json().await.unwrap()
@@ -520,16 +553,36 @@ async fn payment_bench(base: &str) {
                 let id = p["paymentId"].as_str().expect("payment").to_string();
                 let done: serde_json::Value = wallet_confirm
                     .run(&plain, &aws, async {
-                        post(
-                            &format!("/api/payments/{id}/confirm"),
-                            serde_json::json!({}),
-                        )
-                        .send()
-                        .await
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap()
+                        confirm(&id).send().await.unwrap().json().await.unwrap()
+                    })
+                    .await;
+                assert_eq!(done["status"], "paid", "{done}");
+            } else if method == "sbp" {
+                let p: serde_json::Value = sbp_start
+                    .run(&plain, &aws, async {
+                        start("sbp").send().await.unwrap().json().await.unwrap()
+                    })
+                    .await;
+                let id = p["paymentId"].as_str().expect("payment").to_string();
+                // The payer's banking app pays the QR's link.
+                let link = p["qrLink"].as_str().expect("the QR's link");
+                let app = format!("{}/pay", link.split('?').next().unwrap_or(link));
+                let paid_in_app = plain.post(&app).send().await.unwrap().status();
+                assert!(
+                    paid_in_app.is_success() || paid_in_app.is_redirection(),
+                    "{paid_in_app}"
+                );
+                let got: serde_json::Value = sbp_poll
+                    .run(
+                        &plain,
+                        &aws,
+                        json_of(&client, &format!("{base}/api/payments/{id}")),
+                    )
+                    .await;
+                assert_eq!(got["status"], "authorized", "{got}");
+                let done: serde_json::Value = sbp_confirm
+                    .run(&plain, &aws, async {
+                        confirm(&id).send().await.unwrap().json().await.unwrap()
                     })
                     .await;
                 assert_eq!(done["status"], "paid", "{done}");
@@ -556,30 +609,53 @@ async fn payment_bench(base: &str) {
                     .unwrap();
                 assert!(r.status().is_redirection(), "{}", r.status());
                 let got: serde_json::Value = card_return
-                    .run(&plain, &aws, async {
-                        client
-                            .get(format!("{base}/api/payments/{id}"))
-                            .send()
-                            .await
-                            .unwrap()
-                            .json()
-                            .await
-                            .unwrap()
-                    })
+                    .run(
+                        &plain,
+                        &aws,
+                        json_of(&client, &format!("{base}/api/payments/{id}")),
+                    )
                     .await;
                 assert_eq!(got["status"], "authorized", "{got}");
                 let done: serde_json::Value = card_confirm
                     .run(&plain, &aws, async {
+                        confirm(&id).send().await.unwrap().json().await.unwrap()
+                    })
+                    .await;
+                assert_eq!(done["status"], "paid", "{done}");
+                // The next order, by the card the bank kept.
+                let cards: serde_json::Value = client
+                    .get(format!("{base}/api/payment-methods"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let card_id = cards["cards"][0]["cardId"]
+                    .as_str()
+                    .expect("the kept card")
+                    .to_string();
+                let next_id = place_order(&client, base, "p-000002").await;
+                let p: serde_json::Value = saved_start
+                    .run(&plain, &aws, async {
                         post(
-                            &format!("/api/payments/{id}/confirm"),
-                            serde_json::json!({}),
+                            "/api/payments",
+                            serde_json::json!({"orderId": next_id, "method": "saved_card", "cardId": card_id}),
                         )
+                        .header("idempotency-key", uuid::Uuid::now_v7().to_string())
                         .send()
                         .await
                         .unwrap()
                         .json()
                         .await
                         .unwrap()
+                    })
+                    .await;
+                assert_eq!(p["status"], "authorized", "{p}");
+                let id = p["paymentId"].as_str().expect("payment").to_string();
+                let done: serde_json::Value = saved_confirm
+                    .run(&plain, &aws, async {
+                        confirm(&id).send().await.unwrap().json().await.unwrap()
                     })
                     .await;
                 assert_eq!(done["status"], "paid", "{done}");
@@ -591,6 +667,11 @@ async fn payment_bench(base: &str) {
     card_confirm.report("card: «Оплатить» (capture)");
     wallet_start.report("wallet: POST /api/payments");
     wallet_confirm.report("wallet: «Оплатить» (debit)");
+    saved_start.report("saved card: POST /api/payments (authorised)");
+    saved_confirm.report("saved card: «Оплатить» (capture)");
+    sbp_start.report("SBP: POST /api/payments (the QR)");
+    sbp_poll.report("SBP: GET /api/payments/{id} (the page's poll)");
+    sbp_confirm.report("SBP: «Оплатить» (capture)");
 }
 
 /// Our code's share of a warm request: the runtime's event decoding, the route's wrapper, the
@@ -693,6 +774,13 @@ async fn cold_starts(release: &str, bins: &[(&str, &str)]) {
 
 #[tokio::main]
 async fn main() {
+    // `vitrina-bench orders`: only the payments and the order's cost, against a running stack.
+    if std::env::args().nth(1).as_deref() == Some("orders") {
+        let base = std::env::var("VITRINA_URL").expect("VITRINA_URL: a running local stack");
+        payment_bench(&base).await;
+        order_cost_bench(&base).await;
+        return;
+    }
     let release = std::env::var("RELEASE_DIR").unwrap_or_else(|_| "target/release".into());
     // One handler per service binary. All but billing's answer without an AWS call (bad input
     // or an empty batch), so what is timed is process start, the service's start-up and the
@@ -762,6 +850,7 @@ async fn main() {
         .await;
         summary("GET /api/me (authorizer + handler)", me);
         payment_bench(&base).await;
+        order_cost_bench(&base).await;
     } else {
         println!("\n(VITRINA_URL not set: HTTP handler latency skipped)");
     }
@@ -793,4 +882,330 @@ async fn main() {
     })
     .await;
     summary("authorize: decode + SHA-256 of the token", authorize_cpu);
+}
+
+/// List prices (USD, us-east-1, arm64 Lambda; on-demand DynamoDB at its Nov 2024 price) used
+/// for an order's AWS bill. Rounded as AWS publishes them; the bill is an estimate from counted
+/// requests, not a quote.
+mod price {
+    pub const HTTP_API_PER_MILLION: f64 = 1.00;
+    pub const LAMBDA_REQUESTS_PER_MILLION: f64 = 0.20;
+    pub const LAMBDA_GB_SECOND_ARM: f64 = 0.000_013_333_4;
+    /// `MemorySize` of the template's Globals.
+    pub const LAMBDA_GB: f64 = 0.25;
+    pub const DYNAMODB_WRITE_UNITS_PER_MILLION: f64 = 0.625;
+    pub const DYNAMODB_READ_UNITS_PER_MILLION: f64 = 0.125;
+    pub const SQS_REQUESTS_PER_MILLION: f64 = 0.40;
+    pub const SES_PER_THOUSAND: f64 = 0.10;
+    pub const STANDARD_PER_THOUSAND_TRANSITIONS: f64 = 0.025;
+    pub const EXPRESS_REQUESTS_PER_MILLION: f64 = 1.00;
+    pub const EXPRESS_GB_SECOND: f64 = 0.000_016_67;
+    /// Express bills memory in 64 MB steps; the saga's state is a few KB.
+    pub const EXPRESS_GB: f64 = 0.0625;
+}
+
+async fn json_of(http: &reqwest::Client, url: &str) -> serde_json::Value {
+    http.get(url)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
+        .json()
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"))
+}
+
+/// What the local platform counted: AWS requests by action, and function invocations with
+/// their time.
+async fn usage(http: &reqwest::Client, aws: &str, base: &str) -> (Counts, Counts, Counts) {
+    let requests: Counts =
+        serde_json::from_value(json_of(http, &format!("{aws}/_vitrina/requests")).await)
+            .expect("request counts");
+    let invocations = json_of(http, &format!("{base}/_local/invocations")).await;
+    let (mut count, mut millis) = (Counts::new(), Counts::new());
+    for (f, v) in invocations.as_object().expect("invocations") {
+        count.insert(f.clone(), v["count"].as_u64().unwrap_or(0));
+        millis.insert(f.clone(), v["millis"].as_u64().unwrap_or(0));
+    }
+    (requests, count, millis)
+}
+
+/// One path of an order through the saga, and what it cost.
+struct OrderPath {
+    name: &'static str,
+    api_requests: u64,
+    requests: Counts,
+    invocations: u64,
+    lambda_millis: u64,
+    transitions: u64,
+    saga_seconds: f64,
+}
+
+impl OrderPath {
+    fn sum(&self, prefix: &str, actions: &[&str]) -> u64 {
+        actions
+            .iter()
+            .map(|a| {
+                self.requests
+                    .get(&format!("{prefix}{a}"))
+                    .copied()
+                    .unwrap_or(0)
+            })
+            .sum()
+    }
+
+    /// USD per order: each service's share.
+    fn bill(&self) -> Vec<(&'static str, f64)> {
+        use price::*;
+        let ddb = "DynamoDB_20120810.";
+        let reads = self.sum(ddb, &["GetItem", "Query", "BatchGetItem", "Scan"])
+            + 2 * self.sum(ddb, &["TransactGetItems"]);
+        // A transaction's item costs two write units; counted per request (at least one item).
+        let writes = self.sum(
+            ddb,
+            &["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"],
+        ) + 2 * self.sum(ddb, &["TransactWriteItems"]);
+        // Each message is sent, received and deleted: three requests.
+        let messages = self.sum("AmazonSQS.", &["SendMessage", "SendMessageBatch"]);
+        let emails = self
+            .requests
+            .get("POST /v2/email/outbound-emails")
+            .copied()
+            .unwrap_or(0);
+        vec![
+            (
+                "API Gateway",
+                self.api_requests as f64 * HTTP_API_PER_MILLION / 1e6,
+            ),
+            (
+                "Lambda",
+                self.invocations as f64 * LAMBDA_REQUESTS_PER_MILLION / 1e6
+                    + self.lambda_millis as f64 / 1000.0 * LAMBDA_GB * LAMBDA_GB_SECOND_ARM,
+            ),
+            (
+                "DynamoDB",
+                writes as f64 * DYNAMODB_WRITE_UNITS_PER_MILLION / 1e6
+                    + reads as f64 * DYNAMODB_READ_UNITS_PER_MILLION / 1e6,
+            ),
+            (
+                "SQS",
+                3.0 * messages as f64 * SQS_REQUESTS_PER_MILLION / 1e6,
+            ),
+            (
+                "Step Functions (Standard)",
+                self.transitions as f64 * STANDARD_PER_THOUSAND_TRANSITIONS / 1000.0,
+            ),
+            ("SES", emails as f64 * SES_PER_THOUSAND / 1000.0),
+        ]
+    }
+
+    fn express(&self) -> f64 {
+        use price::*;
+        EXPRESS_REQUESTS_PER_MILLION / 1e6
+            + EXPRESS_GB * (self.saga_seconds * 10.0).ceil() / 10.0 * EXPRESS_GB_SECOND
+    }
+}
+
+/// The saga's executions for the order (forward, and the client's cancellation), once they end:
+/// their state transitions (what Standard bills) and how long they ran.
+async fn saga_of(sfn: &aws_sdk_sfn::Client, names: &[String]) -> (u64, f64) {
+    let machines = sfn
+        .list_state_machines()
+        .send()
+        .await
+        .expect("state machines");
+    let machine = machines
+        .state_machines()
+        .iter()
+        .find(|m| m.name().contains("OrderSaga"))
+        .expect("the order saga")
+        .state_machine_arn()
+        .to_string();
+    let (mut transitions, mut seconds) = (0, 0.0);
+    for name in names {
+        let arn = format!(
+            "{}:{name}",
+            machine.replacen(":stateMachine:", ":execution:", 1)
+        );
+        let mut described = None;
+        for _ in 0..600 {
+            let d = sfn
+                .describe_execution()
+                .execution_arn(&arn)
+                .send()
+                .await
+                .ok();
+            if d.as_ref().is_some_and(|d| d.stop_date().is_some()) {
+                described = d;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let d = described.unwrap_or_else(|| panic!("execution {name} never ended"));
+        if let (start, Some(stop)) = (d.start_date(), d.stop_date()) {
+            seconds += (stop.as_nanos() - start.as_nanos()) as f64 / 1e9;
+        }
+        let history = sfn
+            .get_execution_history()
+            .execution_arn(&arn)
+            .max_results(1000)
+            .send()
+            .await
+            .expect("history");
+        transitions += history
+            .events()
+            .iter()
+            .filter(|e| e.r#type().as_str().ends_with("StateEntered"))
+            .count() as u64;
+    }
+    (transitions, seconds)
+}
+
+/// Issue #10 «Cost»: real orders through the local stack — the happy path, the client's
+/// cancellation, the compensation when stock vanished — with every request their code made
+/// counted where it arrived; printed as an order's AWS bill and the saga's cost per 1 000 000
+/// orders, Standard against Express.
+async fn order_cost_bench(base: &str) {
+    let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL");
+    let lambda = std::env::var("VITRINA_LAMBDA_URL").expect("VITRINA_LAMBDA_URL");
+    let clients = vitrina_shared::aws::Clients::from_env().await;
+    let plain = reqwest::Client::new();
+    let mut paths = Vec::new();
+    for (name, product) in [
+        ("handed to delivery", "p-000005"),
+        ("cancelled by the client, refunded", "p-000005"),
+        ("stock vanished: compensated, refunded", "p-000006"),
+    ] {
+        let client = bench_client(base, "cost").await;
+        let post = |path: &str, body: serde_json::Value| {
+            client
+                .post(format!("{base}{path}"))
+                .header("content-type", "application/json")
+                .body(body.to_string())
+        };
+        credit_wallet(&client, base, &lambda).await;
+        // The registration's own work (the welcome letter, the wallet) settles first: it is
+        // not the order's.
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let before = usage(&plain, &aws, base).await;
+        // What the web client asks for on the way: the cart, delivery, the order, the methods,
+        // the payment and «Оплатить», then the order's page.
+        let mut api_requests = 0;
+        let order_id = place_order(&client, base, product).await;
+        client.get(format!("{base}/api/cart")).send().await.unwrap();
+        api_requests += 4;
+        if name.starts_with("stock vanished") {
+            // Gone from the pickup point's store between «Оплатить заказ» and the saga.
+            clients
+                .dynamodb
+                .update_item()
+                .table_name("vitrina-Table")
+                .key(
+                    "PK",
+                    aws_sdk_dynamodb::types::AttributeValue::S(format!("PRODUCT#{product}")),
+                )
+                .key(
+                    "SK",
+                    aws_sdk_dynamodb::types::AttributeValue::S("PRODUCT".into()),
+                )
+                .update_expression("SET stock.#s = :zero")
+                .expression_attribute_names("#s", "msk-tverskaya")
+                .expression_attribute_values(
+                    ":zero",
+                    aws_sdk_dynamodb::types::AttributeValue::N("0".into()),
+                )
+                .send()
+                .await
+                .expect("stock set to zero");
+        }
+        client
+            .get(format!("{base}/api/payment-methods"))
+            .send()
+            .await
+            .unwrap();
+        client
+            .get(format!("{base}/api/wallet"))
+            .send()
+            .await
+            .unwrap();
+        let payment = post(
+            "/api/payments",
+            serde_json::json!({"orderId": order_id, "method": "wallet"}),
+        )
+        .header("idempotency-key", uuid::Uuid::now_v7().to_string())
+        .send()
+        .await
+        .unwrap()
+        .json::<serde_json::Value>()
+        .await
+        .unwrap();
+        let id = payment["paymentId"].as_str().expect("payment").to_string();
+        post(
+            &format!("/api/payments/{id}/confirm"),
+            serde_json::json!({}),
+        )
+        .send()
+        .await
+        .unwrap();
+        client
+            .get(format!("{base}/api/orders/{order_id}"))
+            .send()
+            .await
+            .unwrap();
+        api_requests += 5;
+        let mut executions = vec![order_id.clone()];
+        if name.starts_with("cancelled") {
+            saga_of(&clients.sfn, &executions).await;
+            post(
+                &format!("/api/orders/{order_id}/cancel"),
+                serde_json::json!({}),
+            )
+            .send()
+            .await
+            .unwrap();
+            api_requests += 1;
+            executions.push(format!("{order_id}-cancel"));
+        }
+        let (transitions, saga_seconds) = saga_of(&clients.sfn, &executions).await;
+        // The letters and the outcome consumers finish moments after the saga.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let after = usage(&plain, &aws, base).await;
+        paths.push(OrderPath {
+            name,
+            api_requests,
+            requests: difference(&after.0, &before.0),
+            invocations: difference(&after.1, &before.1).values().sum(),
+            lambda_millis: difference(&after.2, &before.2).values().sum(),
+            transitions,
+            saga_seconds,
+        });
+    }
+    println!("\nAn order's AWS bill (wallet payment, pickup; every request counted on the local stack; USD per 1 000 000 orders at list prices):");
+    for p in &paths {
+        let bill = p.bill();
+        let total: f64 = bill.iter().map(|(_, usd)| usd).sum();
+        let parts: Vec<String> = bill
+            .iter()
+            .map(|(what, usd)| format!("{what} {:.0}", usd * 1e6))
+            .collect();
+        println!(
+            "  {:<40} {:>6.0} ({}); {} API requests, {} invocations, {} transitions",
+            p.name,
+            total * 1e6,
+            parts.join(", "),
+            p.api_requests,
+            p.invocations,
+            p.transitions
+        );
+    }
+    println!("The saga alone per 1 000 000 orders, Standard (as deployed) against Express:");
+    for p in &paths {
+        println!(
+            "  {:<40} Standard {:>5.0} USD ({} transitions), Express {:>5.2} USD ({:.1} s a run here)",
+            p.name,
+            p.transitions as f64 * price::STANDARD_PER_THOUSAND_TRANSITIONS / 1000.0 * 1e6,
+            p.transitions,
+            p.express() * 1e6,
+            p.saga_seconds
+        );
+    }
 }

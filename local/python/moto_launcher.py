@@ -154,8 +154,153 @@ def _injected_fault(environ):
     return None
 
 
+# Who called what (GET /_vitrina/calls), for the local runtime's least-privilege check
+# (local/src/iam.rs): each function of the local runtime signs its requests with its logical id
+# as the access key, and every request is recorded once per distinct (caller, action, resource,
+# partition key). moto itself enforces no IAM; this records what IAM would be asked.
+_calls = {}
+_calls_lock = threading.Lock()
+_CALLS_MAX = 500_000
+
+
+def _principal_and_service(environ):
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    marker = "Credential="
+    if marker not in auth:
+        return None, None
+    scope = auth.split(marker, 1)[1].split(",", 1)[0].split("/")
+    return scope[0], (scope[3] if len(scope) > 3 else None)
+
+
+def _partition_key(attrs):
+    pk = (attrs or {}).get("PK") or (attrs or {}).get("GSI1PK")
+    return pk.get("S") if isinstance(pk, dict) else None
+
+
+def _query_key(body):
+    """The partition key's value a Query names in its key condition."""
+    expression = body.get("KeyConditionExpression") or ""
+    names = body.get("ExpressionAttributeNames") or {}
+    values = body.get("ExpressionAttributeValues") or {}
+    for part in expression.replace("(", " ").replace(")", " ").split(" AND "):
+        left, _, right = part.partition("=")
+        name = names.get(left.strip(), left.strip())
+        if name in ("PK", "GSI1PK") and right.strip() in values:
+            return values[right.strip()].get("S")
+    return None
+
+
+def _dynamodb_calls(action, body):
+    """(action, table, index, partition key) for each item a DynamoDB request touches."""
+    table, index = body.get("TableName"), body.get("IndexName")
+    if action in ("GetItem", "DeleteItem", "UpdateItem"):
+        return [(action, table, None, _partition_key(body.get("Key")))]
+    if action == "PutItem":
+        return [(action, table, None, _partition_key(body.get("Item")))]
+    if action == "Query":
+        return [(action, table, index, _query_key(body))]
+    if action == "BatchGetItem":
+        return [(action, t, None, _partition_key(k))
+                for t, spec in (body.get("RequestItems") or {}).items()
+                for k in spec.get("Keys", [])]
+    if action == "BatchWriteItem":
+        return [(action, t, None,
+                 _partition_key((r.get("PutRequest") or {}).get("Item")
+                                or (r.get("DeleteRequest") or {}).get("Key")))
+                for t, requests in (body.get("RequestItems") or {}).items() for r in requests]
+    if action in ("TransactWriteItems", "TransactGetItems"):
+        names = {"ConditionCheck": "ConditionCheckItem", "Put": "PutItem", "Update": "UpdateItem",
+                 "Delete": "DeleteItem", "Get": "GetItem"}
+        out = []
+        for entry in body.get("TransactItems", []):
+            for kind, op in entry.items():
+                out.append((names.get(kind, kind), op.get("TableName"), None,
+                            _partition_key(op.get("Key") or op.get("Item"))))
+        return out
+    return [(action, table, index, None)]
+
+
+def _request_calls(environ, body):
+    """(service, action, resource, index, key, detail) for each call a request makes."""
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    path = environ.get("PATH_INFO", "")
+    method = environ.get("REQUEST_METHOD", "")
+    try:
+        parsed = json.loads(body) if body[:1] == b"{" else {}
+    except ValueError:
+        parsed = {}
+    service, _, action = target.rpartition(".")
+    if service.startswith("DynamoDB_"):
+        return [("dynamodb", a, t, i, k, None) for a, t, i, k in _dynamodb_calls(action, parsed)]
+    if service == "AmazonSQS":
+        return [("sqs", action, parsed.get("QueueUrl"), None, None, None)]
+    if service == "AWSStepFunctions":
+        return [("states", action, parsed.get("stateMachineArn") or parsed.get("executionArn"),
+                 None, None, None)]
+    if service == "secretsmanager":
+        return [("secretsmanager", action, parsed.get("SecretId"), None, None, None)]
+    if path == "/v2/email/outbound-emails" and method == "POST":
+        return [("ses", "SendEmail", "*", None, None, parsed.get("FromEmailAddress"))]
+    return []
+
+
+def _record_calls(environ):
+    principal, scope_service = _principal_and_service(environ)
+    if not principal:
+        return
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    calls = _request_calls(environ, body)
+    if not calls and scope_service == "s3":
+        method = environ.get("REQUEST_METHOD", "")
+        path = environ.get("PATH_INFO", "").lstrip("/")
+        action = {"GET": "GetObject", "HEAD": "GetObject", "PUT": "PutObject",
+                  "DELETE": "DeleteObject"}.get(method, method)
+        if "/" not in path:
+            action = "ListBucket" if method == "GET" else action
+        calls = [("s3", action, path, None, None, None)]
+    with _calls_lock:
+        for call in calls:
+            key = (principal, *call)
+            if key in _calls or len(_calls) < _CALLS_MAX:
+                _calls[key] = _calls.get(key, 0) + 1
+
+
+# Every request by API action ("AmazonSQS.SendMessage", "sesv2 POST /v2/email/outbound-emails"),
+# whoever sent it, for `make bench`'s cost of an order (GET /_vitrina/requests).
+_requests = {}
+_requests_lock = threading.Lock()
+
+
+def _count_request(environ):
+    action = environ.get("HTTP_X_AMZ_TARGET") or \
+        f"{environ.get('REQUEST_METHOD', '')} {environ.get('PATH_INFO', '')}"
+    if action.startswith("GET /") or action.startswith("PUT /") or action.startswith("HEAD /"):
+        # S3 object paths: counted by method only.
+        action = action.split(" ", 1)[0] + " s3"
+    with _requests_lock:
+        _requests[action] = _requests.get(action, 0) + 1
+
+
+def _recorded_calls():
+    with _calls_lock:
+        return [{"principal": p, "service": s, "action": a, "resource": r, "index": i,
+                 "key": k, "detail": d, "count": n}
+                for (p, s, a, r, i, k, d), n in _calls.items()]
+
+
 def _dispatch_with_counters(self, environ, start_response):
     path = environ.get("PATH_INFO")
+    if path == "/_vitrina/calls":
+        return _json_response(start_response, "200 OK", _recorded_calls())
+    if path == "/_vitrina/requests":
+        with _requests_lock:
+            return _json_response(start_response, "200 OK", _requests)
+    if not path.startswith("/moto-api") and not path.startswith("/_vitrina"):
+        _count_request(environ)
+    if not path.startswith("/moto-api") and not path.startswith("/_vitrina"):
+        _record_calls(environ)
     if path == "/_vitrina/dynamodb-requests":
         with _dynamodb_requests_lock:
             return _json_response(start_response, "200 OK", _dynamodb_requests)

@@ -4,8 +4,15 @@
 use crate::template::FunctionSpec;
 use lambda_runtime::{Context, Diagnostic};
 use serde_json::Value;
-use std::{collections::HashMap, sync::Arc, time::Duration};
-use vitrina_shared::runtime::{Env, Function, Invoke};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+use vitrina_shared::{
+    aws::Aws,
+    runtime::{Env, Function, Invoke},
+};
 
 pub type Registry = fn() -> Vec<Function>;
 
@@ -32,6 +39,49 @@ pub struct Hosted {
 pub struct Host {
     pub functions: HashMap<String, Hosted>,
     pub region: String,
+    /// Who invoked which function through the Lambda API (the caller's access key, the
+    /// function's ARN) and how often, for the least-privilege check (`iam.rs`).
+    pub invokes: Mutex<HashMap<(String, String), u64>>,
+    /// Every invocation of each function (any trigger) and the time it ran, for `make bench`'s
+    /// cost of an order (`GET /_local/invocations`).
+    pub invocations: Mutex<HashMap<String, Invocations>>,
+}
+
+#[derive(Clone, Copy, Debug, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invocations {
+    pub count: u64,
+    pub millis: u64,
+}
+
+/// `GET /_local/invocations`: how often each function ran, and for how long in all.
+pub fn invocations_router(host: Arc<Host>) -> axum::Router {
+    async fn list(
+        axum::extract::State(host): axum::extract::State<Arc<Host>>,
+    ) -> axum::Json<HashMap<String, Invocations>> {
+        axum::Json(
+            host.invocations
+                .lock()
+                .map(|i| i.clone())
+                .unwrap_or_default(),
+        )
+    }
+    axum::Router::new()
+        .route("/", axum::routing::get(list))
+        .with_state(host)
+}
+
+/// The SDK configuration of one function: its logical id as the access key, so the local AWS
+/// (and this runtime's Lambda API) can tell which function made a call, as IAM tells roles apart.
+fn identity(aws: &Aws, logical_id: &str) -> Aws {
+    use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
+    let credentials = Credentials::new(logical_id, "local", None, None, "vitrina-local");
+    Aws::new(
+        aws.sdk()
+            .to_builder()
+            .credentials_provider(SharedCredentialsProvider::new(credentials))
+            .build(),
+    )
 }
 
 impl Host {
@@ -53,15 +103,22 @@ impl Host {
                     "{}: binary {} has no handler {}",
                     spec.logical_id, spec.binary, spec.handler
                 ))?;
-            // Each function is built as its own Lambda would be, from the one shared environment.
+            // Each function is built as its own Lambda would be, from the one shared environment
+            // and with its own identity.
+            let own = Env {
+                config: env.config.clone(),
+                aws: identity(&env.aws, &spec.logical_id),
+            };
             let invoke = f
-                .build(&env)
+                .build(&own)
                 .map_err(|e| format!("{}: {e}", spec.logical_id))?;
             functions.insert(spec.logical_id.clone(), Hosted { invoke, spec });
         }
         Ok(Self {
             functions,
             region: region.to_string(),
+            invokes: Mutex::new(HashMap::new()),
+            invocations: Mutex::new(HashMap::new()),
         })
     }
 
@@ -72,6 +129,20 @@ impl Host {
             None => name,
         };
         self.functions.get(name)
+    }
+
+    /// Notes that `caller` (an access key) invoked `name` through the Lambda API.
+    pub fn record_invoke(&self, caller: &str, name: &str) {
+        let Some(f) = self.find(name) else { return };
+        let arn = format!(
+            "arn:aws:lambda:{}:{}:function:{}",
+            self.region,
+            crate::template::ACCOUNT,
+            f.spec.logical_id
+        );
+        if let Ok(mut invokes) = self.invokes.lock() {
+            *invokes.entry((caller.to_string(), arn)).or_default() += 1;
+        }
     }
 
     pub async fn invoke(&self, name: &str, event: Value) -> Result<Value, Diagnostic> {
@@ -95,7 +166,14 @@ impl Host {
         // runs on. (Aborting it showed a real gap — a batch that outruns its timeout under load
         // leaves e-mail claims "sending" that the next delivery takes as sent — which needs its
         // own fix first; see issue #12.)
-        match tokio::time::timeout(timeout, task).await {
+        let started = std::time::Instant::now();
+        let outcome = tokio::time::timeout(timeout, task).await;
+        if let Ok(mut all) = self.invocations.lock() {
+            let entry = all.entry(f.spec.logical_id.clone()).or_default();
+            entry.count += 1;
+            entry.millis += started.elapsed().as_millis() as u64;
+        }
+        match outcome {
             Ok(Ok(result)) => result,
             Ok(Err(join)) => Err(Diagnostic {
                 error_type: "Runtime.Panic".into(),

@@ -34,6 +34,15 @@ async fn invoke(
         )
             .into_response();
     }
+    // SigV4's `Credential=<access key>/<date>/<region>/lambda/aws4_request`: who is calling.
+    if let Some(caller) = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|a| a.split_once("Credential="))
+        .and_then(|(_, rest)| rest.split('/').next())
+    {
+        host.record_invoke(caller, &name);
+    }
     let event: Value = if body.is_empty() {
         Value::Null
     } else {

@@ -13,6 +13,7 @@ pub mod api;
 pub mod executions;
 pub mod fixture;
 pub mod host;
+pub mod iam;
 pub mod lambda_api;
 pub mod provision;
 pub mod sqs;
@@ -263,10 +264,23 @@ pub async fn run() -> Result<(), String> {
         println!("  {r}");
     }
     println!("vitrina-local ready: shop http://{bind}:{port}  mailbox http://{bind}:{port}/_local/mail  executions http://{bind}:{port}/_local/executions  Lambda API http://{bind}:{lambda_port}  AWS {endpoint}");
-    let shop = api::router(api, &web_dir)?.nest(
-        "/_local/executions",
-        executions::router(clients.sfn.clone()),
-    );
+    let shop = api::router(api, &web_dir)?
+        .nest(
+            "/_local/executions",
+            executions::router(clients.sfn.clone()),
+        )
+        .nest(
+            "/_local/invocations",
+            host::invocations_router(host.clone()),
+        )
+        .nest(
+            "/_local/iam",
+            iam::router(
+                Arc::new(iam::Policies::new(&template, &resolver)),
+                host.clone(),
+                endpoint.clone(),
+            ),
+        );
     axum::serve(http_listener, shop)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

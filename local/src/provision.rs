@@ -63,9 +63,11 @@ pub async fn provision(
     }
     for (id, res) in template.of_type("AWS::SecretsManager::Secret") {
         let name = format!("{STACK}-{id}");
-        let value = match res.get("Properties").and_then(|p| p.get("SecretString")) {
+        let props = res.get("Properties");
+        let value = match props.and_then(|p| p.get("SecretString")) {
             Some(v) => r.resolve(v)?,
-            None => String::new(),
+            // `GenerateSecretString`: a random value, as Secrets Manager would make one.
+            None => uuid::Uuid::now_v7().simple().to_string(),
         };
         let arn = create_secret(secrets, &name, &value).await?;
         r.refs.insert(id.clone(), arn);

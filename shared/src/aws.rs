@@ -14,13 +14,64 @@ use aws_smithy_runtime_api::client::{
 
 /// ring instead of aws-lc: no C build of aws-lc-sys, a smaller binary (docs/ARCHITECTURE.md §2).
 pub async fn sdk_config() -> SdkConfig {
+    loader().load().await
+}
+
+fn loader() -> aws_config::ConfigLoader {
     let https = aws_smithy_http_client::Builder::new()
         .tls_provider(Provider::Rustls(CryptoMode::Ring))
         .build_https();
     aws_config::defaults(BehaviorVersion::latest())
         .http_client(SharedHttpClient::new(OneConnector(https)))
-        .load()
-        .await
+}
+
+/// The clients of an operator's command (`vitrina-wallet`, `vitrina-giftcards`,
+/// `vitrina-catalog`). Pointed at a local stack (`AWS_ENDPOINT_URL`) with no credentials or
+/// profile of its own, it uses the local stack's (any key works there) and `us-east-1`, instead
+/// of asking an instance-metadata service that a laptop does not have — which ended, after a
+/// timeout, in a 40-line `DispatchFailure`.
+pub async fn operator_clients() -> Clients {
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    let mut loader = loader();
+    if set("AWS_ENDPOINT_URL") && !set("AWS_ACCESS_KEY_ID") && !set("AWS_PROFILE") {
+        loader = loader.credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "local",
+            "local",
+            None,
+            None,
+            "vitrina-operator",
+        ));
+        if !set("AWS_REGION") && !set("AWS_DEFAULT_REGION") {
+            loader = loader.region(aws_config::Region::new("us-east-1"));
+        }
+    }
+    Clients::new(&loader.load().await)
+}
+
+/// An operator command's failure as one line: where AWS could not be reached, or what it
+/// refused, from the deepest cause of the error chain (the SDK's own report spans dozens).
+pub fn one_line(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut source = err.source();
+    if source.is_none() {
+        // Not an AWS failure (a usage error, a refused file): as it is.
+        return err.to_string();
+    }
+    let mut chain = vec![err.to_string()];
+    while let Some(e) = source {
+        chain.push(e.to_string());
+        source = e.source();
+    }
+    let root = chain
+        .last()
+        .map(|m| m.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
+    let all = chain.join(" ").to_lowercase();
+    if all.contains("dispatch failure") || all.contains("connect") || all.contains("timed out") {
+        let endpoint = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "AWS".into());
+        format!("cannot reach AWS at {endpoint}: {root}")
+    } else {
+        format!("AWS refused: {root}")
+    }
 }
 
 /// The SDK's HTTPS client, minus its eager start: by default every SDK client, when built,

@@ -141,7 +141,9 @@ pub const ORDER_PAID: &str = "order.paid";
 pub const ORDER_CANCEL_REQUESTED: &str = "order.cancel_requested";
 
 /// `order.status`: the saga tells notification where a paid order went (handed to delivery,
-/// or cancelled and the money given back). Written by the state machine itself.
+/// or cancelled and the money given back; written by the state machine itself), and delivery
+/// when an operator's move brings the goods to the client (at the pickup point, out with the
+/// courier, delivered).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderStatusChanged {
@@ -150,6 +152,9 @@ pub struct OrderStatusChanged {
     pub status: String,
     #[serde(default)]
     pub reason: Option<String>,
+    /// Where the goods wait, or who brings them (delivery's moves: the arrival letter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
 }
 
 pub const ORDER_STATUS: &str = "order.status";

@@ -35,6 +35,51 @@ pub fn respond(result: Result<Response<Body>, ApiError>) -> Response<Body> {
     result.unwrap_or_else(ApiError::into_response)
 }
 
+/// The API answers only what came through CloudFront, which adds `X-Origin-Verify` with a
+/// secret (`OriginVerify` in the template) to every request it forwards: the HTTP API's own
+/// `execute-api` address is public, and a request made to it directly would skip CloudFront's
+/// headers and limits. Not enforced without a secret: the local runtime is the only way in
+/// there, and `sam local invoke` passes the template's dynamic reference unresolved.
+#[derive(Clone, Debug)]
+pub struct OriginCheck(Option<String>);
+
+impl OriginCheck {
+    pub fn from_setting(value: Option<&str>) -> Self {
+        Self(
+            value
+                .filter(|v| !v.is_empty() && !v.starts_with("{{resolve:"))
+                .map(str::to_string),
+        )
+    }
+
+    pub fn check(&self, req: &Request) -> Result<(), ApiError> {
+        let Some(secret) = &self.0 else {
+            return Ok(());
+        };
+        let given = req
+            .headers()
+            .get("x-origin-verify")
+            .map(|v| v.as_bytes())
+            .unwrap_or_default();
+        // Compared in constant time: the answer's timing tells nothing of the secret.
+        let same = given.len() == secret.len()
+            && given
+                .iter()
+                .zip(secret.as_bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        if same {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "origin_not_allowed",
+                "Use the shop's address",
+            ))
+        }
+    }
+}
+
 /// Refuses a state-changing request another site's page made the browser send (CSRF): the
 /// browser says so in `Sec-Fetch-Site`. Requests without it (servers, the bank's webhooks, old
 /// browsers) pass; a cross-site form still cannot post JSON (see [`parse_json`]).
@@ -147,6 +192,37 @@ impl Caller {
 mod tests {
     use super::*;
     use lambda_http::http::HeaderValue;
+
+    #[test]
+    fn only_requests_through_cloudfront_pass_the_origin_check() {
+        let with = |value: Option<&str>| {
+            let mut r = Request::new(Body::Empty);
+            if let Some(v) = value {
+                r.headers_mut()
+                    .insert("x-origin-verify", HeaderValue::from_str(v).unwrap());
+            }
+            r
+        };
+        let check = OriginCheck::from_setting(Some("s3cret-from-secrets-manager"));
+        assert!(check
+            .check(&with(Some("s3cret-from-secrets-manager")))
+            .is_ok());
+        for wrong in [None, Some("s3cret"), Some("s3cret-from-secrets-managex")] {
+            let refused = check.check(&with(wrong)).unwrap_err();
+            assert_eq!(
+                (refused.status, refused.code),
+                (StatusCode::FORBIDDEN, "origin_not_allowed")
+            );
+        }
+        // No secret (the local runtime), or one `sam local invoke` left unresolved: not enforced.
+        for off in [
+            None,
+            Some(""),
+            Some("{{resolve:secretsmanager:arn:x:SecretString}}"),
+        ] {
+            assert!(OriginCheck::from_setting(off).check(&with(None)).is_ok());
+        }
+    }
 
     #[test]
     fn finds_cookie_among_several_headers() {

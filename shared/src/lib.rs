@@ -3,6 +3,7 @@
 //! Services depend on this crate; this crate depends on no service.
 
 pub mod aws;
+pub mod cli;
 pub mod config;
 pub mod contracts;
 pub mod email;

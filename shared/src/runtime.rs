@@ -206,18 +206,29 @@ where
         path: route.path,
         authorized: route.authorized,
     };
-    Function::new(handler, trigger, state, move |state| {
-        let f = f.clone();
-        http(move |req| {
-            let (state, f) = (state.clone(), f.clone());
-            async move {
-                if let Err(refused) = crate::http::same_site_only(&req) {
-                    return refused.into_response();
+    Function {
+        handler,
+        trigger,
+        build: Arc::new(move |env| {
+            let origin = crate::http::OriginCheck::from_setting(
+                env.config.vars.get("ORIGIN_VERIFY").map(String::as_str),
+            );
+            let state = Arc::new(state(env)?);
+            let f = f.clone();
+            Ok(http(move |req| {
+                let (state, f, origin) = (state.clone(), f.clone(), origin.clone());
+                async move {
+                    if let Err(refused) = origin
+                        .check(&req)
+                        .and_then(|()| crate::http::same_site_only(&req))
+                    {
+                        return refused.into_response();
+                    }
+                    crate::http::respond(f(state, req).await)
                 }
-                crate::http::respond(f(state, req).await)
-            }
-        })
-    })
+            }))
+        }),
+    }
 }
 
 /// The HTTP API's Lambda authorizer: `f(state, request)` answers the simple response.

@@ -124,3 +124,37 @@ test("the personal account needs a login and comes back after it", async () => {
   await page.getByRole("heading", { name: "Личный кабинет", exact: true }).waitFor();
   await context.close();
 });
+
+test("personal account: a new e-mail asks for the current password; «Выйти на всех устройствах» ends every session", async () => {
+  const user = { username: unique("acc"), password: "Sekret-2026", email: `${unique("a")}@example.ru` };
+  const laptop = await browser.newContext();
+  laptop.setDefaultTimeout(10_000);
+  const page = await laptop.newPage();
+  assert.equal((await page.request.post(BASE + "/api/register", { data: user })).status(), 200);
+  assert.equal((await page.request.post(BASE + "/api/login", { data: { username: user.username, password: user.password } })).status(), 200);
+  const phone = await browser.newContext();
+  const phonePage = await phone.newPage();
+  assert.equal((await phonePage.request.post(BASE + "/api/login", { data: { username: user.username, password: user.password } })).status(), 200);
+
+  await page.goto(BASE + "/account");
+  await page.getByRole("heading", { name: "Личный кабинет", exact: true }).waitFor();
+  const newEmail = `${unique("new")}@example.ru`;
+  await page.getByLabel("E-mail", { exact: true }).fill(newEmail);
+  await page.getByRole("button", { name: "Сохранить", exact: true }).click();
+  await page.getByText("Чтобы сменить e-mail, введите текущий пароль", { exact: true }).waitFor();
+  const current = page.getByLabel("Текущий пароль (нужен, чтобы сменить e-mail)", { exact: true });
+  await current.fill("Wrong-2026");
+  await page.getByRole("button", { name: "Сохранить", exact: true }).click();
+  await page.getByText("Неверный текущий пароль", { exact: true }).waitFor();
+  await current.fill(user.password);
+  await page.getByRole("button", { name: "Сохранить", exact: true }).click();
+  await page.getByText("Сохранено", { exact: true }).waitFor();
+  assert.equal((await (await page.request.get(BASE + "/api/me")).json()).email, newEmail);
+
+  await page.getByRole("button", { name: "Выйти на всех устройствах", exact: true }).click();
+  await page.waitForURL(BASE + "/login");
+  assert.equal((await page.request.get(BASE + "/api/auth")).status(), 401, "this device is logged out");
+  assert.equal((await phonePage.request.get(BASE + "/api/auth")).status(), 401, "and the other one");
+  await laptop.close();
+  await phone.close();
+});

@@ -91,6 +91,44 @@ test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить»,
   await context.close();
 });
 
+// The operators' command that moves a delivery case (in AWS: with an operator's IAM identity).
+function moveCase(orderId, to) {
+  const target = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
+  return execFileSync(`${target}/debug/vitrina-cases`, ["move", "--order", orderId, "--to", to], {
+    encoding: "utf8",
+    env: { ...process.env, AWS_ENDPOINT_URL_LAMBDA: process.env.VITRINA_LAMBDA_URL },
+  });
+}
+
+test("«Мои заказы»: the paid order's timeline follows the operators' moves to «В пункте выдачи»", async () => {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(15_000);
+  const page = await atPayment(context);
+  await payAtBank(page, "5555 5555 5555 4444", null);
+  await page.getByRole("button", { name: "Оплатить", ...exact }).click();
+  await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
+  let order;
+  for (let i = 0; i < 30 && order?.status !== "handed_to_delivery"; i++) {
+    if (i) await page.waitForTimeout(1_000);
+    order = (await (await page.request.get(BASE + "/api/orders")).json()).orders.find((o) => o.kind === "goods");
+  }
+  assert.equal(order?.status, "handed_to_delivery");
+  moveCase(order.orderId, "in_transit");
+  moveCase(order.orderId, "at_pickup_point");
+
+  await page.goto(BASE + "/orders");
+  const row = page.getByTestId(`order-${order.orderId}`);
+  await row.getByTestId("order-status").filter({ hasText: "В пункте выдачи" }).waitFor();
+  const timeline = row.getByTestId("order-timeline");
+  for (const stage of ["paid", "handed_to_delivery", "at_pickup_point"]) {
+    assert.equal(await timeline.locator(`li[data-stage="${stage}"]`).getAttribute("class"), "done", stage);
+  }
+  assert.equal(await timeline.locator('li[data-stage="delivered"]').getAttribute("class"), "pending");
+  assert.equal(await row.getByRole("button", { name: "Отменить заказ", ...exact }).count(), 0, "too late to cancel at the point");
+  await shot(page, "orders-timeline");
+  await context.close();
+});
+
 test("S6: a declined card offers both options, and both work", async () => {
   const context = await browser.newContext();
   context.setDefaultTimeout(15_000);

@@ -283,11 +283,36 @@ async fn personal_account_reads_and_edits_the_profile() {
     assert_eq!(r.status, 200);
     assert_eq!(r.body["firstName"], "Иван");
     let new_email = format!("{}@example.ru", unique("new"));
+    // A new e-mail needs the current password (a session alone must not move the account).
+    for (password, status, code) in [
+        (None, 400, "current_password_required"),
+        (Some("Wrong-2026"), 403, "wrong_password"),
+    ] {
+        let mut body = json!({"firstName": "Пётр", "email": new_email});
+        if let Some(p) = password {
+            body["currentPassword"] = json!(p);
+        }
+        let r = call(&c, "PUT", "/api/me", Some(&body.to_string())).await;
+        assert_eq!(
+            (r.status, &r.body["error"]["code"]),
+            (status, &json!(code)),
+            "{}",
+            r.body
+        );
+    }
+    assert_eq!(
+        call(&c, "GET", "/api/me", None).await.body["firstName"],
+        "Иван",
+        "a refused change changes nothing"
+    );
     let r = call(
         &c,
         "PUT",
         "/api/me",
-        Some(&json!({"firstName": "Пётр", "email": new_email}).to_string()),
+        Some(
+            &json!({"firstName": "Пётр", "email": new_email, "currentPassword": user.password})
+                .to_string(),
+        ),
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -501,7 +526,10 @@ async fn changing_the_email_to_another_users_is_409_and_changes_no_claim() {
         &a,
         "PUT",
         "/api/me",
-        Some(&json!({"email": bob.email.to_uppercase()}).to_string()),
+        Some(
+            &json!({"email": bob.email.to_uppercase(), "currentPassword": alice.password})
+                .to_string(),
+        ),
     )
     .await;
     assert_eq!(r.status, 409, "{}", r.body);

@@ -281,6 +281,23 @@ fn expected_outcomes() -> Vec<Outcome> {
         ("DeliveryCaseCancelFunction", |r| {
             assert_eq!(r["status"], "cancelled", "{r}")
         }),
+        ("DeliveryCaseMoveFunction", |r| {
+            // No case for the sample order: the documented refusal.
+            assert_eq!(r["errorType"], "CaseNotFound", "{r}")
+        }),
+        ("AuthLogoutAllFunction", |r| {
+            // The sample user's sessions (other samples may have logged it in): all ended.
+            let (status, body) = http(r);
+            assert_eq!(status, 200, "{r}");
+            assert!(body["ended"].is_u64(), "{r}");
+        }),
+        ("PaymentTimerFunction", |r| {
+            // No such payment: the record fails, to its DLQ after the retries.
+            assert_eq!(
+                r["batchItemFailures"][0]["itemIdentifier"], "sample-payment-check",
+                "{r}"
+            )
+        }),
         ("NotificationOrderEventsFunction", |r| {
             assert_eq!(r, &json!({"batchItemFailures": []}))
         }),

@@ -135,12 +135,20 @@ fn every_function_has_a_sample_event() {
 #[tokio::test]
 async fn every_function_starts_with_the_settings_its_template_entry_gives_it() {
     let registries = registries();
-    for spec in template().functions().unwrap() {
+    let template = template();
+    for spec in template.functions().unwrap() {
         let vars = spec.env.iter().map(|(k, v)| {
-            // Literal values as written (a number must parse); references become placeholders.
+            // Literal values as written (a number must parse), a parameter's default; other
+            // references become placeholders.
             let value = match v {
                 serde_yaml::Value::String(s) => s.clone(),
                 serde_yaml::Value::Number(n) => n.to_string(),
+                serde_yaml::Value::Tagged(t) if t.tag == "!Ref" => t
+                    .value
+                    .as_str()
+                    .and_then(|name| template.parameters.get(name))
+                    .cloned()
+                    .unwrap_or_else(|| format!("placeholder-{k}")),
                 _ => format!("placeholder-{k}"),
             };
             (k.clone(), value)

@@ -461,3 +461,95 @@ async fn the_client_cancels_a_paid_order_and_everything_is_given_back() {
     assert_eq!(balance(&c).await, 21_000);
     assert_eq!(units(&product, "msk-tverskaya").await, 50);
 }
+
+/// `vitrina-cases move` as an operator runs it against the local stack: (success, its output).
+fn move_case(order_id: &str, to: &str) -> (bool, String) {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").to_string());
+    let out = std::process::Command::new(format!("{target}/debug/vitrina-cases"))
+        .env("AWS_ENDPOINT_URL_LAMBDA", lambda_url())
+        .args(["move", "--order", order_id, "--to", to])
+        .output()
+        .expect("run vitrina-cases");
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[tokio::test]
+async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_pickup_point() {
+    let (c, user, order_id, _) = paid_order(16_000).await;
+    pay_from_wallet(&c, &user, &order_id, 16_000).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+
+    // Forward one step at a time, and only the way of its method (pickup).
+    let (moved, said) = move_case(&order_id, "at_pickup_point");
+    assert!(!moved && said.contains("MoveNotAllowed"), "{said}");
+    let (moved, said) = move_case(&order_id, "in_transit");
+    assert!(moved, "{said}");
+    assert_eq!(order(&c, &order_id).await["status"], "handed_to_delivery");
+    let (moved, said) = move_case(&order_id, "out_for_delivery");
+    assert!(
+        !moved && said.contains("MoveNotAllowed"),
+        "a pickup order has no courier: {said}"
+    );
+
+    let (moved, said) = move_case(&order_id, "at_pickup_point");
+    assert!(moved, "{said}");
+    let o = order(&c, &order_id).await;
+    assert_eq!(o["status"], "at_pickup_point", "{o}");
+    for stage in ["paid", "handed_to_delivery", "at_pickup_point"] {
+        assert!(
+            o["stages"][stage].is_string(),
+            "the timeline has {stage}: {o}"
+        );
+    }
+    // The goods are at the point: too late to cancel.
+    let cancel = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(
+        (cancel.status, &cancel.body["error"]["code"]),
+        (409, &json!("order_not_cancellable")),
+        "{}",
+        cancel.body
+    );
+    // The same move again (an operator's re-run): nothing new, one letter.
+    let (moved, said) = move_case(&order_id, "at_pickup_point");
+    assert!(moved, "{said}");
+    assert!(
+        eventually(Duration::from_secs(20), || async {
+            (letters(&user.email, "ждёт вас в пункте выдачи").await == 1).then_some(())
+        })
+        .await
+        .is_some(),
+        "the arrival letter"
+    );
+    let letter = mail_to(&mailbox().await, &user.email)
+        .into_iter()
+        .find(|m| {
+            m["subject"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("пункте выдачи")
+        })
+        .map(|m| m.to_string())
+        .unwrap_or_default();
+    assert!(letter.contains("Тверская"), "the point's address: {letter}");
+
+    let (moved, said) = move_case(&order_id, "delivered");
+    assert!(moved, "{said}");
+    let o = order(&c, &order_id).await;
+    assert_eq!(o["status"], "delivered", "{o}");
+    assert!(o["stages"]["delivered"].is_string(), "{o}");
+    let (moved, said) = move_case(&order_id, "in_transit");
+    assert!(
+        !moved && said.contains("MoveNotAllowed"),
+        "no way back: {said}"
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(letters(&user.email, "ждёт вас в пункте выдачи").await, 1);
+}

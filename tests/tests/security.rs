@@ -1,5 +1,6 @@
-//! Guessing limits that hold under parallel attempts, and state-changing requests that another
-//! site's page cannot make the browser send (CSRF).
+//! Guessing limits that hold under parallel attempts, state-changing requests that another
+//! site's page cannot make the browser send (CSRF), sessions ended everywhere at once, and the
+//! operators' tools on a machine without AWS credentials.
 
 use serde_json::json;
 use vitrina_tests::*;
@@ -148,4 +149,85 @@ async fn a_form_on_another_site_cannot_post_json_or_act_for_the_browser() {
         .unwrap();
     assert_eq!(out.status().as_u16(), 200);
     assert_eq!(call(&c, "GET", "/api/me", None).await.status, 401);
+}
+
+/// `vitrina-giftcards` run as a newcomer would: no AWS credentials, no region, no profile.
+fn giftcards_without_credentials(endpoint: &str) -> std::process::Output {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").to_string());
+    let home = std::env::temp_dir().join(unique("home-"));
+    std::fs::create_dir_all(&home).expect("a home without ~/.aws");
+    let mut command = std::process::Command::new(format!("{target}/debug/vitrina-giftcards"));
+    for name in [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_PROFILE",
+        "AWS_REGION",
+        "AWS_DEFAULT_REGION",
+    ] {
+        command.env_remove(name);
+    }
+    command
+        .env("HOME", &home)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .args(["issue", "--amount", "500"])
+        .output()
+        .expect("run vitrina-giftcards")
+}
+
+#[tokio::test]
+async fn operator_tools_need_no_credentials_locally_and_fail_in_one_line() {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
+    let issued = giftcards_without_credentials(&endpoint);
+    assert!(
+        issued.status.success(),
+        "{}",
+        String::from_utf8_lossy(&issued.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&issued.stdout).lines().count(),
+        1,
+        "one code"
+    );
+
+    // Nothing listening: one line that says so, not the SDK's report.
+    let unreachable = giftcards_without_credentials("http://127.0.0.1:9");
+    assert!(!unreachable.status.success());
+    let stderr = String::from_utf8_lossy(&unreachable.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("cannot reach AWS at http://127.0.0.1:9: "),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn logging_out_everywhere_ends_every_session_of_the_client_and_no_one_elses() {
+    let phone = browser();
+    let user = register(&phone).await;
+    assert_eq!(login(&phone, &user).await.status, 200);
+    let laptop = browser();
+    assert_eq!(login(&laptop, &user).await.status, 200);
+    let stranger = browser();
+    let other = register(&stranger).await;
+    assert_eq!(login(&stranger, &other).await.status, 200);
+
+    let r = call(&laptop, "POST", "/api/logout/all", None).await;
+    assert_eq!((r.status, &r.body["ended"]), (200, &json!(2)), "{}", r.body);
+    for (who, client) in [("the laptop", &laptop), ("the phone", &phone)] {
+        assert_eq!(
+            call(client, "GET", "/api/auth", None).await.status,
+            401,
+            "{who} is logged out"
+        );
+    }
+    assert_eq!(
+        call(&stranger, "GET", "/api/auth", None).await.status,
+        200,
+        "another client's session stays"
+    );
+    // Logged in again, the client is in as before.
+    assert_eq!(login(&phone, &user).await.status, 200);
+    assert_eq!(call(&phone, "GET", "/api/auth", None).await.status, 200);
 }

@@ -105,7 +105,16 @@ export interface OrderLine {
 
 export interface PlacedOrder {
   orderId: string;
-  status: "awaiting_payment" | "paid" | "handed_to_delivery" | "cancelled" | "returned_to_cart" | "draft";
+  status:
+    | "awaiting_payment"
+    | "paid"
+    | "handed_to_delivery"
+    | "at_pickup_point"
+    | "out_for_delivery"
+    | "delivered"
+    | "cancelled"
+    | "returned_to_cart"
+    | "draft";
   lines: OrderLine[];
   itemCount: number;
   goodsTotal: number;
@@ -135,6 +144,9 @@ export interface OrderSummary {
   total?: number;
   placedAt?: string;
   updatedAt?: string;
+  // When the order reached each status after payment (the timeline).
+  stages?: Record<string, string>;
+  delivery?: { method: string };
 }
 
 export interface Payment {
@@ -217,6 +229,8 @@ const MESSAGES: Record<string, string> = {
   user_not_found: "Пользователь с таким логином не найден",
   unauthorized: "Неверный логин или пароль",
   too_many_attempts: "Слишком много неудачных попыток входа. Попробуйте через 15 минут",
+  current_password_required: "Чтобы сменить e-mail, введите текущий пароль",
+  wrong_password: "Неверный текущий пароль",
   email_taken: "Этот e-mail уже занят другим пользователем",
   profile_changed: "Данные изменились в другой вкладке — обновите страницу",
   wallet_not_found: "Кошелёк ещё открывается — обновите страницу через пару секунд",
@@ -310,9 +324,10 @@ export const api = {
   register: (form: Record<string, string>) => request<Profile>("POST", "/register", form),
   login: (username: string, password: string) => request<Profile>("POST", "/login", { username, password }),
   logout: () => request<unknown>("POST", "/logout"),
+  logoutEverywhere: () => request<unknown>("POST", "/logout/all"),
   auth: () => request<Profile>("GET", "/auth"),
   me: () => request<Profile>("GET", "/me"),
-  updateMe: (changes: Partial<Profile>) => request<Profile>("PUT", "/me", changes),
+  updateMe: (changes: Partial<Profile> & { currentPassword?: string }) => request<Profile>("PUT", "/me", changes),
   wallet: () => request<Wallet>("GET", "/wallet"),
   search: (q: string, page: number, category?: string) => {
     const params = new URLSearchParams({ q, page: String(page) });

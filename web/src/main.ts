@@ -249,6 +249,8 @@ async function accountPage() {
   const lastName = field({ id: "lastName", label: "Фамилия", value: me.lastName, autocomplete: "family-name" });
   const email = field({ id: "email", label: "E-mail", type: "email", value: me.email, autocomplete: "email", required: true });
   const phone = field({ id: "phone", label: "Телефон", type: "tel", value: me.phone, autocomplete: "tel" });
+  // Asked only when the e-mail changes: where a password reset would go is the account's key.
+  const currentPassword = field({ id: "currentPassword", label: "Текущий пароль (нужен, чтобы сменить e-mail)", type: "password", autocomplete: "current-password" });
   const status = h("div", { class: "form-status", role: "status" });
   const save = h("button", { type: "submit" }, "Сохранить") as HTMLButtonElement;
   const form = h(
@@ -261,6 +263,7 @@ async function accountPage() {
     lastName.wrap,
     email.wrap,
     phone.wrap,
+    currentPassword.wrap,
     status,
     save,
   ) as HTMLFormElement;
@@ -277,13 +280,17 @@ async function accountPage() {
     save.disabled = true;
     status.textContent = "";
     try {
+      const emailChanged = email.input.value.trim().toLowerCase() !== me.email.toLowerCase();
       const saved = await api.updateMe({
         firstName: firstName.input.value.trim(),
         lastName: lastName.input.value.trim(),
         email: email.input.value.trim(),
         phone: phone.input.value.trim(),
+        ...(emailChanged ? { currentPassword: currentPassword.input.value } : {}),
       });
       phone.input.value = saved.phone;
+      me.email = saved.email;
+      currentPassword.input.value = "";
       await refreshSession();
       status.textContent = "Сохранено";
     } catch (e) {
@@ -292,7 +299,29 @@ async function accountPage() {
       save.disabled = false;
     }
   });
-  app.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, form, h("div", {}, wallet, giftCardsBox())));
+  const everywhere = h("button", { type: "button" }, "Выйти на всех устройствах") as HTMLButtonElement;
+  const everywhereStatus = h("div", { class: "form-status", role: "status" });
+  everywhere.addEventListener("click", async () => {
+    everywhere.disabled = true;
+    try {
+      await api.logoutEverywhere();
+      current = null;
+      renderNav();
+      navigate("/login");
+    } catch (e) {
+      everywhereStatus.textContent = humanMessage(e);
+      everywhere.disabled = false;
+    }
+  });
+  const sessions = h(
+    "section",
+    { class: "card" },
+    h("h2", {}, "Сеансы"),
+    h("p", { class: "hint" }, "Завершит вход везде, где вы вошли: на этом и на других устройствах."),
+    everywhere,
+    everywhereStatus,
+  );
+  app.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, h("div", {}, form, sessions), h("div", {}, wallet, giftCardsBox())));
 }
 
 function notFoundPage() {

@@ -6,7 +6,7 @@
 // the order "Оплачено", or what went wrong with "Вернуться к редактированию заказа" and
 // "Попробовать оплатить еще раз".
 
-import { api, ApiError, GiftCard, humanMessage, Payment, PlacedOrder, SavedCard, Wallet } from "./api";
+import { api, ApiError, GiftCard, humanMessage, OrderSummary, Payment, PlacedOrder, SavedCard, Wallet } from "./api";
 import { rub } from "./catalog";
 import { cartChanged } from "./cart";
 import { confirmDialog } from "./dialog";
@@ -20,13 +20,45 @@ const STATUS: Record<string, string> = {
   awaiting_payment: "Ожидает оплаты",
   paid: "Оплачено",
   handed_to_delivery: "Передан в доставку",
+  at_pickup_point: "В пункте выдачи",
+  out_for_delivery: "У курьера",
+  delivered: "Получен",
   cancelled: "Отменён",
   returned_to_cart: "Возвращён в корзину",
 };
 
-// Paid, whatever the order saga has done with it since (it moves on within seconds).
+// Paid, whatever the order saga and delivery have done with it since.
 function paidAlready(status: string): boolean {
+  return ["paid", "handed_to_delivery", "at_pickup_point", "out_for_delivery", "delivered"].includes(status);
+}
+
+// The client may cancel until the goods reach the pickup point or go out with the courier.
+function cancellable(status: string): boolean {
   return status === "paid" || status === "handed_to_delivery";
+}
+
+// A paid order's way: оплачен → передан в доставку → в пункте выдачи / у курьера → получен,
+// or отменён with the reason; each stage reached shows when.
+function timeline(o: OrderSummary): HTMLElement | null {
+  if ((o.kind ?? "goods") !== "goods" || !o.stages || !(paidAlready(o.status) || o.status === "cancelled")) return null;
+  const arrival = o.delivery?.method === "courier" ? "out_for_delivery" : "at_pickup_point";
+  const way = o.status === "cancelled" ? ["paid", "handed_to_delivery", "cancelled"] : ["paid", "handed_to_delivery", arrival, "delivered"];
+  const when = (at: string) => new Date(at).toLocaleString("ru-RU", { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" });
+  return h(
+    "ol",
+    { class: "timeline", "data-testid": "order-timeline" },
+    ...way
+      .filter((stage) => stage !== "handed_to_delivery" || o.stages?.[stage] || o.status !== "cancelled")
+      .map((stage) => {
+        const at = o.stages?.[stage];
+        return h(
+          "li",
+          { class: at ? "done" : "pending", "data-stage": stage },
+          STATUS[stage] ?? stage,
+          at ? h("time", { datetime: at }, ` ${when(at)}`) : null,
+        );
+      }),
+  );
 }
 
 function loading(app: HTMLElement, title: string) {
@@ -539,7 +571,8 @@ export async function ordersPage(app: HTMLElement) {
                 STATUS[o.status] ?? o.status,
                 o.status === "cancelled" && o.cancelReason ? h("span", { "data-testid": "cancel-reason" }, `: ${o.cancelReason}`) : null,
                 o.status === "awaiting_payment" ? h("span", {}, " · ", h("a", { href: `/order/${o.orderId}/pay`, "data-link": "true" }, "Оплатить")) : null,
-                paidAlready(o.status) && (o.kind ?? "goods") === "goods" ? h("span", {}, " · ", cancelButton(o.orderId, o.total ?? 0)) : null,
+                cancellable(o.status) && (o.kind ?? "goods") === "goods" ? h("span", {}, " · ", cancelButton(o.orderId, o.total ?? 0)) : null,
+                timeline(o),
               ),
             ),
           ),

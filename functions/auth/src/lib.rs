@@ -69,6 +69,12 @@ pub fn functions() -> Vec<Function> {
             Auth::new,
             logout::handle,
         ),
+        http_route(
+            "logout-all",
+            Route::post("/api/logout/all").authorized(),
+            Auth::new,
+            logout::all,
+        ),
         http_route("auth", Route::get("/api/auth"), Auth::new, check::handle),
         http_route(
             "me-get",

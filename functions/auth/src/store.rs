@@ -184,6 +184,37 @@ impl AuthStore {
         Ok(old.is_some_and(|s| s.expires_at > now))
     }
 
+    /// Ends every session of the user ("Выйти на всех устройствах"); answers how many were
+    /// there. Sessions are found by the user (GSI1); one deleted meanwhile is simply gone.
+    pub async fn delete_sessions_of(&self, user_id: &str) -> Result<usize, StoreError> {
+        let items: Vec<Item> = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .index_name(keys::GSI1)
+            .key_condition_expression("GSI1PK = :user AND begins_with(GSI1SK, :session)")
+            .expression_attribute_values(
+                ":user",
+                AttributeValue::S(keys::auth::sessions_of_user(user_id)),
+            )
+            .expression_attribute_values(":session", AttributeValue::S("SESSION#".into()))
+            .projection_expression("PK, SK")
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await?;
+        for item in &items {
+            self.db
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(item.clone()))
+                .send()
+                .await?;
+        }
+        Ok(items.len())
+    }
+
     /// Takes one of the username's `max` login attempts in the window before the password is
     /// checked; `false` when none is left.
     pub async fn take_login_attempt(

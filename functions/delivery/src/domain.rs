@@ -263,3 +263,73 @@ mod tests {
         ));
     }
 }
+
+/// A delivery case's statuses (`DELIVERYCASE#<order>`).
+pub mod case {
+    pub const CREATED: &str = "created";
+    pub const IN_TRANSIT: &str = "in_transit";
+    pub const AT_PICKUP_POINT: &str = "at_pickup_point";
+    pub const OUT_FOR_DELIVERY: &str = "out_for_delivery";
+    pub const DELIVERED: &str = "delivered";
+    pub const CANCELLED: &str = "cancelled";
+
+    /// Whether an operator may move a case of this method of delivery from `from` to `to`:
+    /// forward only, one step at a time; a pickup order waits at its point, a courier's goes
+    /// out for delivery. A cancelled or delivered case moves no more.
+    pub fn move_allowed(from: &str, to: &str, method: &str) -> bool {
+        matches!(
+            (from, to, method),
+            (CREATED, IN_TRANSIT, _)
+                | (IN_TRANSIT, AT_PICKUP_POINT, "pickup")
+                | (IN_TRANSIT, OUT_FOR_DELIVERY, "courier")
+                | (AT_PICKUP_POINT | OUT_FOR_DELIVERY, DELIVERED, _)
+        )
+    }
+
+    /// What the client is told of a status (the order's own status of the same name), if
+    /// anything: a case on its way between the warehouse and the point is the shop's business.
+    pub fn tells_the_client(status: &str) -> bool {
+        matches!(status, AT_PICKUP_POINT | OUT_FOR_DELIVERY | DELIVERED)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn a_case_moves_forward_one_step_and_by_its_method() {
+            assert!(move_allowed(CREATED, IN_TRANSIT, "pickup"));
+            assert!(move_allowed(IN_TRANSIT, AT_PICKUP_POINT, "pickup"));
+            assert!(!move_allowed(IN_TRANSIT, OUT_FOR_DELIVERY, "pickup"));
+            assert!(move_allowed(IN_TRANSIT, OUT_FOR_DELIVERY, "courier"));
+            assert!(move_allowed(OUT_FOR_DELIVERY, DELIVERED, "courier"));
+            assert!(!move_allowed(CREATED, DELIVERED, "courier"), "no skipping");
+            assert!(
+                !move_allowed(DELIVERED, IN_TRANSIT, "courier"),
+                "no way back"
+            );
+            assert!(!move_allowed(CANCELLED, IN_TRANSIT, "pickup"));
+            assert!(
+                !move_allowed(IN_TRANSIT, CANCELLED, "pickup"),
+                "cancelling is the saga's"
+            );
+        }
+    }
+}
+
+/// Where the client collects the goods or who brings them, in the words of the letter.
+pub fn place_of(delivery: &vitrina_shared::contracts::delivery::DeliveryChoice) -> Option<String> {
+    match delivery.method.as_str() {
+        "pickup" => delivery
+            .pickup_point_id
+            .as_deref()
+            .and_then(pickup_point)
+            .map(|p| format!("{}, {} ({})", p.name, p.address, p.hours)),
+        "courier" => delivery
+            .courier_id
+            .as_deref()
+            .and_then(courier)
+            .map(|c| c.name.to_string()),
+        _ => None,
+    }
+}

@@ -7,7 +7,11 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::delivery::{CancelDeliveryCase, ChooseDelivery, OpenDeliveryCase},
+    contracts::{
+        delivery::{CancelDeliveryCase, ChooseDelivery, MoveDeliveryCase, OpenDeliveryCase},
+        order::ReportOrderStatus,
+        Remote,
+    },
     runtime::{http_route, internal, Env, Function, Route},
 };
 
@@ -19,6 +23,29 @@ impl Delivery {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
             store: store::DeliveryStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
+        })
+    }
+}
+
+/// The operators' moves of delivery cases: the cases, and who hears of a move — order (the
+/// status on the client's timeline) and notification (the arrival letter, over SQS).
+pub struct CaseMoves {
+    pub delivery: Delivery,
+    pub order: Remote<ReportOrderStatus>,
+    pub sqs: aws_sdk_sqs::Client,
+    pub notification_queue: String,
+}
+
+impl CaseMoves {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            delivery: Delivery::new(env)?,
+            order: Remote::new(
+                env.aws.lambda(),
+                env.config.require("ORDER_STATUS_FUNCTION")?,
+            ),
+            sqs: env.aws.sqs(),
+            notification_queue: env.config.require("NOTIFICATION_ORDER_QUEUE_URL")?,
         })
     }
 }
@@ -40,5 +67,6 @@ pub fn functions() -> Vec<Function> {
         internal(ChooseDelivery, Delivery::new, handlers::choose::handle),
         internal(OpenDeliveryCase, Delivery::new, handlers::case::open),
         internal(CancelDeliveryCase, Delivery::new, handlers::case::cancel),
+        internal(MoveDeliveryCase, CaseMoves::new, handlers::case::move_case),
     ]
 }

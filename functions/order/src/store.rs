@@ -129,10 +129,11 @@ impl OrderStore {
             .table_name(&self.table)
             .set_key(Some(table::key(keys::order::placed(order_id))))
             .update_expression(
-                "SET #s = :paid, paymentId = :p, updatedAt = :at REMOVE lastPaymentFailure",
+                "SET #s = :paid, paymentId = :p, updatedAt = :at, stages.#stage = if_not_exists(stages.#stage, :at) REMOVE lastPaymentFailure",
             )
             .condition_expression("#s = :awaiting OR (#s = :paid AND paymentId = :p)")
             .expression_attribute_names("#s", "status")
+            .expression_attribute_names("#stage", PAID)
             .expression_attribute_values(":paid", AttributeValue::S(PAID.into()))
             .expression_attribute_values(":awaiting", AttributeValue::S(AWAITING_PAYMENT.into()))
             .expression_attribute_values(":p", AttributeValue::S(payment_id.into()))
@@ -159,6 +160,7 @@ impl OrderStore {
             .set_key(Some(table::key(keys::order::placed(order_id))))
             .condition_expression(format!("#s IN ({})", allowed.join(", ")))
             .expression_attribute_names("#s", "status")
+            .expression_attribute_names("#stage", to)
             .expression_attribute_values(":to", AttributeValue::S(to.into()))
             .expression_attribute_values(":at", AttributeValue::S(at.into()));
         for (name, status) in allowed.iter().zip(from) {
@@ -166,9 +168,11 @@ impl OrderStore {
         }
         update = match reason {
             Some(r) => update
-                .update_expression("SET #s = :to, updatedAt = :at, cancelReason = :r")
+                .update_expression(
+                    "SET #s = :to, updatedAt = :at, stages.#stage = :at, cancelReason = :r",
+                )
                 .expression_attribute_values(":r", AttributeValue::S(r.into())),
-            None => update.update_expression("SET #s = :to, updatedAt = :at"),
+            None => update.update_expression("SET #s = :to, updatedAt = :at, stages.#stage = :at"),
         };
         update.send().await?;
         Ok(())

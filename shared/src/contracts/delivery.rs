@@ -126,3 +126,33 @@ pub struct CancelledCase {
     pub order_id: String,
     pub status: String,
 }
+
+/// delivery's `delivery-case-move`, the operators' move of a delivery case (never the public
+/// API: in AWS it is invoked with an operator's IAM identity, `vitrina-cases` is the command).
+/// `created → in_transit → at_pickup_point` (pickup) `| out_for_delivery` (courier)
+/// `→ delivered`. Moving a case to where it is already answers it again (and tells order and
+/// the client again: both take a repeat as nothing new), so an operator may simply re-run.
+pub struct MoveDeliveryCase;
+
+impl Contract for MoveDeliveryCase {
+    const HANDLER: &'static str = "delivery-case-move";
+    type Request = MoveCaseRequest;
+    type Response = DeliveryCase;
+    type Refusal = MoveCaseRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveCaseRequest {
+    pub order_id: String,
+    /// `in_transit`, `at_pickup_point`, `out_for_delivery` or `delivered`.
+    pub to: String,
+}
+
+crate::refusals! {
+    pub enum MoveCaseRefusal {
+        CaseNotFound,
+        /// Not a move the case can make from where it is (or for its method of delivery).
+        MoveNotAllowed,
+    }
+}

@@ -118,7 +118,8 @@ impl Contract for ReportOrderStatus {
 #[serde(rename_all = "camelCase")]
 pub struct StatusReport {
     pub order_id: String,
-    /// `handed_to_delivery` or `cancelled`.
+    /// `handed_to_delivery` or `cancelled` (the saga); `at_pickup_point`, `out_for_delivery`,
+    /// `delivered` (delivery's moves).
     pub status: String,
     /// For `cancelled`: why, in words for the client ("Товара не оказалось в наличии").
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -115,6 +115,9 @@ pub struct ProfileUpdateForm {
     pub last_name: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
+    /// Required to change the e-mail (where a password reset would go): a session left open
+    /// on a shared computer must not be enough to take the account over.
+    pub current_password: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

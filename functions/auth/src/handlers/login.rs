@@ -46,37 +46,15 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
         return Err(ApiError::unauthorized("Invalid login/password"));
     }
     let now = now();
-    let window = now / WINDOW_SECONDS;
-    // The attempt is counted before the password is checked (and given back when it is right):
-    // parallel wrong guesses cannot all find room under the limit.
-    let expires_at = (window + 1) * WINDOW_SECONDS;
-    if !auth
-        .store
-        .take_login_attempt(username, window, MAX_FAILURES, expires_at)
-        .await?
-    {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too_many_attempts",
-            "Too many failed login attempts, try again later",
-        ));
-    }
     let user = auth.store.user_by_username(username).await?;
-    let hash = user
-        .as_ref()
-        .map(|u| u.password_hash.clone())
-        .unwrap_or_else(|| password::dummy_hash().to_string());
-    let plain = password.to_string();
-    let verified = tokio::task::spawn_blocking(move || password::verify(&plain, &hash))
-        .await
-        .map_err(ApiError::internal)?;
+    let hash = user.as_ref().map(|u| u.password_hash.clone());
+    let verified = verify_counted(&auth, username, hash, password, now).await?;
     let Some(user) = user else {
         return Err(ApiError::not_found("user_not_found", "Not Found"));
     };
     if !verified {
         return Err(ApiError::unauthorized("Invalid login/password"));
     }
-    auth.store.give_back_login_attempt(username, window).await?;
 
     // The session the browser came with is ended: a fresh id on every login.
     for old in [session_cookie(&req), cookie(&req, session::OLD_COOKIE)]
@@ -107,4 +85,40 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
         .map_err(ApiError::internal)?;
     resp.headers_mut().append(SET_COOKIE, cookie);
     Ok(resp)
+}
+
+/// Checks a password against the user's hash (`None`: no such user, and a dummy hash is
+/// verified so timing does not tell), counting the attempt first — parallel wrong guesses
+/// cannot all find room under the limit — and giving it back when the password is right.
+/// 429 `too_many_attempts` once the username's attempts of the window are used up; the same
+/// counter guards every place that checks a password (login, an e-mail change).
+pub(crate) async fn verify_counted(
+    auth: &Auth,
+    username: &str,
+    hash: Option<String>,
+    password: &str,
+    now: i64,
+) -> Result<bool, ApiError> {
+    let window = now / WINDOW_SECONDS;
+    let expires_at = (window + 1) * WINDOW_SECONDS;
+    if !auth
+        .store
+        .take_login_attempt(username, window, MAX_FAILURES, expires_at)
+        .await?
+    {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_attempts",
+            "Too many failed login attempts, try again later",
+        ));
+    }
+    let hash = hash.unwrap_or_else(|| password::dummy_hash().to_string());
+    let plain = password.to_string();
+    let verified = tokio::task::spawn_blocking(move || password::verify(&plain, &hash))
+        .await
+        .map_err(ApiError::internal)?;
+    if verified {
+        auth.store.give_back_login_attempt(username, window).await?;
+    }
+    Ok(verified)
 }

@@ -1,4 +1,5 @@
 //! `GET /api/logout` — ends the session; both answers clear the cookie, as the spec says.
+//! `POST /api/logout/all` — "Выйти на всех устройствах": ends every session of the caller.
 
 use super::{now, session_cookie};
 use crate::{domain::session, Auth};
@@ -8,7 +9,10 @@ use lambda_http::{
 };
 use serde_json::json;
 use std::sync::Arc;
-use vitrina_shared::{http::ok, ApiError};
+use vitrina_shared::{
+    http::{ok, Caller},
+    ApiError,
+};
 
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
     let ended = match session_cookie(&req)
@@ -23,6 +27,17 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
     } else {
         ApiError::unauthorized("Not authorized").into_response()
     };
+    let clear = HeaderValue::from_str(&session::clear_cookie(auth.secure_cookies))
+        .map_err(ApiError::internal)?;
+    resp.headers_mut().append(SET_COOKIE, clear);
+    Ok(resp)
+}
+
+pub async fn all(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let ended = auth.store.delete_sessions_of(&caller.user_id).await?;
+    tracing::info!(user_id = %caller.user_id, ended, "logged out everywhere");
+    let mut resp = ok(&json!({"message": "Success", "ended": ended}));
     let clear = HeaderValue::from_str(&session::clear_cookie(auth.secure_cookies))
         .map_err(ApiError::internal)?;
     resp.headers_mut().append(SET_COOKIE, clear);

@@ -1,7 +1,8 @@
 //! `GET /api/me`, `PUT /api/me` — the personal account's data ("Личный кабинет").
 
+use super::{login::verify_counted, now};
 use crate::{domain::registration::ProfileUpdateForm, store::UserRecord, Auth};
-use lambda_http::{Body, Request, Response};
+use lambda_http::{http::StatusCode, Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, parse_json, Caller},
@@ -33,6 +34,28 @@ pub async fn put(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiErr
     let update = form
         .apply(&user.profile())
         .map_err(|e| ApiError::bad_request(e.code(), e.message()))?;
+    if update.email.to_lowercase() != user.email.to_lowercase() {
+        let password = form
+            .current_password
+            .as_deref()
+            .filter(|p| !p.is_empty() && p.len() <= 1024)
+            .ok_or_else(|| {
+                ApiError::bad_request(
+                    "current_password_required",
+                    "The current password is required to change the e-mail",
+                )
+                .with_details(serde_json::json!({"field": "currentPassword"}))
+            })?;
+        let hash = Some(user.password_hash.clone());
+        if !verify_counted(&auth, &user.username, hash, password, now()).await? {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "wrong_password",
+                "The current password is wrong",
+            )
+            .with_details(serde_json::json!({"field": "currentPassword"})));
+        }
+    }
     match auth.store.update_profile(&user, &update).await {
         Ok(()) => {}
         // Either the e-mail is taken or the profile changed meanwhile; re-read to tell which.

@@ -3,17 +3,12 @@
 //!   vitrina-giftcards issue --amount RUBLES [--count N] [--table T]
 //!
 //! Prints one code per line: the only time a code is ever shown (the table keeps its hash).
-//! AWS endpoints and credentials come from the environment (`AWS_ENDPOINT_URL` for moto).
+//! AWS endpoints and credentials come from the environment; with `AWS_ENDPOINT_URL` alone (a
+//! local stack) it needs no credentials.
 
 use std::process::ExitCode;
 use vitrina_billing::{domain::giftcard, store::BillingStore};
-
-fn flag(args: &[String], name: &str) -> Option<String> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
+use vitrina_shared::cli::flag;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -25,7 +20,7 @@ async fn main() -> ExitCode {
     match issue(&args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", vitrina_shared::aws::one_line(e.as_ref()));
             ExitCode::FAILURE
         }
     }
@@ -43,7 +38,7 @@ async fn issue(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         return Err("--count must be 1..1000".into());
     }
     let table = flag(args, "--table").unwrap_or_else(|| "vitrina-Table".into());
-    let clients = vitrina_shared::aws::Clients::from_env().await;
+    let clients = vitrina_shared::aws::operator_clients().await;
     let store = BillingStore::new(clients.dynamodb, table);
     let mut issued = 0;
     while issued < count {

@@ -4,18 +4,13 @@
 //!
 //! Credits through the same ledger as payments (one entry per cause: running it again with the
 //! same `--cause` credits nothing more) and prints the new balance. Without `--cause`, each run
-//! is a new cause. AWS endpoints and credentials come from the environment.
+//! is a new cause. AWS endpoints and credentials come from the environment; with `AWS_ENDPOINT_URL` alone (a
+//! local stack) it needs no credentials.
 
 use std::{process::ExitCode, sync::Arc};
 use vitrina_billing::{handlers::ledger, store::BillingStore, Billing};
+use vitrina_shared::cli::flag;
 use vitrina_shared::{contracts::billing::WalletMove, money::format_rub};
-
-fn flag(args: &[String], name: &str) -> Option<String> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -29,7 +24,7 @@ async fn main() -> ExitCode {
     match credit(&args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", vitrina_shared::aws::one_line(e.as_ref()));
             ExitCode::FAILURE
         }
     }
@@ -44,7 +39,7 @@ async fn credit(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let cause =
         flag(args, "--cause").unwrap_or_else(|| format!("operator:{}", uuid::Uuid::now_v7()));
     let table = flag(args, "--table").unwrap_or_else(|| "vitrina-Table".into());
-    let clients = vitrina_shared::aws::Clients::from_env().await;
+    let clients = vitrina_shared::aws::operator_clients().await;
     let billing = Arc::new(Billing {
         store: BillingStore::new(clients.dynamodb, table),
     });

@@ -1,21 +1,25 @@
 //! `delivery-case-open` and `delivery-case-cancel` (internal, the order saga's third step and
 //! its compensation): a paid order's delivery becomes a case delivery works on, once; a
 //! cancellation closes it, or — when none was opened yet — makes sure none will be.
+//! `delivery-case-move` (internal, the operators'): the case moves on its way to the client,
+//! and order and the client hear of what concerns them.
 
-use crate::{domain, Delivery};
+use crate::{domain, CaseMoves, Delivery};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
         delivery::{
-            CancelCaseRequest, CancelledCase, DeliveryCase, OpenCaseRefusal, OpenCaseRequest,
+            CancelCaseRequest, CancelledCase, DeliveryCase, MoveCaseRefusal, MoveCaseRequest,
+            OpenCaseRefusal, OpenCaseRequest,
         },
-        Failure, NoRefusal,
+        order::StatusReport,
+        CallError, Failure, NoRefusal,
     },
+    envelope::{Envelope, OrderStatusChanged, ORDER_STATUS},
     StoreError,
 };
 
-pub const CREATED: &str = "created";
-pub const CANCELLED: &str = "cancelled";
+use crate::domain::case::{CANCELLED, CREATED};
 
 pub async fn open(
     d: Arc<Delivery>,
@@ -123,4 +127,83 @@ pub async fn cancel(
         "order {}: the delivery case kept changing",
         req.order_id
     )))
+}
+
+pub async fn move_case(
+    m: Arc<CaseMoves>,
+    req: MoveCaseRequest,
+) -> Result<DeliveryCase, Failure<MoveCaseRefusal>> {
+    let case = m.delivery.store.case(&req.order_id).await?.ok_or_else(|| {
+        MoveCaseRefusal::CaseNotFound(format!("no delivery case of order {}", req.order_id))
+    })?;
+    let moved = if case.status == req.to {
+        // Moved before (an operator's re-run): order and the client are told again below,
+        // which each takes as nothing new.
+        case
+    } else {
+        if !domain::case::move_allowed(&case.status, &req.to, &case.delivery.method) {
+            return Err(MoveCaseRefusal::MoveNotAllowed(format!(
+                "the {} delivery case of order {} is {}: it cannot become {}",
+                case.delivery.method, req.order_id, case.status, req.to
+            ))
+            .into());
+        }
+        let next = DeliveryCase {
+            status: req.to.clone(),
+            updated_at: chrono::Utc::now().to_rfc3339(),
+            ..case.clone()
+        };
+        match m.delivery.store.move_case(&next, &case.status).await {
+            Ok(()) => next,
+            Err(StoreError::Conflict) => {
+                return Err(Failure::unavailable(format!(
+                    "the delivery case of order {} was moved meanwhile: look and run again",
+                    req.order_id
+                )))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    tracing::info!(order_id = %moved.order_id, status = %moved.status, "delivery case moved");
+    if domain::case::tells_the_client(&moved.status) {
+        tell(&m, &moved).await?;
+    }
+    Ok(moved)
+}
+
+/// The order's status (its timeline) and the client's letter: both after the case moved, and
+/// both again when the same move is run again, so a failure here is mended by re-running it.
+async fn tell(m: &CaseMoves, case: &DeliveryCase) -> Result<(), Failure<MoveCaseRefusal>> {
+    let report = StatusReport {
+        order_id: case.order_id.clone(),
+        status: case.status.clone(),
+        reason: None,
+    };
+    match m.order.call(&report).await {
+        Ok(_) => {}
+        Err(CallError::Refused(refusal)) => {
+            return Err(Failure::unavailable(format!(
+                "order {} did not take {}: {refusal}",
+                case.order_id, case.status
+            )))
+        }
+        Err(CallError::Unavailable(e)) => return Err(Failure::unavailable(e)),
+    }
+    let change = OrderStatusChanged {
+        order_id: case.order_id.clone(),
+        user_id: case.user_id.clone(),
+        status: case.status.clone(),
+        reason: None,
+        place: domain::place_of(&case.delivery),
+    };
+    let body = serde_json::to_string(&Envelope::new(ORDER_STATUS, case.order_id.clone(), change))
+        .map_err(Failure::unavailable)?;
+    m.sqs
+        .send_message()
+        .queue_url(&m.notification_queue)
+        .message_body(body)
+        .send()
+        .await
+        .map_err(|e| Failure::unavailable(aws_sdk_sqs::error::DisplayErrorContext(e)))?;
+    Ok(())
 }

@@ -181,6 +181,31 @@ pub fn order_status_letter(
                 change.reason.as_deref().unwrap_or("причина не указана")
             ),
         ),
+        "at_pickup_point" => (
+            format!("Заказ № {number} ждёт вас в пункте выдачи"),
+            format!(
+                "Заказ доставлен в пункт выдачи: {}. Возьмите с собой номер заказа.",
+                change
+                    .place
+                    .as_deref()
+                    .unwrap_or("адрес — в разделе «Мои заказы»")
+            ),
+        ),
+        "out_for_delivery" => (
+            format!("Заказ № {number} передан курьеру"),
+            format!(
+                "Курьер{} везёт ваш заказ и позвонит перед приездом.",
+                change
+                    .place
+                    .as_deref()
+                    .map(|c| format!(" службы «{c}»"))
+                    .unwrap_or_default()
+            ),
+        ),
+        "delivered" => (
+            format!("Заказ № {number} получен"),
+            "Заказ получен. Спасибо за покупку!".to_string(),
+        ),
         _ => return None,
     };
     Some(Letter {

@@ -1,5 +1,7 @@
-//! `order.status` from the order saga (SQS `NotificationOrderQueue`): the client learns that
-//! the paid order was handed to delivery, or cancelled and refunded. Once per order and status.
+//! `order.status` from the order saga and from delivery's moves (SQS `NotificationOrderQueue`):
+//! the client learns that the paid order was handed to delivery, or cancelled and refunded, and
+//! then that it waits at the pickup point, is out with the courier, is delivered. Once per order
+//! and status.
 
 use crate::{domain::order_status_letter, Notification};
 use std::sync::Arc;

@@ -4,7 +4,7 @@
 
 use super::{DeliveryChoice, Line, Order, ProductSnapshot};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use vitrina_shared::contracts::order::{GiftCardOrder, OrderKind};
 
 pub const AWAITING_PAYMENT: &str = "awaiting_payment";
@@ -14,17 +14,25 @@ pub const RETURNED_TO_CART: &str = "returned_to_cart";
 pub const HANDED_TO_DELIVERY: &str = "handed_to_delivery";
 /// The saga undid what it had done and gave the money back; `cancel_reason` says why.
 pub const CANCELLED: &str = "cancelled";
+/// Delivery's moves (an operator's): the goods wait at the pickup point, are out with the
+/// courier, or are in the client's hands.
+pub const AT_PICKUP_POINT: &str = "at_pickup_point";
+pub const OUT_FOR_DELIVERY: &str = "out_for_delivery";
+pub const DELIVERED: &str = "delivered";
 
-/// The statuses from which the client may cancel a paid order: until its goods leave (the
-/// delivery case moves on — operators' moves are still to come, so today until cancelled).
+/// The statuses from which the client may cancel a paid order: until the goods reach the
+/// pickup point or go out with the courier.
 pub const CANCELLABLE: &[&str] = &[PAID, HANDED_TO_DELIVERY];
 
-/// The statuses the saga may report, each with those it may come from. Reporting the status
-/// an order already has is not a move: the answer is the same, so a retried report is harmless.
-pub fn saga_move_from(to: &str) -> Option<&'static [&'static str]> {
+/// The statuses reported to order (by the saga, by delivery's moves), each with those it may
+/// come from. Reporting the status an order already has is not a move: the answer is the same,
+/// so a retried report is harmless.
+pub fn move_from(to: &str) -> Option<&'static [&'static str]> {
     match to {
         HANDED_TO_DELIVERY => Some(&[PAID]),
         CANCELLED => Some(&[PAID, HANDED_TO_DELIVERY]),
+        AT_PICKUP_POINT | OUT_FOR_DELIVERY => Some(&[HANDED_TO_DELIVERY]),
+        DELIVERED => Some(&[AT_PICKUP_POINT, OUT_FOR_DELIVERY]),
         _ => None,
     }
 }
@@ -56,6 +64,10 @@ pub struct PlacedOrder {
     pub kind: OrderKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_card: Option<GiftCardOrder>,
+    /// When the order reached each status after payment (`paid`, `handed_to_delivery`, …):
+    /// the timeline on the order's page. The first time counts; a repeated report keeps it.
+    #[serde(default)]
+    pub stages: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +148,7 @@ impl Order {
             cancel_reason: None,
             kind: OrderKind::Goods,
             gift_card: None,
+            stages: BTreeMap::new(),
         })
     }
 }

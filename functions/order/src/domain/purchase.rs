@@ -104,6 +104,7 @@ fn order(
         cancel_reason: None,
         kind,
         gift_card: None,
+        stages: Default::default(),
     }
 }
 

@@ -34,6 +34,7 @@ pub fn view(o: &PlacedOrder) -> Value {
         "cancelReason": o.cancel_reason,
         "kind": o.kind,
         "giftCard": o.gift_card,
+        "stages": o.stages,
     })
 }
 

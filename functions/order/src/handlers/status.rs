@@ -1,5 +1,7 @@
-//! `order-status` (internal, the order saga's report): a paid order is handed to delivery, or
-//! cancelled with a reason the client reads on the order's page.
+//! `order-status` (internal, the order saga's report and delivery's): a paid order is handed to
+//! delivery, or cancelled with a reason the client reads on the order's page; then it waits at
+//! the pickup point or is out with the courier, and is delivered. Each status is stamped on the
+//! order's timeline.
 
 use crate::{domain::placed, OrderService};
 use std::sync::Arc;
@@ -15,8 +17,8 @@ pub async fn handle(
     svc: Arc<OrderService>,
     req: StatusReport,
 ) -> Result<StatusReport, Failure<StatusRefusal>> {
-    let from = placed::saga_move_from(&req.status).ok_or_else(|| {
-        StatusRefusal::StatusNotAllowed(format!("the saga does not report {}", req.status))
+    let from = placed::move_from(&req.status).ok_or_else(|| {
+        StatusRefusal::StatusNotAllowed(format!("order does not take {} as a status", req.status))
     })?;
     let at = chrono::Utc::now().to_rfc3339();
     let reason = req

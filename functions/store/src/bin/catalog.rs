@@ -8,6 +8,7 @@
 //! (`AWS_ENDPOINT_URL` for moto or LocalStack).
 
 use std::{collections::HashSet, process::ExitCode};
+use vitrina_shared::cli::flag;
 use vitrina_store::{
     bucket::CatalogBucket,
     domain::{
@@ -17,13 +18,6 @@ use vitrina_store::{
     import::{import, Target},
     store::CatalogStore,
 };
-
-fn flag(args: &[String], name: &str) -> Option<String> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .cloned()
-}
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -42,7 +36,7 @@ async fn main() -> ExitCode {
         Some("import") => match run_import(&args).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!("{}", vitrina_shared::aws::one_line(e.as_ref()));
                 ExitCode::FAILURE
             }
         },
@@ -70,7 +64,7 @@ async fn run_import(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
     let table = flag(args, "--table").unwrap_or_else(|| "vitrina-Table".into());
     let bucket = flag(args, "--bucket").unwrap_or_else(|| "vitrina-catalogbucket".into());
     let queue = flag(args, "--queue").unwrap_or_else(|| "vitrina-CatalogQueue".into());
-    let clients = vitrina_shared::aws::Clients::from_env().await;
+    let clients = vitrina_shared::aws::operator_clients().await;
     let store = CatalogStore::new(clients.dynamodb.clone(), table);
     if args.iter().any(|a| a == "--if-empty") && !store.is_empty().await? {
         println!("catalog already loaded: nothing to do");
