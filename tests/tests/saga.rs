@@ -553,3 +553,57 @@ async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_picku
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(letters(&user.email, "ждёт вас в пункте выдачи").await, 1);
 }
+
+#[tokio::test]
+async fn opening_the_delivery_case_failing_once_is_retried_and_the_order_goes_on() {
+    let (c, user, order_id, product) = paid_order(13_000).await;
+    // The table refuses delivery's first write of this order's case.
+    let marker = format!("DELIVERYCASE#{order_id}");
+    inject_fault("/", &marker, 1).await;
+    pay_from_wallet(&c, &user, &order_id, 13_000).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+    assert_eq!(faults_left(&marker).await, 0, "the refusal happened");
+    assert_eq!(units(&product, "msk-tverskaya").await, 49, "reserved once");
+    assert_eq!(
+        status_of(&marker).await.as_deref(),
+        Some("created"),
+        "opened once"
+    );
+}
+
+#[tokio::test]
+async fn opening_the_delivery_case_failing_for_good_undoes_the_order_and_gives_the_money_back() {
+    let (c, user, order_id, product) = paid_order(14_000).await;
+    // Every attempt of the step (the first and its three retries) is refused; the compensation
+    // that follows finds the table answering again.
+    let marker = format!("DELIVERYCASE#{order_id}");
+    inject_fault("/", &marker, 4).await;
+    pay_from_wallet(&c, &user, &order_id, 14_000).await;
+    let o = settled(&c, &order_id).await;
+    assert_eq!(
+        (&o["status"], &o["cancelReason"]),
+        (
+            &json!("cancelled"),
+            &json!("не удалось оформить заказ из-за технического сбоя")
+        ),
+        "{o}"
+    );
+    assert_eq!(faults_left(&marker).await, 0, "every attempt was refused");
+    // Undone in reverse: no delivery case will open, the units are back, the money too.
+    assert_eq!(status_of(&marker).await.as_deref(), Some("cancelled"));
+    assert_eq!(
+        status_of(&format!("PICKING#{order_id}")).await.as_deref(),
+        Some("cancelled")
+    );
+    assert_eq!(
+        units(&product, "msk-tverskaya").await,
+        50,
+        "the unit is back"
+    );
+    let refunded = eventually(SAGA, || async {
+        let b = balance(&c).await;
+        (b == 14_000).then_some(b)
+    })
+    .await;
+    assert_eq!(refunded, Some(14_000), "the wallet has its money back");
+}
