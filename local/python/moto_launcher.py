@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import urllib.request
 
 import boto3
@@ -27,6 +28,9 @@ from moto.dynamodbstreams.models import DynamoDBStreamsBackend
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 from moto.server import ThreadedMotoServer
 from moto.stepfunctions.parser.asl.component.state.exec.state_task import lambda_eval_utils
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_sqs,
+)
 
 HOST = os.environ.get("MOTO_HOST", "127.0.0.1")
 PORT = int(os.environ.get("MOTO_PORT", "4566"))
@@ -34,24 +38,33 @@ PORT = int(os.environ.get("MOTO_PORT", "4566"))
 os.environ.setdefault("MOTO_PORT", str(PORT))
 LAMBDA_ENDPOINT = os.environ.get("VITRINA_LAMBDA_ENDPOINT", "http://127.0.0.1:3001")
 
-_original_client_for = lambda_eval_utils.boto_client_for
-
-
 def _client_for(region, service, state_credentials=None):
-    if service != "lambda":
-        return _original_client_for(region=region, service=service, state_credentials=state_credentials)
+    # A task calls AWS as its state machine's role, named by the machine's logical id (the local
+    # runtime provisions it so): the IAM check holds the call to that machine's `Policies`.
+    role = getattr(state_credentials, "role_arn", None) or ""
+    caller = role.rsplit("/", 1)[-1] or "local"
+    if service == "lambda":
+        endpoint = LAMBDA_ENDPOINT
+    else:
+        endpoint = f"http://{HOST}:{PORT}"
     return boto3.client(
-        "lambda",
+        service,
         region_name=region,
-        endpoint_url=LAMBDA_ENDPOINT,
-        aws_access_key_id="local",
+        endpoint_url=endpoint,
+        aws_access_key_id=caller,
         aws_secret_access_key="local",
         # A task's own Retry decides about retries, as with real Lambda.
-        config=Config(retries={"total_max_attempts": 1}, read_timeout=120, connect_timeout=5),
+        config=Config(
+            parameter_validation=False,
+            retries={"total_max_attempts": 1},
+            read_timeout=120,
+            connect_timeout=5,
+        ),
     )
 
 
 lambda_eval_utils.boto_client_for = _client_for
+state_task_service_sqs.boto_client_for = _client_for
 
 # DynamoDB applies each request atomically: a conditional write either sees the other's
 # item or wins. moto's threaded server checks conditions and writes without a lock, so two
@@ -123,9 +136,13 @@ _dispatch = DomainDispatcherApplication.__call__
 
 
 # Faults for tests of failure paths (POST /_vitrina/faults {"path", "contains", "times",
-# "status", "errorType"}): the next `times` requests to a path ending in `path` whose body
-# contains `contains` are refused as AWS would refuse them, before moto sees them. GET lists
-# them with the times left. Only the local AWS has this; the shop's code knows nothing of it.
+# "status", "errorType", "principal", "target", "lateMs"}): the next `times` requests to a path
+# ending in `path` whose body contains `contains` — sent by `principal` (the caller's access key:
+# a function's logical id) and for the API action `target` (X-Amz-Target), when given — are
+# refused as AWS would refuse them, before moto sees them; or, with `lateMs`, carried out and
+# answered that much later (the write is done, its caller hears of it too late: a function
+# stopped at its timeout between a write and its answer). GET lists them with the times left.
+# Only the local AWS has this; the shop's code knows nothing of it.
 _faults = []
 _faults_lock = threading.Lock()
 
@@ -145,10 +162,14 @@ def _injected_fault(environ):
     length = int(environ.get("CONTENT_LENGTH") or 0)
     body = environ["wsgi.input"].read(length) if length else b""
     environ["wsgi.input"] = io.BytesIO(body)
+    principal, _ = _principal_and_service(environ)
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
     with _faults_lock:
         for fault in _faults:
             if fault["times"] > 0 and path.endswith(fault["path"]) \
-                    and fault["contains"].encode() in body:
+                    and fault["contains"].encode() in body \
+                    and fault["principal"] in ("", principal) \
+                    and target.endswith(fault["target"]):
                 fault["times"] -= 1
                 return dict(fault)
     return None
@@ -312,10 +333,18 @@ def _dispatch_with_counters(self, environ, start_response):
                 _faults.append({"path": fault["path"], "contains": fault.get("contains", ""),
                                 "times": int(fault.get("times", 1)),
                                 "status": int(fault.get("status", 400)),
-                                "errorType": fault.get("errorType", "MessageRejected")})
+                                "errorType": fault.get("errorType", "MessageRejected"),
+                                "principal": fault.get("principal", ""),
+                                "target": fault.get("target", ""),
+                                "lateMs": int(fault.get("lateMs", 0))})
         with _faults_lock:
             return _json_response(start_response, "200 OK", _faults)
     fault = _injected_fault(environ)
+    if fault and fault["lateMs"] > 0:
+        # Carried out now, answered late: the body is read in full before the wait.
+        answer = b"".join(_dispatch(self, environ, start_response))
+        time.sleep(fault["lateMs"] / 1000)
+        return [answer]
     if fault:
         return _json_response(
             start_response, f"{fault['status']} Injected",

@@ -6,7 +6,7 @@
 use lambda_runtime::Diagnostic;
 use serde_json::{json, Value};
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{Arc, Mutex},
 };
 use vitrina_shared::runtime::{error, json, Function, Trigger};
@@ -21,7 +21,30 @@ fn task(handler: &'static str, invoke: vitrina_shared::runtime::Invoke) -> Funct
 
 pub fn functions() -> Vec<Function> {
     let attempts: Arc<Mutex<HashMap<String, u32>>> = Arc::default();
+    let finished: Arc<Mutex<HashSet<String>>> = Arc::default();
     vec![
+        // `{"runId", "sleepMs"}`: sleeps, then notes the run as finished — unless it was stopped
+        // at its timeout first. `{"finished": runId}` answers whether that run ever finished.
+        task(
+            "overrun",
+            json(move |input: Value, _| {
+                let finished = finished.clone();
+                async move {
+                    if let Some(run) = input["finished"].as_str() {
+                        let done = finished.lock().map_err(|e| error("Poisoned", e))?;
+                        return Ok(json!({"finished": done.contains(run)}));
+                    }
+                    let run = input["runId"].as_str().unwrap_or_default().to_string();
+                    let sleep = input["sleepMs"].as_u64().unwrap_or(0);
+                    tokio::time::sleep(std::time::Duration::from_millis(sleep)).await;
+                    finished
+                        .lock()
+                        .map_err(|e| error("Poisoned", e))?
+                        .insert(run);
+                    Ok::<_, Diagnostic>(json!({"finished": true}))
+                }
+            }),
+        ),
         // Appends its name to the input's `trail`.
         task(
             "step",

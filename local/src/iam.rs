@@ -128,7 +128,11 @@ impl Policies {
                 policies.queue_arns.insert(url.clone(), arn.clone());
             }
         }
-        for (id, function) in template.of_type("AWS::Serverless::Function") {
+        // A state machine's tasks call AWS as its role, which SAM makes from its `Policies`.
+        let principals = template
+            .of_type("AWS::Serverless::Function")
+            .chain(template.of_type("AWS::Serverless::StateMachine"));
+        for (id, function) in principals {
             let mut statements = Vec::new();
             let listed = function
                 .get("Properties")

@@ -307,7 +307,9 @@ async fn state_machine(
         }
     }
     let name = format!("{STACK}-{id}");
-    let role = format!("arn:aws:iam::{ACCOUNT}:role/{STACK}-local");
+    // The role is named by the state machine's logical id: its tasks call AWS under that name
+    // (the launcher signs them with it), so the IAM check finds the machine's `Policies`.
+    let role = format!("arn:aws:iam::{ACCOUNT}:role/{id}");
     let existing = clients
         .sfn
         .list_state_machines()

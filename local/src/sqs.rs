@@ -3,8 +3,10 @@
 //! stay; a failed invoke keeps the whole batch. Messages that stay come back and, past the
 //! queue's `maxReceiveCount`, SQS itself moves them to the DLQ.
 //!
-//! One deviation, for fast tests: a failed message is made visible again after
-//! `retry_delay` instead of the queue's whole visibility timeout.
+//! One deviation, for fast tests: a failed message is made visible again after `retry_delay`,
+//! doubled at each receive (1 s, 2 s, 4 s…), instead of the queue's whole visibility timeout.
+//! Growing, so that the last receive still comes after what a retry waits for (a claim whose
+//! holder was stopped at its timeout) has passed, as the 60 s visibility ensures in AWS.
 
 use crate::host::Host;
 use crate::template::SqsMapping;
@@ -101,10 +103,16 @@ async fn poll_once(
             continue;
         };
         let result = if failed.contains(id) {
+            let receives: u32 = m
+                .attributes()
+                .and_then(|a| a.get(&MessageSystemAttributeName::ApproximateReceiveCount))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            let delay = retry_delay.as_secs().max(1) << receives.clamp(1, 6).saturating_sub(1);
             sqs.change_message_visibility()
                 .queue_url(&mapping.queue_url)
                 .receipt_handle(handle)
-                .visibility_timeout(retry_delay.as_secs() as i32)
+                .visibility_timeout(delay as i32)
                 .send()
                 .await
                 .map(|_| ())

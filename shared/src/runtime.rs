@@ -16,6 +16,26 @@ use serde_json::Value;
 use std::{convert::Infallible, future::Future, pin::Pin, sync::Arc};
 
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
+
+tokio::task_local! {
+    /// The running invocation's deadline, in milliseconds since the epoch (Lambda's context).
+    static DEADLINE_MS: u64;
+}
+
+/// When Lambda will stop the running invocation, if the caller runs inside one: what a handler
+/// writes that outlives it (a claim, a lease) can say until when its holder may still act.
+pub fn invocation_deadline() -> Option<chrono::DateTime<chrono::Utc>> {
+    DEADLINE_MS
+        .try_with(|ms| *ms)
+        .ok()
+        .filter(|ms| *ms > 0)
+        .and_then(|ms| chrono::DateTime::from_timestamp_millis(i64::try_from(ms).ok()?))
+}
+
+/// Runs `f` as if inside an invocation that Lambda stops at `deadline_ms`.
+pub async fn within_deadline<F: Future>(deadline_ms: u64, f: F) -> F::Output {
+    DEADLINE_MS.scope(deadline_ms, f).await
+}
 pub type Invoke = Arc<dyn Fn(Value, Context) -> BoxFuture<Result<Value, Diagnostic>> + Send + Sync>;
 
 /// What makes a function run; `template.yaml` must say the same (a test holds them equal).
@@ -122,11 +142,11 @@ where
     let handler = Arc::new(handler);
     Arc::new(move |event: Value, context: Context| {
         let handler = handler.clone();
-        Box::pin(async move {
+        Box::pin(within_deadline(context.deadline, async move {
             let event: E = serde_json::from_value(event).map_err(|e| error("InvalidEvent", e))?;
             let result = handler(event, context).await?;
             serde_json::to_value(result).map_err(|e| error("InvalidResponse", e))
-        })
+        }))
     })
 }
 

@@ -5,8 +5,15 @@
 pub use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use std::future::Future;
 
+/// What a batch keeps of its invocation's time for the record in hand: no record is started with
+/// less than this left.
+pub const RESERVE: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Runs `f` on each record in order; a record whose `f` fails is reported for retry (and, past
-/// the queue's `maxReceiveCount`, ends in its DLQ).
+/// the queue's `maxReceiveCount`, ends in its DLQ). Records that would start with less than
+/// [`RESERVE`] left before Lambda stops the invocation are handed back unstarted, reported for
+/// retry: a slow batch (a loaded table) finishes what it started instead of being cut off
+/// mid-record, and the next delivery goes on from there.
 pub async fn each_record<F, Fut, E>(batch: SqsEvent, f: F) -> SqsBatchResponse
 where
     F: Fn(SqsMessage) -> Fut,
@@ -14,8 +21,18 @@ where
     E: std::fmt::Display,
 {
     let mut response = SqsBatchResponse::default();
+    let deadline = crate::runtime::invocation_deadline();
+    let reserve = chrono::Duration::from_std(RESERVE).unwrap_or_default();
     for record in batch.records {
         let id = record.message_id.clone().unwrap_or_default();
+        let out_of_time = deadline.is_some_and(|d| d - chrono::Utc::now() < reserve);
+        if out_of_time {
+            tracing::warn!(message_id = %id, "not started: the invocation's time is nearly up");
+            let mut failure = BatchItemFailure::default();
+            failure.item_identifier = id;
+            response.batch_item_failures.push(failure);
+            continue;
+        }
         if let Err(error) = f(record).await {
             tracing::warn!(message_id = %id, error = %error, "message failed");
             let mut failure = BatchItemFailure::default();
@@ -52,6 +69,36 @@ mod tests {
             }
         })
         .await;
+        assert_eq!(
+            serde_json::to_value(out).unwrap(),
+            json!({"batchItemFailures": [{"itemIdentifier": "b"}]})
+        );
+    }
+
+    #[tokio::test]
+    async fn hands_back_the_records_it_has_no_time_for() {
+        let batch: SqsEvent = serde_json::from_value(json!({"Records": [
+            {"messageId": "a", "body": "slow"},
+            {"messageId": "b", "body": "next"}
+        ]}))
+        .unwrap();
+        let started = std::sync::Mutex::new(Vec::new());
+        // The invocation has RESERVE and a bit left; the first record takes the bit.
+        let deadline = chrono::Utc::now()
+            + chrono::Duration::from_std(RESERVE).unwrap()
+            + chrono::Duration::milliseconds(300);
+        let out = crate::runtime::within_deadline(deadline.timestamp_millis() as u64, async {
+            each_record(batch, |r| {
+                started.lock().unwrap().push(body(&r).to_string());
+                async {
+                    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+                    Ok::<_, &str>(())
+                }
+            })
+            .await
+        })
+        .await;
+        assert_eq!(*started.lock().unwrap(), vec!["slow"]);
         assert_eq!(
             serde_json::to_value(out).unwrap(),
             json!({"batchItemFailures": [{"itemIdentifier": "b"}]})

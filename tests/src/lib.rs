@@ -528,10 +528,17 @@ pub async fn credit_wallet(user: &NewUser, kopecks: i64) {
 
 /// Makes the local AWS refuse the next `times` requests to `path` whose body holds `contains`.
 pub async fn inject_fault(path: &str, contains: &str, times: u32) {
+    inject(serde_json::json!({"path": path, "contains": contains, "times": times})).await;
+}
+
+/// Any fault the local AWS plays (`local/python/moto_launcher.py`): besides `path`, `contains`
+/// and `times`, `principal` (the calling function's logical id), `target` (the API action) and
+/// `lateMs` (carry the request out, answer that much later).
+pub async fn inject(fault: Value) {
     let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
     let r = reqwest::Client::new()
         .post(format!("{aws}/_vitrina/faults"))
-        .json(&serde_json::json!({"path": path, "contains": contains, "times": times}))
+        .json(&fault)
         .send()
         .await
         .expect("fault injection");

@@ -41,6 +41,35 @@ async fn invoke_api_reports_errors_as_lambda_does() {
     assert_eq!(status, 404);
 }
 
+#[tokio::test]
+async fn a_function_is_stopped_at_its_timeout_as_lambda_stops_it() {
+    let run = uuid::Uuid::now_v7().to_string();
+    // Timeout 1 s; the handler would write its mark after 1.5 s.
+    let (status, err, body) = invoke(
+        "FixtureOverrunFunction",
+        &json!({"runId": run, "sleepMs": 1500}),
+    )
+    .await;
+    assert_eq!((status, err.as_deref()), (200, Some("Unhandled")));
+    assert_eq!(body["errorType"], "Sandbox.Timedout");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let (_, _, body) = invoke("FixtureOverrunFunction", &json!({"finished": run})).await;
+    assert_eq!(
+        body["finished"], false,
+        "what a handler had not done at its timeout is never done"
+    );
+    // Within its time the same handler finishes.
+    let run = uuid::Uuid::now_v7().to_string();
+    let (_, err, _) = invoke(
+        "FixtureOverrunFunction",
+        &json!({"runId": run, "sleepMs": 10}),
+    )
+    .await;
+    assert_eq!(err, None);
+    let (_, _, body) = invoke("FixtureOverrunFunction", &json!({"finished": run})).await;
+    assert_eq!(body["finished"], true);
+}
+
 async fn run_saga(mode: &str, fail_times: u32) -> Value {
     let sfn = clients().await.sfn;
     let name = resource_name("PlatformSaga");

@@ -8,6 +8,10 @@ use std::time::Duration;
 use vitrina_shared::envelope::{Envelope, UserRegistered, USER_REGISTERED};
 use vitrina_tests::*;
 
+fn n(v: i64) -> aws_sdk_dynamodb::types::AttributeValue {
+    aws_sdk_dynamodb::types::AttributeValue::N(v.to_string())
+}
+
 #[tokio::test]
 async fn registration_opens_an_empty_wallet_and_sends_a_welcome() {
     let c = browser();
@@ -428,66 +432,88 @@ async fn a_welcome_that_ses_refuses_is_retried_and_sent_once() {
 }
 
 #[tokio::test]
-async fn a_welcome_claim_abandoned_mid_send_is_taken_over_and_a_fresh_one_is_not() {
+async fn a_welcome_claim_whose_holder_was_stopped_is_taken_over_and_never_before() {
     let aws = clients().await;
-    let now = epoch_seconds();
-    // Two users whose welcome a delivery claimed and then died before sending: one long ago,
-    // one just now (another delivery may still be sending it).
-    let put_claim = |user_id: String, at: i64| {
+    let now = chrono::Utc::now();
+    // Three users whose welcome a delivery claimed and then died before sending: an old-style
+    // claim from long ago, a claim whose holder was stopped at its deadline a minute ago, and a
+    // claim whose holder has two more seconds (it may still be sending).
+    let put_claim = |user_id: String, epoch: i64, until_ms: Option<i64>| {
         let aws = aws.clone();
         async move {
-            aws.dynamodb
+            let mut put = aws
+                .dynamodb
                 .put_item()
                 .table_name(resource_name("Table"))
                 .item("PK", s(format!("NOTIFY#{user_id}")))
                 .item("SK", s("SENT#welcome"))
                 .item("kind", s("welcome"))
                 .item("status", s("sending"))
-                .item(
-                    "claimedEpoch",
-                    aws_sdk_dynamodb::types::AttributeValue::N(at.to_string()),
-                )
-                .send()
-                .await
-                .unwrap();
+                .item("claimedEpoch", n(epoch));
+            if let Some(until) = until_ms {
+                put = put.item("claimedUntilMs", n(until));
+            }
+            put.send().await.unwrap();
         }
     };
-    let (abandoned, fresh) = (
-        uuid::Uuid::now_v7().to_string(),
-        uuid::Uuid::now_v7().to_string(),
-    );
-    let (abandoned_email, fresh_email) = (
-        format!("{}@example.ru", unique("abandoned")),
-        format!("{}@example.ru", unique("fresh")),
-    );
+    let user = |name: &str| {
+        (
+            uuid::Uuid::now_v7().to_string(),
+            format!("{}@example.ru", unique(name)),
+        )
+    };
+    let (old, stopped, fresh) = (user("old"), user("stopped"), user("fresh"));
     put_claim(
-        abandoned.clone(),
-        now - vitrina_notification::store::ABANDONED_CLAIM_SECONDS - 60,
+        old.0.clone(),
+        now.timestamp() - vitrina_notification::store::ABANDONED_CLAIM_SECONDS - 60,
+        None,
     )
     .await;
-    put_claim(fresh.clone(), now).await;
-    send(
-        &aws.sqs,
-        "NotificationQueue",
-        &registered(&fresh, &fresh_email),
-        1,
+    put_claim(
+        stopped.0.clone(),
+        now.timestamp() - 70,
+        Some(now.timestamp_millis() - 60_000),
     )
     .await;
-    send(
-        &aws.sqs,
-        "NotificationQueue",
-        &registered(&abandoned, &abandoned_email),
-        1,
-    )
-    .await;
-    assert!(
-        eventually(Duration::from_secs(20), || async {
-            (!mail_to(&mailbox().await, &abandoned_email).is_empty()).then_some(())
-        })
+    let fresh_until = now.timestamp_millis() + 2_000;
+    put_claim(fresh.0.clone(), now.timestamp(), Some(fresh_until)).await;
+    for (id, email) in [&fresh, &stopped, &old] {
+        send(&aws.sqs, "NotificationQueue", &registered(id, email), 1).await;
+    }
+    for (_, email) in [&old, &stopped, &fresh] {
+        assert!(
+            eventually(Duration::from_secs(30), || async {
+                (!mail_to(&mailbox().await, email).is_empty()).then_some(())
+            })
+            .await
+            .is_some(),
+            "the welcome to {email} is sent, not lost with its claim"
+        );
+    }
+    // The fresh claim was respected while its holder could still send: its message came back
+    // until then (not acked as sent), and the letter went after the holder's deadline.
+    let sent = aws
+        .dynamodb
+        .get_item()
+        .table_name(resource_name("Table"))
+        .key("PK", s(format!("NOTIFY#{}", fresh.0)))
+        .key("SK", s("SENT#welcome"))
+        .send()
         .await
-        .is_some(),
-        "the abandoned claim is taken over and the welcome sent"
+        .unwrap()
+        .item
+        .expect("the claim");
+    let sent_at = sent["sentAt"].as_s().unwrap();
+    let sent_at = chrono::DateTime::parse_from_rfc3339(sent_at).unwrap();
+    assert!(
+        sent_at.timestamp_millis() > fresh_until,
+        "sent at {sent_at}, before the holder's deadline {fresh_until}"
     );
-    // Sent after the fresh one's message: that one was handled first and sent nothing.
-    assert!(mail_to(&mailbox().await, &fresh_email).is_empty());
+    for (_, email) in [&old, &stopped, &fresh] {
+        assert_eq!(
+            mail_to(&mailbox().await, email).len(),
+            1,
+            "one welcome to {email}"
+        );
+    }
 }

@@ -24,6 +24,12 @@ async fn paid_order(price: i64) -> (reqwest::Client, NewUser, String, String) {
 }
 
 async fn pay_from_wallet(c: &reqwest::Client, user: &NewUser, order_id: &str, total: i64) {
+    let id = wallet_payment(c, user, order_id, total).await;
+    confirm(c, &id).await;
+}
+
+/// The wallet payment of the order, started and not yet confirmed; its id.
+async fn wallet_payment(c: &reqwest::Client, user: &NewUser, order_id: &str, total: i64) -> String {
     credit_wallet(user, total).await;
     let started = start_payment(
         c,
@@ -32,9 +38,53 @@ async fn pay_from_wallet(c: &reqwest::Client, user: &NewUser, order_id: &str, to
     )
     .await;
     assert_eq!(started.status, 201, "{}", started.body);
-    let id = started.body["paymentId"].as_str().unwrap();
-    let paid = call(c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    started.body["paymentId"].as_str().unwrap().to_string()
+}
+
+/// «Оплатить».
+async fn confirm(c: &reqwest::Client, payment_id: &str) {
+    let paid = call(
+        c,
+        "POST",
+        &format!("/api/payments/{payment_id}/confirm"),
+        None,
+    )
+    .await;
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
+}
+
+/// The saga got past the fault set on `marker`: the order handed to delivery, the fault spent,
+/// one unit reserved.
+async fn handed_over_past(c: &reqwest::Client, order_id: &str, product: &str, marker: &str) {
+    assert_eq!(settled(c, order_id).await["status"], "handed_to_delivery");
+    assert_eq!(faults_left(marker).await, 0, "the fault happened");
+    assert_eq!(units(product, "msk-tverskaya").await, 49, "reserved once");
+}
+
+/// The table refuses the next `times` requests that `function` makes naming `marker`.
+async fn refuse(function: &str, marker: &str, times: u32) {
+    inject(json!({"path": "/", "contains": marker, "times": times, "principal": function})).await;
+}
+
+/// The order was undone for a technical fault: cancelled with that reason, nothing reserved,
+/// the money back in the wallet.
+async fn undone_and_refunded(c: &reqwest::Client, order_id: &str, product: &str, total: i64) {
+    let o = settled(c, order_id).await;
+    assert_eq!(
+        (&o["status"], &o["cancelReason"]),
+        (
+            &json!("cancelled"),
+            &json!("не удалось оформить заказ из-за технического сбоя")
+        ),
+        "{o}"
+    );
+    assert_eq!(units(product, "msk-tverskaya").await, 50, "no unit kept");
+    let refunded = eventually(SAGA, || async {
+        let b = balance(c).await;
+        (b == total).then_some(b)
+    })
+    .await;
+    assert_eq!(refunded, Some(total), "the wallet has its money back");
 }
 
 async fn order(c: &reqwest::Client, order_id: &str) -> Value {
@@ -127,6 +177,21 @@ async fn execution(
     })
     .await
     .unwrap_or_else(|| panic!("execution {arn} never finished"))
+}
+
+/// The order's execution as an operator reads it at `/_local/executions/<order>`: its steps with
+/// their inputs, outputs and errors.
+async fn execution_history(order_id: &str) -> String {
+    execution(order_id).await;
+    reqwest::get(format!(
+        "{}/_local/executions/{order_id}?format=json",
+        base_url()
+    ))
+    .await
+    .expect("the local runtime answers")
+    .text()
+    .await
+    .expect("the history")
 }
 
 async fn letters(email: &str, subject_has: &str) -> usize {
@@ -348,9 +413,7 @@ async fn a_reservation_that_fails_once_is_retried_and_the_order_goes_on() {
     let marker = format!("PICKING#{order_id}");
     inject_fault("/", &marker, 1).await;
     pay_from_wallet(&c, &user, &order_id, 15_000).await;
-    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
-    assert_eq!(faults_left(&marker).await, 0, "the refusal happened");
-    assert_eq!(units(&product, "msk-tverskaya").await, 49, "reserved once");
+    handed_over_past(&c, &order_id, &product, &marker).await;
 }
 
 #[tokio::test]
@@ -561,9 +624,7 @@ async fn opening_the_delivery_case_failing_once_is_retried_and_the_order_goes_on
     let marker = format!("DELIVERYCASE#{order_id}");
     inject_fault("/", &marker, 1).await;
     pay_from_wallet(&c, &user, &order_id, 13_000).await;
-    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
-    assert_eq!(faults_left(&marker).await, 0, "the refusal happened");
-    assert_eq!(units(&product, "msk-tverskaya").await, 49, "reserved once");
+    handed_over_past(&c, &order_id, &product, &marker).await;
     assert_eq!(
         status_of(&marker).await.as_deref(),
         Some("created"),
@@ -606,4 +667,89 @@ async fn opening_the_delivery_case_failing_for_good_undoes_the_order_and_gives_t
     })
     .await;
     assert_eq!(refunded, Some(14_000), "the wallet has its money back");
+}
+
+#[tokio::test]
+async fn confirming_the_payment_failing_once_is_retried_and_the_order_goes_on() {
+    let (c, user, order_id, product) = paid_order(15_000).await;
+    let payment = wallet_payment(&c, &user, &order_id, 15_000).await;
+    let marker = format!("PAYMENT#{payment}");
+    refuse("PaymentConfirmPaidFunction", &marker, 1).await;
+    confirm(&c, &payment).await;
+    handed_over_past(&c, &order_id, &product, &marker).await;
+}
+
+#[tokio::test]
+async fn confirming_the_payment_failing_for_good_gives_the_money_back_and_takes_no_stock() {
+    let (c, user, order_id, product) = paid_order(16_000).await;
+    let payment = wallet_payment(&c, &user, &order_id, 16_000).await;
+    let marker = format!("PAYMENT#{payment}");
+    // The step and its three retries; the refund that follows reads the payment as payment's
+    // refund function, which the table answers.
+    refuse("PaymentConfirmPaidFunction", &marker, 4).await;
+    confirm(&c, &payment).await;
+    undone_and_refunded(&c, &order_id, &product, 16_000).await;
+    assert_eq!(faults_left(&marker).await, 0, "every attempt was refused");
+    assert_eq!(
+        status_of(&format!("PICKING#{order_id}")).await,
+        None,
+        "no picking case was opened"
+    );
+}
+
+#[tokio::test]
+async fn reporting_the_hand_over_failing_once_is_retried_and_the_order_goes_on() {
+    let (c, user, order_id, product) = paid_order(17_000).await;
+    refuse("OrderStatusFunction", &order_id, 1).await;
+    pay_from_wallet(&c, &user, &order_id, 17_000).await;
+    handed_over_past(&c, &order_id, &product, &order_id).await;
+}
+
+#[tokio::test]
+async fn reporting_the_hand_over_failing_for_good_undoes_the_order_and_gives_the_money_back() {
+    let (c, user, order_id, product) = paid_order(18_000).await;
+    // Every attempt of the report; the cancellation reported afterwards finds the table answering.
+    refuse("OrderStatusFunction", &order_id, 4).await;
+    pay_from_wallet(&c, &user, &order_id, 18_000).await;
+    undone_and_refunded(&c, &order_id, &product, 18_000).await;
+    assert_eq!(faults_left(&order_id).await, 0, "every attempt was refused");
+    assert_eq!(
+        status_of(&format!("DELIVERYCASE#{order_id}"))
+            .await
+            .as_deref(),
+        Some("cancelled"),
+        "the delivery case opened before the report is cancelled"
+    );
+    assert_eq!(
+        status_of(&format!("PICKING#{order_id}")).await.as_deref(),
+        Some("cancelled")
+    );
+}
+
+#[tokio::test]
+async fn reserving_stock_stopped_after_its_write_is_retried_and_takes_the_unit_once() {
+    let (c, user, order_id, product) = paid_order(19_000).await;
+    // store's reservation is written, and its answer held back past the function's 10 s
+    // timeout: the function is stopped after its write and before its answer, and the step's
+    // Retry runs it again.
+    let marker = format!("PICKING#{order_id}");
+    inject(json!({
+        "path": "/", "contains": marker, "times": 1, "lateMs": 11_000,
+        "principal": "StoreStockReserveFunction", "target": "TransactWriteItems",
+    }))
+    .await;
+    pay_from_wallet(&c, &user, &order_id, 19_000).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+    assert_eq!(faults_left(&marker).await, 0, "the late answer happened");
+    assert_eq!(
+        units(&product, "msk-tverskaya").await,
+        49,
+        "one unit taken, however many times the step ran"
+    );
+    assert_eq!(status_of(&marker).await.as_deref(), Some("created"));
+    let history = execution_history(&order_id).await;
+    assert!(
+        history.contains("Sandbox.Timedout"),
+        "the first attempt was stopped at its timeout: {history}"
+    );
 }

@@ -8,8 +8,29 @@ use vitrina_shared::{
     StoreError,
 };
 
-/// After this long a claim still "sending" is taken to be abandoned.
+/// A claim still "sending" that does not say until when its holder may act (written outside an
+/// invocation, or by an older version) is taken to be abandoned after this long.
 pub const ABANDONED_CLAIM_SECONDS: i64 = 300;
+
+/// Clocks of two Lambda hosts may differ by this much: a claim is taken over only this long
+/// after its holder's invocation was stopped.
+pub const CLOCK_MARGIN_MS: i64 = 1_000;
+
+/// What a delivery found when it claimed a notification.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Claim {
+    /// This delivery sends it.
+    Ours,
+    /// It was sent.
+    Sent,
+    /// Another delivery holds it and may still be sending it: look again later.
+    Held,
+}
+
+#[derive(serde::Deserialize)]
+struct SentItem {
+    status: String,
+}
 
 #[derive(Clone, Debug)]
 pub struct NotificationStore {
@@ -38,15 +59,17 @@ impl NotificationStore {
         table::put_if_absent(&self.db, &self.table, item).await
     }
 
-    /// Claims the right to send one notification: only the first claim of an id wins, so a
-    /// duplicate message never sends a second letter. `false` when it was sent, or is being
-    /// sent right now by another delivery.
+    /// Claims the right to send one notification: only one claim of an id holds at a time, so a
+    /// duplicate message never sends a second letter. The claim says until when its holder may
+    /// still send (its invocation's deadline); past that the holder was stopped between the
+    /// claim and the send, and the next delivery takes the claim over — else the letter would be
+    /// lost for good.
     pub async fn claim(
         &self,
         user_id: &str,
         notification_id: &str,
         kind: &str,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Claim, StoreError> {
         let now = chrono::Utc::now();
         let mut item = key(keys::notification::sent(user_id, notification_id));
         item.insert("kind".into(), AttributeValue::S(kind.into()));
@@ -56,26 +79,48 @@ impl NotificationStore {
             "claimedEpoch".into(),
             AttributeValue::N(now.timestamp().to_string()),
         );
-        // A claim still "sending" long after any function could still be sending (Lambda's
-        // timeout is seconds) was left by one that died between the claim and the send: this
-        // delivery takes it over, or the letter would be lost for good.
+        if let Some(deadline) = vitrina_shared::runtime::invocation_deadline() {
+            item.insert(
+                "claimedUntilMs".into(),
+                AttributeValue::N(deadline.timestamp_millis().to_string()),
+            );
+        }
         let result = self
             .db
             .put_item()
             .table_name(&self.table)
             .set_item(Some(item))
             .condition_expression(
-                "attribute_not_exists(PK) OR (#status = :sending AND claimedEpoch < :stale)",
+                "attribute_not_exists(PK) OR (#status = :sending AND \
+                 (claimedUntilMs < :over OR (attribute_not_exists(claimedUntilMs) AND claimedEpoch < :stale)))",
             )
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":sending", AttributeValue::S("sending".into()))
+            .expression_attribute_values(
+                ":over",
+                AttributeValue::N((now.timestamp_millis() - CLOCK_MARGIN_MS).to_string()),
+            )
             .expression_attribute_values(
                 ":stale",
                 AttributeValue::N((now.timestamp() - ABANDONED_CLAIM_SECONDS).to_string()),
             )
             .send()
             .await;
-        table::written(result.map_err(StoreError::from))
+        if table::written(result.map_err(StoreError::from))? {
+            return Ok(Claim::Ours);
+        }
+        let held: Option<SentItem> = table::get(
+            &self.db,
+            &self.table,
+            keys::notification::sent(user_id, notification_id),
+            true,
+        )
+        .await?;
+        Ok(match held {
+            Some(item) if item.status == "sent" => Claim::Sent,
+            // Sent and given back in between: the next delivery claims it afresh.
+            _ => Claim::Held,
+        })
     }
 
     /// Gives a claim back after a failed send, so that the retry may send.
