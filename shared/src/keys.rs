@@ -182,6 +182,15 @@ pub mod delivery {
     pub fn case(order_id: &str) -> (String, String) {
         (format!("DELIVERYCASE#{order_id}"), "CASE".into())
     }
+    /// How many orders hold an own-courier window of a zone (`held`): the zone's windows are one
+    /// partition, sorted by time (`2026-11-28T10`), so a range of days is one Query.
+    pub fn slot(zone: usize, window_id: &str) -> (String, String) {
+        (format!("SLOTS#{zone}"), window_id.to_string())
+    }
+    /// One order's hold of a window, next to the window's count.
+    pub fn slot_hold(zone: usize, window_id: &str, order_id: &str) -> (String, String) {
+        (format!("SLOTS#{zone}"), format!("{window_id}#{order_id}"))
+    }
 }
 
 pub mod notification {

@@ -1,7 +1,8 @@
 // Scenario S5 as the spec words it: from "Моя корзина" the client presses "Оформить заказ" and
 // chooses how the order travels. Pickup: choosing a point activates "Оплатить заказ". Courier:
 // an address and a courier company show the cost and the box "подтвердить стоимость доставки";
-// only ticking it activates "Оплатить заказ". A city without couriers says so.
+// only ticking it (and, for the shop's own courier, picking a two-hour window) activates
+// "Оплатить заказ". A city without couriers says so.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { BASE, launch, unique, shot } from "./helpers.mjs";
@@ -24,7 +25,7 @@ async function clientWithCart(context) {
   return page;
 }
 
-test("S5: courier — address and company show the cost; confirming it activates «Оплатить заказ»", async () => {
+test("S5: courier — address and company show the cost; confirming it (and the own courier's window) activates «Оплатить заказ»", async () => {
   const context = await browser.newContext();
   context.setDefaultTimeout(10_000);
   const page = await clientWithCart(context);
@@ -50,10 +51,25 @@ test("S5: courier — address and company show the cost; confirming it activates
   assert.ok(await pay.isEnabled());
   await shot(page, "checkout-courier");
 
+  // The shop's own courier comes in a two-hour window the client picks.
+  await page.getByLabel("Курьерская компания", { exact: true }).selectOption({ label: "Курьер Витрины — Наша доставка по Москве: в выбранные два часа" });
+  const windowSelect = page.getByLabel("Время доставки", { exact: true });
+  await windowSelect.waitFor();
+  assert.equal(rubles(await page.getByTestId("delivery-cost").innerText()), 290);
+  await page.getByLabel("подтвердить стоимость доставки", { exact: true }).check();
+  assert.ok(await pay.isDisabled(), "not before a window is chosen");
+  const firstFree = windowSelect.locator("option:not([disabled]):not([value=''])").first();
+  const windowLabel = await firstFree.innerText();
+  await windowSelect.selectOption({ label: windowLabel });
+  assert.ok(await pay.isEnabled());
+  await shot(page, "checkout-courier-window");
+
   await pay.click();
   await page.getByRole("heading", { name: "Оплата заказа", exact: true }).waitFor();
-  assert.match(await page.getByTestId("delivery-label").innerText(), /СДЭК.*Москва, ул. Ленина, д. 5, кв. 12/);
-  assert.equal(rubles(await page.getByTestId("grand-total").innerText()), goodsTotal + 390);
+  const label = await page.getByTestId("delivery-label").innerText();
+  assert.ok(label.includes(`Курьер Витрины, ${windowLabel}`), label);
+  assert.match(label, /Москва, ул. Ленина, д. 5, кв. 12/);
+  assert.equal(rubles(await page.getByTestId("grand-total").innerText()), goodsTotal + 290);
   await context.close();
 });
 

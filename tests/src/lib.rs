@@ -158,6 +158,10 @@ pub async fn clear_of_window_edge(window_seconds: i64, margin: i64) {
 }
 
 /// A DynamoDB string attribute.
+pub fn n(v: i64) -> aws_sdk_dynamodb::types::AttributeValue {
+    aws_sdk_dynamodb::types::AttributeValue::N(v.to_string())
+}
+
 pub fn s(v: impl Into<String>) -> aws_sdk_dynamodb::types::AttributeValue {
     aws_sdk_dynamodb::types::AttributeValue::S(v.into())
 }
@@ -179,6 +183,50 @@ pub async fn table_item(
         .await
         .expect("get item")
         .item
+}
+
+/// Another order's place in an own-courier window of Moscow, written as delivery writes it (held
+/// for an hour, or paid): how a test fills a window. Its order id.
+pub async fn window_taken_by_another(window: &str, confirmed: bool) -> String {
+    let other = uuid::Uuid::now_v7().to_string();
+    put_item(vec![
+        ("PK", s("SLOTS#0")),
+        ("SK", s(format!("{window}#{other}"))),
+        ("orderId", s(other.clone())),
+        ("zone", n(0)),
+        ("windowId", s(window)),
+        ("expiresAt", n(epoch_seconds() + 3_600)),
+        (
+            "confirmed",
+            aws_sdk_dynamodb::types::AttributeValue::Bool(confirmed),
+        ),
+        ("ttl", n(epoch_seconds() + 86_400)),
+    ])
+    .await;
+    other
+}
+
+/// The count of places taken in an own-courier window of Moscow, as delivery keeps it.
+pub async fn set_window_count(window: &str, held: i64) {
+    put_item(vec![
+        ("PK", s("SLOTS#0")),
+        ("SK", s(window)),
+        ("held", n(held)),
+    ])
+    .await;
+}
+
+/// Writes an item into the table as its service would.
+pub async fn put_item(item: Vec<(&str, aws_sdk_dynamodb::types::AttributeValue)>) {
+    let mut put = clients()
+        .await
+        .dynamodb
+        .put_item()
+        .table_name(resource_name("Table"));
+    for (name, value) in item {
+        put = put.item(name, value);
+    }
+    put.send().await.expect("an item written");
 }
 
 /// Sets numeric attributes of one existing item: how a test moves time (an expiry) or money

@@ -204,3 +204,112 @@ async fn an_expired_courier_price_is_409_quote_expired() {
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
 }
+
+/// The hold of `order_id` in window `window` of Moscow, as delivery keeps it.
+async fn window_hold(window: &str, order_id: &str) -> Option<Value> {
+    let item = table_item("SLOTS#0", &format!("{window}#{order_id}")).await?;
+    Some(json!({
+        "confirmed": item["confirmed"].as_bool().ok().copied(),
+        "expiresAt": item["expiresAt"].as_n().ok().and_then(|n| n.parse::<i64>().ok()),
+    }))
+}
+
+#[tokio::test]
+async fn the_own_courier_comes_in_a_window_the_client_holds_and_a_full_window_is_refused() {
+    let c = logged_in().await;
+    let body = json!({"productId": "p-000007", "quantity": 1}).to_string();
+    let added = call(&c, "POST", "/api/cart/items", Some(&body)).await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    let order_id = added.body["orderId"].as_str().unwrap().to_string();
+
+    let q = quote(&c, "vitrina", "Москва, ул. Ленина, д. 5").await;
+    assert_eq!(q.status, 200, "{}", q.body);
+    let windows = q.body["windows"].as_array().expect("windows").clone();
+    assert_eq!(windows.len(), 18, "six two-hour windows a day, three days");
+    let id = |i: usize| windows[i]["id"].as_str().unwrap().to_string();
+    assert!(windows[0]["label"]
+        .as_str()
+        .unwrap()
+        .ends_with(", 10:00–12:00"));
+    // Another company's price has no windows.
+    let cdek = quote(&c, "cdek", "Москва, ул. Ленина, д. 5").await;
+    assert_eq!(cdek.body["windows"], Value::Null);
+
+    let courier = |slot: Option<String>| {
+        let mut choice = json!({"method": "courier", "quoteId": q.body["quoteId"]});
+        if let Some(slot) = slot {
+            choice["slotId"] = json!(slot);
+        }
+        choice
+    };
+    for bad in [
+        None,
+        Some("2020-01-01T10".to_string()),
+        Some("завтра".into()),
+    ] {
+        let r = set_delivery(&c, courier(bad.clone())).await;
+        assert_eq!(
+            (r.status, &r.body["error"]["code"]),
+            (400, &json!("invalid_delivery")),
+            "{bad:?}: {}",
+            r.body
+        );
+    }
+
+    let r = set_delivery(&c, courier(Some(id(0)))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["delivery"]["slot"]["id"], id(0));
+    assert!(r.body["delivery"]["label"]
+        .as_str()
+        .unwrap()
+        .contains(windows[0]["label"].as_str().unwrap()));
+    let held = window_hold(&id(0), &order_id).await.expect("held");
+    assert_eq!(held["confirmed"], false, "not paid yet: {held}");
+    assert!(held["expiresAt"].as_i64().unwrap() > epoch_seconds());
+
+    // Another window: the first one's place is given back.
+    let r = set_delivery(&c, courier(Some(id(1)))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(window_hold(&id(0), &order_id).await, None);
+    assert!(window_hold(&id(1), &order_id).await.is_some());
+
+    // The last window is full: other orders hold every place.
+    let last = id(17);
+    let mut others = Vec::new();
+    for _ in 0..20 {
+        others.push(window_taken_by_another(&last, false).await);
+    }
+    set_window_count(&last, 20).await;
+    let fresh = quote(&c, "vitrina", "Москва, ул. Ленина, д. 5").await;
+    assert_eq!(fresh.body["windows"][17]["free"], 0, "{}", fresh.body);
+    let courier =
+        |slot: &str| json!({"method": "courier", "quoteId": fresh.body["quoteId"], "slotId": slot});
+    let r = set_delivery(&c, courier(&last)).await;
+    assert_eq!(
+        (r.status, &r.body["error"]["code"]),
+        (409, &json!("slot_taken")),
+        "{}",
+        r.body
+    );
+    // Nothing half-written: the cart keeps the window it had, and its place.
+    let cart = call(&c, "GET", "/api/cart", None).await;
+    assert_eq!(cart.body["delivery"]["slot"]["id"], id(1));
+    assert!(window_hold(&id(1), &order_id).await.is_some());
+
+    // One of those orders was never paid for in time: its place goes to this client.
+    set_numbers(
+        "SLOTS#0",
+        &format!("{last}#{}", others[0]),
+        &[("expiresAt", epoch_seconds() - 1)],
+    )
+    .await;
+    let r = set_delivery(&c, courier(&last)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(window_hold(&last, &order_id).await.is_some());
+    assert_eq!(
+        window_hold(&last, &others[0]).await,
+        None,
+        "the lapsed hold is gone"
+    );
+    assert_eq!(window_hold(&id(1), &order_id).await, None);
+}

@@ -8,10 +8,6 @@ use std::time::Duration;
 use vitrina_shared::envelope::{Envelope, UserRegistered, USER_REGISTERED};
 use vitrina_tests::*;
 
-fn n(v: i64) -> aws_sdk_dynamodb::types::AttributeValue {
-    aws_sdk_dynamodb::types::AttributeValue::N(v.to_string())
-}
-
 #[tokio::test]
 async fn registration_opens_an_empty_wallet_and_sends_a_welcome() {
     let c = browser();

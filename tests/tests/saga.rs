@@ -753,3 +753,126 @@ async fn reserving_stock_stopped_after_its_write_is_retried_and_takes_the_unit_o
         "the first attempt was stopped at its timeout: {history}"
     );
 }
+
+/// A client whose cart goes by the own courier in an empty window (the first from the `from`th
+/// offered: tests that fill windows keep apart, also when run again on the same stack); the
+/// order placed, and the window's id.
+async fn own_courier_order(from: usize, price: i64) -> (reqwest::Client, NewUser, String, String) {
+    let (c, user, _) = client_ready_to_order(1, price).await;
+    let window = choose_window(&c, |windows| {
+        windows
+            .iter()
+            .skip(from)
+            .find(|w| w["free"] == 20)
+            .map(|w| w["id"].as_str().unwrap().to_string())
+            .expect("an empty window")
+    })
+    .await;
+    let placed = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let order_id = placed.body["orderId"].as_str().unwrap().to_string();
+    (c, user, order_id, window)
+}
+
+/// The cart's delivery: the own courier in the window `pick` takes from those offered; its id.
+async fn choose_window(c: &reqwest::Client, pick: impl Fn(&[Value]) -> String) -> String {
+    let quote = call(
+        c,
+        "POST",
+        "/api/delivery/quote",
+        Some(&json!({"courierId": "vitrina", "address": "Москва, ул. Ленина, д. 5"}).to_string()),
+    )
+    .await;
+    assert_eq!(quote.status, 200, "{}", quote.body);
+    let window = pick(quote.body["windows"].as_array().expect("windows"));
+    let choice = json!({"method": "courier", "quoteId": quote.body["quoteId"], "slotId": window});
+    let chosen = call(c, "PUT", "/api/cart/delivery", Some(&choice.to_string())).await;
+    assert_eq!(chosen.status, 200, "{}", chosen.body);
+    window
+}
+
+/// Whether the order holds a place in the window: `Some(confirmed)`.
+async fn window_hold(window: &str, order_id: &str) -> Option<bool> {
+    let item = table_item("SLOTS#0", &format!("{window}#{order_id}")).await?;
+    item["confirmed"].as_bool().ok().copied()
+}
+
+#[tokio::test]
+async fn a_paid_order_keeps_its_delivery_window_and_a_cancelled_one_gives_it_back() {
+    let (c, user, order_id, window) = own_courier_order(8, 22_000).await;
+    assert_eq!(
+        window_hold(&window, &order_id).await,
+        Some(false),
+        "held, not yet paid"
+    );
+    pay_from_wallet(&c, &user, &order_id, 22_000 + 29_000).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+    assert_eq!(
+        window_hold(&window, &order_id).await,
+        Some(true),
+        "the saga keeps the paid order's place"
+    );
+
+    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    let given_back = eventually(SAGA, || async {
+        window_hold(&window, &order_id)
+            .await
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    assert!(
+        given_back.is_some(),
+        "the cancelled order's place is given back"
+    );
+    let refunded = eventually(SAGA, || async {
+        let b = balance(&c).await;
+        (b == 22_000 + 29_000).then_some(b)
+    })
+    .await;
+    assert!(refunded.is_some(), "the money is back, delivery included");
+}
+
+#[tokio::test]
+async fn a_window_that_filled_up_before_the_payment_undoes_the_order_and_gives_the_money_back() {
+    let (c, user, order_id, window) = own_courier_order(12, 23_000).await;
+    // The client took too long: the hold lapsed, and every other place of the window is held.
+    set_numbers(
+        "SLOTS#0",
+        &format!("{window}#{order_id}"),
+        &[("expiresAt", epoch_seconds() - 1)],
+    )
+    .await;
+    for _ in 0..19 {
+        window_taken_by_another(&window, true).await;
+    }
+    set_window_count(&window, 20).await;
+    // Another client wants that window: the lapsed place is theirs now.
+    let (other, _, _) = client_ready_to_order(1, 1_000).await;
+    assert_eq!(choose_window(&other, |_| window.clone()).await, window);
+    assert_eq!(window_hold(&window, &order_id).await, None);
+
+    // Paid now: the saga cannot keep a place for it, and undoes the order.
+    pay_from_wallet(&c, &user, &order_id, 23_000 + 29_000).await;
+    let o = settled(&c, &order_id).await;
+    assert_eq!(
+        (&o["status"], &o["cancelReason"]),
+        (
+            &json!("cancelled"),
+            &json!("доставка выбранным способом сейчас невозможна")
+        ),
+        "{o}"
+    );
+    let refunded = eventually(SAGA, || async {
+        let b = balance(&c).await;
+        (b == 23_000 + 29_000).then_some(b)
+    })
+    .await;
+    assert!(refunded.is_some(), "the money is back, delivery included");
+    assert_eq!(
+        window_hold(&window, &order_id).await,
+        None,
+        "no place was taken beyond the capacity"
+    );
+}

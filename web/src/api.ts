@@ -184,6 +184,13 @@ export interface Courier {
   daysMax: number;
 }
 
+export interface DeliveryWindow {
+  id: string;
+  label: string;
+  /** Places left; 0: taken. */
+  free: number;
+}
+
 export interface Quote {
   quoteId: string;
   courierName: string;
@@ -191,6 +198,8 @@ export interface Quote {
   cost: number;
   daysMin: number;
   daysMax: number;
+  /** The shop's own courier: two-hour windows to choose from. */
+  windows?: DeliveryWindow[];
 }
 
 export interface GiftCard {
@@ -258,6 +267,7 @@ const MESSAGES: Record<string, string> = {
   invalid_delivery: "Выберите доставку курьером или пункт выдачи из списка",
   quote_not_found: "Стоимость доставки не найдена: узнайте её ещё раз",
   quote_expired: "Стоимость доставки устарела: узнайте её ещё раз",
+  slot_taken: "Это время доставки уже заняли: выберите другое",
   delivery_not_chosen: "Выберите способ доставки",
   cart_has_unavailable: "В корзине есть товары, которых нет в наличии: уберите их",
   order_not_found: "Такого заказа нет",
@@ -342,7 +352,7 @@ export const api = {
   removeFromCart: (productId: string) => request<Cart>("DELETE", `/cart/items/${encodeURIComponent(productId)}`),
   deliveryOptions: () => request<{ pickupPoints: PickupPoint[]; couriers: Courier[] }>("GET", "/delivery/options"),
   quote: (courierId: string, address: string) => request<Quote>("POST", "/delivery/quote", { courierId, address }),
-  setDelivery: (choice: { method: "pickup"; pickupPointId: string } | { method: "courier"; quoteId: string }) =>
+  setDelivery: (choice: { method: "pickup"; pickupPointId: string } | { method: "courier"; quoteId: string; slotId?: string }) =>
     request<Cart>("PUT", "/cart/delivery", choice),
   activateGiftCard: (code: string) => request<GiftCard>("POST", "/gift-cards/activate", { code }),
   giftCards: () => request<{ giftCards: GiftCard[] }>("GET", "/gift-cards"),

@@ -1,5 +1,6 @@
 // Scenario S5 "Оформление заказа": after "Оформить заказ" the client chooses courier delivery
-// (address, courier company, the cost and its confirmation box) or a pickup point; only then
+// (address, courier company, the cost and its confirmation box; for the shop's own courier a
+// two-hour window too) or a pickup point; only then
 // does "Оплатить заказ" become active. Delivery settles the choice; pressing it places the
 // order and goes on to its payment (payment.ts).
 
@@ -82,11 +83,32 @@ export async function checkoutPage(app: HTMLElement, navigate: (path: string) =>
     }
     if (mine !== asked) return; // the client changed something meanwhile
     const confirm = h("input", { type: "checkbox", id: "confirm-cost" }) as HTMLInputElement;
-    confirm.addEventListener("change", () =>
-      setReady(confirm.checked ? () => api.setDelivery({ method: "courier", quoteId: quote.quoteId }) : null),
-    );
+    // The shop's own courier comes in a two-hour window the client picks; taken ones are shown
+    // and cannot be chosen.
+    const windows = quote.windows ?? [];
+    const windowSelect = h(
+      "select",
+      { id: "delivery-window" },
+      h("option", { value: "" }, "Выберите время"),
+      ...windows.map((w) =>
+        h("option", { value: w.id, disabled: w.free <= 0 }, w.free > 0 ? w.label : `${w.label} — занято`),
+      ),
+    ) as HTMLSelectElement;
+    const settle = () => {
+      const slotId = windowSelect.value;
+      const complete = confirm.checked && (windows.length === 0 || slotId !== "");
+      setReady(
+        complete ? () => api.setDelivery({ method: "courier", quoteId: quote.quoteId, ...(slotId ? { slotId } : {}) }) : null,
+      );
+    };
+    confirm.addEventListener("change", settle);
+    windowSelect.addEventListener("change", settle);
+    const days = windows.length ? "" : ` (${quote.daysMin}–${quote.daysMax} дн.)`;
     costBox.replaceChildren(
-      h("div", {}, "Стоимость доставки: ", h("strong", { "data-testid": "delivery-cost" }, rub(quote.cost)), ` (${quote.daysMin}–${quote.daysMax} дн.)`),
+      h("div", {}, "Стоимость доставки: ", h("strong", { "data-testid": "delivery-cost" }, rub(quote.cost)), days),
+      ...(windows.length
+        ? [h("div", { class: "field" }, h("label", { for: "delivery-window" }, "Время доставки"), windowSelect)]
+        : []),
       h("div", { class: "choice" }, confirm, h("label", { for: "confirm-cost" }, "подтвердить стоимость доставки")),
     );
   };

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod slot;
+
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct PickupPoint {
@@ -70,16 +72,19 @@ pub struct Courier {
     pub tariff: [Option<i64>; 3],
     pub days_min: u32,
     pub days_max: u32,
+    /// The shop's own couriers: the client picks a two-hour window (`slot`).
+    pub windows: bool,
 }
 
 pub const COURIERS: &[Courier] = &[
     Courier {
         id: "vitrina",
         name: "Курьер Витрины",
-        description: "Наша доставка: только Москва, на следующий день",
+        description: "Наша доставка по Москве: в выбранные два часа",
         tariff: [Some(29_000), None, None],
         days_min: 1,
-        days_max: 1,
+        days_max: 3,
+        windows: true,
     },
     Courier {
         id: "cdek",
@@ -88,6 +93,7 @@ pub const COURIERS: &[Courier] = &[
         tariff: [Some(39_000), Some(49_000), Some(59_000)],
         days_min: 1,
         days_max: 4,
+        windows: false,
     },
     Courier {
         id: "pochta",
@@ -96,6 +102,7 @@ pub const COURIERS: &[Courier] = &[
         tariff: [Some(45_000), Some(45_000), Some(45_000)],
         days_min: 3,
         days_max: 9,
+        windows: false,
     },
 ];
 
@@ -210,6 +217,9 @@ pub struct Quote {
     pub courier_name: String,
     pub address: String,
     pub city: String,
+    /// The address's delivery zone (0 Moscow, 1 Saint Petersburg, 2 the other cities).
+    #[serde(default)]
+    pub zone: usize,
     /// Kopecks.
     pub cost: i64,
     pub days_min: u32,

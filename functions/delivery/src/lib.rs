@@ -3,6 +3,7 @@
 
 pub mod domain;
 pub mod handlers;
+pub mod slots;
 pub mod store;
 
 use vitrina_shared::{

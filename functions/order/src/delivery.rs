@@ -18,5 +18,6 @@ pub fn choose_request(user_id: &str, order_id: &str, body: &serde_json::Value) -
         method: text("method").unwrap_or_default(),
         pickup_point_id: text("pickupPointId"),
         quote_id: text("quoteId"),
+        slot_id: text("slotId"),
     }
 }

@@ -26,6 +26,21 @@ pub struct ChooseRequest {
     /// For `courier`: a price the client asked for (`POST /api/delivery/quote`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_id: Option<String>,
+    /// For the shop's own courier: the two-hour window the client chose among the quote's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot_id: Option<String>,
+}
+
+/// An own-courier delivery window held for an order.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct DeliverySlot {
+    /// `2026-11-28T10`: the day and the window's first hour, Moscow time.
+    pub id: String,
+    /// The delivery zone of the address (0 Moscow).
+    pub zone: usize,
+    /// "28 ноября, 10:00–12:00".
+    pub label: String,
 }
 
 /// The delivery settled for an order: what order shows and adds to the total.
@@ -45,6 +60,9 @@ pub struct DeliveryChoice {
     pub courier_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quote_id: Option<String>,
+    /// The own courier's window, held until the order is paid (then the saga confirms it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slot: Option<DeliverySlot>,
 }
 
 crate::refusals! {
@@ -56,6 +74,8 @@ crate::refusals! {
         QuoteNotFound,
         /// The quote's 30 minutes are over.
         QuoteExpired,
+        /// Every place in the chosen delivery window is held by other orders.
+        SlotTaken,
     }
 }
 

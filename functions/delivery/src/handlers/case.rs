@@ -4,7 +4,7 @@
 //! `delivery-case-move` (internal, the operators'): the case moves on its way to the client,
 //! and order and the client hear of what concerns them.
 
-use crate::{domain, CaseMoves, Delivery};
+use crate::{domain, slots, CaseMoves, Delivery};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
@@ -47,6 +47,32 @@ pub async fn open(
         ))
         .into());
     }
+    // The own courier's window: the paid order keeps its place for good — taken anew if its
+    // hold lapsed meanwhile, and refused when the window filled up.
+    if let Some(slot) = &req.delivery.slot {
+        let window = domain::slot::Window::parse(&slot.id);
+        let kept = match &window {
+            Some(window) => {
+                slots::hold(
+                    &d.store,
+                    slot.zone,
+                    window,
+                    &req.order_id,
+                    true,
+                    chrono::Utc::now().timestamp(),
+                )
+                .await?
+            }
+            None => false,
+        };
+        if !kept {
+            return Err(OpenCaseRefusal::DeliveryNotPossible(format!(
+                "the delivery window {} of order {} is no longer free",
+                slot.label, req.order_id
+            ))
+            .into());
+        }
+    }
     let now = chrono::Utc::now().to_rfc3339();
     let case = DeliveryCase {
         order_id: req.order_id.clone(),
@@ -68,6 +94,7 @@ pub async fn open(
         .await?
         .ok_or_else(|| Failure::unavailable("a delivery case vanished while read"))?;
     if existing.status == CANCELLED {
+        give_back_window(&d, &req.order_id, &req.delivery).await?;
         return Err(OpenCaseRefusal::CaseCancelled(format!(
             "the delivery case of order {} was cancelled",
             req.order_id
@@ -103,7 +130,11 @@ pub async fn cancel(
                     return Ok(cancelled(&req.order_id));
                 }
             }
-            Some(case) if case.status == CANCELLED => return Ok(cancelled(&req.order_id)),
+            Some(case) if case.status == CANCELLED => {
+                // Again, in case the first cancellation stopped before it.
+                give_back_window(&d, &req.order_id, &case.delivery).await?;
+                return Ok(cancelled(&req.order_id));
+            }
             Some(case) => {
                 let from = case.status.clone();
                 let done = DeliveryCase {
@@ -114,6 +145,7 @@ pub async fn cancel(
                 };
                 match d.store.move_case(&done, &from).await {
                     Ok(()) => {
+                        give_back_window(&d, &req.order_id, &done.delivery).await?;
                         tracing::info!(order_id = %req.order_id, reason = %req.reason, "delivery case cancelled");
                         return Ok(cancelled(&req.order_id));
                     }
@@ -127,6 +159,21 @@ pub async fn cancel(
         "order {}: the delivery case kept changing",
         req.order_id
     )))
+}
+
+/// The place the order held in an own-courier window goes back to the window; nothing when it
+/// had none or gave it back before.
+async fn give_back_window(
+    d: &Delivery,
+    order_id: &str,
+    delivery: &vitrina_shared::contracts::delivery::DeliveryChoice,
+) -> Result<(), StoreError> {
+    if let Some(slot) = &delivery.slot {
+        if d.store.release_hold(slot.zone, &slot.id, order_id).await? {
+            tracing::info!(%order_id, window = %slot.id, "delivery window given back");
+        }
+    }
+    Ok(())
 }
 
 pub async fn move_case(

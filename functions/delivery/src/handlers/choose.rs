@@ -2,10 +2,13 @@
 //! when the client settles how the order travels. Refusals carry the client's message: order
 //! passes it on as the 4xx body.
 
-use crate::{domain, Delivery};
+use crate::{
+    domain::{self, slot},
+    slots, Delivery,
+};
 use std::sync::Arc;
 use vitrina_shared::contracts::{
-    delivery::{ChooseRefusal, ChooseRequest, DeliveryChoice},
+    delivery::{ChooseRefusal, ChooseRequest, DeliveryChoice, DeliverySlot},
     Failure,
 };
 
@@ -14,6 +17,8 @@ pub async fn handle(
     req: ChooseRequest,
 ) -> Result<DeliveryChoice, Failure<ChooseRefusal>> {
     let invalid = |message: &str| ChooseRefusal::InvalidChoice(message.into());
+    let now = chrono::Utc::now();
+    let previous = delivery.store.booking(&req.user_id, &req.order_id).await?;
     let choice = match req.method.as_str() {
         "pickup" => {
             let point = req
@@ -29,6 +34,7 @@ pub async fn handle(
                 pickup_point_id: Some(point.id.into()),
                 courier_id: None,
                 quote_id: None,
+                slot: None,
             }
         }
         "courier" => {
@@ -50,23 +56,60 @@ pub async fn handle(
                 .ok_or_else(|| {
                     ChooseRefusal::QuoteNotFound("No such quote for this client".into())
                 })?;
-            if quote.expired(chrono::Utc::now().timestamp()) {
+            if quote.expired(now.timestamp()) {
                 return Err(ChooseRefusal::QuoteExpired(
                     "The quote has expired; ask for a new one".into(),
                 )
                 .into());
             }
-            DeliveryChoice {
-                method: "courier".into(),
-                label: format!(
+            let own_courier = domain::courier(&quote.courier_id).is_some_and(|c| c.windows);
+            let slot = match own_courier {
+                false => None,
+                true => {
+                    let window = req
+                        .slot_id
+                        .as_deref()
+                        .and_then(slot::Window::parse)
+                        .filter(|w| slot::offered(now).contains(w))
+                        .ok_or_else(|| invalid("Choose one of the delivery windows offered"))?;
+                    let held = slots::hold(
+                        &delivery.store,
+                        quote.zone,
+                        &window,
+                        &req.order_id,
+                        false,
+                        now.timestamp(),
+                    )
+                    .await?;
+                    if !held {
+                        return Err(ChooseRefusal::SlotTaken(
+                            "Every place in this delivery window is taken; choose another".into(),
+                        )
+                        .into());
+                    }
+                    Some(DeliverySlot {
+                        id: window.id(),
+                        zone: quote.zone,
+                        label: window.label(),
+                    })
+                }
+            };
+            let label = match &slot {
+                Some(slot) => format!("{}, {}", quote.courier_name, slot.label),
+                None => format!(
                     "Курьер «{}», {}–{} дн.",
                     quote.courier_name, quote.days_min, quote.days_max
                 ),
+            };
+            DeliveryChoice {
+                method: "courier".into(),
+                label,
                 address: quote.address,
                 cost: quote.cost,
                 pickup_point_id: None,
                 courier_id: Some(quote.courier_id),
                 quote_id: Some(quote.quote_id),
+                slot,
             }
         }
         _ => return Err(invalid("The method is pickup or courier").into()),
@@ -75,6 +118,15 @@ pub async fn handle(
         .store
         .put_booking(&req.user_id, &req.order_id, &choice)
         .await?;
+    // The window chosen before, if another, is given back: one place per order.
+    if let Some(before) = previous.and_then(|p| p.slot) {
+        if choice.slot.as_ref() != Some(&before) {
+            delivery
+                .store
+                .release_hold(before.zone, &before.id, &req.order_id)
+                .await?;
+        }
+    }
     tracing::info!(user_id = %req.user_id, order_id = %req.order_id, method = %choice.method, cost = choice.cost, "delivery chosen");
     Ok(choice)
 }

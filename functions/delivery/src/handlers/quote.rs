@@ -1,12 +1,13 @@
 //! `POST /api/delivery/quote`: a courier's price for the client's address, held 30 minutes for
-//! that client only.
+//! that client only; for the shop's own courier, with the delivery windows of the next days and
+//! how many places each has left.
 
 use crate::{
-    domain::{self, Quote, QuoteError, QUOTE_MINUTES},
+    domain::{self, slot, Quote, QuoteError, QUOTE_MINUTES},
     Delivery,
 };
 use lambda_http::{Body, Request, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, parse_json, Caller},
@@ -18,6 +19,25 @@ use vitrina_shared::{
 struct QuoteRequest {
     courier_id: Option<String>,
     address: Option<String>,
+}
+
+/// A delivery window as the client picks it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WindowOffer {
+    id: String,
+    label: String,
+    /// Places left; 0 shows the window as taken.
+    free: i64,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct QuoteView {
+    #[serde(flatten)]
+    quote: Quote,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    windows: Vec<WindowOffer>,
 }
 
 fn quote_error(e: QuoteError) -> ApiError {
@@ -45,11 +65,36 @@ pub async fn handle(delivery: Arc<Delivery>, req: Request) -> Result<Response<Bo
         courier_name: courier.name.into(),
         address: address.text,
         city: address.city,
+        zone: address.zone,
         cost,
         days_min: courier.days_min,
         days_max: courier.days_max,
         expires_at: chrono::Utc::now().timestamp() + QUOTE_MINUTES * 60,
     };
     delivery.store.put_quote(&caller.user_id, &quote).await?;
-    Ok(ok(&quote))
+    let windows = if courier.windows {
+        let now = chrono::Utc::now();
+        let offered = slot::offered(now);
+        let (Some(first), Some(last)) = (offered.first(), offered.last()) else {
+            return Ok(ok(&QuoteView {
+                quote,
+                windows: vec![],
+            }));
+        };
+        let taken = delivery
+            .store
+            .windows_taken(quote.zone, &first.id(), &last.id(), now.timestamp())
+            .await?;
+        offered
+            .iter()
+            .map(|w| WindowOffer {
+                free: (slot::CAPACITY - taken.get(&w.id()).copied().unwrap_or(0)).max(0),
+                id: w.id(),
+                label: w.label(),
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    Ok(ok(&QuoteView { quote, windows }))
 }

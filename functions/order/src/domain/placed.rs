@@ -228,6 +228,7 @@ mod tests {
             pickup_point_id: Some("msk".into()),
             courier_id: None,
             quote_id: None,
+            slot: None,
         }
     }
 

@@ -162,7 +162,8 @@ pub async fn delete(svc: Arc<OrderService>, req: Request) -> Result<Response<Bod
     respond_with(&svc, &order).await
 }
 
-/// `PUT /api/cart/delivery` {method: "pickup", pickupPointId} | {method: "courier", quoteId}:
+/// `PUT /api/cart/delivery` {method: "pickup", pickupPointId} | {method: "courier", quoteId,
+/// slotId (the own courier's window)}:
 /// delivery settles the choice (and its cost) for this order; the cart keeps it.
 pub async fn set_delivery(
     checkout: Arc<Checkout>,
@@ -190,6 +191,7 @@ pub async fn set_delivery(
                     }
                     ChooseRefusal::QuoteNotFound(_) => (StatusCode::CONFLICT, "quote_not_found"),
                     ChooseRefusal::QuoteExpired(_) => (StatusCode::CONFLICT, "quote_expired"),
+                    ChooseRefusal::SlotTaken(_) => (StatusCode::CONFLICT, "slot_taken"),
                 };
                 ApiError::new(status, code, refusal.to_string())
             }
