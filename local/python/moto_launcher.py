@@ -13,6 +13,7 @@ import signal
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 import boto3
@@ -281,6 +282,12 @@ def _record_calls(environ):
         if "/" not in path:
             action = "ListBucket" if method == "GET" else action
         calls = [("s3", action, path, None, None, None)]
+    if not calls and scope_service == "sns":
+        # The query protocol: `Action=Publish&PhoneNumber=…` (no topic: an SMS, resource "*").
+        form = urllib.parse.parse_qs(body.decode("utf-8", "replace"))
+        action = (form.get("Action") or [""])[0]
+        topic = (form.get("TopicArn") or form.get("TargetArn") or ["*"])[0]
+        calls = [("sns", action, topic, None, None, None)]
     with _calls_lock:
         for call in calls:
             key = (principal, *call)

@@ -137,6 +137,8 @@ pub fn router(api: Arc<Api>, web_dir: &str) -> Result<Router, String> {
     Ok(Router::new()
         .route("/_local/mail", get(mailbox_page))
         .route("/_local/mail.json", get(mailbox_json))
+        .route("/_local/sms", get(sms_page))
+        .route("/_local/sms.json", get(sms_json))
         .route("/_local/health", get(|| async { "ok" }))
         .route("/images/{file}", get(image))
         .merge(api_routes(&api)?)
@@ -421,6 +423,16 @@ async fn image(
 
 /// What SES has sent, newest first, read from moto's state.
 async fn sent_mail(api: &Api) -> Result<Vec<Value>, String> {
+    sent(api, "ses", "Message").await
+}
+
+/// What SNS has texted, newest first: `{message_id, phone_number, message}`.
+async fn sent_sms(api: &Api) -> Result<Vec<Value>, String> {
+    sent(api, "sns", "SMS").await
+}
+
+/// One kind of moto's recorded objects, newest first.
+async fn sent(api: &Api, service: &str, model: &str) -> Result<Vec<Value>, String> {
     let data: Value = api
         .http
         .get(format!("{}/moto-api/data.json", api.moto_url))
@@ -430,12 +442,42 @@ async fn sent_mail(api: &Api) -> Result<Vec<Value>, String> {
         .json()
         .await
         .map_err(|e| e.to_string())?;
-    let mut out: Vec<Value> = data["ses"]["Message"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let mut out: Vec<Value> = data[service][model].as_array().cloned().unwrap_or_default();
     out.reverse();
     Ok(out)
+}
+
+async fn sms_json(State(api): State<Arc<Api>>) -> Response {
+    match sent_sms(&api).await {
+        Ok(m) => Json(m).into_response(),
+        Err(e) => gateway_error(StatusCode::BAD_GATEWAY, &e),
+    }
+}
+
+/// `/_local/sms`: the text messages the shop sent, as the phones would show them.
+async fn sms_page(State(api): State<Arc<Api>>) -> Response {
+    let texts = match sent_sms(&api).await {
+        Ok(m) => m,
+        Err(e) => return gateway_error(StatusCode::BAD_GATEWAY, &e),
+    };
+    let mut html = String::from(
+        "<!doctype html><html lang=\"ru\"><head><meta charset=\"utf-8\"><title>SMS (локально)</title>\
+         <style>body{font-family:sans-serif;max-width:40rem;margin:2rem auto}article{border:1px solid #ccc;\
+         border-radius:12px;padding:.75rem 1rem;margin:.75rem 0}</style></head>\
+         <body><h1>Отправленные SMS</h1><p>Всё, что магазин отправил через SNS (локальная копия).</p>",
+    );
+    if texts.is_empty() {
+        html.push_str("<p>SMS пока нет.</p>");
+    }
+    for t in texts.iter().take(MAILBOX_PAGE) {
+        html.push_str(&format!(
+            "<article><div><b>Кому:</b> {}</div><div>{}</div></article>",
+            escape(t["phone_number"].as_str().unwrap_or_default()),
+            escape(t["message"].as_str().unwrap_or_default()),
+        ));
+    }
+    html.push_str("</body></html>");
+    Html(html).into_response()
 }
 
 async fn mailbox_json(State(api): State<Arc<Api>>) -> Response {

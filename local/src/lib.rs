@@ -263,7 +263,7 @@ pub async fn run() -> Result<(), String> {
     for r in &routes {
         println!("  {r}");
     }
-    println!("vitrina-local ready: shop http://{bind}:{port}  mailbox http://{bind}:{port}/_local/mail  executions http://{bind}:{port}/_local/executions  Lambda API http://{bind}:{lambda_port}  AWS {endpoint}");
+    println!("vitrina-local ready: shop http://{bind}:{port}  mailbox http://{bind}:{port}/_local/mail  sms http://{bind}:{port}/_local/sms  executions http://{bind}:{port}/_local/executions  Lambda API http://{bind}:{lambda_port}  AWS {endpoint}");
     let shop = api::router(api, &web_dir)?
         .nest(
             "/_local/executions",

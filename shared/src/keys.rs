@@ -30,6 +30,7 @@ pub const OWNERS: &[(&str, &str)] = &[
     ("ORDER#", "order"),
     ("DELIVERY#", "delivery"),
     ("DELIVERYCASE#", "delivery"),
+    ("SLOTS#", "delivery"),
     ("GIFTFAIL#", "payment"),
     ("PAYMENT#", "payment"),
     ("PAYKEY#", "payment"),

@@ -136,6 +136,15 @@ pub async fn mailbox() -> Vec<Value> {
     r.json().await.unwrap_or_default()
 }
 
+/// The text messages the shop sent through SNS, newest first (`/_local/sms.json`):
+/// `{phone_number, message}`.
+pub async fn texts() -> Vec<Value> {
+    let r = reqwest::get(format!("{}/_local/sms.json", base_url()))
+        .await
+        .expect("texts");
+    r.json().await.unwrap_or_default()
+}
+
 pub fn mail_to<'a>(mail: &'a [Value], address: &str) -> Vec<&'a Value> {
     mail.iter()
         .filter(|m| {
@@ -403,11 +412,18 @@ pub async fn client_ready_to_order(
     lines: usize,
     price: i64,
 ) -> (reqwest::Client, NewUser, Vec<String>) {
+    let ids = products_in_stock(lines, price);
+    let (c, user) = client_with_cart(&ids).await;
+    (c, user, ids)
+}
+
+/// A new client, logged in, with one of each of `ids` in the cart and pickup at the store on
+/// Tverskaya chosen.
+pub async fn client_with_cart(ids: &[String]) -> (reqwest::Client, NewUser) {
     let c = browser();
     let user = register(&c).await;
     assert_eq!(login(&c, &user).await.status, 200);
-    let ids = products_in_stock(lines, price);
-    for id in &ids {
+    for id in ids {
         let body = serde_json::json!({"productId": id, "quantity": 1}).to_string();
         let r = call(&c, "POST", "/api/cart/items", Some(&body)).await;
         assert!(r.status == 200 || r.status == 201, "{}", r.body);
@@ -415,7 +431,7 @@ pub async fn client_ready_to_order(
     let pickup = serde_json::json!({"method": "pickup", "pickupPointId": "msk-tverskaya"});
     let r = call(&c, "PUT", "/api/cart/delivery", Some(&pickup.to_string())).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    (c, user, ids)
+    (c, user)
 }
 
 /// The bank sandbox (`VITRINA_BANK_URL`); the tests that need it fail without it.

@@ -602,6 +602,28 @@ async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_picku
         .map(|m| m.to_string())
         .unwrap_or_default();
     assert!(letter.contains("Тверская"), "the point's address: {letter}");
+    // And by SMS, to the phone given at registration (once, however often the move is run).
+    let number = order_id[order_id.len() - 8..].to_string();
+    let about_order = || async {
+        texts()
+            .await
+            .into_iter()
+            .filter(|t| t["message"].as_str().unwrap_or_default().contains(&number))
+            .collect::<Vec<_>>()
+    };
+    let sms = eventually(Duration::from_secs(20), || async {
+        let t = about_order().await;
+        (!t.is_empty()).then_some(t)
+    })
+    .await
+    .expect("an SMS");
+    assert_eq!(sms.len(), 1, "{sms:?}");
+    assert_eq!(sms[0]["phone_number"], "+79991234567");
+    let text = sms[0]["message"].as_str().unwrap_or_default();
+    assert!(
+        text.contains("ждёт вас в пункте выдачи") && text.contains("Тверская"),
+        "{text}"
+    );
 
     let (moved, said) = move_case(&order_id, "delivered");
     assert!(moved, "{said}");
@@ -615,6 +637,7 @@ async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_picku
     );
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(letters(&user.email, "ждёт вас в пункте выдачи").await, 1);
+    assert_eq!(about_order().await.len(), 1, "no SMS for «получен»");
 }
 
 #[tokio::test]
@@ -875,4 +898,56 @@ async fn a_window_that_filled_up_before_the_payment_undoes_the_order_and_gives_t
         None,
         "no place was taken beyond the capacity"
     );
+}
+
+#[tokio::test]
+async fn search_shows_the_last_unit_gone_as_soon_as_an_order_takes_it() {
+    let word: String = unique("")
+        .chars()
+        .filter(|c| c.is_ascii_lowercase())
+        .take(4)
+        .collect();
+    let name = format!("Фляга Полярис{word}");
+    let id = unique("t-last-");
+    import(
+        "last-unit",
+        &[
+            product_row(&id, &name, 24_000),
+            stock_row(&id, "msk-tverskaya", 1),
+        ],
+    );
+    // The level the search page shows for the store on Tverskaya.
+    let shown = || async {
+        let r = call(
+            &browser(),
+            "GET",
+            &format!("/api/products?q=Полярис{word}"),
+            None,
+        )
+        .await;
+        r.body["items"]
+            .as_array()?
+            .iter()
+            .find(|card| card["id"] == id.as_str())?["availability"]
+            .as_array()?
+            .iter()
+            .find(|a| a["storeId"] == "msk-tverskaya")
+            .map(|a| a["level"].as_str().unwrap_or_default().to_string())
+    };
+    // The import's index build makes it searchable.
+    let before = eventually(Duration::from_secs(60), || async { shown().await }).await;
+    assert_eq!(before.as_deref(), Some("few"), "indexed with its one unit");
+
+    let (c, user) = client_with_cart(std::slice::from_ref(&id)).await;
+    let placed = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let order_id = placed.body["orderId"].as_str().unwrap().to_string();
+    pay_from_wallet(&c, &user, &order_id, 24_000).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+    // No catalog import, no index build: the page reads the stock of now.
+    let after = eventually(Duration::from_secs(5), || async {
+        shown().await.filter(|level| level == "none")
+    })
+    .await;
+    assert_eq!(after.as_deref(), Some("none"), "the unit is reserved");
 }

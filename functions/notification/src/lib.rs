@@ -4,6 +4,7 @@
 pub mod domain;
 pub mod handlers;
 pub mod ses;
+pub mod sms;
 pub mod store;
 
 use vitrina_shared::{
@@ -14,6 +15,7 @@ use vitrina_shared::{
 pub struct Notification {
     pub store: store::NotificationStore,
     pub mailer: ses::Mailer,
+    pub texter: sms::Texter,
     /// The shop's public origin, for links in letters.
     pub shop_url: String,
 }
@@ -23,6 +25,7 @@ impl Notification {
         Ok(Self {
             store: store::NotificationStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
             mailer: ses::Mailer::new(env.aws.sesv2(), env.config.require("MAIL_FROM")?),
+            texter: sms::Texter::new(aws_sdk_sns::Client::new(env.aws.sdk())),
             shop_url: env
                 .config
                 .require("SHOP_URL")?

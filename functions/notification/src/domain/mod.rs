@@ -46,9 +46,18 @@ impl Account {
     }
 
     pub fn email(&self) -> Option<&str> {
+        self.address(ChannelKind::Email)
+    }
+
+    /// The phone given at registration, as typed.
+    pub fn phone(&self) -> Option<&str> {
+        self.address(ChannelKind::Sms)
+    }
+
+    fn address(&self, kind: ChannelKind) -> Option<&str> {
         self.channels
             .iter()
-            .find(|c| c.kind == ChannelKind::Email)
+            .find(|c| c.kind == kind)
             .map(|c| c.address.as_str())
     }
 }
@@ -218,6 +227,26 @@ pub fn order_status_letter(
             escape_html(&link)
         ),
     })
+}
+
+/// The text message beside the letter, for what the client acts on at once: the order waits at
+/// the pickup point, or the courier is on the way. Short: one SMS in Cyrillic is 70 characters.
+pub fn order_status_sms(change: &vitrina_shared::envelope::OrderStatusChanged) -> Option<String> {
+    let number = &change.order_id[change.order_id.len().saturating_sub(8)..];
+    match change.status.as_str() {
+        "at_pickup_point" => Some(format!(
+            "Витрина: заказ {number} ждёт вас в пункте выдачи{}",
+            change
+                .place
+                .as_deref()
+                .map(|p| format!(": {p}"))
+                .unwrap_or_default()
+        )),
+        "out_for_delivery" => Some(format!(
+            "Витрина: заказ {number} у курьера, он позвонит перед приездом"
+        )),
+        _ => None,
+    }
 }
 
 /// The recipient's letter with a bought gift card: the postcard's picture, who it is from, the

@@ -6,10 +6,7 @@ pub mod user_registered;
 use crate::{domain::Letter, store::Claim, Notification};
 use vitrina_shared::ConsumeError;
 
-/// Sends `letter` to `email` once per `(user, notification_id)` whatever the redeliveries: the
-/// claim `SENT#<notification_id>` decides, and a failed send gives it back for the retry. A claim
-/// another delivery holds is not taken as sent: this message comes back until that one has sent
-/// it, or was stopped and its claim is taken over.
+/// Sends `letter` to `email` once per `(user, notification_id)` whatever the redeliveries.
 pub async fn send_once(
     n: &Notification,
     user_id: &str,
@@ -18,6 +15,44 @@ pub async fn send_once(
     email: &str,
     letter: &Letter,
 ) -> Result<(), ConsumeError> {
+    once(n, user_id, notification_id, kind, || async {
+        n.mailer
+            .send(email, letter)
+            .await
+            .map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// Texts `text` to `phone` (E.164) once per `(user, notification_id)`.
+pub async fn text_once(
+    n: &Notification,
+    user_id: &str,
+    notification_id: &str,
+    phone: &str,
+    text: &str,
+) -> Result<(), ConsumeError> {
+    once(n, user_id, notification_id, "sms", || async {
+        n.texter.send(phone, text).await.map_err(|e| e.to_string())
+    })
+    .await
+}
+
+/// Runs `send` once per `(user, notification_id)`: the claim `SENT#<notification_id>` decides,
+/// and a failed send gives it back for the retry. A claim another delivery holds is not taken as
+/// sent: this message comes back until that one has sent it, or was stopped and its claim is
+/// taken over.
+async fn once<F, Fut>(
+    n: &Notification,
+    user_id: &str,
+    notification_id: &str,
+    kind: &str,
+    send: F,
+) -> Result<(), ConsumeError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<String, String>>,
+{
     match n.store.claim(user_id, notification_id, kind).await? {
         Claim::Ours => {}
         Claim::Sent => {
@@ -30,18 +65,18 @@ pub async fn send_once(
             )))
         }
     }
-    match n.mailer.send(email, letter).await {
+    match send().await {
         Ok(provider_id) => {
             n.store
                 .mark_sent(user_id, notification_id, &provider_id)
                 .await?;
-            tracing::info!(%user_id, %notification_id, "e-mail sent");
+            tracing::info!(%user_id, %notification_id, %kind, "sent");
             Ok(())
         }
         Err(e) => {
             n.store.release(user_id, notification_id).await?;
             Err(ConsumeError::unavailable(format_args!(
-                "{notification_id} e-mail not sent: {e}"
+                "{notification_id} not sent: {e}"
             )))
         }
     }

@@ -1,9 +1,13 @@
 //! `order.status` from the order saga and from delivery's moves (SQS `NotificationOrderQueue`):
 //! the client learns that the paid order was handed to delivery, or cancelled and refunded, and
 //! then that it waits at the pickup point, is out with the courier, is delivered. Once per order
-//! and status.
+//! and status; the two the client acts on at once come by SMS too, when the account has a phone.
 
-use crate::{domain::order_status_letter, Notification};
+use crate::{
+    domain::{order_status_letter, order_status_sms},
+    sms::e164,
+    Notification,
+};
 use std::sync::Arc;
 use vitrina_shared::{
     envelope::{self, OrderStatusChanged, ORDER_STATUS},
@@ -37,6 +41,19 @@ pub async fn handle(n: Arc<Notification>, record: SqsMessage) -> Result<(), Cons
         ORDER_STATUS,
         &email,
         &letter,
+    )
+    .await?;
+    // After the letter: a retry after a failed text finds the letter sent and texts again.
+    let (Some(text), Some(phone)) = (order_status_sms(change), account.phone().and_then(e164))
+    else {
+        return Ok(());
+    };
+    super::text_once(
+        &n,
+        &change.user_id,
+        &format!("sms-{notification_id}"),
+        &phone,
+        &text,
     )
     .await
 }

@@ -1,8 +1,11 @@
 //! `GET /api/products?q=&page=&category=` and `GET /api/categories`: answered from the search
-//! index, which is loaded from S3 at cold start and reloaded when a newer build is recorded.
+//! index, which is loaded from S3 at cold start and reloaded when a newer build is recorded. The
+//! page's availability is the stock of now, read from the table for the page's products: the
+//! index knows the stock of its build, and orders take units every minute.
 
 use crate::{
-    search::{SearchError, SearchIndex},
+    domain::catalog::Availability,
+    search::{Card, SearchError, SearchIndex},
     store::IndexMeta,
     StoreService,
 };
@@ -111,14 +114,40 @@ pub async fn handle(svc: Arc<StoreService>, req: Request) -> Result<Response<Bod
             .map_err(|_| ApiError::bad_request("invalid_page", "page must be a positive number"))?,
     };
     let index = current_index(&svc).await?;
-    let result = index
+    let mut result = index
         .search(&q, category.as_deref(), page)
         .map_err(|e| match e {
             SearchError::TooLong => ApiError::bad_request("query_too_long", e.to_string()),
             SearchError::BadPage => ApiError::bad_request("invalid_page", e.to_string()),
             SearchError::Index(_) => ApiError::internal(e),
         })?;
+    follow_stock(&svc, &mut result.items).await;
     Ok(ok(&result))
+}
+
+/// Each card's availability from the stock of now: one BatchGetItem of the page (24 products).
+/// Should the table not answer, the page keeps the index's levels — a search still works, and
+/// the cart and the saga check the stock of now anyway.
+async fn follow_stock(svc: &StoreService, cards: &mut [Card]) {
+    if cards.is_empty() {
+        return;
+    }
+    let ids: Vec<String> = cards.iter().map(|c| c.id.clone()).collect();
+    let now = match svc.catalog.products(&ids).await {
+        Ok(now) => now,
+        Err(e) => {
+            tracing::warn!(error = %e, "stock not read: the page shows the index's");
+            return;
+        }
+    };
+    for card in cards.iter_mut() {
+        let Some((_, stock)) = now.iter().find(|(p, _)| p.id == card.id) else {
+            continue;
+        };
+        for shown in &mut card.availability {
+            shown.level = Availability::of(stock.get(&shown.store_id).copied().unwrap_or(0));
+        }
+    }
 }
 
 pub async fn categories(svc: Arc<StoreService>, _req: Request) -> Result<Response<Body>, ApiError> {
