@@ -7,7 +7,7 @@
 //! Settings (environment): AWS_ENDPOINT_URL (moto, default http://127.0.0.1:4566),
 //! VITRINA_PORT (3000), VITRINA_LAMBDA_PORT (3001), VITRINA_TEMPLATE (template.yaml),
 //! VITRINA_EXTRA_TEMPLATES (comma-separated, e.g. tests/fixtures/platform.yaml),
-//! VITRINA_WEB_DIR (web/dist), VITRINA_SQS_RETRY_SECONDS (1).
+//! VITRINA_WEB_DIR (web/dist), VITRINA_SQS_RETRY_SECONDS (1), VITRINA_TIMEOUT_SCALE (3).
 
 pub mod api;
 pub mod executions;
@@ -113,7 +113,18 @@ pub async fn run() -> Result<(), String> {
         return Ok(());
     }
 
-    let specs = template.functions()?;
+    // A function is stopped at its timeout as Lambda stops it, but locally with `Timeout` times
+    // this: the emulated AWS answers in tens to hundreds of milliseconds under a whole test
+    // suite where AWS answers in single ones, and a timeout that only the emulator's slowness
+    // reaches would test nothing but the emulator. 1 holds functions to AWS's own timeouts.
+    let scale: u64 = setting("VITRINA_TIMEOUT_SCALE", "3")
+        .parse()
+        .unwrap_or(3)
+        .max(1);
+    let mut specs = template.functions()?;
+    for spec in &mut specs {
+        spec.timeout_seconds *= scale;
+    }
     // One process hosts every function, so their environments must agree name by name.
     let mut vars: HashMap<String, (String, String)> = HashMap::new();
     for spec in &specs {

@@ -6,14 +6,14 @@ pub use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, S
 use std::future::Future;
 
 /// What a batch keeps of its invocation's time for the record in hand: no record is started with
-/// less than this left.
+/// less than this left, nor with less than twice the longest record of the batch so far.
 pub const RESERVE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Runs `f` on each record in order; a record whose `f` fails is reported for retry (and, past
 /// the queue's `maxReceiveCount`, ends in its DLQ). Records that would start with less than
-/// [`RESERVE`] left before Lambda stops the invocation are handed back unstarted, reported for
-/// retry: a slow batch (a loaded table) finishes what it started instead of being cut off
-/// mid-record, and the next delivery goes on from there.
+/// [`RESERVE`] (or twice the longest record so far) left before Lambda stops the invocation are
+/// handed back unstarted, reported for retry: a slow batch (a loaded table) finishes what it
+/// started instead of being cut off mid-record, and the next delivery goes on from there.
 pub async fn each_record<F, Fut, E>(batch: SqsEvent, f: F) -> SqsBatchResponse
 where
     F: Fn(SqsMessage) -> Fut,
@@ -22,25 +22,30 @@ where
 {
     let mut response = SqsBatchResponse::default();
     let deadline = crate::runtime::invocation_deadline();
-    let reserve = chrono::Duration::from_std(RESERVE).unwrap_or_default();
+    let mut reserve = chrono::Duration::from_std(RESERVE).unwrap_or_default();
     for record in batch.records {
         let id = record.message_id.clone().unwrap_or_default();
         let out_of_time = deadline.is_some_and(|d| d - chrono::Utc::now() < reserve);
         if out_of_time {
             tracing::warn!(message_id = %id, "not started: the invocation's time is nearly up");
-            let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
-            response.batch_item_failures.push(failure);
+            retry(&mut response, id);
             continue;
         }
-        if let Err(error) = f(record).await {
+        let started = chrono::Utc::now();
+        let outcome = f(record).await;
+        reserve = reserve.max((chrono::Utc::now() - started) * 2);
+        if let Err(error) = outcome {
             tracing::warn!(message_id = %id, error = %error, "message failed");
-            let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
-            response.batch_item_failures.push(failure);
+            retry(&mut response, id);
         }
     }
     response
+}
+
+fn retry(response: &mut SqsBatchResponse, message_id: String) {
+    let mut failure = BatchItemFailure::default();
+    failure.item_identifier = message_id;
+    response.batch_item_failures.push(failure);
 }
 
 /// A message's body; an SQS message always has one, an empty one is refused by its envelope.

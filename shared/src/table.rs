@@ -45,6 +45,26 @@ pub async fn put_if_absent(db: &Client, table: &str, item: Item) -> Result<bool,
     written(result.map_err(StoreError::from))
 }
 
+/// Replaces the item on condition that its `status` is still `from` (the status it was read
+/// in): one step of a case or a record moved by whoever read it. `Conflict` when it moved
+/// meanwhile.
+pub async fn replace_if_status(
+    db: &Client,
+    table: &str,
+    item: Item,
+    from: &str,
+) -> Result<(), StoreError> {
+    db.put_item()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("#status = :from")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":from", AttributeValue::S(from.into()))
+        .send()
+        .await?;
+    Ok(())
+}
+
 /// The item under `k`, decoded; strongly consistent when `consistent`.
 pub async fn get<T: DeserializeOwned>(
     db: &Client,

@@ -353,6 +353,15 @@ pub async fn user_id_of(username: &str) -> String {
     claim["userId"].as_s().expect("userId").clone()
 }
 
+/// What the local runtime multiplies a function's `Timeout` by before it stops the function
+/// (`VITRINA_TIMEOUT_SCALE`, 3 unless set; see local/src/lib.rs).
+pub fn timeout_scale() -> u64 {
+    std::env::var("VITRINA_TIMEOUT_SCALE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+}
+
 /// Now, in seconds since the epoch (what the table's expiries count in).
 pub fn epoch_seconds() -> i64 {
     std::time::SystemTime::now()

@@ -10,7 +10,7 @@ use std::time::Duration;
 use vitrina_tests::*;
 
 /// A saga runs a handful of Lambda tasks; compensations retry with backoff (up to ~15 s).
-const SAGA: Duration = Duration::from_secs(60);
+const SAGA: Duration = Duration::from_secs(75);
 
 /// A client with one unit of a product of its own in the cart (pickup at the product's store),
 /// the order placed and paid from the wallet. Answers the client, the order and the product.
@@ -515,6 +515,11 @@ async fn the_client_cancels_a_paid_order_and_everything_is_given_back() {
         "{:?}",
         undone.error()
     );
+    let (moved, said) = cases("pick", &order_id, "picking");
+    assert!(
+        !moved && said.contains("MoveNotAllowed"),
+        "a cancelled picking case moves no more: {said}"
+    );
     // Pressed again: the order as it is, nothing undone twice.
     let again = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
     assert_eq!(
@@ -527,11 +532,17 @@ async fn the_client_cancels_a_paid_order_and_everything_is_given_back() {
 
 /// `vitrina-cases move` as an operator runs it against the local stack: (success, its output).
 fn move_case(order_id: &str, to: &str) -> (bool, String) {
+    cases("move", order_id, to)
+}
+
+/// `vitrina-cases <command> --order <order_id> --to <to>`, as an operator runs it: whether it
+/// moved the case, and what it said.
+fn cases(command: &str, order_id: &str, to: &str) -> (bool, String) {
     let target = std::env::var("CARGO_TARGET_DIR")
         .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../target").to_string());
     let out = std::process::Command::new(format!("{target}/debug/vitrina-cases"))
         .env("AWS_ENDPOINT_URL_LAMBDA", lambda_url())
-        .args(["move", "--order", order_id, "--to", to])
+        .args([command, "--order", order_id, "--to", to])
         .output()
         .expect("run vitrina-cases");
     (
@@ -542,6 +553,33 @@ fn move_case(order_id: &str, to: &str) -> (bool, String) {
             String::from_utf8_lossy(&out.stderr)
         ),
     )
+}
+
+#[tokio::test]
+async fn operators_move_the_picking_case_from_the_shelves_to_delivery() {
+    let (c, user, order_id, _) = paid_order(24_500).await;
+    pay_from_wallet(&c, &user, &order_id, 24_500).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+    let case = format!("PICKING#{order_id}");
+    let (moved, said) = cases("pick", &order_id, "packed");
+    assert!(
+        !moved && said.contains("MoveNotAllowed"),
+        "no skipping: {said}"
+    );
+    for step in ["picking", "packed", "handed_over"] {
+        let (moved, said) = cases("pick", &order_id, step);
+        assert!(moved && said.contains(step), "{said}");
+        assert_eq!(status_of(&case).await.as_deref(), Some(step));
+    }
+    let (moved, said) = cases("pick", &order_id, "handed_over");
+    assert!(moved, "the same move again answers the same: {said}");
+    let (moved, said) = cases("pick", &order_id, "picking");
+    assert!(
+        !moved && said.contains("MoveNotAllowed"),
+        "no way back: {said}"
+    );
+    let (moved, said) = cases("pick", &uuid::Uuid::now_v7().to_string(), "picking");
+    assert!(!moved && said.contains("CaseNotFound"), "{said}");
 }
 
 #[tokio::test]
@@ -752,12 +790,13 @@ async fn reporting_the_hand_over_failing_for_good_undoes_the_order_and_gives_the
 #[tokio::test]
 async fn reserving_stock_stopped_after_its_write_is_retried_and_takes_the_unit_once() {
     let (c, user, order_id, product) = paid_order(19_000).await;
-    // store's reservation is written, and its answer held back past the function's 10 s
-    // timeout: the function is stopped after its write and before its answer, and the step's
-    // Retry runs it again.
+    // store's reservation is written, and its answer held back past the function's timeout
+    // (10 s, times the local scale): the function is stopped after its write and before its
+    // answer, and the step's Retry runs it again.
     let marker = format!("PICKING#{order_id}");
+    let late_ms = 10_000 * timeout_scale() + 1_000;
     inject(json!({
-        "path": "/", "contains": marker, "times": 1, "lateMs": 11_000,
+        "path": "/", "contains": marker, "times": 1, "lateMs": late_ms,
         "principal": "StoreStockReserveFunction", "target": "TransactWriteItems",
     }))
     .await;

@@ -91,19 +91,8 @@ impl DeliveryStore {
     /// Replaces the case on condition that it is still in `from`: `Conflict` when an operator
     /// or another attempt moved it first.
     pub async fn move_case(&self, case: &DeliveryCase, from: &str) -> Result<(), StoreError> {
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(table::item(
-                keys::delivery::case(&case.order_id),
-                case,
-            )?))
-            .condition_expression("#status = :from")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":from", AttributeValue::S(from.into()))
-            .send()
-            .await?;
-        Ok(())
+        let item = table::item(keys::delivery::case(&case.order_id), case)?;
+        table::replace_if_status(&self.db, &self.table, item, from).await
     }
 
     /// The delivery chosen for the order, if any.

@@ -9,7 +9,7 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::store::{ReleaseStock, ReserveStock, SnapshotProducts},
+    contracts::store::{MovePickingCase, ReleaseStock, ReserveStock, SnapshotProducts},
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
@@ -77,5 +77,6 @@ pub fn functions() -> Vec<Function> {
         ),
         internal(ReserveStock, Stock::new, handlers::stock::reserve),
         internal(ReleaseStock, Stock::new, handlers::stock::release),
+        internal(MovePickingCase, Stock::new, handlers::picking::move_case),
     ]
 }

@@ -360,6 +360,13 @@ impl CatalogStore {
         .await
     }
 
+    /// Replaces the picking case on condition that it is still in `from`: `Conflict` when a
+    /// release or another move came first.
+    pub async fn move_picking(&self, case: &PickingCase, from: &str) -> Result<(), StoreError> {
+        let item = table::item(keys::store::picking(&case.order_id), case)?;
+        table::replace_if_status(&self.db, &self.table, item, from).await
+    }
+
     /// Puts a case's units back where they were taken from and cancels it, in one transaction,
     /// on condition that it is still open: a second release finds it cancelled and gives
     /// nothing back twice. `Conflict` when another release won.

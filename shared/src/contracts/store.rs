@@ -132,3 +132,32 @@ pub struct ReleaseRequest {
     pub order_id: String,
     pub reason: String,
 }
+
+/// store's `picking-case-move`, the operators' (no route in the public API: in AWS it is invoked
+/// with an operator's IAM identity, `vitrina-cases pick` is the command). `created → picking →
+/// packed → handed_over`, one step at a time; a cancelled case moves no more. Moving a case to
+/// where it is already answers it again, so an operator may simply re-run.
+pub struct MovePickingCase;
+
+impl Contract for MovePickingCase {
+    const HANDLER: &'static str = "picking-case-move";
+    type Request = MovePickingRequest;
+    type Response = PickingCase;
+    type Refusal = MovePickingRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct MovePickingRequest {
+    pub order_id: String,
+    /// `picking`, `packed` or `handed_over`.
+    pub to: String,
+}
+
+crate::refusals! {
+    pub enum MovePickingRefusal {
+        CaseNotFound,
+        /// Not a move the case can make from where it is.
+        MoveNotAllowed,
+    }
+}

@@ -1,12 +1,15 @@
-//! `vitrina-cases`: the operators' command for delivery cases.
+//! `vitrina-cases`: the operators' command for an order's cases.
 //!
+//!   vitrina-cases pick --order ORDER_ID --to picking|packed|handed_over [--function NAME]
 //!   vitrina-cases move --order ORDER_ID --to in_transit|at_pickup_point|out_for_delivery|delivered
 //!                      [--function NAME]
 //!
-//! Invokes `delivery-case-move` (`DeliveryCaseMoveFunction`; in AWS pass its physical name with
-//! `--function`) with the operator's own AWS identity — the public API has no such route. The
-//! order's timeline and the client's letter follow the move; running the same move again is
-//! harmless (and tells them again, should that have failed). Locally:
+//! `pick` moves the order's picking case in the warehouse or store (`picking-case-move`,
+//! `StorePickingCaseMoveFunction`); `move` its delivery case (`delivery-case-move`,
+//! `DeliveryCaseMoveFunction`), and the order's timeline and the client's letter follow. In AWS
+//! pass the function's physical name with `--function`; the call is made with the operator's own
+//! AWS identity — the public API has no such route. Running the same move again is harmless (a
+//! delivery move tells order and the client again, should that have failed). Locally:
 //!
 //!   AWS_ENDPOINT_URL_LAMBDA=http://127.0.0.1:3001 vitrina-cases move --order … --to in_transit
 
@@ -14,15 +17,17 @@ use std::process::ExitCode;
 use vitrina_shared::cli::flag;
 use vitrina_shared::contracts::{
     delivery::{MoveCaseRequest, MoveDeliveryCase},
-    CallError, Refusal, Remote,
+    store::{MovePickingCase, MovePickingRequest},
+    CallError, Contract, Refusal, Remote,
 };
 
-const USAGE: &str = "usage: vitrina-cases move --order ORDER_ID --to in_transit|at_pickup_point|out_for_delivery|delivered [--function NAME]";
+const USAGE: &str = "usage: vitrina-cases pick --order ORDER_ID --to picking|packed|handed_over [--function NAME]
+       vitrina-cases move --order ORDER_ID --to in_transit|at_pickup_point|out_for_delivery|delivered [--function NAME]";
 
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (Some("move"), Some(order_id), Some(to)) = (
+    let (Some(command), Some(order_id), Some(to)) = (
         args.first().map(String::as_str),
         flag(&args, "--order"),
         flag(&args, "--to"),
@@ -30,16 +35,47 @@ async fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
-    let function =
-        flag(&args, "--function").unwrap_or_else(|| "DeliveryCaseMoveFunction".to_string());
+    let function = flag(&args, "--function");
     let clients = vitrina_shared::aws::operator_clients().await;
-    let moves = Remote::<MoveDeliveryCase>::new(clients.lambda, function);
-    match moves.call(&MoveCaseRequest { order_id, to }).await {
-        Ok(case) => {
-            println!(
-                "order {}: delivery case {} ({})",
-                case.order_id, case.status, case.delivery.label
+    match command {
+        "pick" => {
+            let picking = Remote::<MovePickingCase>::new(
+                clients.lambda,
+                function.unwrap_or_else(|| "StorePickingCaseMoveFunction".into()),
             );
+            let moved = picking.call(&MovePickingRequest { order_id, to }).await;
+            report::<MovePickingCase>(moved, |case| {
+                format!("order {}: picking case {}", case.order_id, case.status)
+            })
+        }
+        "move" => {
+            let delivery = Remote::<MoveDeliveryCase>::new(
+                clients.lambda,
+                function.unwrap_or_else(|| "DeliveryCaseMoveFunction".into()),
+            );
+            let moved = delivery.call(&MoveCaseRequest { order_id, to }).await;
+            report::<MoveDeliveryCase>(moved, |case| {
+                format!(
+                    "order {}: delivery case {} ({})",
+                    case.order_id, case.status, case.delivery.label
+                )
+            })
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// One line either way: what the case is now, or why it did not move.
+fn report<C: Contract>(
+    moved: Result<C::Response, CallError<C::Refusal>>,
+    done: impl Fn(&C::Response) -> String,
+) -> ExitCode {
+    match moved {
+        Ok(case) => {
+            println!("{}", done(&case));
             ExitCode::SUCCESS
         }
         Err(CallError::Refused(refusal)) => {

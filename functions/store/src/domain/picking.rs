@@ -75,9 +75,42 @@ fn merged(lines: &[OrderedUnits]) -> Vec<OrderedUnits> {
     out
 }
 
+/// Where a picking case is on its way from the shelves to delivery.
+pub mod case {
+    pub const CREATED: &str = "created";
+    pub const PICKING: &str = "picking";
+    pub const PACKED: &str = "packed";
+    pub const HANDED_OVER: &str = "handed_over";
+    pub const CANCELLED: &str = "cancelled";
+
+    /// Operators move a case forward one step at a time; a cancelled case (its units back on the
+    /// shelves) moves no more.
+    pub fn move_allowed(from: &str, to: &str) -> bool {
+        matches!(
+            (from, to),
+            (CREATED, PICKING) | (PICKING, PACKED) | (PACKED, HANDED_OVER)
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_picking_case_moves_forward_one_step_at_a_time() {
+        use case::*;
+        assert!(move_allowed(CREATED, PICKING));
+        assert!(move_allowed(PICKING, PACKED));
+        assert!(move_allowed(PACKED, HANDED_OVER));
+        assert!(!move_allowed(CREATED, PACKED), "no skipping");
+        assert!(!move_allowed(PACKED, PICKING), "no way back");
+        assert!(!move_allowed(CANCELLED, PICKING), "a cancelled case stays");
+        assert!(
+            !move_allowed(HANDED_OVER, CANCELLED),
+            "cancelling is the saga's"
+        );
+    }
 
     fn line(p: &str, q: i64) -> OrderedUnits {
         OrderedUnits {

@@ -1,3 +1,4 @@
+pub mod picking;
 pub mod product;
 pub mod rebuild;
 pub mod search;

@@ -11,8 +11,7 @@ use vitrina_shared::{
     table, StoreError,
 };
 
-pub const CREATED: &str = "created";
-pub const CANCELLED: &str = "cancelled";
+use crate::domain::picking::case::{CANCELLED, CREATED};
 
 /// How often a reservation plans again after losing a race for stock to another order.
 const ATTEMPTS: u32 = 4;

@@ -1,0 +1,53 @@
+//! `picking-case-move` (internal, the operators'): a picking case moves on from the shelves to
+//! delivery, one step at a time — `created → picking → packed → handed_over`.
+
+use crate::{domain::picking::case, Stock};
+use std::sync::Arc;
+use vitrina_shared::{
+    contracts::{
+        store::{MovePickingRefusal, MovePickingRequest, PickingCase},
+        Failure,
+    },
+    StoreError,
+};
+
+pub async fn move_case(
+    s: Arc<Stock>,
+    req: MovePickingRequest,
+) -> Result<PickingCase, Failure<MovePickingRefusal>> {
+    let current = s
+        .catalog
+        .picking_case(&req.order_id)
+        .await?
+        .ok_or_else(|| {
+            MovePickingRefusal::CaseNotFound(format!("no picking case of order {}", req.order_id))
+        })?;
+    if current.status == req.to {
+        // Moved before (an operator's re-run): the same answer.
+        return Ok(current);
+    }
+    if !case::move_allowed(&current.status, &req.to) {
+        return Err(MovePickingRefusal::MoveNotAllowed(format!(
+            "the picking case of order {} is {}: it cannot become {}",
+            req.order_id, current.status, req.to
+        ))
+        .into());
+    }
+    let next = PickingCase {
+        status: req.to.clone(),
+        updated_at: chrono::Utc::now().to_rfc3339(),
+        ..current.clone()
+    };
+    match s.catalog.move_picking(&next, &current.status).await {
+        Ok(()) => {
+            tracing::info!(order_id = %next.order_id, status = %next.status, "picking case moved");
+            Ok(next)
+        }
+        // A release (the order cancelled) or another operator came first.
+        Err(StoreError::Conflict) => Err(Failure::unavailable(format!(
+            "the picking case of order {} was changed meanwhile: look and run again",
+            req.order_id
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
