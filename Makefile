@@ -83,20 +83,8 @@ validate: $(STAMP)/tools $(STAMP)/npm
 	$(TOOLS)/bin/sam validate --lint --template-file template.yaml --region us-east-1
 	npx asl-validator --no-arn-check $(addprefix --json-path ,$(wildcard statemachines/*.asl.json tests/fixtures/*.asl.json))
 
-# Two cargo processes on one build: the saga's and the payments' files, which wait on
-# executions, timers and queues far more than they compute, run beside all the others (about
-# 4 minutes instead of 6½ on 2 cores). Each group runs every file even after a failure.
-WAITING_TESTS := saga payments
-OTHER_TESTS := $(filter-out $(WAITING_TESTS) least_privilege,$(basename $(notdir $(wildcard tests/tests/*.rs))))
 integration:
-	cargo test -p vitrina-tests --no-run
-	@mkdir -p .local; \
-	( cargo test -p vitrina-tests --no-fail-fast $(addprefix --test ,$(WAITING_TESTS)) -- --test-threads=4 \
-	    > .local/integration-waiting.log 2>&1; echo $$? > .local/integration-waiting.rc ) & \
-	cargo test -p vitrina-tests --no-fail-fast $(addprefix --test ,$(OTHER_TESTS)) -- --test-threads=4; \
-	others=$$?; wait; \
-	echo "---- $(WAITING_TESTS) (run beside the others)"; cat .local/integration-waiting.log; \
-	test $$others -eq 0 && test "$$(cat .local/integration-waiting.rc)" -eq 0
+	cargo test -p vitrina-tests -- --test-threads=4
 
 browser:
 	node --test tests/browser/
