@@ -345,6 +345,16 @@ pub fn products_in_stock(count: usize, price: i64) -> Vec<String> {
     ids
 }
 
+/// A made-up word of `len` Latin letters, new to the catalog: a product named with it is the
+/// only one a search for it finds.
+pub fn unique_word(len: usize) -> String {
+    unique("")
+        .chars()
+        .filter(|c| c.is_ascii_lowercase())
+        .take(len)
+        .collect()
+}
+
 /// A registered user's id, from auth's username claim.
 pub async fn user_id_of(username: &str) -> String {
     let claim = table_item(&format!("USERNAME#{}", username.to_lowercase()), "USERNAME")

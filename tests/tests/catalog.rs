@@ -164,11 +164,7 @@ async fn a_bad_catalog_file_is_refused_whole_with_line_numbers() {
 
 #[tokio::test]
 async fn a_good_catalog_file_loads_once_and_becomes_searchable() {
-    let word: String = unique("")
-        .chars()
-        .filter(|c| c.is_ascii_lowercase())
-        .take(3)
-        .collect();
+    let word = unique_word(3);
     let brand_word = format!("Квазар{word}");
     let ids = [unique("t-"), unique("t-")];
     let rows = vec![

@@ -272,6 +272,20 @@ async fn the_own_courier_comes_in_a_window_the_client_holds_and_a_full_window_is
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(window_hold(&id(0), &order_id).await, None);
     assert!(window_hold(&id(1), &order_id).await.is_some());
+    // The same window again (a double click, a retry): the one place, the count as it was.
+    let count = || async {
+        table_item("SLOTS#0", &id(1))
+            .await
+            .expect("the window's count")["held"]
+            .as_n()
+            .expect("held")
+            .clone()
+    };
+    let before = count().await;
+    let r = set_delivery(&c, courier(Some(id(1)))).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(count().await, before, "no second place taken");
+    assert!(window_hold(&id(1), &order_id).await.is_some());
 
     // The last window is full: other orders hold every place.
     let last = id(17);

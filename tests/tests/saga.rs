@@ -941,11 +941,7 @@ async fn a_window_that_filled_up_before_the_payment_undoes_the_order_and_gives_t
 
 #[tokio::test]
 async fn search_shows_the_last_unit_gone_as_soon_as_an_order_takes_it() {
-    let word: String = unique("")
-        .chars()
-        .filter(|c| c.is_ascii_lowercase())
-        .take(4)
-        .collect();
+    let word = unique_word(4);
     let name = format!("Фляга Полярис{word}");
     let id = unique("t-last-");
     import(
