@@ -32,7 +32,12 @@ pub async fn hold(
                     continue; // reclaimed between the read and the write
                 }
             } else if !held.confirmed {
-                store.extend_hold(&held, expires_at).await?;
+                match store.extend_hold(&held, expires_at).await {
+                    Ok(()) => {}
+                    // Lapsed and given to another order between the read and the write.
+                    Err(StoreError::Conflict) => continue,
+                    Err(e) => return Err(e),
+                }
             }
             return Ok(true);
         }
