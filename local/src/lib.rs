@@ -10,6 +10,7 @@
 //! VITRINA_WEB_DIR (web/dist), VITRINA_SQS_RETRY_SECONDS (1), VITRINA_TIMEOUT_SCALE (3).
 
 pub mod api;
+pub mod couriers;
 pub mod executions;
 pub mod fixture;
 pub mod host;
@@ -90,9 +91,26 @@ pub async fn run() -> Result<(), String> {
             setting("VITRINA_BANK_SECRET_KEY", "test_sandbox_secret"),
         ),
     ]);
+    // The courier companies are the local platform's sandbox too, on the shop's own port
+    // (`local/src/couriers.rs`).
+    overrides.insert(
+        "CourierApiUrl".to_string(),
+        format!(
+            "http://127.0.0.1:{}/_couriers/v1",
+            setting("VITRINA_PORT", "3000")
+        ),
+    );
+    overrides.insert(
+        "CourierApiToken".to_string(),
+        setting("VITRINA_COURIERS_TOKEN", "sandbox-courier-token"),
+    );
     // Tests wait for the payment's timer; the shop's own default is 15 minutes.
     if let Ok(hold) = std::env::var("VITRINA_PAYMENT_HOLD_SECONDS") {
         overrides.insert("PaymentHoldSeconds".to_string(), hold);
+    }
+    // And for a stock hold to lapse; the shop's own default is 15 minutes.
+    if let Ok(hold) = std::env::var("VITRINA_STOCK_HOLD_SECONDS") {
+        overrides.insert("StockHoldSeconds".to_string(), hold);
     }
     let mut template =
         template::Template::load(&setting("VITRINA_TEMPLATE", "template.yaml"), &overrides)?;
@@ -276,6 +294,7 @@ pub async fn run() -> Result<(), String> {
     }
     println!("vitrina-local ready: shop http://{bind}:{port}  mailbox http://{bind}:{port}/_local/mail  sms http://{bind}:{port}/_local/sms  executions http://{bind}:{port}/_local/executions  Lambda API http://{bind}:{lambda_port}  AWS {endpoint}");
     let shop = api::router(api, &web_dir)?
+        .merge(couriers::router(Arc::new(couriers::Couriers::from_env()?)))
         .nest(
             "/_local/executions",
             executions::router(clients.sfn.clone()),

@@ -17,6 +17,7 @@ pub mod sqs;
 pub mod stream;
 pub mod table;
 pub mod telemetry;
+pub mod timer;
 
 pub use config::Config;
 pub use error::{ApiError, ConsumeError, StoreError};

@@ -5,6 +5,10 @@
 // "Оплатить заказ". A city without couriers says so.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BASE, launch, unique, shot } from "./helpers.mjs";
 
 let browser;
@@ -94,4 +98,60 @@ test("S5: pickup — choosing a point activates «Оплатить заказ»"
   assert.equal(order.delivery.method, "pickup");
   assert.equal(order.status, "awaiting_payment");
   await context.close();
+});
+
+// A product of this test's own with `units` in the store on Tverskaya, imported as an operator
+// imports the catalog (vitrina-catalog).
+function importProduct(name, units) {
+  const id = unique("t-last-");
+  const rows = [
+    { type: "product", id, name, description: "Тестовый товар", category: "Дом и сад", brand: "Тест", price: 31_000 },
+    { type: "stock", productId: id, storeId: "msk-tverskaya", quantity: units },
+    // Still for sale elsewhere: only the pickup point on Tverskaya runs out.
+    { type: "stock", productId: id, storeId: "spb-nevsky", quantity: 5 },
+  ];
+  const file = join(tmpdir(), `${id}.jsonl`);
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n"));
+  const target = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
+  execFileSync(`${target}/debug/vitrina-catalog`, ["import", file], { encoding: "utf8" });
+  return id;
+}
+
+test("S5: the last unit put aside for another client's «Оплатить заказ» — the client is told in Russian and the cart stays", async () => {
+  const name = `Термос последний ${unique("")}`;
+  const productId = importProduct(name, 1);
+  const pickup = { method: "pickup", pickupPointId: "msk-tverskaya" };
+  // Two clients put it in the cart while it is there; the other one presses «Оплатить заказ» first.
+  const mine = await browser.newContext();
+  mine.setDefaultTimeout(10_000);
+  const other = await browser.newContext();
+  const pages = [];
+  for (const context of [mine, other]) {
+    const page = await context.newPage();
+    const user = { username: unique("last"), password: "Sekret-2026" };
+    let r = await page.request.post(BASE + "/api/register", { data: { ...user, email: `${unique("l")}@example.ru` } });
+    assert.equal(r.status(), 200);
+    r = await page.request.post(BASE + "/api/login", { data: user });
+    assert.equal(r.status(), 200);
+    r = await page.request.post(BASE + "/api/cart/items", { data: { productId, quantity: 1 } });
+    assert.equal(r.status(), 201);
+    pages.push(page);
+  }
+  const [page, first] = pages;
+  let r = await first.request.put(BASE + "/api/cart/delivery", { data: pickup });
+  assert.equal(r.status(), 200);
+  r = await first.request.post(BASE + "/api/orders");
+  assert.equal(r.status(), 201, "the other client's order holds the unit");
+
+  await page.goto(BASE + "/checkout");
+  await page.getByLabel("Забрать товар на пункте выдачи", { exact: true }).check();
+  await page.getByLabel(/Витрина на Тверской/).check();
+  await page.getByRole("button", { name: "Оплатить заказ", exact: true }).click();
+  await page.getByText(`Пока вы оформляли заказ, закончилось: ${name}`).waitFor();
+  await shot(page, "checkout-out-of-stock");
+  assert.equal(new URL(page.url()).pathname, "/checkout", "no payment page");
+  const cart = await (await page.request.get(BASE + "/api/cart")).json();
+  assert.equal(cart.lines.length, 1, "the cart is as it was");
+  await mine.close();
+  await other.close();
 });

@@ -645,3 +645,33 @@ pub async fn faults_left(contains: &str) -> u64 {
         .filter_map(|f| f["times"].as_u64())
         .sum()
 }
+
+/// What the courier sandbox holds for an order (`/_local/couriers.json`): its bookings, oldest
+/// first.
+pub async fn courier_bookings(order_id: &str) -> Vec<serde_json::Value> {
+    let all: Vec<serde_json::Value> = reqwest::get(format!("{}/_local/couriers.json", base_url()))
+        .await
+        .expect("the courier sandbox")
+        .json()
+        .await
+        .expect("bookings");
+    all.into_iter()
+        .filter(|b| b["orderNumber"] == order_id)
+        .collect()
+}
+
+/// The courier company drops a booking on its side (the sandbox's API, with the shop's token).
+pub async fn courier_drops(booking_id: &str) {
+    let token =
+        std::env::var("VITRINA_COURIERS_TOKEN").unwrap_or_else(|_| "sandbox-courier-token".into());
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/_couriers/v1/bookings/{booking_id}/cancel",
+            base_url()
+        ))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("the courier sandbox");
+    assert!(r.status().is_success(), "{}", r.status());
+}

@@ -327,3 +327,59 @@ async fn the_own_courier_comes_in_a_window_the_client_holds_and_a_full_window_is
     );
     assert_eq!(window_hold(&id(1), &order_id).await, None);
 }
+
+#[tokio::test]
+async fn another_companys_courier_is_pre_booked_on_choice_and_a_changed_choice_cancels_it() {
+    let c = logged_in().await;
+    let body = json!({"productId": "p-000002", "quantity": 1}).to_string();
+    assert_eq!(
+        call(&c, "POST", "/api/cart/items", Some(&body))
+            .await
+            .status,
+        201
+    );
+    let q = quote(&c, "cdek", "Москва, ул. Ленина, д. 5").await;
+    assert_eq!(q.status, 200, "{}", q.body);
+    let chosen = json!({"method": "courier", "quoteId": q.body["quoteId"]});
+    let r = set_delivery(&c, chosen.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let order_id = r.body["orderId"].as_str().unwrap().to_string();
+    let booked = courier_bookings(&order_id).await;
+    assert_eq!(booked.len(), 1, "{booked:?}");
+    assert_eq!(
+        (
+            &booked[0]["carrier"],
+            &booked[0]["status"],
+            &booked[0]["address"]
+        ),
+        (
+            &json!("cdek"),
+            &json!("pending"),
+            &json!("Москва, ул. Ленина, д. 5")
+        )
+    );
+    // The same choice again (a retried request) books nothing more.
+    assert_eq!(set_delivery(&c, chosen).await.status, 200);
+    assert_eq!(courier_bookings(&order_id).await.len(), 1);
+    // Another choice: the company is told at once.
+    let pickup = json!({"method": "pickup", "pickupPointId": "msk-tverskaya"});
+    assert_eq!(set_delivery(&c, pickup).await.status, 200);
+    assert_eq!(courier_bookings(&order_id).await[0]["status"], "cancelled");
+    // An address the courier does not go to: refused with the company's no, the choice as it was.
+    let q = quote(&c, "pochta", "Москва, ул. Закрытая, д. 7").await;
+    assert_eq!(q.status, 200, "{}", q.body);
+    let r = set_delivery(
+        &c,
+        json!({"method": "courier", "quoteId": q.body["quoteId"]}),
+    )
+    .await;
+    assert_eq!(
+        (r.status, &r.body["error"]["code"]),
+        (409, &json!("courier_refused")),
+        "{}",
+        r.body
+    );
+    let cart = call(&c, "GET", "/api/cart", None).await;
+    assert_eq!(cart.body["delivery"]["method"], "pickup");
+    assert_eq!(courier_bookings(&order_id).await.len(), 1, "nothing booked");
+}

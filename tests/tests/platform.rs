@@ -296,6 +296,14 @@ fn expected_outcomes() -> Vec<Outcome> {
         ("PaymentConfirmPaidFunction", |r| {
             assert_eq!(r["errorType"], "PaymentNotFound", "{r}")
         }),
+        // No such product: nothing put aside (the timer armed for it finds no hold).
+        ("StoreStockHoldFunction", |r| {
+            assert_eq!(r["errorType"], "OutOfStock", "{r}")
+        }),
+        // No hold for the sample order: nothing to give back, the record is done.
+        ("StoreStockHoldLapseFunction", |r| {
+            assert_eq!(r, &json!({"batchItemFailures": []}))
+        }),
         ("StoreStockReserveFunction", |r| {
             assert_eq!(r["errorType"], "OutOfStock", "{r}")
         }),

@@ -118,6 +118,17 @@ async fn units(product: &str, store: &str) -> i64 {
         .expect("a number")
 }
 
+/// Waits for the order's hold of "Оплатить заказ" to lapse unpaid (store's timer; the test
+/// stack holds units for 20 s): its units are back on the shelves.
+async fn lapsed(order_id: &str) {
+    let case = format!("PICKING#{order_id}");
+    let gone = eventually(Duration::from_secs(60), || async {
+        (status_of(&case).await.as_deref() == Some("lapsed")).then_some(())
+    })
+    .await;
+    assert!(gone.is_some(), "the hold of order {order_id} never lapsed");
+}
+
 async fn set_units(product: &str, store: &str, quantity: i64) {
     clients()
         .await
@@ -242,7 +253,15 @@ async fn a_paid_order_is_reserved_handed_to_delivery_and_the_client_told() {
 #[tokio::test]
 async fn an_order_whose_stock_vanished_is_cancelled_and_the_money_given_back() {
     let (c, user, order_id, product) = paid_order(25_000).await;
-    // Sold elsewhere between "Оплатить заказ" and the payment.
+    // "Оплатить заказ" put the unit aside; the client paid only after the hold lapsed, and
+    // meanwhile the units were sold elsewhere.
+    assert_eq!(units(&product, "msk-tverskaya").await, 49, "put aside");
+    lapsed(&order_id).await;
+    assert_eq!(
+        units(&product, "msk-tverskaya").await,
+        50,
+        "back on the shelf"
+    );
     set_units(&product, "msk-tverskaya", 0).await;
     pay_from_wallet(&c, &user, &order_id, 25_000).await;
     let o = settled(&c, &order_id).await;
@@ -253,7 +272,7 @@ async fn an_order_whose_stock_vanished_is_cancelled_and_the_money_given_back() {
     );
     assert_eq!(balance(&c).await, 25_000, "the wallet got its money back");
     assert_eq!(units(&product, "msk-tverskaya").await, 0, "nothing taken");
-    // Released before anything was reserved: the case says the order may take nothing.
+    // Released after its hold lapsed: the case says the order may take nothing.
     assert_eq!(
         status_of(&format!("PICKING#{order_id}")).await.as_deref(),
         Some("cancelled")
@@ -333,6 +352,8 @@ async fn two_orders_for_the_last_unit_one_is_handed_over_and_the_other_refunded(
     let placed = call(&b, "POST", "/api/orders", None).await;
     assert_eq!(placed.status, 201, "{}", placed.body);
     let order_b = placed.body["orderId"].as_str().unwrap().to_string();
+    // Both paid after their holds lapsed, when one unit was left.
+    tokio::join!(lapsed(&order_a), lapsed(&order_b));
     set_units(&product, "msk-tverskaya", 1).await;
     tokio::join!(
         pay_from_wallet(&a, &user_a, &order_a, 30_000),
@@ -357,6 +378,77 @@ async fn two_orders_for_the_last_unit_one_is_handed_over_and_the_other_refunded(
     };
     assert_eq!(balance(winner).await, 0);
     assert_eq!(balance(loser).await, 30_000, "the loser is refunded");
+}
+
+#[tokio::test]
+async fn the_last_unit_is_put_aside_at_placing_and_the_payment_takes_it_as_held() {
+    let ids = products_in_stock(1, 26_000);
+    let product = ids[0].clone();
+    // Two clients with it in the cart while it is in stock; then one unit is left at the
+    // pickup point on Tverskaya (and some in St Petersburg, so the product is still for sale).
+    let (a, user_a) = client_with_cart(&ids).await;
+    let (b, _) = client_with_cart(&ids).await;
+    set_units(&product, "msk-tverskaya", 1).await;
+    set_units(&product, "spb-nevsky", 5).await;
+    let placed = call(&a, "POST", "/api/orders", None).await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let order_id = placed.body["orderId"].as_str().unwrap().to_string();
+    assert_eq!(units(&product, "msk-tverskaya").await, 0, "put aside");
+    let hold = table_item(&format!("PICKING#{order_id}"), "CASE")
+        .await
+        .expect("the hold");
+    assert_eq!(hold["status"].as_s().unwrap(), "held");
+    assert!(hold.contains_key("heldUntil"), "{hold:?}");
+    // The other client cannot order what is put aside for the first, and is told which.
+    let refused = call(&b, "POST", "/api/orders", None).await;
+    assert_eq!(
+        (refused.status, &refused.body["error"]["code"]),
+        (409, &json!("out_of_stock")),
+        "{}",
+        refused.body
+    );
+    let cart = call(&b, "GET", "/api/cart", None).await;
+    assert_eq!(
+        refused.body["error"]["details"]["products"], cart.body["lines"][0]["name"],
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        cart.body["lines"].as_array().map(Vec::len),
+        Some(1),
+        "the cart stays"
+    );
+
+    pay_from_wallet(&a, &user_a, &order_id, 26_000).await;
+    assert_eq!(settled(&a, &order_id).await["status"], "handed_to_delivery");
+    assert_eq!(units(&product, "msk-tverskaya").await, 0, "taken once");
+    let case = table_item(&format!("PICKING#{order_id}"), "CASE")
+        .await
+        .expect("the picking case");
+    assert_eq!(case["status"].as_s().unwrap(), "created");
+    assert_eq!(
+        case["createdAt"], hold["createdAt"],
+        "the hold itself became the reservation"
+    );
+    assert!(!case.contains_key("heldUntil"));
+}
+
+#[tokio::test]
+async fn an_order_taken_back_into_the_cart_puts_its_units_back_at_once() {
+    let (c, _user, order_id, product) = paid_order(27_000).await;
+    assert_eq!(units(&product, "msk-tverskaya").await, 49, "put aside");
+    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(units(&product, "msk-tverskaya").await, 50, "back at once");
+    assert_eq!(
+        status_of(&format!("PICKING#{order_id}")).await.as_deref(),
+        Some("cancelled")
+    );
+    // Placed again: a new order, its unit put aside anew.
+    let again = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_ne!(again.body["orderId"], json!(order_id));
+    assert_eq!(units(&product, "msk-tverskaya").await, 49);
 }
 
 #[tokio::test]
@@ -419,6 +511,7 @@ async fn a_reservation_that_fails_once_is_retried_and_the_order_goes_on() {
 #[tokio::test]
 async fn a_refund_that_keeps_failing_reaches_an_operator_and_nothing_is_undone_silently() {
     let (c, user, order_id, product) = paid_order(18_000).await;
+    lapsed(&order_id).await;
     set_units(&product, "msk-tverskaya", 0).await;
     // The wallet credit of this payment's refund is refused by the table every time.
     credit_wallet(&user, 18_000).await;
@@ -741,7 +834,7 @@ async fn confirming_the_payment_failing_once_is_retried_and_the_order_goes_on() 
 }
 
 #[tokio::test]
-async fn confirming_the_payment_failing_for_good_gives_the_money_back_and_takes_no_stock() {
+async fn confirming_the_payment_failing_for_good_gives_the_money_back_and_the_units_at_once() {
     let (c, user, order_id, product) = paid_order(16_000).await;
     let payment = wallet_payment(&c, &user, &order_id, 16_000).await;
     let marker = format!("PAYMENT#{payment}");
@@ -752,9 +845,9 @@ async fn confirming_the_payment_failing_for_good_gives_the_money_back_and_takes_
     undone_and_refunded(&c, &order_id, &product, 16_000).await;
     assert_eq!(faults_left(&marker).await, 0, "every attempt was refused");
     assert_eq!(
-        status_of(&format!("PICKING#{order_id}")).await,
-        None,
-        "no picking case was opened"
+        status_of(&format!("PICKING#{order_id}")).await.as_deref(),
+        Some("cancelled"),
+        "the hold of «Оплатить заказ» given back, not left to lapse"
     );
 }
 
@@ -790,14 +883,14 @@ async fn reporting_the_hand_over_failing_for_good_undoes_the_order_and_gives_the
 #[tokio::test]
 async fn reserving_stock_stopped_after_its_write_is_retried_and_takes_the_unit_once() {
     let (c, user, order_id, product) = paid_order(19_000).await;
-    // store's reservation is written, and its answer held back past the function's timeout
-    // (10 s, times the local scale): the function is stopped after its write and before its
-    // answer, and the step's Retry runs it again.
+    // store's reservation (the order's hold turned into it) is written, and its answer held
+    // back past the function's timeout (10 s, times the local scale): the function is stopped
+    // after its write and before its answer, and the step's Retry runs it again.
     let marker = format!("PICKING#{order_id}");
     let late_ms = 10_000 * timeout_scale() + 1_000;
     inject(json!({
         "path": "/", "contains": marker, "times": 1, "lateMs": late_ms,
-        "principal": "StoreStockReserveFunction", "target": "TransactWriteItems",
+        "principal": "StoreStockReserveFunction", "target": "PutItem",
     }))
     .await;
     pay_from_wallet(&c, &user, &order_id, 19_000).await;
@@ -985,4 +1078,70 @@ async fn search_shows_the_last_unit_gone_as_soon_as_an_order_takes_it() {
     })
     .await;
     assert_eq!(after.as_deref(), Some("none"), "the unit is reserved");
+}
+
+/// A client whose cart goes by СДЭК to a Moscow address (pre-booked on that choice), the order
+/// placed: the client, the order, its total and the booking's id.
+async fn cdek_order(price: i64) -> (reqwest::Client, NewUser, String, i64, String) {
+    let (c, user, _) = client_ready_to_order(1, price).await;
+    let body = json!({"courierId": "cdek", "address": "Москва, ул. Ленина, д. 7"}).to_string();
+    let q = call(&c, "POST", "/api/delivery/quote", Some(&body)).await;
+    assert_eq!(q.status, 200, "{}", q.body);
+    let choice = json!({"method": "courier", "quoteId": q.body["quoteId"]}).to_string();
+    let chosen = call(&c, "PUT", "/api/cart/delivery", Some(&choice)).await;
+    assert_eq!(chosen.status, 200, "{}", chosen.body);
+    let placed = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let order_id = placed.body["orderId"].as_str().unwrap().to_string();
+    let total = placed.body["total"].as_i64().unwrap();
+    let booked = courier_bookings(&order_id).await;
+    assert_eq!(booked.len(), 1, "pre-booked on the choice: {booked:?}");
+    assert_eq!(booked[0]["status"], "pending");
+    let booking = booked[0]["id"].as_str().unwrap().to_string();
+    (c, user, order_id, total, booking)
+}
+
+#[tokio::test]
+async fn another_companys_courier_is_confirmed_when_paid_and_cancelled_with_the_order() {
+    let (c, user, order_id, total, _) = cdek_order(28_000).await;
+    pay_from_wallet(&c, &user, &order_id, total).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+    assert_eq!(courier_bookings(&order_id).await[0]["status"], "confirmed");
+    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    let cancelled = eventually(SAGA, || async {
+        (order(&c, &order_id).await["status"] == "cancelled").then_some(())
+    })
+    .await;
+    assert!(cancelled.is_some(), "the order is cancelled");
+    assert_eq!(
+        courier_bookings(&order_id).await[0]["status"],
+        "cancelled",
+        "the courier company is told"
+    );
+    assert_eq!(balance(&c).await, total, "delivery included");
+}
+
+#[tokio::test]
+async fn a_courier_booking_dropped_before_the_payment_undoes_the_order_and_gives_the_money_back() {
+    let (c, user, order_id, total, booking) = cdek_order(29_000).await;
+    // The company gave the capacity away before the client paid.
+    courier_drops(&booking).await;
+    pay_from_wallet(&c, &user, &order_id, total).await;
+    let o = settled(&c, &order_id).await;
+    assert_eq!(
+        (&o["status"], &o["cancelReason"]),
+        (
+            &json!("cancelled"),
+            &json!("доставка выбранным способом сейчас невозможна")
+        ),
+        "{o}"
+    );
+    let refunded = eventually(SAGA, || async {
+        (balance(&c).await == total).then_some(())
+    })
+    .await;
+    assert!(refunded.is_some(), "the money is back, delivery included");
+    let history = execution_history(&order_id).await;
+    assert!(history.contains("booking_cancelled"), "{history}");
 }

@@ -1,6 +1,7 @@
 //! delivery: pickup points, courier companies and their prices, and the delivery chosen for
 //! an order (the preliminary booking that orchestra will turn into a delivery case).
 
+pub mod couriers;
 pub mod domain;
 pub mod handlers;
 pub mod slots;
@@ -24,6 +25,34 @@ impl Delivery {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
             store: store::DeliveryStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
+        })
+    }
+}
+
+/// What the client's choice and the saga's steps need: delivery's items and the courier
+/// companies' booking API (pre-booked on choice, confirmed when paid, cancelled when undone).
+pub struct Carriers {
+    pub delivery: Delivery,
+    pub couriers: couriers::CourierApi,
+}
+
+impl Carriers {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        let token = couriers::Token {
+            client: aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
+            secret_id: env.config.require("COURIER_CREDENTIALS_SECRET")?,
+        };
+        let api_url = env.config.require("COURIER_API_URL")?;
+        let couriers =
+            couriers::CourierApi::new(&api_url, token, std::time::Duration::from_secs(3)).map_err(
+                |e| SettingsError::Invalid {
+                    name: "COURIER_API_URL".into(),
+                    reason: e.to_string(),
+                },
+            )?;
+        Ok(Self {
+            delivery: Delivery::new(env)?,
+            couriers,
         })
     }
 }
@@ -65,9 +94,9 @@ pub fn functions() -> Vec<Function> {
             Delivery::new,
             handlers::quote::handle,
         ),
-        internal(ChooseDelivery, Delivery::new, handlers::choose::handle),
-        internal(OpenDeliveryCase, Delivery::new, handlers::case::open),
-        internal(CancelDeliveryCase, Delivery::new, handlers::case::cancel),
+        internal(ChooseDelivery, Carriers::new, handlers::choose::handle),
+        internal(OpenDeliveryCase, Carriers::new, handlers::case::open),
+        internal(CancelDeliveryCase, Carriers::new, handlers::case::cancel),
         internal(MoveDeliveryCase, CaseMoves::new, handlers::case::move_case),
     ]
 }

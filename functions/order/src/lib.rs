@@ -13,6 +13,7 @@ use vitrina_shared::{
     contracts::{
         order::{PayableOrder, ReportOrderStatus},
         payment::RefundPayment,
+        store::{HoldStock, ReleaseStock},
         Remote,
     },
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
@@ -70,6 +71,30 @@ impl Cancellations {
         Ok(Self {
             order: OrderService::new(env)?,
             orchestra: orchestra::ToOrchestra::new(env)?,
+        })
+    }
+}
+
+/// "Оплатить заказ" asks store to put the order's units aside while the client pays;
+/// "Вернуться к редактированию заказа" gives them back.
+pub struct Placing {
+    pub order: OrderService,
+    pub hold: Remote<HoldStock>,
+    pub release: Remote<ReleaseStock>,
+}
+
+impl Placing {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            order: OrderService::new(env)?,
+            hold: Remote::new(
+                env.aws.lambda(),
+                env.config.require("STORE_STOCK_HOLD_FUNCTION")?,
+            ),
+            release: Remote::new(
+                env.aws.lambda(),
+                env.config.require("STORE_STOCK_RELEASE_FUNCTION")?,
+            ),
         })
     }
 }
@@ -140,7 +165,7 @@ pub fn functions() -> Vec<Function> {
         http_route(
             "order-place",
             Route::post("/api/orders").authorized(),
-            OrderService::new,
+            Placing::new,
             handlers::placed::place,
         ),
         http_route(
@@ -164,7 +189,7 @@ pub fn functions() -> Vec<Function> {
         http_route(
             "order-back-to-cart",
             Route::post("/api/orders/{id}/cart").authorized(),
-            OrderService::new,
+            Placing::new,
             handlers::placed::back_to_cart,
         ),
         internal(PayableOrder, OrderService::new, handlers::payable::handle),

@@ -1,18 +1,15 @@
 //! The payment's timer: a delayed SQS message per payment (`PaymentTimerQueue`), armed before
 //! any money can be held, so that a payment whose client vanished is settled by the shop, not
 //! left hanging: money held and claimed by "Оплатить" is taken; money held and never confirmed
-//! is released (`handlers::timer`). SQS delays a message by at most 15 minutes; a payment that
-//! needs longer is looked at again by a new message.
+//! is released (`handlers::timer`). A payment that needs longer than SQS's 15-minute delay is
+//! looked at again by a new message.
 
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use vitrina_shared::envelope::Envelope;
+use vitrina_shared::timer::{self, LONGEST_DELAY};
 
 /// The message's kind in its envelope.
 pub const PAYMENT_CHECK: &str = "payment.check";
-
-/// SQS's longest delay of one message.
-const LONGEST_DELAY: Duration = Duration::from_secs(900);
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,8 +18,7 @@ pub struct PaymentCheck {
 }
 
 pub struct Timer {
-    sqs: aws_sdk_sqs::Client,
-    queue_url: String,
+    inner: timer::Timer,
     /// How long money may be held without "Оплатить" before it is released.
     pub hold: Duration,
 }
@@ -30,8 +26,7 @@ pub struct Timer {
 impl Timer {
     pub fn new(sqs: aws_sdk_sqs::Client, queue_url: String, hold: Duration) -> Self {
         Self {
-            sqs,
-            queue_url,
+            inner: timer::Timer::new(sqs, queue_url),
             hold: hold.min(LONGEST_DELAY),
         }
     }
@@ -39,23 +34,11 @@ impl Timer {
     /// Looks at the payment again `after` from now (at least a second, at most SQS's longest
     /// delay). Arming twice is harmless: the check is idempotent.
     pub async fn arm(&self, payment_id: &str, after: Duration) -> Result<(), String> {
-        let message = Envelope::new(
-            PAYMENT_CHECK,
-            payment_id,
-            PaymentCheck {
-                payment_id: payment_id.into(),
-            },
-        );
-        let body = serde_json::to_string(&message).map_err(|e| e.to_string())?;
-        let seconds = after.clamp(Duration::from_secs(1), LONGEST_DELAY).as_secs();
-        self.sqs
-            .send_message()
-            .queue_url(&self.queue_url)
-            .message_body(body)
-            .delay_seconds(i32::try_from(seconds).unwrap_or(900))
-            .send()
+        let check = PaymentCheck {
+            payment_id: payment_id.into(),
+        };
+        self.inner
+            .arm(PAYMENT_CHECK, payment_id, check, after)
             .await
-            .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?;
-        Ok(())
     }
 }

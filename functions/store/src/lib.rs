@@ -9,8 +9,9 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::store::{MovePickingCase, ReleaseStock, ReserveStock, SnapshotProducts},
+    contracts::store::{HoldStock, MovePickingCase, ReleaseStock, ReserveStock, SnapshotProducts},
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
+    timer::Timer,
 };
 
 pub struct StoreService {
@@ -40,6 +41,25 @@ impl Stock {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
             catalog: store::CatalogStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
+        })
+    }
+}
+
+/// The holds of "Оплатить заказ": the catalog's items and the timer that lapses a hold nobody
+/// paid (`StockHoldQueue`).
+pub struct Holds {
+    pub catalog: store::CatalogStore,
+    pub timer: Timer,
+    /// How long units stay put aside for an unpaid order.
+    pub hold: std::time::Duration,
+}
+
+impl Holds {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            catalog: store::CatalogStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
+            timer: Timer::new(env.aws.sqs(), env.config.require("STOCK_HOLD_QUEUE_URL")?),
+            hold: std::time::Duration::from_secs(env.config.parse_or("STOCK_HOLD_SECONDS", 900)?),
         })
     }
 }
@@ -74,6 +94,13 @@ pub fn functions() -> Vec<Function> {
             SnapshotProducts,
             StoreService::new,
             handlers::snapshot::handle,
+        ),
+        internal(HoldStock, Holds::new, handlers::stock::hold),
+        sqs_consumer(
+            "stock-hold-lapse",
+            "StockHoldQueue",
+            Holds::new,
+            handlers::stock::lapse,
         ),
         internal(ReserveStock, Stock::new, handlers::stock::reserve),
         internal(ReleaseStock, Stock::new, handlers::stock::release),

@@ -333,20 +333,27 @@ impl CatalogStore {
         table::get(&self.db, &self.table, keys::store::picking(order_id), true).await
     }
 
-    /// Takes every planned unit out of its store and opens the case, in one transaction:
-    /// each product's stores are updated on condition that they still hold the units (stock
-    /// never goes below zero, whoever else orders the last one), the case on condition that the
-    /// order has none. `Conflict` when either condition failed.
-    pub async fn reserve(&self, case: &PickingCase) -> Result<(), StoreError> {
+    /// Takes every planned unit out of its store and opens the case (held or reserved), in one
+    /// transaction: each product's stores are updated on condition that they still hold the
+    /// units (stock never goes below zero, whoever else orders the last one), the case on
+    /// condition that the order has none — or, with `over`, that its case is still in that
+    /// status (a lapsed hold taken anew). `Conflict` when either condition failed.
+    pub async fn reserve(&self, case: &PickingCase, over: Option<&str>) -> Result<(), StoreError> {
         let opened = Put::builder()
             .table_name(&self.table)
             .set_item(Some(table::item(
                 keys::store::picking(&case.order_id),
                 case,
-            )?))
-            .condition_expression("attribute_not_exists(PK)")
-            .build()?;
-        self.move_stock(opened, &case.lines, Move::Take).await
+            )?));
+        let opened = match over {
+            None => opened.condition_expression("attribute_not_exists(PK)"),
+            Some(status) => opened
+                .condition_expression("#status = :over")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":over", AttributeValue::S(status.into())),
+        };
+        self.move_stock(opened.build()?, &case.lines, Move::Take)
+            .await
     }
 
     /// Records a cancelled case for an order that reserved nothing, so that a reservation

@@ -63,6 +63,10 @@ pub struct DeliveryChoice {
     /// The own courier's window, held until the order is paid (then the saga confirms it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slot: Option<DeliverySlot>,
+    /// Another company's courier: its pre-booking at the courier API, made on this choice and
+    /// confirmed by the saga once the order is paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booking_id: Option<String>,
 }
 
 crate::refusals! {
@@ -76,6 +80,10 @@ crate::refusals! {
         QuoteExpired,
         /// Every place in the chosen delivery window is held by other orders.
         SlotTaken,
+        /// The courier company does not take this delivery (its API refused the pre-booking).
+        CourierRefused,
+        /// The courier company's API did not answer: the client tries again or chooses another.
+        CourierUnavailable,
     }
 }
 

@@ -53,8 +53,21 @@ crate::refusals! {
     }
 }
 
+/// store's `stock-hold`, order's at "Оплатить заказ": the units put aside for the order while
+/// the client pays, all lines or none — a picking case `held` until `heldUntil`. The saga's
+/// `stock-reserve` turns it into the reservation; unpaid, it lapses on its own (store's timer)
+/// and the units go back. Holding again answers the same case.
+pub struct HoldStock;
+
+impl Contract for HoldStock {
+    const HANDLER: &'static str = "stock-hold";
+    type Request = ReserveRequest;
+    type Response = PickingCase;
+    type Refusal = ReserveRefusal;
+}
+
 /// store's `stock-reserve`, the saga's second step: takes an order's units out of stock and
-/// opens its picking case, all lines or none.
+/// opens its picking case, all lines or none — or turns the order's hold into it.
 pub struct ReserveStock;
 
 impl Contract for ReserveStock {
@@ -87,11 +100,17 @@ pub struct OrderedUnits {
 #[serde(rename_all = "camelCase")]
 pub struct PickingCase {
     pub order_id: String,
-    /// `created` → `picking` → `packed` → `handed_over`, or `cancelled` (stock given back).
+    /// `held` (put aside at "Оплатить заказ") → `created` (paid: the saga's reservation) →
+    /// `picking` → `packed` → `handed_over`; `cancelled` (stock given back, for good) from
+    /// `held` or `created`; `lapsed` (a hold never paid, its units back, `lines` empty) →
+    /// `created` if the payment comes after all and the units are still there.
     pub status: String,
     pub lines: Vec<ReservedUnits>,
     pub created_at: String,
     pub updated_at: String,
+    /// A hold's end (RFC 3339): then store's timer gives the units back unless paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub held_until: Option<String>,
     /// Why it was cancelled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,

@@ -4,7 +4,7 @@
 //! `delivery-case-move` (internal, the operators'): the case moves on its way to the client,
 //! and order and the client hear of what concerns them.
 
-use crate::{domain, slots, CaseMoves, Delivery};
+use crate::{couriers::CourierError, domain, slots, Carriers, CaseMoves, Delivery};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
@@ -22,9 +22,10 @@ use vitrina_shared::{
 use crate::domain::case::{CANCELLED, CREATED};
 
 pub async fn open(
-    d: Arc<Delivery>,
+    c: Arc<Carriers>,
     req: OpenCaseRequest,
 ) -> Result<DeliveryCase, Failure<OpenCaseRefusal>> {
+    let d = &c.delivery;
     let possible = match req.delivery.method.as_str() {
         "pickup" => req
             .delivery
@@ -73,6 +74,21 @@ pub async fn open(
             .into());
         }
     }
+    // Another company's courier: its pre-booking confirmed for good — refused when it expired
+    // or the company dropped it (the order is then undone), retried when the API is silent.
+    if let Some(booking_id) = &req.delivery.booking_id {
+        match c.couriers.confirm(booking_id).await {
+            Ok(_) => {}
+            Err(CourierError::Refused { code, message }) => {
+                return Err(OpenCaseRefusal::DeliveryNotPossible(format!(
+                    "the courier's pre-booking {booking_id} of order {}: {code}: {message}",
+                    req.order_id
+                ))
+                .into())
+            }
+            Err(e @ CourierError::Unavailable(_)) => return Err(Failure::unavailable(e)),
+        }
+    }
     let now = chrono::Utc::now().to_rfc3339();
     let case = DeliveryCase {
         order_id: req.order_id.clone(),
@@ -94,7 +110,7 @@ pub async fn open(
         .await?
         .ok_or_else(|| Failure::unavailable("a delivery case vanished while read"))?;
     if existing.status == CANCELLED {
-        give_back_window(&d, &req.order_id, &req.delivery).await?;
+        give_back(&c, &req.order_id, &req.delivery).await?;
         return Err(OpenCaseRefusal::CaseCancelled(format!(
             "the delivery case of order {} was cancelled",
             req.order_id
@@ -105,9 +121,10 @@ pub async fn open(
 }
 
 pub async fn cancel(
-    d: Arc<Delivery>,
+    c: Arc<Carriers>,
     req: CancelCaseRequest,
 ) -> Result<CancelledCase, Failure<NoRefusal>> {
+    let d = &c.delivery;
     let cancelled = |order_id: &str| CancelledCase {
         order_id: order_id.into(),
         status: CANCELLED.into(),
@@ -132,7 +149,7 @@ pub async fn cancel(
             }
             Some(case) if case.status == CANCELLED => {
                 // Again, in case the first cancellation stopped before it.
-                give_back_window(&d, &req.order_id, &case.delivery).await?;
+                give_back(&c, &req.order_id, &case.delivery).await?;
                 return Ok(cancelled(&req.order_id));
             }
             Some(case) => {
@@ -145,7 +162,7 @@ pub async fn cancel(
                 };
                 match d.store.move_case(&done, &from).await {
                     Ok(()) => {
-                        give_back_window(&d, &req.order_id, &done.delivery).await?;
+                        give_back(&c, &req.order_id, &done.delivery).await?;
                         tracing::info!(order_id = %req.order_id, reason = %req.reason, "delivery case cancelled");
                         return Ok(cancelled(&req.order_id));
                     }
@@ -161,16 +178,26 @@ pub async fn cancel(
     )))
 }
 
-/// The place the order held in an own-courier window goes back to the window; nothing when it
-/// had none or gave it back before.
-async fn give_back_window(
-    d: &Delivery,
+/// What the order's delivery held outside its case goes back: the place in an own-courier
+/// window, the booking at another company's courier (cancelling it again answers the same).
+/// Nothing when it had neither or gave them back before.
+async fn give_back<R: vitrina_shared::contracts::Refusal>(
+    c: &Carriers,
     order_id: &str,
     delivery: &vitrina_shared::contracts::delivery::DeliveryChoice,
-) -> Result<(), StoreError> {
+) -> Result<(), Failure<R>> {
+    let d: &Delivery = &c.delivery;
     if let Some(slot) = &delivery.slot {
         if d.store.release_hold(slot.zone, &slot.id, order_id).await? {
             tracing::info!(%order_id, window = %slot.id, "delivery window given back");
+        }
+    }
+    if let Some(booking_id) = &delivery.booking_id {
+        match c.couriers.cancel(booking_id).await {
+            Ok(_) => tracing::info!(%order_id, %booking_id, "courier booking cancelled"),
+            // Unknown to the company (never made, or long gone): nothing is booked.
+            Err(CourierError::Refused { code, .. }) if code == "not_found" => {}
+            Err(e) => return Err(Failure::unavailable(e)),
         }
     }
     Ok(())

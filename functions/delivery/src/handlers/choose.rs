@@ -3,8 +3,9 @@
 //! passes it on as the 4xx body.
 
 use crate::{
+    couriers::CourierError,
     domain::{self, slot},
-    slots, Delivery,
+    slots, Carriers,
 };
 use std::sync::Arc;
 use vitrina_shared::contracts::{
@@ -13,9 +14,10 @@ use vitrina_shared::contracts::{
 };
 
 pub async fn handle(
-    delivery: Arc<Delivery>,
+    carriers: Arc<Carriers>,
     req: ChooseRequest,
 ) -> Result<DeliveryChoice, Failure<ChooseRefusal>> {
+    let delivery = &carriers.delivery;
     let invalid = |message: &str| ChooseRefusal::InvalidChoice(message.into());
     let now = chrono::Utc::now();
     let previous = delivery.store.booking(&req.user_id, &req.order_id).await?;
@@ -35,6 +37,7 @@ pub async fn handle(
                 courier_id: None,
                 quote_id: None,
                 slot: None,
+                booking_id: None,
             }
         }
         "courier" => {
@@ -94,6 +97,33 @@ pub async fn handle(
                     })
                 }
             };
+            // Another company's courier: pre-booked at its API now, confirmed once paid. The
+            // key is the order's choice of this quote: choosing it again books nothing more.
+            let booking_id = match own_courier {
+                true => None,
+                false => {
+                    let city = domain::parse_address(&quote.address)
+                        .map(|a| a.city)
+                        .unwrap_or_default();
+                    let key = format!("{}:{}", req.order_id, quote.quote_id);
+                    let booking = carriers
+                        .couriers
+                        .prebook(&key, &quote.courier_id, &req.order_id, &city, &quote.address)
+                        .await
+                        .map_err(|e| match e {
+                            CourierError::Refused { message, .. } => {
+                                ChooseRefusal::CourierRefused(message)
+                            }
+                            CourierError::Unavailable(why) => {
+                                tracing::warn!(order_id = %req.order_id, courier = %quote.courier_id, %why, "courier API unavailable");
+                                ChooseRefusal::CourierUnavailable(
+                                    "The courier company does not answer; try again".into(),
+                                )
+                            }
+                        })?;
+                    Some(booking.id)
+                }
+            };
             let label = match &slot {
                 Some(slot) => format!("{}, {}", quote.courier_name, slot.label),
                 None => format!(
@@ -110,6 +140,7 @@ pub async fn handle(
                 courier_id: Some(quote.courier_id),
                 quote_id: Some(quote.quote_id),
                 slot,
+                booking_id,
             }
         }
         _ => return Err(invalid("The method is pickup or courier").into()),
@@ -119,12 +150,20 @@ pub async fn handle(
         .put_booking(&req.user_id, &req.order_id, &choice)
         .await?;
     // The window chosen before, if another, is given back: one place per order.
-    if let Some(before) = previous.and_then(|p| p.slot) {
+    if let Some(before) = previous.as_ref().and_then(|p| p.slot.clone()) {
         if choice.slot.as_ref() != Some(&before) {
             delivery
                 .store
                 .release_hold(before.zone, &before.id, &req.order_id)
                 .await?;
+        }
+    }
+    // So is the courier pre-booked before: told at once rather than left to expire.
+    if let Some(before) = previous.as_ref().and_then(|p| p.booking_id.as_deref()) {
+        if choice.booking_id.as_deref() != Some(before) {
+            if let Err(e) = carriers.couriers.cancel(before).await {
+                tracing::warn!(order_id = %req.order_id, booking_id = before, error = %e, "an earlier pre-booking not cancelled: it expires at the courier");
+            }
         }
     }
     tracing::info!(user_id = %req.user_id, order_id = %req.order_id, method = %choice.method, cost = choice.cost, "delivery chosen");

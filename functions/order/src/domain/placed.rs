@@ -156,12 +156,25 @@ impl Order {
 impl PlacedOrder {
     /// What orchestra's saga starts from: the units to reserve and the delivery to open.
     pub fn paid(&self, payment_id: &str) -> vitrina_shared::envelope::OrderPaid {
-        use vitrina_shared::contracts::store::OrderedUnits;
+        let units = self.units();
         vitrina_shared::envelope::OrderPaid {
             order_id: self.order_id.clone(),
             user_id: self.user_id.clone(),
             payment_id: payment_id.into(),
             total: self.total,
+            lines: units.lines,
+            delivery: self.delivery.clone(),
+            pickup_store_id: units.pickup_store_id,
+            cancel: false,
+        }
+    }
+
+    /// The units store puts aside for the order (and the saga reserves): each line's
+    /// quantity, from the pickup point's store when collected there.
+    pub fn units(&self) -> vitrina_shared::contracts::store::ReserveRequest {
+        use vitrina_shared::contracts::store::{OrderedUnits, ReserveRequest};
+        ReserveRequest {
+            order_id: self.order_id.clone(),
             lines: self
                 .lines
                 .iter()
@@ -170,12 +183,10 @@ impl PlacedOrder {
                     quantity: l.quantity.into(),
                 })
                 .collect(),
-            delivery: self.delivery.clone(),
             // Pickup points are the shop's stores, by the same id.
             pickup_store_id: (self.delivery.method == "pickup")
                 .then(|| self.delivery.pickup_point_id.clone())
                 .flatten(),
-            cancel: false,
         }
     }
 
@@ -229,6 +240,7 @@ mod tests {
             courier_id: None,
             quote_id: None,
             slot: None,
+            booking_id: None,
         }
     }
 

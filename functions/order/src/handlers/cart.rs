@@ -192,6 +192,10 @@ pub async fn set_delivery(
                     ChooseRefusal::QuoteNotFound(_) => (StatusCode::CONFLICT, "quote_not_found"),
                     ChooseRefusal::QuoteExpired(_) => (StatusCode::CONFLICT, "quote_expired"),
                     ChooseRefusal::SlotTaken(_) => (StatusCode::CONFLICT, "slot_taken"),
+                    ChooseRefusal::CourierRefused(_) => (StatusCode::CONFLICT, "courier_refused"),
+                    ChooseRefusal::CourierUnavailable(_) => {
+                        (StatusCode::SERVICE_UNAVAILABLE, "courier_unavailable")
+                    }
                 };
                 ApiError::new(status, code, refusal.to_string())
             }

@@ -1,15 +1,20 @@
 //! "Оплатить заказ" (`POST /api/orders`): the cart becomes an order awaiting payment, at the
-//! prices the cart shows now; "Вернуться к редактированию заказа"
-//! (`POST /api/orders/{id}/cart`): an order not yet paid goes back into the cart.
+//! prices the cart shows now, its units put aside by store while the client pays;
+//! "Вернуться к редактированию заказа" (`POST /api/orders/{id}/cart`): an order not yet paid
+//! goes back into the cart and its units back on the shelves.
 
 use crate::{
     domain::placed::{PlacedOrder, AWAITING_PAYMENT},
-    OrderService,
+    OrderService, Placing,
 };
 use lambda_http::{http::StatusCode, Body, Request, Response};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use vitrina_shared::{
+    contracts::{
+        store::{ReleaseRequest, ReserveRefusal},
+        CallError,
+    },
     http::{json as respond, ok, Caller},
     ApiError, StoreError,
 };
@@ -38,13 +43,13 @@ pub fn view(o: &PlacedOrder) -> Value {
     })
 }
 
-pub async fn place(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn place(svc: Arc<Placing>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    let Some(cart) = svc.store.draft(&caller.user_id).await? else {
+    let orders = &svc.order.store;
+    let Some(cart) = orders.draft(&caller.user_id).await? else {
         // A second press (a double click, a retry after a lost answer) finds the cart already
         // placed: it answers that order.
-        return match svc
-            .store
+        return match orders
             .placed_of(&caller.user_id)
             .await?
             .into_iter()
@@ -56,6 +61,7 @@ pub async fn place(svc: Arc<OrderService>, req: Request) -> Result<Response<Body
     };
     let ids: Vec<String> = cart.lines.iter().map(|l| l.product_id.clone()).collect();
     let now_products = svc
+        .order
         .catalog
         .snapshot(&ids)
         .await
@@ -64,18 +70,68 @@ pub async fn place(svc: Arc<OrderService>, req: Request) -> Result<Response<Body
     let placed = cart
         .place(&now_products, &at)
         .map_err(|e| ApiError::conflict(e.code(), e.message()))?;
-    match svc.store.place(&placed, cart.version).await {
+    hold(&svc, &placed).await?;
+    match orders.place(&placed, cart.version).await {
         Ok(()) => {}
-        Err(StoreError::Conflict) => {
-            return Err(ApiError::conflict(
-                "cart_busy",
-                "The cart changed meanwhile: look at it again",
-            ))
+        Err(e) => {
+            give_back(&svc, &placed.order_id, "заказ не оформлен").await;
+            return Err(match e {
+                StoreError::Conflict => {
+                    ApiError::conflict("cart_busy", "The cart changed meanwhile: look at it again")
+                }
+                e => e.into(),
+            });
         }
-        Err(e) => return Err(e.into()),
     }
     tracing::info!(user_id = %caller.user_id, order_id = %placed.order_id, total = placed.total, "order placed");
     Ok(respond(StatusCode::CREATED, &view(&placed)))
+}
+
+/// The order's units put aside while the client pays, so that nobody buys them meanwhile.
+/// Units another order took first are the client's to see (409 `out_of_stock`, naming the
+/// products); store being unreachable places the order anyway — the saga reserves at payment
+/// and gives the money back if the units are gone by then.
+async fn hold(svc: &Placing, placed: &PlacedOrder) -> Result<(), ApiError> {
+    match svc.hold.call(&placed.units()).await {
+        Ok(_) => Ok(()),
+        Err(CallError::Refused(ReserveRefusal::OutOfStock(why))) => {
+            // store names the short products by id in its words.
+            let short: Vec<&str> = placed
+                .lines
+                .iter()
+                .filter(|l| {
+                    why.split([' ', ','])
+                        .any(|word| word == l.product_id.as_str())
+                })
+                .map(|l| l.name.as_str())
+                .collect();
+            Err(ApiError::conflict(
+                "out_of_stock",
+                format!("Not enough in stock now: {}", short.join(", ")),
+            )
+            .with_details(json!({ "products": short.join(", ") })))
+        }
+        Err(CallError::Refused(other)) => Err(ApiError::internal(format!(
+            "stock hold of new order {}: {other}",
+            placed.order_id
+        ))),
+        Err(CallError::Unavailable(e)) => {
+            tracing::warn!(order_id = %placed.order_id, error = %e, "stock not held: the saga reserves at payment");
+            Ok(())
+        }
+    }
+}
+
+/// The units of an order that will never be paid back on the shelves. Failing here costs
+/// nothing lasting: the hold lapses on its own at its end.
+async fn give_back(svc: &Placing, order_id: &str, reason: &str) {
+    let release = ReleaseRequest {
+        order_id: order_id.into(),
+        reason: reason.into(),
+    };
+    if let Err(e) = svc.release.call(&release).await {
+        tracing::warn!(order_id, error = %e, "hold not released: it lapses at its end");
+    }
 }
 
 /// The client's own placed order: another client's is as absent as a missing one.
@@ -91,17 +147,16 @@ pub async fn own(
         .ok_or_else(|| ApiError::not_found("order_not_found", "Order not found"))
 }
 
-pub async fn back_to_cart(
-    svc: Arc<OrderService>,
-    req: Request,
-) -> Result<Response<Body>, ApiError> {
+pub async fn back_to_cart(svc: Arc<Placing>, req: Request) -> Result<Response<Body>, ApiError> {
+    let placing = svc;
+    let svc = &placing.order;
     let caller = Caller::from_request(&req)?;
     let order_id = super::order_id_in_path(&req);
     for attempt in 0..5 {
         if attempt > 0 {
             vitrina_shared::table::backoff(attempt).await;
         }
-        let order = own(&svc, &caller.user_id, &order_id).await?;
+        let order = own(svc, &caller.user_id, &order_id).await?;
         if order.status != AWAITING_PAYMENT {
             return Err(ApiError::conflict(
                 "order_not_editable",
@@ -119,7 +174,8 @@ pub async fn back_to_cart(
         {
             Ok(()) => {
                 tracing::info!(user_id = %caller.user_id, order_id, "order back in the cart");
-                return super::respond_with(&svc, &merged).await;
+                give_back(&placing, &order_id, "заказ вернули в корзину").await;
+                return super::respond_with(svc, &merged).await;
             }
             // The cart changed, or the order was paid meanwhile: read both again.
             Err(StoreError::Conflict | StoreError::Busy(_)) => continue,

@@ -77,6 +77,10 @@ fn merged(lines: &[OrderedUnits]) -> Vec<OrderedUnits> {
 
 /// Where a picking case is on its way from the shelves to delivery.
 pub mod case {
+    /// Put aside at "Оплатить заказ" until paid or lapsed.
+    pub const HELD: &str = "held";
+    /// A hold never paid: its units are back, it holds nothing.
+    pub const LAPSED: &str = "lapsed";
     pub const CREATED: &str = "created";
     pub const PICKING: &str = "picking";
     pub const PACKED: &str = "packed";
