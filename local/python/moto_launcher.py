@@ -136,9 +136,9 @@ DynamoHandler.call_action = _serialized_call_action
 _dispatch = DomainDispatcherApplication.__call__
 
 
-# Faults for tests of failure paths (POST /_vitrina/faults {"path", "contains", "times",
+# Faults for tests of failure paths (POST /_vitrina/faults {"path", "contains", "also", "times",
 # "status", "errorType", "principal", "target", "lateMs"}): the next `times` requests to a path
-# ending in `path` whose body contains `contains` — sent by `principal` (the caller's access key:
+# ending in `path` whose body contains `contains` (and `also`, when given) — sent by `principal` (the caller's access key:
 # a function's logical id) and for the API action `target` (X-Amz-Target), when given — are
 # refused as AWS would refuse them, before moto sees them; or, with `lateMs`, carried out and
 # answered that much later (the write is done, its caller hears of it too late: a function
@@ -169,6 +169,7 @@ def _injected_fault(environ):
         for fault in _faults:
             if fault["times"] > 0 and path.endswith(fault["path"]) \
                     and fault["contains"].encode() in body \
+                    and fault["also"].encode() in body \
                     and fault["principal"] in ("", principal) \
                     and target.endswith(fault["target"]):
                 fault["times"] -= 1
@@ -338,6 +339,7 @@ def _dispatch_with_counters(self, environ, start_response):
             fault = json.loads(environ["wsgi.input"].read(length) or b"{}")
             with _faults_lock:
                 _faults.append({"path": fault["path"], "contains": fault.get("contains", ""),
+                            "also": fault.get("also", ""),
                                 "times": int(fault.get("times", 1)),
                                 "status": int(fault.get("status", 400)),
                                 "errorType": fault.get("errorType", "MessageRejected"),

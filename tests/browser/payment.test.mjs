@@ -91,16 +91,18 @@ test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить»,
   await context.close();
 });
 
-// The operators' command that moves a delivery case (in AWS: with an operator's IAM identity).
-function moveCase(orderId, to) {
+// The operators' command that moves a delivery case (`move`) or a picking case (`pick`); in AWS
+// with an operator's IAM identity.
+function cases(command, orderId, to) {
   const target = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
-  return execFileSync(`${target}/debug/vitrina-cases`, ["move", "--order", orderId, "--to", to], {
+  return execFileSync(`${target}/debug/vitrina-cases`, [command, "--order", orderId, "--to", to], {
     encoding: "utf8",
     env: { ...process.env, AWS_ENDPOINT_URL_LAMBDA: process.env.VITRINA_LAMBDA_URL },
   });
 }
+const moveCase = (orderId, to) => cases("move", orderId, to);
 
-test("«Мои заказы»: the paid order's timeline follows the operators' moves to «В пункте выдачи»", async () => {
+test("«Мои заказы»: the paid order's timeline — «Собирается», «Передан в доставку», then the operators' moves to «В пункте выдачи»", async () => {
   const context = await browser.newContext();
   context.setDefaultTimeout(15_000);
   const page = await atPayment(context);
@@ -113,6 +115,7 @@ test("«Мои заказы»: the paid order's timeline follows the operators' 
     order = (await (await page.request.get(BASE + "/api/orders")).json()).orders.find((o) => o.kind === "goods");
   }
   assert.equal(order?.status, "handed_to_delivery");
+  for (const step of ["picking", "packed", "handed_over"]) cases("pick", order.orderId, step);
   moveCase(order.orderId, "in_transit");
   moveCase(order.orderId, "at_pickup_point");
 
@@ -120,9 +123,10 @@ test("«Мои заказы»: the paid order's timeline follows the operators' 
   const row = page.getByTestId(`order-${order.orderId}`);
   await row.getByTestId("order-status").filter({ hasText: "В пункте выдачи" }).waitFor();
   const timeline = row.getByTestId("order-timeline");
-  for (const stage of ["paid", "handed_to_delivery", "at_pickup_point"]) {
+  for (const stage of ["paid", "assembling", "handed_to_delivery", "at_pickup_point"]) {
     assert.equal(await timeline.locator(`li[data-stage="${stage}"]`).getAttribute("class"), "done", stage);
   }
+  assert.match(await timeline.locator('li[data-stage="assembling"]').innerText(), /^Собирается /);
   assert.equal(await timeline.locator('li[data-stage="delivered"]').getAttribute("class"), "pending");
   assert.equal(await row.getByRole("button", { name: "Отменить заказ", ...exact }).count(), 0, "too late to cancel at the point");
   await shot(page, "orders-timeline");

@@ -327,6 +327,9 @@ fn expected_outcomes() -> Vec<Outcome> {
         ("StorePickingCaseMoveFunction", |r| {
             assert_eq!(r["errorType"], "CaseNotFound", "{r}")
         }),
+        ("StorePickingCaseGetFunction", |r| {
+            assert_eq!(r["errorType"], "CaseNotFound", "{r}")
+        }),
         ("AuthLogoutAllFunction", |r| {
             // The sample user's sessions (other samples may have logged it in): all ended.
             let (status, body) = http(r);

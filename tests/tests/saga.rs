@@ -223,6 +223,13 @@ async fn a_paid_order_is_reserved_handed_to_delivery_and_the_client_told() {
     pay_from_wallet(&c, &user, &order_id, 40_000).await;
     let o = settled(&c, &order_id).await;
     assert_eq!(o["status"], "handed_to_delivery", "{o}");
+    // The timeline: оплачен → собирается (the goods reserved) → передан в доставку, in order.
+    let stamp = |stage: &str| {
+        chrono::DateTime::parse_from_rfc3339(o["stages"][stage].as_str().unwrap_or_default())
+            .unwrap_or_else(|e| panic!("stage {stage}: {e} in {o}"))
+    };
+    assert!(stamp("paid") <= stamp("assembling"), "{o}");
+    assert!(stamp("assembling") <= stamp("handed_to_delivery"), "{o}");
     // One unit out of the pickup point's store, held by the order's open picking case.
     assert_eq!(units(&product, "msk-tverskaya").await, 49);
     let case = table_item(&format!("PICKING#{order_id}"), "CASE")
@@ -684,6 +691,16 @@ async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_picku
     // Forward one step at a time, and only the way of its method (pickup).
     let (moved, said) = move_case(&order_id, "at_pickup_point");
     assert!(!moved && said.contains("MoveNotAllowed"), "{said}");
+    // The goods leave only once the warehouse has handed them over.
+    let (moved, said) = move_case(&order_id, "in_transit");
+    assert!(
+        !moved && said.contains("not handed over yet (picking case: created)"),
+        "{said}"
+    );
+    for step in ["picking", "packed", "handed_over"] {
+        let (moved, said) = cases("pick", &order_id, step);
+        assert!(moved, "{said}");
+    }
     let (moved, said) = move_case(&order_id, "in_transit");
     assert!(moved, "{said}");
     assert_eq!(order(&c, &order_id).await["status"], "handed_to_delivery");
@@ -851,19 +868,51 @@ async fn confirming_the_payment_failing_for_good_gives_the_money_back_and_the_un
     );
 }
 
+/// The table refuses the next `times` writes of `status` onto the order by order's
+/// `order-status` (the saga's report of that status: the update stamps `stages.<status>`;
+/// other reports name it only among the statuses they may come from).
+async fn refuse_report(order_id: &str, status: &str, times: u32) {
+    let stamp = format!("\"#stage\":\"{status}\"");
+    inject(json!({
+        "path": "/", "contains": order_id, "also": stamp, "times": times,
+        "principal": "OrderStatusFunction", "target": "UpdateItem",
+    }))
+    .await;
+}
+
 #[tokio::test]
 async fn reporting_the_hand_over_failing_once_is_retried_and_the_order_goes_on() {
     let (c, user, order_id, product) = paid_order(17_000).await;
-    refuse("OrderStatusFunction", &order_id, 1).await;
+    refuse_report(&order_id, "handed_to_delivery", 1).await;
     pay_from_wallet(&c, &user, &order_id, 17_000).await;
     handed_over_past(&c, &order_id, &product, &order_id).await;
+}
+
+#[tokio::test]
+async fn reporting_assembling_failing_for_good_undoes_the_order_before_any_delivery() {
+    let (c, user, order_id, product) = paid_order(17_500).await;
+    refuse_report(&order_id, "assembling", 4).await;
+    pay_from_wallet(&c, &user, &order_id, 17_500).await;
+    undone_and_refunded(&c, &order_id, &product, 17_500).await;
+    assert_eq!(faults_left(&order_id).await, 0, "every attempt was refused");
+    assert_eq!(
+        status_of(&format!("PICKING#{order_id}")).await.as_deref(),
+        Some("cancelled"),
+        "the reserved unit is back"
+    );
+    // No delivery case was opened: the compensation only marked that none may be.
+    let marked = table_item(&format!("DELIVERYCASE#{order_id}"), "CASE")
+        .await
+        .expect("the compensation's mark");
+    assert_eq!(marked["status"].as_s().unwrap(), "cancelled");
+    assert_eq!(marked["userId"].as_s().unwrap(), "", "{marked:?}");
 }
 
 #[tokio::test]
 async fn reporting_the_hand_over_failing_for_good_undoes_the_order_and_gives_the_money_back() {
     let (c, user, order_id, product) = paid_order(18_000).await;
     // Every attempt of the report; the cancellation reported afterwards finds the table answering.
-    refuse("OrderStatusFunction", &order_id, 4).await;
+    refuse_report(&order_id, "handed_to_delivery", 4).await;
     pay_from_wallet(&c, &user, &order_id, 18_000).await;
     undone_and_refunded(&c, &order_id, &product, 18_000).await;
     assert_eq!(faults_left(&order_id).await, 0, "every attempt was refused");

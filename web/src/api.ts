@@ -108,6 +108,7 @@ export interface PlacedOrder {
   status:
     | "awaiting_payment"
     | "paid"
+    | "assembling"
     | "handed_to_delivery"
     | "at_pickup_point"
     | "out_for_delivery"

@@ -19,6 +19,7 @@ const STATUS: Record<string, string> = {
   draft: "Корзина",
   awaiting_payment: "Ожидает оплаты",
   paid: "Оплачено",
+  assembling: "Собирается",
   handed_to_delivery: "Передан в доставку",
   at_pickup_point: "В пункте выдачи",
   out_for_delivery: "У курьера",
@@ -29,26 +30,28 @@ const STATUS: Record<string, string> = {
 
 // Paid, whatever the order saga and delivery have done with it since.
 function paidAlready(status: string): boolean {
-  return ["paid", "handed_to_delivery", "at_pickup_point", "out_for_delivery", "delivered"].includes(status);
+  return ["paid", "assembling", "handed_to_delivery", "at_pickup_point", "out_for_delivery", "delivered"].includes(status);
 }
 
 // The client may cancel until the goods reach the pickup point or go out with the courier.
 function cancellable(status: string): boolean {
-  return status === "paid" || status === "handed_to_delivery";
+  return status === "paid" || status === "assembling" || status === "handed_to_delivery";
 }
 
-// A paid order's way: оплачен → передан в доставку → в пункте выдачи / у курьера → получен,
-// or отменён with the reason; each stage reached shows when.
+// A paid order's way: оплачен → собирается → передан в доставку → в пункте выдачи / у курьера →
+// получен, or отменён with the reason (then only the stages it reached); each reached shows when.
 function timeline(o: OrderSummary): HTMLElement | null {
   if ((o.kind ?? "goods") !== "goods" || !o.stages || !(paidAlready(o.status) || o.status === "cancelled")) return null;
   const arrival = o.delivery?.method === "courier" ? "out_for_delivery" : "at_pickup_point";
-  const way = o.status === "cancelled" ? ["paid", "handed_to_delivery", "cancelled"] : ["paid", "handed_to_delivery", arrival, "delivered"];
+  const way = o.status === "cancelled"
+    ? ["paid", "assembling", "handed_to_delivery", "cancelled"]
+    : ["paid", "assembling", "handed_to_delivery", arrival, "delivered"];
   const when = (at: string) => new Date(at).toLocaleString("ru-RU", { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" });
   return h(
     "ol",
     { class: "timeline", "data-testid": "order-timeline" },
     ...way
-      .filter((stage) => stage !== "handed_to_delivery" || o.stages?.[stage] || o.status !== "cancelled")
+      .filter((stage) => o.status !== "cancelled" || stage === "paid" || stage === "cancelled" || o.stages?.[stage])
       .map((stage) => {
         const at = o.stages?.[stage];
         return h(

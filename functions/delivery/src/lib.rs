@@ -12,6 +12,7 @@ use vitrina_shared::{
     contracts::{
         delivery::{CancelDeliveryCase, ChooseDelivery, MoveDeliveryCase, OpenDeliveryCase},
         order::ReportOrderStatus,
+        store::PickingCaseOf,
         Remote,
     },
     runtime::{http_route, internal, Env, Function, Route},
@@ -62,6 +63,8 @@ impl Carriers {
 pub struct CaseMoves {
     pub delivery: Delivery,
     pub order: Remote<ReportOrderStatus>,
+    /// store's picking case: the courier leaves only with goods the warehouse handed over.
+    pub picking: Remote<PickingCaseOf>,
     pub sqs: aws_sdk_sqs::Client,
     pub notification_queue: String,
 }
@@ -73,6 +76,10 @@ impl CaseMoves {
             order: Remote::new(
                 env.aws.lambda(),
                 env.config.require("ORDER_STATUS_FUNCTION")?,
+            ),
+            picking: Remote::new(
+                env.aws.lambda(),
+                env.config.require("STORE_PICKING_CASE_FUNCTION")?,
             ),
             sqs: env.aws.sqs(),
             notification_queue: env.config.require("NOTIFICATION_ORDER_QUEUE_URL")?,

@@ -9,7 +9,9 @@ pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    contracts::store::{HoldStock, MovePickingCase, ReleaseStock, ReserveStock, SnapshotProducts},
+    contracts::store::{
+        HoldStock, MovePickingCase, PickingCaseOf, ReleaseStock, ReserveStock, SnapshotProducts,
+    },
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
     timer::Timer,
 };
@@ -105,5 +107,6 @@ pub fn functions() -> Vec<Function> {
         internal(ReserveStock, Stock::new, handlers::stock::reserve),
         internal(ReleaseStock, Stock::new, handlers::stock::release),
         internal(MovePickingCase, Stock::new, handlers::picking::move_case),
+        internal(PickingCaseOf, Stock::new, handlers::picking::get),
     ]
 }

@@ -180,3 +180,26 @@ crate::refusals! {
         MoveNotAllowed,
     }
 }
+
+/// store's `picking-case-get`: where an order's picking case is (delivery asks before its
+/// courier leaves: goods not yet handed over by the warehouse cannot be in transit).
+pub struct PickingCaseOf;
+
+impl Contract for PickingCaseOf {
+    const HANDLER: &'static str = "picking-case-get";
+    type Request = PickingCaseRequest;
+    type Response = PickingCase;
+    type Refusal = PickingCaseRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PickingCaseRequest {
+    pub order_id: String,
+}
+
+crate::refusals! {
+    pub enum PickingCaseRefusal {
+        CaseNotFound,
+    }
+}

@@ -13,6 +13,7 @@ use vitrina_shared::{
             OpenCaseRefusal, OpenCaseRequest,
         },
         order::StatusReport,
+        store::{PickingCaseRefusal, PickingCaseRequest},
         CallError, Failure, NoRefusal,
     },
     envelope::{Envelope, OrderStatusChanged, ORDER_STATUS},
@@ -203,6 +204,26 @@ async fn give_back<R: vitrina_shared::contracts::Refusal>(
     Ok(())
 }
 
+/// The goods leave only once the warehouse has handed them over: store's picking case is
+/// `handed_over`. Until then the move is refused, saying where the picking is.
+async fn goods_handed_over(m: &CaseMoves, order_id: &str) -> Result<(), Failure<MoveCaseRefusal>> {
+    let request = PickingCaseRequest {
+        order_id: order_id.into(),
+    };
+    let status = match m.picking.call(&request).await {
+        Ok(case) => case.status,
+        Err(CallError::Refused(PickingCaseRefusal::CaseNotFound(_))) => "none".into(),
+        Err(CallError::Unavailable(e)) => return Err(Failure::unavailable(e)),
+    };
+    if status == "handed_over" {
+        return Ok(());
+    }
+    Err(MoveCaseRefusal::MoveNotAllowed(format!(
+        "the goods of order {order_id} are not handed over yet (picking case: {status}): move the picking case first (vitrina-cases pick)"
+    ))
+    .into())
+}
+
 pub async fn move_case(
     m: Arc<CaseMoves>,
     req: MoveCaseRequest,
@@ -221,6 +242,9 @@ pub async fn move_case(
                 case.delivery.method, req.order_id, case.status, req.to
             ))
             .into());
+        }
+        if req.to == domain::case::IN_TRANSIT {
+            goods_handed_over(&m, &req.order_id).await?;
         }
         let next = DeliveryCase {
             status: req.to.clone(),

@@ -10,7 +10,9 @@ use vitrina_shared::contracts::order::{GiftCardOrder, OrderKind};
 pub const AWAITING_PAYMENT: &str = "awaiting_payment";
 pub const PAID: &str = "paid";
 pub const RETURNED_TO_CART: &str = "returned_to_cart";
-/// The saga reserved the goods and opened the delivery case ("Передан в доставку").
+/// The saga reserved the goods: their picking case is open ("Собирается").
+pub const ASSEMBLING: &str = "assembling";
+/// The saga opened the delivery case ("Передан в доставку").
 pub const HANDED_TO_DELIVERY: &str = "handed_to_delivery";
 /// The saga undid what it had done and gave the money back; `cancel_reason` says why.
 pub const CANCELLED: &str = "cancelled";
@@ -22,15 +24,17 @@ pub const DELIVERED: &str = "delivered";
 
 /// The statuses from which the client may cancel a paid order: until the goods reach the
 /// pickup point or go out with the courier.
-pub const CANCELLABLE: &[&str] = &[PAID, HANDED_TO_DELIVERY];
+pub const CANCELLABLE: &[&str] = &[PAID, ASSEMBLING, HANDED_TO_DELIVERY];
 
 /// The statuses reported to order (by the saga, by delivery's moves), each with those it may
 /// come from. Reporting the status an order already has is not a move: the answer is the same,
 /// so a retried report is harmless.
 pub fn move_from(to: &str) -> Option<&'static [&'static str]> {
     match to {
-        HANDED_TO_DELIVERY => Some(&[PAID]),
-        CANCELLED => Some(&[PAID, HANDED_TO_DELIVERY]),
+        ASSEMBLING => Some(&[PAID]),
+        // From `paid` too: an execution started before the saga reported «собирается».
+        HANDED_TO_DELIVERY => Some(&[ASSEMBLING, PAID]),
+        CANCELLED => Some(&[PAID, ASSEMBLING, HANDED_TO_DELIVERY]),
         AT_PICKUP_POINT | OUT_FOR_DELIVERY => Some(&[HANDED_TO_DELIVERY]),
         DELIVERED => Some(&[AT_PICKUP_POINT, OUT_FOR_DELIVERY]),
         _ => None,

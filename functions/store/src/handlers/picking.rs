@@ -1,15 +1,29 @@
 //! `picking-case-move` (internal, the operators'): a picking case moves on from the shelves to
 //! delivery, one step at a time — `created → picking → packed → handed_over`.
+//! `picking-case-get` (internal, delivery's): where an order's picking case is.
 
 use crate::{domain::picking::case, Stock};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
-        store::{MovePickingRefusal, MovePickingRequest, PickingCase},
+        store::{
+            MovePickingRefusal, MovePickingRequest, PickingCase, PickingCaseRefusal,
+            PickingCaseRequest,
+        },
         Failure,
     },
     StoreError,
 };
+
+pub async fn get(
+    s: Arc<Stock>,
+    req: PickingCaseRequest,
+) -> Result<PickingCase, Failure<PickingCaseRefusal>> {
+    s.catalog.picking_case(&req.order_id).await?.ok_or_else(|| {
+        PickingCaseRefusal::CaseNotFound(format!("no picking case of order {}", req.order_id))
+            .into()
+    })
+}
 
 pub async fn move_case(
     s: Arc<Stock>,
