@@ -1194,3 +1194,72 @@ async fn a_courier_booking_dropped_before_the_payment_undoes_the_order_and_gives
     let history = execution_history(&order_id).await;
     assert!(history.contains("booking_cancelled"), "{history}");
 }
+
+#[tokio::test]
+async fn search_ranks_a_product_put_aside_to_its_last_unit_below_one_still_for_sale() {
+    let word = unique_word(5);
+    let name = format!("Котелок Ранжир{word}");
+    let (a, b) = (unique("t-rank-a-"), unique("t-rank-b-"));
+    import(
+        "rank",
+        &[
+            product_row(&a, &name, 21_000),
+            stock_row(&a, "msk-tverskaya", 1),
+            stock_row(&a, "spb-nevsky", 1),
+            stock_row(&a, "kzn-baumana", 1),
+            product_row(&b, &name, 21_000),
+            stock_row(&b, "ekb-vainera", 5),
+            stock_row(&b, "msk-aviapark", 5),
+        ],
+    );
+    // The two as search ranks them: the same words, so what can be bought where decides.
+    let ranked = || async {
+        let r = call(
+            &browser(),
+            "GET",
+            &format!("/api/products?q=Ранжир{word}"),
+            None,
+        )
+        .await;
+        let ids: Vec<String> = r.body["items"]
+            .as_array()?
+            .iter()
+            .filter_map(|card| card["id"].as_str().map(str::to_string))
+            .collect();
+        (ids.len() == 2).then_some(ids)
+    };
+    let before = eventually(Duration::from_secs(60), ranked).await;
+    assert_eq!(
+        before,
+        Some(vec![a.clone(), b.clone()]),
+        "in three stores before two"
+    );
+
+    // A client puts every unit of the first aside: a courier order takes one from each store.
+    let c = browser();
+    let user = register(&c).await;
+    assert_eq!(login(&c, &user).await.status, 200);
+    let add = json!({"productId": a, "quantity": 3}).to_string();
+    assert_eq!(
+        call(&c, "POST", "/api/cart/items", Some(&add)).await.status,
+        201
+    );
+    let body = json!({"courierId": "cdek", "address": "Москва, ул. Ленина, д. 9"}).to_string();
+    let q = call(&c, "POST", "/api/delivery/quote", Some(&body)).await;
+    let choice = json!({"method": "courier", "quoteId": q.body["quoteId"]}).to_string();
+    assert_eq!(
+        call(&c, "PUT", "/api/cart/delivery", Some(&choice))
+            .await
+            .status,
+        200
+    );
+    let placed = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+
+    // No import: the table's stream asked for a new index, which ranks it after the other.
+    let after = eventually(Duration::from_secs(30), || async {
+        ranked().await.filter(|ids| ids[0] == b)
+    })
+    .await;
+    assert_eq!(after, Some(vec![b, a]), "for sale nowhere now, so last");
+}

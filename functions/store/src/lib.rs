@@ -12,7 +12,7 @@ use vitrina_shared::{
     contracts::store::{
         HoldStock, MovePickingCase, PickingCaseOf, ReleaseStock, ReserveStock, SnapshotProducts,
     },
-    runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
+    runtime::{http_route, internal, sqs_consumer, stream_consumer, Env, Function, Route},
     timer::Timer,
 };
 
@@ -66,6 +66,20 @@ impl Holds {
     }
 }
 
+/// Stock changes seen on the table's stream: a product's levels that changed ask for a new
+/// search index (`CatalogQueue`, a delayed message).
+pub struct StockEvents {
+    pub index: Timer,
+}
+
+impl StockEvents {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            index: Timer::new(env.aws.sqs(), env.config.require("CATALOG_QUEUE_URL")?),
+        })
+    }
+}
+
 pub fn functions() -> Vec<Function> {
     vec![
         http_route(
@@ -103,6 +117,12 @@ pub fn functions() -> Vec<Function> {
             "StockHoldQueue",
             Holds::new,
             handlers::stock::lapse,
+        ),
+        stream_consumer(
+            "stock-events",
+            "Table",
+            StockEvents::new,
+            handlers::stock_events::handle,
         ),
         internal(ReserveStock, Stock::new, handlers::stock::reserve),
         internal(ReleaseStock, Stock::new, handlers::stock::release),

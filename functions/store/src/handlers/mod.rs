@@ -4,3 +4,4 @@ pub mod rebuild;
 pub mod search;
 pub mod snapshot;
 pub mod stock;
+pub mod stock_events;
