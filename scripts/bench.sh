@@ -10,7 +10,10 @@ cargo build --release -p vitrina-auth -p vitrina-billing -p vitrina-notification
   --bin auth --bin billing --bin notification --bin store --bin order --bin delivery --bin payment --bin orchestra --bin hello
 cargo build --profile bench-local -p vitrina-local -p vitrina-store -p vitrina-bank -p vitrina-bench --bin vitrina-local --bin vitrina-catalog --bin vitrina-bank --bin vitrina-bench
 export RELEASE_DIR="$TARGET/release"
-export MOTO_PORT=4586 VITRINA_PORT=3020 VITRINA_LAMBDA_PORT=3021 VITRINA_BANK_PORT=3022 STACK_NAME=bench VITRINA_BUILD=bench-local
+# Holds of «Оплатить заказ» lapse after 3 s here, so an order's cost includes its hold's timer and
+# the stock-vanished path can start from a lapsed hold.
+export MOTO_PORT=4586 VITRINA_PORT=3020 VITRINA_LAMBDA_PORT=3021 VITRINA_BANK_PORT=3022 STACK_NAME=bench VITRINA_BUILD=bench-local \
+  VITRINA_STOCK_HOLD_SECONDS=3
 scripts/stack.sh up >/dev/null
 trap 'scripts/stack.sh down' EXIT
 set -a; . <(scripts/stack.sh env); set +a

@@ -1257,7 +1257,7 @@ async fn search_ranks_a_product_put_aside_to_its_last_unit_below_one_still_for_s
     assert_eq!(placed.status, 201, "{}", placed.body);
 
     // No import: the table's stream asked for a new index, which ranks it after the other.
-    let after = eventually(Duration::from_secs(30), || async {
+    let after = eventually(Duration::from_secs(60), || async {
         ranked().await.filter(|ids| ids[0] == b)
     })
     .await;

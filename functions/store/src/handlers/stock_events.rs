@@ -1,13 +1,14 @@
 //! `stock-events` (the table's stream: product items modified): when a hold, a reservation, a
-//! release or an import changes where a product can be bought — some store's level, in stock /
-//! few / none — the search index is rebuilt, so that its ranking (what can be bought first)
-//! follows too, not only the availability a search page reads live. The `catalog.changed` is
-//! sent a few seconds late: a burst of changes then costs one build, since a build covers
-//! every message older than itself (`handlers::rebuild`).
+//! release or an import changes where a product can be bought at all — a store running out, or
+//! stocked again — the search index is rebuilt, so that its ranking (what can be bought, in
+//! more stores, first) follows too; the levels a search page shows are read live already, so
+//! a change between "in stock" and "few" asks for nothing. The `catalog.changed` is sent a few
+//! seconds late: a burst of changes then costs one build, since a build covers every message
+//! older than itself (`handlers::rebuild`).
 
-use crate::{domain::catalog::Availability, store::StockLevels, StockEvents};
+use crate::{store::StockLevels, StockEvents};
 use serde::Deserialize;
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
 use vitrina_shared::{
     envelope::{CatalogChanged, CATALOG_CHANGED},
     stream::{self, StreamRecord},
@@ -15,7 +16,7 @@ use vitrina_shared::{
 };
 
 /// How long changes gather before the build they ask for.
-const GATHER: Duration = Duration::from_secs(2);
+const GATHER: Duration = Duration::from_secs(5);
 
 #[derive(Deserialize)]
 struct StockOnly {
@@ -23,11 +24,13 @@ struct StockOnly {
     stock: StockLevels,
 }
 
-fn levels(image: &serde_dynamo::Item) -> Result<BTreeMap<String, Availability>, ConsumeError> {
+/// The stores that have the product: what the index ranks by.
+fn selling(image: &serde_dynamo::Item) -> Result<BTreeSet<String>, ConsumeError> {
     let StockOnly { stock } = serde_dynamo::from_item(image.clone())?;
     Ok(stock
         .into_iter()
-        .map(|(store, units)| (store, Availability::of(units)))
+        .filter(|(_, units)| *units > 0)
+        .map(|(store, _)| store)
         .collect())
 }
 
@@ -36,7 +39,7 @@ pub async fn handle(s: Arc<StockEvents>, record: StreamRecord) -> Result<(), Con
     if record.event_name != "MODIFY" || !pk.starts_with("PRODUCT#") {
         return Ok(());
     }
-    if levels(&record.change.old_image)? == levels(&record.change.new_image)? {
+    if selling(&record.change.old_image)? == selling(&record.change.new_image)? {
         return Ok(());
     }
     let changed = CatalogChanged {
@@ -46,6 +49,6 @@ pub async fn handle(s: Arc<StockEvents>, record: StreamRecord) -> Result<(), Con
         .arm(CATALOG_CHANGED, &pk, changed, GATHER)
         .await
         .map_err(ConsumeError::Unavailable)?;
-    tracing::info!(product = %pk, "a store's level changed: index rebuild asked");
+    tracing::info!(product = %pk, "the stores selling it changed: index rebuild asked");
     Ok(())
 }
