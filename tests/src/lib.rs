@@ -675,3 +675,31 @@ pub async fn courier_drops(booking_id: &str) {
         .expect("the courier sandbox");
     assert!(r.status().is_success(), "{}", r.status());
 }
+
+/// Invokes `function` through the local runtime's Lambda API as another service or Step
+/// Functions would: (HTTP status, `X-Amz-Function-Error`, the answer).
+pub async fn invoke_lambda(
+    function: &str,
+    payload: &serde_json::Value,
+) -> (u16, Option<String>, serde_json::Value) {
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/2015-03-31/functions/{function}/invocations",
+            lambda_url()
+        ))
+        .body(payload.to_string())
+        .send()
+        .await
+        .expect("invoke");
+    let status = r.status().as_u16();
+    let function_error = r
+        .headers()
+        .get("x-amz-function-error")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (
+        status,
+        function_error,
+        r.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}

@@ -6,38 +6,17 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use vitrina_tests::*;
 
-async fn invoke(function: &str, payload: &Value) -> (u16, Option<String>, Value) {
-    let url = lambda_url();
-    let r = reqwest::Client::new()
-        .post(format!("{url}/2015-03-31/functions/{function}/invocations"))
-        .body(payload.to_string())
-        .send()
-        .await
-        .expect("invoke");
-    let status = r.status().as_u16();
-    let function_error = r
-        .headers()
-        .get("x-amz-function-error")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    (
-        status,
-        function_error,
-        r.json().await.unwrap_or(Value::Null),
-    )
-}
-
 #[tokio::test]
 async fn invoke_api_reports_errors_as_lambda_does() {
-    let (status, err, body) = invoke("FixtureRejectFunction", &json!({})).await;
+    let (status, err, body) = invoke_lambda("FixtureRejectFunction", &json!({})).await;
     assert_eq!(status, 200);
     assert_eq!(err.as_deref(), Some("Unhandled"));
     assert_eq!(body["errorType"], "OutOfStock");
     let arn = "arn:aws:lambda:us-east-1:123456789012:function:FixtureStepFunction";
-    let (status, err, body) = invoke(arn, &json!({"step": "x"})).await;
+    let (status, err, body) = invoke_lambda(arn, &json!({"step": "x"})).await;
     assert_eq!((status, err), (200, None));
     assert_eq!(body["trail"], json!(["x"]));
-    let (status, _, _) = invoke("NoSuchFunction", &json!({})).await;
+    let (status, _, _) = invoke_lambda("NoSuchFunction", &json!({})).await;
     assert_eq!(status, 404);
 }
 
@@ -46,7 +25,7 @@ async fn a_function_is_stopped_at_its_timeout_as_lambda_stops_it() {
     let run = uuid::Uuid::now_v7().to_string();
     // Timeout 1 s (times the local scale); the handler would write its mark after 5 s.
     let started = std::time::Instant::now();
-    let (status, err, body) = invoke(
+    let (status, err, body) = invoke_lambda(
         "FixtureOverrunFunction",
         &json!({"runId": run, "sleepMs": 5_000}),
     )
@@ -55,20 +34,20 @@ async fn a_function_is_stopped_at_its_timeout_as_lambda_stops_it() {
     assert_eq!(body["errorType"], "Sandbox.Timedout");
     // Past the time its mark would have been written.
     tokio::time::sleep(Duration::from_secs(6).saturating_sub(started.elapsed())).await;
-    let (_, _, body) = invoke("FixtureOverrunFunction", &json!({"finished": run})).await;
+    let (_, _, body) = invoke_lambda("FixtureOverrunFunction", &json!({"finished": run})).await;
     assert_eq!(
         body["finished"], false,
         "what a handler had not done at its timeout is never done"
     );
     // Within its time the same handler finishes.
     let run = uuid::Uuid::now_v7().to_string();
-    let (_, err, _) = invoke(
+    let (_, err, _) = invoke_lambda(
         "FixtureOverrunFunction",
         &json!({"runId": run, "sleepMs": 10}),
     )
     .await;
     assert_eq!(err, None);
-    let (_, _, body) = invoke("FixtureOverrunFunction", &json!({"finished": run})).await;
+    let (_, _, body) = invoke_lambda("FixtureOverrunFunction", &json!({"finished": run})).await;
     assert_eq!(body["finished"], true);
 }
 
@@ -553,7 +532,7 @@ async fn every_sample_event_has_the_outcome_it_is_written_for() {
             .await
             .expect("the sample user's wallet");
         }
-        let (status, err, body) = invoke(function, &event).await;
+        let (status, err, body) = invoke_lambda(function, &event).await;
         assert_eq!(status, 200, "{function}: {body}");
         if body.get("errorType").is_none() {
             assert_eq!(err, None, "{function}: {body}");

@@ -441,6 +441,31 @@ async fn the_last_unit_is_put_aside_at_placing_and_the_payment_takes_it_as_held(
 }
 
 #[tokio::test]
+async fn a_hold_asked_twice_and_its_lapse_delivered_twice_move_the_units_once() {
+    let product = products_in_stock(1, 1_000)[0].clone();
+    let order_id = uuid::Uuid::now_v7().to_string();
+    let request = json!({
+        "orderId": order_id, "pickupStoreId": "msk-tverskaya",
+        "lines": [{"productId": product, "quantity": 2}],
+    });
+    // order's call made again after a lost answer: the same hold, and a second timer armed.
+    for _ in 0..2 {
+        let (status, error, held) = invoke_lambda("StoreStockHoldFunction", &request).await;
+        assert_eq!((status, error), (200, None), "{held}");
+        assert_eq!(held["status"], "held", "{held}");
+    }
+    assert_eq!(units(&product, "msk-tverskaya").await, 48, "taken once");
+    lapsed(&order_id).await;
+    // Both timers' messages came (SQS may also deliver one twice): the units came back once.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        units(&product, "msk-tverskaya").await,
+        50,
+        "given back once"
+    );
+}
+
+#[tokio::test]
 async fn an_order_taken_back_into_the_cart_puts_its_units_back_at_once() {
     let (c, _user, order_id, product) = paid_order(27_000).await;
     assert_eq!(units(&product, "msk-tverskaya").await, 49, "put aside");
@@ -1129,16 +1154,21 @@ async fn search_shows_the_last_unit_gone_as_soon_as_an_order_takes_it() {
     assert_eq!(after.as_deref(), Some("none"), "the unit is reserved");
 }
 
+/// The cart's delivery: another company's courier to `address`, at the price quoted.
+async fn choose_courier(c: &reqwest::Client, courier: &str, address: &str) {
+    let body = json!({"courierId": courier, "address": address}).to_string();
+    let q = call(c, "POST", "/api/delivery/quote", Some(&body)).await;
+    assert_eq!(q.status, 200, "{}", q.body);
+    let choice = json!({"method": "courier", "quoteId": q.body["quoteId"]}).to_string();
+    let chosen = call(c, "PUT", "/api/cart/delivery", Some(&choice)).await;
+    assert_eq!(chosen.status, 200, "{}", chosen.body);
+}
+
 /// A client whose cart goes by СДЭК to a Moscow address (pre-booked on that choice), the order
 /// placed: the client, the order, its total and the booking's id.
 async fn cdek_order(price: i64) -> (reqwest::Client, NewUser, String, i64, String) {
     let (c, user, _) = client_ready_to_order(1, price).await;
-    let body = json!({"courierId": "cdek", "address": "Москва, ул. Ленина, д. 7"}).to_string();
-    let q = call(&c, "POST", "/api/delivery/quote", Some(&body)).await;
-    assert_eq!(q.status, 200, "{}", q.body);
-    let choice = json!({"method": "courier", "quoteId": q.body["quoteId"]}).to_string();
-    let chosen = call(&c, "PUT", "/api/cart/delivery", Some(&choice)).await;
-    assert_eq!(chosen.status, 200, "{}", chosen.body);
+    choose_courier(&c, "cdek", "Москва, ул. Ленина, д. 7").await;
     let placed = call(&c, "POST", "/api/orders", None).await;
     assert_eq!(placed.status, 201, "{}", placed.body);
     let order_id = placed.body["orderId"].as_str().unwrap().to_string();
@@ -1244,15 +1274,7 @@ async fn search_ranks_a_product_put_aside_to_its_last_unit_below_one_still_for_s
         call(&c, "POST", "/api/cart/items", Some(&add)).await.status,
         201
     );
-    let body = json!({"courierId": "cdek", "address": "Москва, ул. Ленина, д. 9"}).to_string();
-    let q = call(&c, "POST", "/api/delivery/quote", Some(&body)).await;
-    let choice = json!({"method": "courier", "quoteId": q.body["quoteId"]}).to_string();
-    assert_eq!(
-        call(&c, "PUT", "/api/cart/delivery", Some(&choice))
-            .await
-            .status,
-        200
-    );
+    choose_courier(&c, "cdek", "Москва, ул. Ленина, д. 9").await;
     let placed = call(&c, "POST", "/api/orders", None).await;
     assert_eq!(placed.status, 201, "{}", placed.body);
 
