@@ -703,3 +703,20 @@ pub async fn invoke_lambda(
         r.json().await.unwrap_or(serde_json::Value::Null),
     )
 }
+
+/// `GET /api/products?q=…` as anyone (search needs no session), the query URL-encoded.
+pub async fn search(q: &str) -> Reply {
+    let url = format!("/api/products?q={}", urlencode(q));
+    call(&browser(), "GET", &url, None).await
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -6,22 +6,6 @@ use serde_json::Value;
 use std::time::Duration;
 use vitrina_tests::*;
 
-async fn search(q: &str) -> Reply {
-    let url = format!("/api/products?q={}", urlencode(q));
-    call(&browser(), "GET", &url, None).await
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 fn names(r: &Reply) -> Vec<String> {
     r.body["items"]
         .as_array()

@@ -1120,13 +1120,7 @@ async fn search_shows_the_last_unit_gone_as_soon_as_an_order_takes_it() {
     );
     // The level the search page shows for the store on Tverskaya.
     let shown = || async {
-        let r = call(
-            &browser(),
-            "GET",
-            &format!("/api/products?q=Полярис{word}"),
-            None,
-        )
-        .await;
+        let r = search(&format!("Полярис{word}")).await;
         r.body["items"]
             .as_array()?
             .iter()
@@ -1244,13 +1238,7 @@ async fn search_ranks_a_product_put_aside_to_its_last_unit_below_one_still_for_s
     );
     // The two as search ranks them: the same words, so what can be bought where decides.
     let ranked = || async {
-        let r = call(
-            &browser(),
-            "GET",
-            &format!("/api/products?q=Ранжир{word}"),
-            None,
-        )
-        .await;
+        let r = search(&format!("Ранжир{word}")).await;
         let ids: Vec<String> = r.body["items"]
             .as_array()?
             .iter()
