@@ -17,12 +17,13 @@ TEST_ENV := MOTO_PORT=4576 VITRINA_PORT=3010 VITRINA_LAMBDA_PORT=3011 VITRINA_BA
             VITRINA_PAYMENT_HOLD_SECONDS=30 VITRINA_STOCK_HOLD_SECONDS=20 \
             VITRINA_EXTRA_TEMPLATES=tests/fixtures/platform.yaml STACK_NAME=test
 
-.PHONY: help setup run test build web lint unit validate integration browser least-privilege stack-up stack-down sam-build bench clean
+.PHONY: help setup run test build web lint unit validate integration browser least-privilege audit stack-up stack-down sam-build bench clean
 
 help:
 	@echo "make run   - the whole shop locally on http://127.0.0.1:3000 (AWS emulated by moto)"
 	@echo "make test  - everything CI runs: lint, unit, template/ASL validation, emulator and browser tests"
 	@echo "make bench - binary sizes, cold start and handler latency (numbers, no asserts)"
+	@echo "make audit - the whole table checked: money and stock add up (run after make run or make test)"
 
 # ---------------------------------------------------------------- installation
 setup: $(STAMP)/moto $(STAMP)/tools $(STAMP)/npm $(STAMP)/chromium
@@ -68,7 +69,7 @@ test: setup lint unit validate build
 	@$(TEST_ENV) scripts/stack.sh up
 	@set -o pipefail; trap '$(TEST_ENV) scripts/stack.sh down' EXIT; \
 	  $(TEST_ENV) scripts/stack.sh env > .local/test.env && set -a && . .local/test.env && set +a && \
-	  $(MAKE) --no-print-directory integration browser least-privilege
+	  $(MAKE) --no-print-directory integration browser least-privilege audit
 
 lint:
 	cargo fmt --all -- --check
@@ -92,6 +93,13 @@ browser:
 # After the whole suite: every AWS call a function made, checked against its policy (local/src/iam.rs).
 least-privilege:
 	cargo test -p vitrina-tests --test least_privilege -- --ignored --nocapture
+
+# After the whole suite too: the whole table read at once and every cross-service invariant of
+# money and stock checked (tests/tests/audit.rs). Against `make run`: `make audit` with the run
+# stack's environment (scripts/stack.sh env).
+audit:
+	@if [ -z "$${AWS_ENDPOINT_URL:-}" ]; then set -a; . <($(RUN_ENV) scripts/stack.sh env); set +a; fi; \
+	  cargo test -p vitrina-tests --test audit -- --ignored --nocapture
 
 # ---------------------------------------------------------------- CI extras
 # Release builds of every function through cargo-lambda, as `sam deploy` would ship them.

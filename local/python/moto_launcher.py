@@ -137,15 +137,21 @@ _dispatch = DomainDispatcherApplication.__call__
 
 
 # Faults for tests of failure paths (POST /_vitrina/faults {"path", "contains", "also", "times",
-# "status", "errorType", "principal", "target", "lateMs"}): the next `times` requests to a path
-# ending in `path` whose body contains `contains` (and `also`, when given) — sent by `principal` (the caller's access key:
-# a function's logical id) and for the API action `target` (X-Amz-Target), when given — are
-# refused as AWS would refuse them, before moto sees them; or, with `lateMs`, carried out and
-# answered that much later (the write is done, its caller hears of it too late: a function
-# stopped at its timeout between a write and its answer). GET lists them with the times left.
-# Only the local AWS has this; the shop's code knows nothing of it.
+# "status", "errorType", "principal", "target", "lateMs", "delayMs", "hold", "id"}): the next
+# `times` requests to a path ending in `path` whose body contains `contains` (and `also`, when
+# given) — sent by `principal` (the caller's access key: a function's logical id) and for the
+# API action `target` (X-Amz-Target), when given — are refused as AWS would refuse them, before
+# moto sees them; or, with `lateMs`, carried out and answered that much later (the write is done,
+# its caller hears of it too late: a function stopped at its timeout between a write and its
+# answer); or, with `delayMs`, held that long *before* they are carried out; or, with `hold`,
+# held until a test releases them (POST /_vitrina/faults/release {"id"}; at most `holdMs`,
+# default 60 s). A delay lets a test drive an interleaving — the held request runs after what
+# the test does meanwhile — instead of hoping the timing lands; `held` counts the requests
+# waiting now and `hits` all that matched, so a test knows its request got there. GET lists them
+# with the times left. Only the local AWS has this; the shop's code knows nothing of it.
 _faults = []
 _faults_lock = threading.Lock()
+_releases = {}
 
 
 def _json_response(start_response, status, value, headers=()):
@@ -173,7 +179,73 @@ def _injected_fault(environ):
                     and fault["principal"] in ("", principal) \
                     and target.endswith(fault["target"]):
                 fault["times"] -= 1
-                return dict(fault)
+                fault["hits"] += 1
+                return fault
+    return None
+
+
+def _held(fault):
+    """Waits as the delay fault says; the held request is then carried out as usual."""
+    with _faults_lock:
+        fault["held"] += 1
+    try:
+        if fault["hold"]:
+            _releases[fault["id"]].wait(fault["holdMs"] / 1000)
+        else:
+            time.sleep(fault["delayMs"] / 1000)
+    finally:
+        with _faults_lock:
+            fault["held"] -= 1
+
+
+# DynamoDB's key limits (2048 bytes for a partition key, 1024 for a sort key) hold for every
+# request that names a key; moto checks them only on writes, so a long id from a client that a
+# read would send to real DynamoDB (a ValidationException, a 500 in the shop) passed here.
+_KEY_LIMITS = {"PK": 2048, "GSI1PK": 2048, "SK": 1024, "GSI1SK": 1024}
+
+
+def _keys_named(action, body):
+    if action in ("GetItem", "DeleteItem", "UpdateItem"):
+        return [body.get("Key") or {}]
+    if action == "BatchGetItem":
+        return [k for spec in (body.get("RequestItems") or {}).values()
+                for k in spec.get("Keys", [])]
+    if action in ("TransactGetItems", "TransactWriteItems"):
+        return [op.get("Key") or op.get("Item") or {}
+                for entry in body.get("TransactItems", []) for op in entry.values()]
+    if action == "Query":
+        names = body.get("ExpressionAttributeNames") or {}
+        values = body.get("ExpressionAttributeValues") or {}
+        expression = body.get("KeyConditionExpression") or ""
+        named = {}
+        for part in expression.replace("(", " ").replace(")", " ").replace(",", " ").split(" AND "):
+            words = part.split()
+            attr = next((names.get(w, w) for w in words if names.get(w, w) in _KEY_LIMITS), None)
+            for w in words:
+                if attr and w in values:
+                    named[attr] = values[w]
+        return [named]
+    return []
+
+
+def _key_too_long(environ):
+    target = environ.get("HTTP_X_AMZ_TARGET", "")
+    if not target.startswith("DynamoDB_"):
+        return None
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    try:
+        parsed = json.loads(body or b"{}")
+    except ValueError:
+        return None
+    for key in _keys_named(target.rsplit(".", 1)[-1], parsed):
+        for attr, limit in _KEY_LIMITS.items():
+            value = (key.get(attr) or {}).get("S") if isinstance(key, dict) else None
+            if value is not None and len(value.encode()) > limit:
+                kind = "hashkey" if attr.endswith("PK") else "rangekey"
+                return (f"One or more parameter values were invalid: Size of {kind} has exceeded "
+                        f"the maximum size limit of {limit} bytes")
     return None
 
 
@@ -333,22 +405,45 @@ def _dispatch_with_counters(self, environ, start_response):
     if path == "/_vitrina/dynamodb-requests":
         with _dynamodb_requests_lock:
             return _json_response(start_response, "200 OK", _dynamodb_requests)
+    if path == "/_vitrina/faults/release":
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        wanted = json.loads(environ["wsgi.input"].read(length) or b"{}").get("id")
+        released = _releases.get(wanted)
+        if released:
+            released.set()
+        return _json_response(start_response, "200 OK", {"released": bool(released)})
     if path == "/_vitrina/faults":
         if environ.get("REQUEST_METHOD") == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
             fault = json.loads(environ["wsgi.input"].read(length) or b"{}")
             with _faults_lock:
-                _faults.append({"path": fault["path"], "contains": fault.get("contains", ""),
-                            "also": fault.get("also", ""),
+                fault_id = str(fault.get("id") or f"fault-{len(_faults) + 1}")
+                _releases[fault_id] = threading.Event()
+                _faults.append({"id": fault_id,
+                                "path": fault["path"], "contains": fault.get("contains", ""),
+                                "also": fault.get("also", ""),
                                 "times": int(fault.get("times", 1)),
                                 "status": int(fault.get("status", 400)),
                                 "errorType": fault.get("errorType", "MessageRejected"),
                                 "principal": fault.get("principal", ""),
                                 "target": fault.get("target", ""),
-                                "lateMs": int(fault.get("lateMs", 0))})
+                                "lateMs": int(fault.get("lateMs", 0)),
+                                "delayMs": int(fault.get("delayMs", 0)),
+                                "hold": bool(fault.get("hold", False)),
+                                "holdMs": int(fault.get("holdMs", 60_000)),
+                                "held": 0, "hits": 0})
         with _faults_lock:
             return _json_response(start_response, "200 OK", _faults)
+    too_long = _key_too_long(environ)
+    if too_long:
+        return _json_response(
+            start_response, "400 Bad Request",
+            {"__type": "com.amazonaws.dynamodb.v20120810#ValidationException", "message": too_long},
+            [("x-amzn-ErrorType", "ValidationException")])
     fault = _injected_fault(environ)
+    if fault and (fault["delayMs"] > 0 or fault["hold"]):
+        _held(fault)
+        return _dispatch(self, environ, start_response)
     if fault and fault["lateMs"] > 0:
         # Carried out now, answered late: the body is read in full before the wait.
         answer = b"".join(_dispatch(self, environ, start_response))

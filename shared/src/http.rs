@@ -161,6 +161,17 @@ pub fn cookie_from_headers<'a>(
         .map(|(_, v)| v.trim().to_string())
 }
 
+/// The `{name}` of a route whose ids the shop makes itself (orders, payments: UUIDs), in the
+/// form the shop writes them. Anything else names nothing the shop has: `None`, which the
+/// handler answers as not found. A client's id never reaches a table key unshaped: DynamoDB
+/// refuses a key over its size limit with a ValidationException, which would be a 500.
+pub fn path_uuid(req: &Request, name: &str) -> Option<String> {
+    let raw = req.path_parameters().first(name)?.to_string();
+    // `Uuid::try_parse` also takes braced and URN forms; the shop's ids are hyphenated only.
+    let id = uuid::Uuid::try_parse(&raw).ok()?.hyphenated().to_string();
+    (id == raw).then_some(id)
+}
+
 /// Who is calling, as the HTTP API's Lambda authorizer established it. Handlers behind the
 /// authorizer take the user from here, never from the body or the path.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -192,6 +203,28 @@ impl Caller {
 mod tests {
     use super::*;
     use lambda_http::http::HeaderValue;
+
+    #[test]
+    fn only_the_shops_own_ids_come_out_of_a_path() {
+        let with = |id: &str| {
+            let r =
+                Request::new(Body::Empty).with_path_parameters(std::collections::HashMap::from([
+                    ("id".to_string(), id.to_string()),
+                ]));
+            path_uuid(&r, "id")
+        };
+        let id = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+        assert_eq!(with(id).as_deref(), Some(id));
+        assert_eq!(with(&"a".repeat(3000)), None, "a 3000-character id");
+        assert_eq!(
+            with(&id.to_uppercase()),
+            None,
+            "not the form the shop writes"
+        );
+        assert_eq!(with(&format!("{{{id}}}")), None, "braced");
+        assert_eq!(with(""), None);
+        assert_eq!(path_uuid(&Request::new(Body::Empty), "id"), None);
+    }
 
     #[test]
     fn only_requests_through_cloudfront_pass_the_origin_check() {

@@ -720,3 +720,62 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+/// A delay fault of the local AWS (`local/python/moto_launcher.py`): the next request matching
+/// `fault` (`path`, `contains`, `target`, `principal`, `times` as for [`inject`]) is held before
+/// it is carried out, until [`release_held`]. A test drives an interleaving with it: the held
+/// request runs after whatever the test does meanwhile. Answers the fault's id.
+pub async fn hold_requests(mut fault: Value) -> String {
+    let id = unique("hold-");
+    fault["id"] = Value::String(id.clone());
+    fault["hold"] = Value::Bool(true);
+    inject(fault).await;
+    id
+}
+
+/// Waits until a request is held by the delay fault `id` (the request got that far).
+pub async fn wait_until_held(id: &str) {
+    let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
+    eventually(Duration::from_secs(30), || async {
+        let faults: Value = reqwest::get(format!("{aws}/_vitrina/faults"))
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        faults
+            .as_array()?
+            .iter()
+            .any(|f| f["id"] == id && f["held"].as_u64() > Some(0))
+            .then_some(())
+    })
+    .await
+    .unwrap_or_else(|| panic!("no request reached the delay fault {id}"));
+}
+
+/// Lets the requests held by the delay fault `id` go on.
+pub async fn release_held(id: &str) {
+    let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
+    let r: Value = reqwest::Client::new()
+        .post(format!("{aws}/_vitrina/faults/release"))
+        .json(&serde_json::json!({ "id": id }))
+        .send()
+        .await
+        .expect("the local AWS answers")
+        .json()
+        .await
+        .expect("an answer");
+    assert_eq!(r["released"], true, "the delay fault {id} exists");
+}
+
+/// The units of `product` on the shelves of `store`, as store keeps them.
+pub async fn units(product: &str, store: &str) -> i64 {
+    let item = table_item(&format!("PRODUCT#{product}"), "PRODUCT")
+        .await
+        .expect("the product");
+    item["stock"].as_m().expect("stock")[store]
+        .as_n()
+        .expect("units")
+        .parse()
+        .expect("a number")
+}

@@ -171,3 +171,43 @@ async fn a_payment_success_makes_the_order_paid_once_whatever_the_redeliveries()
         .iter()
         .any(|m| m.body().unwrap_or_default().contains(&order_id)));
 }
+
+/// Two «Оплатить заказ» at once (two tabs, a double click that beats the first answer): both
+/// read the same cart and both ask store for the hold, which answers the second with the first's
+/// case. The local AWS holds the first press's write until the second has placed the order, so
+/// the first loses the write — and must not give back the hold that is now the placed order's.
+#[tokio::test]
+async fn two_placings_at_once_keep_the_placed_orders_hold() {
+    let (c, _user, ids) = client_ready_to_order(1, 120_000).await;
+    let cart = call(&c, "GET", "/api/cart", None).await;
+    let order_id = cart.body["orderId"].as_str().unwrap().to_string();
+    let write = hold_requests(json!({
+        "path": "/", "target": "TransactWriteItems", "contains": format!("ORDER#{order_id}"),
+        "principal": "OrderPlaceFunction",
+    }))
+    .await;
+    let first = tokio::spawn({
+        let c = c.clone();
+        async move { call(&c, "POST", "/api/orders", None).await }
+    });
+    wait_until_held(&write).await;
+    let second = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(second.status, 201, "{}", second.body);
+    release_held(&write).await;
+    let first = first.await.expect("the first press");
+    assert_eq!(
+        (first.status, &first.body["orderId"]),
+        (200, &json!(order_id)),
+        "the press that lost answers the placed order: {}",
+        first.body
+    );
+    let case = table_item(&format!("PICKING#{order_id}"), "CASE")
+        .await
+        .expect("the order's hold");
+    assert_eq!(case["status"].as_s().unwrap(), "held", "{case:?}");
+    assert_eq!(
+        units(&ids[0], "msk-tverskaya").await,
+        49,
+        "one unit put aside, still"
+    );
+}

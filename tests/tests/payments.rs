@@ -561,3 +561,136 @@ async fn money_held_and_never_confirmed_is_released_by_the_timer() {
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
     wait_order(&c, &order_id, is_paid).await;
 }
+
+/// «Оплатить» pressed twice, the second while the first is taking the wallet's money (billing's
+/// debit held by the local AWS) and after the order went back into the cart: the second finds
+/// the order no longer payable, but the order's claim is this payment's, so it gives nothing up
+/// — giving up would leave money taken on a payment marked cancelled, told to nobody and never
+/// refunded. The first finishes; the order in the cart gets the money back, once.
+#[tokio::test]
+async fn a_second_oplatit_while_the_first_takes_the_money_gives_nothing_up() {
+    let (c, user, order_id) = placed_order(41_000).await;
+    credit_wallet(&user, 100_000).await;
+    let started = start_payment(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "wallet"}),
+    )
+    .await;
+    assert_eq!(started.body["status"], "ready", "{}", started.body);
+    let id = started.body["paymentId"].as_str().unwrap().to_string();
+    let confirm = format!("/api/payments/{id}/confirm");
+    let debit = hold_requests(json!({
+        "path": "/", "target": "TransactWriteItems", "contains": format!("payment:{id}"),
+        "principal": "BillingWalletDebitFunction",
+    }))
+    .await;
+    let first = tokio::spawn({
+        let (c, confirm) = (c.clone(), confirm.clone());
+        async move { call(&c, "POST", &confirm, None).await }
+    });
+    wait_until_held(&debit).await;
+    let back = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    assert_eq!(back.status, 200, "{}", back.body);
+    let second = call(&c, "POST", &confirm, None).await;
+    assert_eq!(
+        (second.status, &second.body["error"]["code"]),
+        (409, &json!("payment_in_progress")),
+        "{}",
+        second.body
+    );
+    release_held(&debit).await;
+    let first = first.await.expect("the first press");
+    assert_eq!(first.body["status"], "paid", "{}", first.body);
+    // The success lands on an order back in the cart: order has it refunded, once.
+    let refunded = eventually(Duration::from_secs(30), || async {
+        let p = payment(&c, &id).await;
+        (p["status"] == "refunded").then_some(p)
+    })
+    .await;
+    assert!(
+        refunded.is_some(),
+        "the money of an order in the cart goes back"
+    );
+    let wallet = call(&c, "GET", "/api/wallet", None).await;
+    assert_eq!(wallet.body["balance"], 100_000, "{}", wallet.body);
+}
+
+/// A capture the bank did not answer leaves «Оплатить»'s claim on the order; the bank then ends
+/// the authorisation (it expired, or was cancelled at the bank). Settling that end frees the
+/// order, so the client's next payment is not refused as `order_already_paid` for ever.
+#[tokio::test]
+async fn a_payment_the_bank_ended_after_a_broken_capture_frees_the_order() {
+    let (c, _user, order_id) = placed_order(42_000).await;
+    let id = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
+    assert_eq!(payment(&c, &id).await["status"], "authorized");
+    bank_fault("error500", &format!("capture-{id}"), 3, 0).await;
+    let broken = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    assert_eq!(broken.status, 503, "{}", broken.body);
+    let bank_id = bank_record_of(&id).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ended = payer_browser()
+        .post(format!("{}/v3/payments/{bank_id}/cancel", bank_url()))
+        .basic_auth("sandbox-shop", Some("test_sandbox_secret"))
+        .header("Idempotence-Key", unique("test-cancel-"))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("the bank sandbox answers");
+    assert!(ended.status().is_success(), "{}", ended.status());
+    assert_eq!(payment(&c, &id).await["status"], "failed");
+    let next = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
+    let paid = call(&c, "POST", &format!("/api/payments/{next}/confirm"), None).await;
+    assert_eq!(
+        (paid.status, &paid.body["status"]),
+        (200, &json!("paid")),
+        "{}",
+        paid.body
+    );
+    wait_order(&c, &order_id, is_paid).await;
+}
+
+/// Ids from a client are shaped before they reach a key: DynamoDB refuses a key over 2048
+/// bytes even on a read (the local AWS plays that too), which would be a 500.
+#[tokio::test]
+async fn ids_no_shop_would_make_are_simply_not_found() {
+    let (c, _user, order_id) = placed_order(43_000).await;
+    let long = "a".repeat(3000);
+    for (method, path, code) in [
+        ("GET", format!("/api/orders/{long}"), "order_not_found"),
+        (
+            "POST",
+            format!("/api/orders/{long}/cancel"),
+            "order_not_found",
+        ),
+        (
+            "POST",
+            format!("/api/orders/{long}/cart"),
+            "order_not_found",
+        ),
+        ("GET", format!("/api/payments/{long}"), "payment_not_found"),
+        (
+            "POST",
+            format!("/api/payments/{long}/confirm"),
+            "payment_not_found",
+        ),
+        (
+            "GET",
+            format!("/api/orders/{}", order_id.to_uppercase()),
+            "order_not_found",
+        ),
+    ] {
+        let r = call(&c, method, &path, None).await;
+        assert_eq!(
+            (r.status, &r.body["error"]["code"]),
+            (404, &json!(code)),
+            "{method} {}…: {}",
+            &path[..40.min(path.len())],
+            r.body
+        );
+    }
+    let own = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+    assert_eq!(own.status, 200, "the shop's own id still works");
+}

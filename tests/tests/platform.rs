@@ -546,3 +546,27 @@ async fn every_sample_event_has_the_outcome_it_is_written_for() {
         }
     }
 }
+
+/// DynamoDB refuses a key over its limits (2048 bytes of partition key, 1024 of sort key) on
+/// every request that names one, reads included; the local AWS must too, or a long id from a
+/// client reaches a read here unseen and is a 500 only in AWS.
+#[tokio::test]
+async fn keys_over_dynamodbs_limits_are_refused_on_reads_too() {
+    let db = clients().await.dynamodb;
+    let get = |pk: String, sk: String| {
+        db.get_item()
+            .table_name(resource_name("Table"))
+            .key("PK", s(pk))
+            .key("SK", s(sk))
+            .send()
+    };
+    let long_pk = get(format!("ORDER#{}", "a".repeat(3000)), "ORDER".into()).await;
+    let long_sk = get("ORDER#x".into(), "a".repeat(1100)).await;
+    for (what, result) in [("partition", long_pk), ("sort", long_sk)] {
+        let e = result.expect_err(what);
+        let text = format!("{}", aws_sdk_dynamodb::error::DisplayErrorContext(&e));
+        assert!(text.contains("ValidationException"), "{what}: {text}");
+    }
+    let fine = get("ORDER#x".into(), "ORDER".into()).await;
+    assert!(fine.is_ok(), "{fine:?}");
+}

@@ -202,12 +202,17 @@ async fn duplicate_messages_create_nothing_twice() {
     let opened = eventually(QUEUE_PATIENCE, || wallet_balance(&user_id)).await;
     assert_eq!(opened.as_deref(), Some("0"));
     // Money on the wallet first: a replay that re-opened it would now show as a lost balance.
-    set_numbers(
-        &format!("WALLET#{user_id}"),
-        "WALLET",
-        &[("balance", 123_456)],
-    )
-    .await;
+    // (Through billing's own credit, so the wallet's ledger still adds up: `make audit`.)
+    remote::<vitrina_shared::contracts::billing::CreditWallet>("BillingWalletCreditFunction")
+        .await
+        .call(&vitrina_shared::contracts::billing::WalletMove {
+            user_id: user_id.clone(),
+            amount: 123_456,
+            cause: unique("test-topup:"),
+            description: "test".into(),
+        })
+        .await
+        .expect("the wallet is credited");
     send(&aws.sqs, "BillingQueue", &body, 3).await;
     // Markers sent after the duplicates: once they are through, so are the duplicates
     // (the local queues hand messages out in the order sent).

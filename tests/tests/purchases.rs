@@ -403,3 +403,67 @@ async fn the_same_form_sent_twice_is_one_order_and_a_reused_key_for_another_is_4
         .len();
     assert_eq!(orders, 1);
 }
+
+/// Money goes back only with what it bought (docs/ARCHITECTURE.md §6a): a paid top-up or gift
+/// card is delivered on the payment's word, so it is never cancelled (the saga would refund the
+/// card while the wallet kept its credit), and a purchase was never in a cart, so «Вернуться к
+/// редактированию заказа» has nothing to take it back into (a payment landing on it would be
+/// refunded while billing delivers).
+#[tokio::test]
+async fn a_paid_top_up_is_not_cancelled_and_no_purchase_goes_back_to_a_cart() {
+    let (c, _) = logged_in_client().await;
+    let gift = order_of(
+        &c,
+        "/api/gift-card-orders",
+        json!({"recipientName": "Оля", "recipientEmail": "olya@example.com", "amount": 600, "design": "flowers"}),
+    )
+    .await;
+    assert_eq!(gift.status, 201, "{}", gift.body);
+    let gift_id = gift.body["orderId"].as_str().unwrap();
+    let back = call(&c, "POST", &format!("/api/orders/{gift_id}/cart"), None).await;
+    assert_eq!(
+        (back.status, &back.body["error"]["code"]),
+        (409, &json!("order_not_editable")),
+        "an unpaid gift card: {}",
+        back.body
+    );
+
+    let order_id = top_up_order(&c, 700).await;
+    let (payment, done) = pay_by_card(&c, &order_id, "5555555555554444").await;
+    assert_eq!(done["status"], "paid", "{done}");
+    assert!(eventually(Duration::from_secs(20), || async {
+        (balance(&c).await == 70_000).then_some(())
+    })
+    .await
+    .is_some());
+    let paid = eventually(Duration::from_secs(20), || async {
+        let o = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+        (o.body["status"] == "paid").then_some(o)
+    })
+    .await;
+    assert!(paid.is_some(), "order hears of the payment");
+    let cancel = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(
+        (cancel.status, &cancel.body["error"]["code"]),
+        (409, &json!("order_not_cancellable")),
+        "{}",
+        cancel.body
+    );
+    let back = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    assert_eq!(
+        (back.status, &back.body["error"]["code"]),
+        (409, &json!("order_not_editable")),
+        "{}",
+        back.body
+    );
+    // Nothing was given back: the bank keeps the capture, the wallet its credit.
+    let at_bank = bank_record_of(&payment).await;
+    assert_eq!(
+        (&at_bank["status"], &at_bank["refunded_amount"]["value"]),
+        (&json!("succeeded"), &json!("0.00")),
+        "{at_bank}"
+    );
+    assert_eq!(balance(&c).await, 70_000);
+    let p = call(&c, "GET", &format!("/api/payments/{payment}"), None).await;
+    assert_eq!(p.body["status"], "paid");
+}

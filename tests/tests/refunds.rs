@@ -26,6 +26,29 @@ async fn refund_twice(payment_id: &str, amount: i64) {
     assert_eq!(first.amount, amount);
 }
 
+/// The order the test refunded, cancelled by its client: the saga's compensations release its
+/// goods and its own refund answers the one made here, so the shop ends as it must — money
+/// back and nothing delivered, never both (`make audit` checks the whole table after the suite).
+async fn cancel_order(c: &reqwest::Client, order_id: &str) {
+    let path = format!("/api/orders/{order_id}");
+    let status = |o: &serde_json::Value| o["status"].as_str().unwrap_or_default().to_string();
+    let heard = eventually(std::time::Duration::from_secs(20), || async {
+        let o = call(c, "GET", &path, None).await.body;
+        ["paid", "assembling", "handed_to_delivery"]
+            .contains(&status(&o).as_str())
+            .then_some(())
+    })
+    .await;
+    assert!(heard.is_some(), "order {order_id} hears of its payment");
+    let cancel = call(c, "POST", &format!("{path}/cancel"), None).await;
+    assert!([200, 202].contains(&cancel.status), "{}", cancel.body);
+    let cancelled = eventually(std::time::Duration::from_secs(60), || async {
+        (status(&call(c, "GET", &path, None).await.body) == "cancelled").then_some(())
+    })
+    .await;
+    assert!(cancelled.is_some(), "order {order_id} is cancelled");
+}
+
 #[tokio::test]
 async fn a_card_payment_is_refunded_through_the_bank_once() {
     let (c, _, order_id) = placed_order(45_000).await;
@@ -53,6 +76,12 @@ async fn a_card_payment_is_refunded_through_the_bank_once() {
     );
     let p = call(&c, "GET", &format!("/api/payments/{id}"), None).await;
     assert_eq!(p.body["status"], "refunded");
+    cancel_order(&c, &order_id).await;
+    let at_bank = bank_record_of(&id).await;
+    assert_eq!(
+        at_bank["refunded_amount"]["value"], "450.00",
+        "the saga's refund is the same one: {at_bank}"
+    );
 }
 
 #[tokio::test]
@@ -78,6 +107,12 @@ async fn wallet_and_gift_card_payments_are_credited_back_once() {
         call(&c, "GET", "/api/wallet", None).await.body["balance"],
         50_000
     );
+    cancel_order(&c, &order_id).await;
+    assert_eq!(
+        call(&c, "GET", "/api/wallet", None).await.body["balance"],
+        50_000,
+        "credited back once, by the test and the saga together"
+    );
 
     // A gift card, on another order of the same client.
     let code = issue_gift_cards(1_000, 1).remove(0);
@@ -89,7 +124,7 @@ async fn wallet_and_gift_card_payments_are_credited_back_once() {
     )
     .await;
     let card_id = card.body["cardId"].as_str().unwrap().to_string();
-    let id2 = {
+    let (order2, id2) = {
         let ids = products_in_stock(1, 25_000);
         let body = json!({"productId": ids[0]}).to_string();
         call(&c, "POST", "/api/cart/items", Some(&body)).await;
@@ -104,10 +139,14 @@ async fn wallet_and_gift_card_payments_are_credited_back_once() {
         )
         .await
         .body;
-        started["paymentId"].as_str().unwrap().to_string()
+        (
+            order_id.to_string(),
+            started["paymentId"].as_str().unwrap().to_string(),
+        )
     };
     confirm(&c, &id2).await;
     refund_twice(&id2, 25_000).await;
+    cancel_order(&c, &order2).await;
     let cards = call(&c, "GET", "/api/gift-cards", None).await;
     assert_eq!(
         cards.body["giftCards"][0]["balance"], 100_000,

@@ -107,17 +107,6 @@ async fn settled(c: &reqwest::Client, order_id: &str) -> Value {
     .unwrap_or_else(|| panic!("order {order_id}: the saga never reported"))
 }
 
-async fn units(product: &str, store: &str) -> i64 {
-    let item = table_item(&format!("PRODUCT#{product}"), "PRODUCT")
-        .await
-        .expect("the product");
-    item["stock"].as_m().expect("stock")[store]
-        .as_n()
-        .expect("units")
-        .parse()
-        .expect("a number")
-}
-
 /// Waits for the order's hold of "Оплатить заказ" to lapse unpaid (store's timer; the test
 /// stack holds units for 20 s): its units are back on the shelves.
 async fn lapsed(order_id: &str) {

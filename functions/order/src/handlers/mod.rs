@@ -15,13 +15,14 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use vitrina_shared::{http::ok, ApiError};
 
-/// The `{id}` of an order's route (`/api/orders/{id}/…`); an unknown id is simply not found.
-pub fn order_id_in_path(req: &lambda_http::Request) -> String {
-    use lambda_http::RequestExt;
-    req.path_parameters()
-        .first("id")
-        .unwrap_or_default()
-        .to_string()
+/// The `{id}` of an order's route (`/api/orders/{id}/…`): order ids are the shop's UUIDs, so
+/// anything else is simply not found (and never reaches a key).
+pub fn order_id_in_path(req: &lambda_http::Request) -> Result<String, ApiError> {
+    vitrina_shared::http::path_uuid(req, "id").ok_or_else(order_not_found)
+}
+
+pub fn order_not_found() -> ApiError {
+    ApiError::not_found("order_not_found", "Order not found")
 }
 
 /// The cart as the client sees it: every line re-checked against the catalog now.

@@ -30,7 +30,7 @@ pub async fn list(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>
 
 pub async fn get(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    let id = super::order_id_in_path(&req);
+    let id = super::order_id_in_path(&req)?;
     // Another client's order is as absent as a missing one: 404 either way.
     if let Some(cart) = svc
         .store

@@ -66,10 +66,11 @@ async fn paid(
             .map_err(ConsumeError::Unavailable)?;
         return Ok(());
     }
-    if order.status == RETURNED_TO_CART {
+    if order.status == RETURNED_TO_CART && order.kind == OrderKind::Goods {
         // The client took the order back into the cart while the bank was still taking the
         // money ("Вернуться к редактированию заказа" against a late confirmation): there is no
-        // order to deliver, so the money goes back.
+        // order to deliver, so the money goes back. Only goods go back to a cart: a gift card
+        // or a top-up that billing delivers on the same message is never refunded here.
         let refund = RefundRequest {
             payment_id: p.payment_id.clone(),
             reason: "заказ вернули в корзину до подтверждения оплаты".into(),

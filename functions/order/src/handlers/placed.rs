@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
+        order::OrderKind,
         store::{ReleaseRequest, ReserveRefusal},
         CallError,
     },
@@ -73,14 +74,23 @@ pub async fn place(svc: Arc<Placing>, req: Request) -> Result<Response<Body>, Ap
     hold(&svc, &placed).await?;
     match orders.place(&placed, cart.version).await {
         Ok(()) => {}
+        Err(StoreError::Conflict) => {
+            // A hold belongs to the press whose order was written: two presses at once read the
+            // same cart and ask for the same hold (store answers the second with the first's
+            // case), so the one that lost the write gives nothing back when the other placed
+            // the order — releasing would take the paid order's goods back to the shelves.
+            if let Some(other) = orders.placed(&placed.order_id).await? {
+                return Ok(ok(&view(&other)));
+            }
+            give_back(&svc, &placed.order_id, "заказ не оформлен").await;
+            return Err(ApiError::conflict(
+                "cart_busy",
+                "The cart changed meanwhile: look at it again",
+            ));
+        }
         Err(e) => {
             give_back(&svc, &placed.order_id, "заказ не оформлен").await;
-            return Err(match e {
-                StoreError::Conflict => {
-                    ApiError::conflict("cart_busy", "The cart changed meanwhile: look at it again")
-                }
-                e => e.into(),
-            });
+            return Err(e.into());
         }
     }
     tracing::info!(user_id = %caller.user_id, order_id = %placed.order_id, total = placed.total, "order placed");
@@ -144,19 +154,27 @@ pub async fn own(
         .placed(order_id)
         .await?
         .filter(|o| o.user_id == user_id)
-        .ok_or_else(|| ApiError::not_found("order_not_found", "Order not found"))
+        .ok_or_else(super::order_not_found)
 }
 
 pub async fn back_to_cart(svc: Arc<Placing>, req: Request) -> Result<Response<Body>, ApiError> {
     let placing = svc;
     let svc = &placing.order;
     let caller = Caller::from_request(&req)?;
-    let order_id = super::order_id_in_path(&req);
+    let order_id = super::order_id_in_path(&req)?;
     for attempt in 0..5 {
         if attempt > 0 {
             vitrina_shared::table::backoff(attempt).await;
         }
         let order = own(svc, &caller.user_id, &order_id).await?;
+        if order.kind != OrderKind::Goods {
+            // A gift card or a top-up was never in a cart: it is changed in its own form, and
+            // a payment already claiming it would deliver what it bought without an order.
+            return Err(ApiError::conflict(
+                "order_not_editable",
+                "A gift card or a wallet top-up has no cart to go back to: change it in its form",
+            ));
+        }
         if order.status != AWAITING_PAYMENT {
             return Err(ApiError::conflict(
                 "order_not_editable",
@@ -198,10 +216,18 @@ pub async fn cancel(
     req: Request,
 ) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    let order_id = super::order_id_in_path(&req);
+    let order_id = super::order_id_in_path(&req)?;
     let order = own(&svc.order, &caller.user_id, &order_id).await?;
     if order.status == crate::domain::placed::CANCELLED {
         return Ok(ok(&view(&order)));
+    }
+    if order.kind != OrderKind::Goods {
+        // Money goes back only with what it bought: billing credited the wallet or issued the
+        // card on the payment's word, and nothing takes those back.
+        return Err(ApiError::conflict(
+            "order_not_cancellable",
+            "A paid gift card or wallet top-up is not cancelled: what it bought is delivered",
+        ));
     }
     if !crate::domain::placed::CANCELLABLE.contains(&order.status.as_str()) {
         return Err(ApiError::conflict(

@@ -13,7 +13,7 @@ use crate::{
     store::{Claim, Recorded},
     PaymentRecords, Payments, TimedPayments,
 };
-use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
+use lambda_http::{http::StatusCode, Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -95,6 +95,15 @@ async fn advance(p: &Payments, from: &Payment, mut next: Payment) -> Result<Paym
     next.updated_at = now();
     match p.store.advance(&next, from.status).await {
         Ok(()) => {
+            if matches!(next.status, Status::Failed | Status::Cancelled) {
+                // Over without its money: the order is free for another payment. Here, where
+                // every way to such an end passes (the bank's word, a refusal, a give-up), not
+                // in each path that took a claim — a claim kept by a payment that ended
+                // elsewhere would answer `order_already_paid` to every later payment.
+                p.store
+                    .release_order(&next.order_id, &next.payment_id)
+                    .await?;
+            }
             if next.status.is_final() {
                 return tell_outcome(p, next).await;
             }
@@ -109,7 +118,7 @@ pub(crate) async fn current(p: &Payments, payment_id: &str) -> Result<Payment, A
     p.store
         .payment(payment_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("payment_not_found", "Payment not found"))
+        .ok_or_else(payment_not_found)
 }
 
 /// Tells order the final outcome once it is written; a send that fails is sent again by the
@@ -285,7 +294,7 @@ async fn own(p: &Payments, caller: &Caller, payment_id: &str) -> Result<Payment,
         .payment(payment_id)
         .await?
         .filter(|x| x.user_id == caller.user_id)
-        .ok_or_else(|| ApiError::not_found("payment_not_found", "Payment not found"))
+        .ok_or_else(payment_not_found)
 }
 
 fn payable_error(e: CallError<PayableRefusal>) -> ApiError {
@@ -422,50 +431,106 @@ pub async fn methods(p: Arc<PaymentRecords>, req: Request) -> Result<Response<Bo
     Ok(ok(&json!({ "cards": cards })))
 }
 
-fn path_id(req: &Request) -> String {
-    req.path_parameters()
-        .first("id")
-        .unwrap_or_default()
-        .to_string()
+/// The `{id}` of a payment's route: payment ids are the shop's UUIDs, anything else is simply
+/// not found (and never reaches a key).
+fn path_id(req: &Request) -> Result<String, ApiError> {
+    vitrina_shared::http::path_uuid(req, "id").ok_or_else(payment_not_found)
+}
+
+fn payment_not_found() -> ApiError {
+    ApiError::not_found("payment_not_found", "Payment not found")
 }
 
 pub async fn get(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    let payment = own(&p, &caller, &path_id(&req)).await?;
+    let payment = own(&p, &caller, &path_id(&req)?).await?;
     let payment = settle(&p, payment).await?;
     Ok(ok(&view(&payment)))
 }
 
-/// Gives up a payment whose money must not be taken, releasing what the bank holds.
+/// Gives up a payment whose money must not be taken (the caller then releases what the bank
+/// holds, `release_at_bank`): unless
+/// the order is claimed by this very payment — «Оплатить» pressed before is taking the money
+/// (or the timer finishes it), and only that one ends it. One transaction decides (the
+/// payment's status as read, and no claim of the order by it), so a capture in flight and a
+/// give-up never both happen. `None`: claimed or moved meanwhile; nothing was written.
 pub(crate) async fn give_up(
     p: &Payments,
     payment: &Payment,
     failure: &str,
-) -> Result<Payment, ApiError> {
-    if let (Method::Card | Method::Sbp | Method::SavedCard, Some(bank_id)) =
-        (payment.method, &payment.bank_payment_id)
-    {
-        if let Err(e) = p
-            .bank
-            .cancel(&format!("cancel-{}", payment.payment_id), bank_id)
-            .await
-        {
-            // The bank releases an uncaptured authorisation by itself when it expires.
-            tracing::warn!(payment_id = %payment.payment_id, error = %e, "authorisation not released now");
-        }
-    }
-    let cancelled = Payment {
+) -> Result<Option<Payment>, StoreError> {
+    let given_up = Payment {
         status: Status::Cancelled,
         failure: Some(failure.into()),
+        updated_at: now(),
         ..payment.clone()
     };
-    advance(p, payment, cancelled).await
+    if !p.store.give_up_unclaimed(&given_up, payment.status).await? {
+        return Ok(None);
+    }
+    tracing::info!(payment_id = %payment.payment_id, order_id = %payment.order_id, failure, "payment given up");
+    Ok(Some(given_up))
+}
+
+/// A given-up card or SBP payment's hold released at the bank (keyed: again is harmless).
+/// `Err`: the bank did not answer; a refusal means nothing is held (never authorised, or
+/// released before).
+pub(crate) async fn release_at_bank(p: &Payments, payment: &Payment) -> Result<(), String> {
+    let (Method::Card | Method::Sbp | Method::SavedCard, Some(bank_id)) =
+        (payment.method, &payment.bank_payment_id)
+    else {
+        return Ok(());
+    };
+    match p
+        .bank
+        .cancel(&format!("cancel-{}", payment.payment_id), bank_id)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(refused @ BankError::Refused { .. }) => {
+            tracing::info!(payment_id = %payment.payment_id, error = %refused, "nothing released at the bank");
+            Ok(())
+        }
+        Err(BankError::Unavailable(e)) => Err(e.to_string()),
+    }
+}
+
+/// «Оплатить» giving its payment up (the order is not payable, or another payment has it),
+/// with the bank's hold released at once (the timer releases it again if the bank is silent).
+/// `Some`: not given up — this same payment has the order's claim after all (another
+/// «Оплатить» of it is taking the money) or moved on; the payment as it is now.
+async fn give_up_now(
+    p: &Payments,
+    payment: &Payment,
+    failure: &str,
+) -> Result<Option<Payment>, ApiError> {
+    match give_up(p, payment, failure).await? {
+        Some(given_up) => {
+            if let Err(e) = release_at_bank(p, &given_up).await {
+                tracing::warn!(payment_id = %payment.payment_id, error = %e, "authorisation not released now");
+            }
+            Ok(None)
+        }
+        None => Ok(Some(current(p, &payment.payment_id).await?)),
+    }
+}
+
+/// The answer to a press that found its payment being confirmed by another: paid, or 409.
+fn confirmed_elsewhere(now: &Payment) -> Result<Response<Body>, ApiError> {
+    if now.status == Status::Paid {
+        return Ok(ok(&view(now)));
+    }
+    Err(ApiError::conflict(
+        "payment_in_progress",
+        "This payment is being confirmed elsewhere: look at it again in a moment",
+    )
+    .with_details(json!({ "status": now.status })))
 }
 
 /// "Оплатить": takes the money of a payment whose payer's part is done.
 pub async fn confirm(p: Arc<Payments>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    let payment = settle(&p, own(&p, &caller, &path_id(&req)).await?).await?;
+    let payment = settle(&p, own(&p, &caller, &path_id(&req)?).await?).await?;
     if payment.status == Status::Paid {
         return Ok(ok(&view(&payment)));
     }
@@ -487,7 +552,9 @@ pub async fn confirm(p: Arc<Payments>, req: Request) -> Result<Response<Body>, A
     {
         Ok(_) => {}
         Err(CallError::Refused(refusal)) => {
-            give_up(&p, &payment, "order_not_payable").await?;
+            if let Some(now) = give_up_now(&p, &payment, "order_not_payable").await? {
+                return confirmed_elsewhere(&now);
+            }
             return Err(payable_error(CallError::Refused(refusal)));
         }
         Err(CallError::Unavailable(e)) => return Err(unavailable(e)),
@@ -495,7 +562,9 @@ pub async fn confirm(p: Arc<Payments>, req: Request) -> Result<Response<Body>, A
     match p.store.claim_order(&payment).await? {
         Claim::Ours => {}
         Claim::TakenByAnother => {
-            give_up(&p, &payment, "order_already_paid").await?;
+            if let Some(now) = give_up_now(&p, &payment, "order_already_paid").await? {
+                return confirmed_elsewhere(&now);
+            }
             return Err(ApiError::conflict(
                 "order_already_paid",
                 "The order is paid by another payment",

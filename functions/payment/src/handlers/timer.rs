@@ -12,9 +12,8 @@
 //! finds the payment settled and does nothing.
 
 use crate::{
-    bank::BankError,
-    domain::payment::{Method, Payment, Status},
-    handlers::payments::{now, settle, take_money},
+    domain::payment::{Payment, Status},
+    handlers::payments::{self, settle, take_money},
     timer::{PaymentCheck, PAYMENT_CHECK},
     TimedPayments,
 };
@@ -45,7 +44,17 @@ pub async fn handle(t: Arc<TimedPayments>, record: SqsMessage) -> Result<(), Con
         .await
         .map_err(ConsumeError::unavailable)?;
     match payment.status {
-        Status::Cancelled => release_at_bank(&t, &payment).await,
+        Status::Cancelled => {
+            // Its claim too, should the write that ended it have stopped before that.
+            p.store
+                .release_order(&payment.order_id, &payment.payment_id)
+                .await?;
+            release_at_bank(&t, &payment).await
+        }
+        Status::Failed => Ok(p
+            .store
+            .release_order(&payment.order_id, &payment.payment_id)
+            .await?),
         status if status.is_final() => Ok(()),
         Status::Created | Status::AwaitingPayer => {
             let age = since(&payment.created_at);
@@ -92,49 +101,21 @@ pub async fn handle(t: Arc<TimedPayments>, record: SqsMessage) -> Result<(), Con
 /// Gives up a payment nobody confirmed, unless "Оплатить" claims it first; then the bank's hold
 /// is released.
 async fn give_up(t: &TimedPayments, payment: &Payment) -> Result<(), ConsumeError> {
-    let given_up = Payment {
-        status: Status::Cancelled,
-        failure: Some(NOT_CONFIRMED.into()),
-        updated_at: now(),
-        ..payment.clone()
-    };
-    if !t
-        .payments
-        .store
-        .give_up_unclaimed(&given_up, payment.status)
-        .await?
-    {
+    match payments::give_up(&t.payments, payment, NOT_CONFIRMED).await? {
+        Some(given_up) => release_at_bank(t, &given_up).await,
         // Claimed or moved meanwhile: the redelivery looks again.
-        return Err(ConsumeError::Unavailable(format!(
+        None => Err(ConsumeError::Unavailable(format!(
             "payment {} moved while being given up",
             payment.payment_id
-        )));
+        ))),
     }
-    tracing::info!(payment_id = %payment.payment_id, order_id = %payment.order_id, "payment not confirmed in time: given up");
-    release_at_bank(t, &given_up).await
 }
 
-/// A given-up card or SBP payment's hold released at the bank (keyed: again is harmless).
+/// A given-up payment's hold at the bank released again (a message after the give-up).
 async fn release_at_bank(t: &TimedPayments, payment: &Payment) -> Result<(), ConsumeError> {
-    let (Method::Card | Method::Sbp | Method::SavedCard, Some(bank_id)) =
-        (payment.method, &payment.bank_payment_id)
-    else {
-        return Ok(());
-    };
-    match t
-        .payments
-        .bank
-        .cancel(&format!("cancel-{}", payment.payment_id), bank_id)
+    payments::release_at_bank(&t.payments, payment)
         .await
-    {
-        Ok(_) => Ok(()),
-        // Nothing to release (never authorised, or already released by the bank itself).
-        Err(refused @ BankError::Refused { .. }) => {
-            tracing::info!(payment_id = %payment.payment_id, error = %refused, "nothing released at the bank");
-            Ok(())
-        }
-        Err(BankError::Unavailable(e)) => Err(ConsumeError::Unavailable(e)),
-    }
+        .map_err(ConsumeError::Unavailable)
 }
 
 /// How long ago an RFC 3339 time was (zero if it is unreadable or in the future).

@@ -1,0 +1,305 @@
+//! `make audit`: the whole table (and the bank sandbox's record of every card payment) read
+//! once, and the invariants that must hold after *any* sequence of events checked across
+//! services — no test looks at one path alone here. `make test` runs it after the whole suite,
+//! so a test that leaves the shop inconsistent fails CI; it runs the same against `make run`
+//! (`make audit`) or a deployed stack (the tests' environment variables name it).
+//!
+//! What it checks (docs/ARCHITECTURE.md §3a says why each holds):
+//! - every wallet: balance = the sum of its ledger, never negative;
+//! - every gift card: 0 ≤ balance ≤ amount, balance = amount + the sum of its ledger;
+//! - every product's stock in every store: never negative;
+//! - every payment: the money taken (captured at the bank, or debited from the wallet / gift
+//!   card under its cause) minus the money given back equals the payment's amount when it is
+//!   `paid`, and nothing when it is anything else (a `refunded` one gave back all it took; a
+//!   `failed` or `cancelled` one took nothing);
+//! - every `paid` payment delivered what it bought — its goods order goes on under it, the
+//!   wallet has its top-up, the gift card was issued — and a `refunded` one delivered nothing:
+//!   never both;
+//! - every order claim (`ORDERPAY#`) names a payment that has the money or is taking it;
+//! - every goods order past «собирается» has its picking case (and past «передан в доставку»
+//!   its delivery case) open; a cancelled one has neither open.
+//!
+//! Sagas and refunds still running when the suite ends settle within seconds: the table is read
+//! again every 5 s until it adds up or `SETTLE` has passed, and the last look is reported.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+use vitrina_tests::*;
+
+/// How long violations may take to go away (a saga compensating, a refund on its way).
+const SETTLE: Duration = Duration::from_secs(90);
+
+type Item = HashMap<String, AttributeValue>;
+
+/// Every item of the table, as JSON (camelCase fields, as the services write them).
+async fn whole_table() -> Vec<(String, String, Value)> {
+    let db = clients().await.dynamodb;
+    let pages: Vec<_> = db
+        .scan()
+        .table_name(resource_name("Table"))
+        .consistent_read(true)
+        .into_paginator()
+        .items()
+        .send()
+        .collect()
+        .await;
+    pages
+        .into_iter()
+        .map(|item| {
+            let item: Item = item.expect("the table is read");
+            let key = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).cloned();
+            let (pk, sk) = (key("PK").unwrap_or_default(), key("SK").unwrap_or_default());
+            let value: Value = serde_dynamo::from_item(item).expect("an item as JSON");
+            (pk, sk, value)
+        })
+        .collect()
+}
+
+fn int(v: &Value, field: &str) -> i64 {
+    v[field].as_i64().unwrap_or(0)
+}
+
+fn text<'a>(v: &'a Value, field: &str) -> &'a str {
+    v[field].as_str().unwrap_or_default()
+}
+
+/// Kopecks of a bank amount (`{"value": "123.45"}`).
+fn kopecks(amount: &Value) -> i64 {
+    let value = amount["value"].as_str().unwrap_or("0");
+    let (rub, kop) = value.split_once('.').unwrap_or((value, "0"));
+    rub.parse::<i64>().unwrap_or(0) * 100 + format!("{kop:0<2}")[..2].parse::<i64>().unwrap_or(0)
+}
+
+async fn bank_payment(bank_id: &str) -> Option<Value> {
+    let r = payer_browser()
+        .get(format!("{}/v3/payments/{bank_id}", bank_url()))
+        .basic_auth("sandbox-shop", Some("test_sandbox_secret"))
+        .send()
+        .await
+        .ok()?;
+    r.status().is_success().then_some(())?;
+    r.json().await.ok()
+}
+
+/// What goes on under a paid goods order: the statuses its goods are delivered in.
+const DELIVERING: &[&str] = &[
+    "paid",
+    "assembling",
+    "handed_to_delivery",
+    "at_pickup_point",
+    "out_for_delivery",
+    "delivered",
+];
+
+/// One pass over everything: the violations found, each with the items behind it.
+async fn violations() -> BTreeMap<String, String> {
+    let items = whole_table().await;
+    let mut found = BTreeMap::new();
+    let mut by_key: HashMap<(String, String), &Value> = HashMap::new();
+    // The ledger entries of every wallet and gift card, by their partition and by their cause.
+    let mut ledgers: HashMap<&str, i64> = HashMap::new();
+    let mut by_cause: HashMap<(String, String), i64> = HashMap::new();
+    for (pk, sk, v) in &items {
+        by_key.insert((pk.clone(), sk.clone()), v);
+        if let Some(cause) = sk.strip_prefix("LEDGER#") {
+            *ledgers.entry(pk).or_default() += int(v, "amount");
+            let owner = if pk.starts_with("WALLET#") {
+                pk.clone()
+            } else {
+                "GIFTCARD".into()
+            };
+            *by_cause.entry((owner, cause.to_string())).or_default() += int(v, "amount");
+        }
+    }
+    let get = |pk: String, sk: &str| by_key.get(&(pk, sk.to_string())).copied();
+    let mut flag = |what: String, items: String| {
+        found.insert(what, items);
+    };
+
+    for (pk, sk, v) in &items {
+        match (pk.split('#').next().unwrap_or_default(), sk.as_str()) {
+            ("WALLET", "WALLET") => {
+                let balance = int(v, "balance");
+                let ledger = ledgers.get(pk.as_str()).copied().unwrap_or(0);
+                if balance != ledger || balance < 0 {
+                    flag(
+                        format!("wallet {pk}: balance {balance}, ledger sums to {ledger}"),
+                        v.to_string(),
+                    );
+                }
+            }
+            ("GIFTCARD", "CARD") => {
+                let (amount, balance) = (int(v, "amount"), int(v, "balance"));
+                let ledger = ledgers.get(pk.as_str()).copied().unwrap_or(0);
+                if !(0..=amount).contains(&balance) || balance != amount + ledger {
+                    flag(
+                        format!(
+                            "gift card {pk}: amount {amount}, balance {balance}, ledger sums to {ledger}"
+                        ),
+                        v.to_string(),
+                    );
+                }
+            }
+            ("PRODUCT", "PRODUCT") => {
+                for (store, units) in v["stock"].as_object().into_iter().flatten() {
+                    if units.as_i64().unwrap_or(0) < 0 {
+                        flag(format!("{pk}: {units} units in {store}"), v.to_string());
+                    }
+                }
+            }
+            ("ORDERPAY", "CLAIM") => {
+                let payment_id = text(v, "paymentId");
+                let payment = get(format!("PAYMENT#{payment_id}"), "PAYMENT");
+                let status = payment.map(|p| text(p, "status")).unwrap_or("missing");
+                if !["authorized", "ready", "paid", "refunded"].contains(&status) {
+                    flag(
+                        format!("{pk} is claimed by payment {payment_id}, which is {status}"),
+                        v.to_string(),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    for (pk, _, p) in items
+        .iter()
+        .filter(|(pk, sk, _)| pk.starts_with("PAYMENT#") && sk == "PAYMENT")
+    {
+        let id = text(p, "paymentId");
+        let (status, amount) = (text(p, "status"), int(p, "amount"));
+        let wallet = format!("WALLET#{}", text(p, "userId"));
+        // Money taken and given back, as the party that holds it says.
+        let (taken, returned) = match text(p, "method") {
+            "wallet" => (
+                -by_cause
+                    .get(&(wallet.clone(), format!("payment:{id}")))
+                    .copied()
+                    .unwrap_or(0),
+                by_cause
+                    .get(&(wallet.clone(), format!("refund:{id}")))
+                    .copied()
+                    .unwrap_or(0),
+            ),
+            "gift_card" => (
+                -by_cause
+                    .get(&("GIFTCARD".into(), format!("payment:{id}")))
+                    .copied()
+                    .unwrap_or(0),
+                by_cause
+                    .get(&("GIFTCARD".into(), format!("refund:{id}")))
+                    .copied()
+                    .unwrap_or(0),
+            ),
+            _ => match p["bankPaymentId"].as_str() {
+                None => (0, 0),
+                Some(bank_id) => match bank_payment(bank_id).await {
+                    Some(b) => (
+                        if b["status"] == "succeeded" {
+                            kopecks(&b["amount"])
+                        } else {
+                            0
+                        },
+                        kopecks(&b["refunded_amount"]),
+                    ),
+                    None => {
+                        flag(
+                            format!("{pk}: the bank does not know {bank_id}"),
+                            p.to_string(),
+                        );
+                        continue;
+                    }
+                },
+            },
+        };
+        let kept = taken - returned;
+        let should_keep = if status == "paid" { amount } else { 0 };
+        if kept != should_keep && !(["authorized", "ready"].contains(&status) && kept == 0) {
+            flag(
+                format!("{pk} is {status} ({amount}): {taken} taken, {returned} given back"),
+                p.to_string(),
+            );
+        }
+        // What the money bought, delivered for a paid payment, and never for a refunded one.
+        let delivered = match text(p, "kind") {
+            "wallet_top_up" => {
+                by_cause
+                    .get(&(wallet.clone(), format!("topup:{id}")))
+                    .copied()
+                    .unwrap_or(0)
+                    == amount
+            }
+            "gift_card" => get(format!("GIFTCARD#BOUGHT#{id}"), "PURCHASE").is_some(),
+            _ => get(format!("ORDER#{}", text(p, "orderId")), "ORDER").is_some_and(|o| {
+                text(o, "paymentId") == id && DELIVERING.contains(&text(o, "status"))
+            }),
+        };
+        if (status == "paid" && !delivered) || (status == "refunded" && delivered) {
+            flag(
+                format!(
+                    "{pk} is {status}, and what it bought is {}delivered",
+                    if delivered { "" } else { "not " }
+                ),
+                p.to_string(),
+            );
+        }
+    }
+
+    for (pk, _, o) in items
+        .iter()
+        .filter(|(pk, sk, _)| pk.starts_with("ORDER#") && sk == "ORDER")
+    {
+        if o["kind"].as_str().unwrap_or("goods") != "goods" {
+            continue;
+        }
+        let order_id = text(o, "orderId");
+        let status = text(o, "status");
+        let case = |prefix: &str| {
+            get(format!("{prefix}#{order_id}"), "CASE").map(|c| text(c, "status").to_string())
+        };
+        let (picking, delivery) = (case("PICKING"), case("DELIVERYCASE"));
+        let open = |c: &Option<String>| {
+            c.as_deref()
+                .is_some_and(|s| !["cancelled", "lapsed"].contains(&s))
+        };
+        let wrong = match status {
+            "assembling" => !open(&picking),
+            "handed_to_delivery" | "at_pickup_point" | "out_for_delivery" | "delivered" => {
+                !open(&picking) || !open(&delivery)
+            }
+            "cancelled" => open(&picking) || open(&delivery),
+            _ => false,
+        };
+        if wrong {
+            flag(
+                format!("{pk} is {status}: picking case {picking:?}, delivery case {delivery:?}"),
+                o.to_string(),
+            );
+        }
+    }
+    found
+}
+
+#[tokio::test]
+#[ignore = "reads the whole table: `make audit`, after the suite"]
+async fn the_whole_table_adds_up() {
+    let started = Instant::now();
+    let mut seen = violations().await;
+    // What is still settling goes away; what is wrong is there at the last look.
+    while !seen.is_empty() && started.elapsed() < SETTLE {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        seen = violations().await;
+    }
+    let report: Vec<String> = seen
+        .iter()
+        .map(|(what, items)| format!("- {what}\n    {items}"))
+        .collect();
+    println!("audit: {} violations", seen.len());
+    assert!(
+        seen.is_empty(),
+        "the table does not add up:\n{}",
+        report.join("\n")
+    );
+}
