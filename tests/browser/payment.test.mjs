@@ -123,7 +123,7 @@ test("«Мои заказы»: the paid order's timeline — «Собирает�
   const row = page.getByTestId(`order-${order.orderId}`);
   await row.getByTestId("order-status").filter({ hasText: "В пункте выдачи" }).waitFor();
   const timeline = row.getByTestId("order-timeline");
-  for (const stage of ["paid", "assembling", "handed_to_delivery", "at_pickup_point"]) {
+  for (const stage of ["paid", "assembling", "handed_to_delivery", "in_transit", "at_pickup_point"]) {
     assert.equal(await timeline.locator(`li[data-stage="${stage}"]`).getAttribute("class"), "done", stage);
   }
   assert.match(await timeline.locator('li[data-stage="assembling"]').innerText(), /^Собирается /);

@@ -88,6 +88,7 @@ const DELIVERING: &[&str] = &[
     "paid",
     "assembling",
     "handed_to_delivery",
+    "in_transit",
     "at_pickup_point",
     "out_for_delivery",
     "delivered",
@@ -260,15 +261,16 @@ async fn violations() -> BTreeMap<String, String> {
             get(format!("{prefix}#{order_id}"), "CASE").map(|c| text(c, "status").to_string())
         };
         let (picking, delivery) = (case("PICKING"), case("DELIVERYCASE"));
+        // A case is open while it holds the order's goods for it; `returning` ones are the
+        // warehouse's again (a cancel after the hand-over), on their way back to the shelves.
         let open = |c: &Option<String>| {
             c.as_deref()
-                .is_some_and(|s| !["cancelled", "lapsed"].contains(&s))
+                .is_some_and(|s| !["cancelled", "lapsed", "returning", "returned"].contains(&s))
         };
         let wrong = match status {
             "assembling" => !open(&picking),
-            "handed_to_delivery" | "at_pickup_point" | "out_for_delivery" | "delivered" => {
-                !open(&picking) || !open(&delivery)
-            }
+            "handed_to_delivery" | "in_transit" | "at_pickup_point" | "out_for_delivery"
+            | "delivered" => !open(&picking) || !open(&delivery),
             "cancelled" => open(&picking) || open(&delivery),
             _ => false,
         };

@@ -275,6 +275,10 @@ fn expected_outcomes() -> Vec<Outcome> {
         ("PaymentConfirmPaidFunction", |r| {
             assert_eq!(r["errorType"], "PaymentNotFound", "{r}")
         }),
+        // No payment has claimed the order: none, and nothing paid.
+        ("PaymentOfOrderFunction", |r| {
+            assert_eq!(r, &json!({"paymentId": null, "paid": false}))
+        }),
         // No such product: nothing put aside (the timer armed for it finds no hold).
         ("StoreStockHoldFunction", |r| {
             assert_eq!(r["errorType"], "OutOfStock", "{r}")

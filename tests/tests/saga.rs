@@ -717,7 +717,15 @@ async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_picku
     }
     let (moved, said) = move_case(&order_id, "in_transit");
     assert!(moved, "{said}");
-    assert_eq!(order(&c, &order_id).await["status"], "handed_to_delivery");
+    // The goods left: order hears of it («В пути»), and cancelling is over.
+    assert_eq!(order(&c, &order_id).await["status"], "in_transit");
+    let cancel = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(
+        (cancel.status, &cancel.body["error"]["code"]),
+        (409, &json!("order_not_cancellable")),
+        "{}",
+        cancel.body
+    );
     let (moved, said) = move_case(&order_id, "out_for_delivery");
     assert!(
         !moved && said.contains("MoveNotAllowed"),
@@ -728,7 +736,12 @@ async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_picku
     assert!(moved, "{said}");
     let o = order(&c, &order_id).await;
     assert_eq!(o["status"], "at_pickup_point", "{o}");
-    for stage in ["paid", "handed_to_delivery", "at_pickup_point"] {
+    for stage in [
+        "paid",
+        "handed_to_delivery",
+        "in_transit",
+        "at_pickup_point",
+    ] {
         assert!(
             o["stages"][stage].is_string(),
             "the timeline has {stage}: {o}"
@@ -1261,4 +1274,140 @@ async fn search_ranks_a_product_put_aside_to_its_last_unit_below_one_still_for_s
     })
     .await;
     assert_eq!(after, Some(vec![b, a]), "for sale nowhere now, so last");
+}
+
+/// The client's «Отменить заказ» accepted while the order was «передан в доставку», and the
+/// operator sending the goods off before the cancellation reaches delivery (its read of the
+/// case held by the local AWS until the move is done): the goods are on their way, so nothing
+/// is undone — no refund, no units back on the shelves for goods the courier holds.
+#[tokio::test]
+async fn a_cancel_that_loses_to_the_goods_leaving_undoes_nothing() {
+    let (c, user, order_id, product) = paid_order(17_500).await;
+    pay_from_wallet(&c, &user, &order_id, 17_500).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+    for step in ["picking", "packed", "handed_over"] {
+        let (moved, said) = cases("pick", &order_id, step);
+        assert!(moved, "{said}");
+    }
+    let read = hold_requests(json!({
+        "path": "/", "target": "GetItem", "contains": format!("DELIVERYCASE#{order_id}"),
+        "principal": "DeliveryCaseCancelFunction",
+    }))
+    .await;
+    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    wait_until_held(&read).await;
+    let (moved, said) = move_case(&order_id, "in_transit");
+    assert!(moved, "{said}");
+    release_held(&read).await;
+    let undone = execution(&format!("{order_id}-cancel")).await;
+    assert_eq!(
+        undone.status().as_str(),
+        "SUCCEEDED",
+        "{:?}",
+        undone.error()
+    );
+    assert!(
+        undone
+            .output()
+            .unwrap_or_default()
+            .contains("not_cancelled"),
+        "{:?}",
+        undone.output()
+    );
+    assert_eq!(order(&c, &order_id).await["status"], "in_transit");
+    assert_eq!(
+        balance(&c).await,
+        0,
+        "the goods are on their way: no refund"
+    );
+    assert_eq!(units(&product, "msk-tverskaya").await, 49);
+    assert_eq!(
+        status_of(&format!("PICKING#{order_id}")).await.as_deref(),
+        Some("handed_over")
+    );
+    assert_eq!(
+        status_of(&format!("DELIVERYCASE#{order_id}"))
+            .await
+            .as_deref(),
+        Some("in_transit")
+    );
+}
+
+/// Cancelled after the warehouse handed the goods to delivery but before they left: the money
+/// goes back, the delivery is cancelled, and the units stay off the shelves (`returning`) until
+/// the warehouse's staff have them back — then an operator's move puts them on sale, once.
+#[tokio::test]
+async fn goods_handed_over_come_back_on_sale_only_when_the_warehouse_has_them() {
+    let (c, user, order_id, product) = paid_order(18_500).await;
+    pay_from_wallet(&c, &user, &order_id, 18_500).await;
+    assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
+    for step in ["picking", "packed", "handed_over"] {
+        let (moved, said) = cases("pick", &order_id, step);
+        assert!(moved, "{said}");
+    }
+    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    let o = eventually(SAGA, || async {
+        let o = order(&c, &order_id).await;
+        (o["status"] == "cancelled").then_some(o)
+    })
+    .await
+    .expect("the order is cancelled");
+    assert_eq!(o["cancelReason"], "заказ отменён по вашей просьбе");
+    assert_eq!(balance(&c).await, 18_500, "the money is back");
+    let case = format!("PICKING#{order_id}");
+    assert_eq!(status_of(&case).await.as_deref(), Some("returning"));
+    assert_eq!(
+        units(&product, "msk-tverskaya").await,
+        49,
+        "not on sale while the delivery desk has it"
+    );
+    let (moved, said) = move_case(&order_id, "in_transit");
+    assert!(!moved, "a cancelled delivery does not leave: {said}");
+    for _ in 0..2 {
+        let (moved, said) = cases("pick", &order_id, "returned");
+        assert!(moved, "{said}");
+        assert_eq!(status_of(&case).await.as_deref(), Some("returned"));
+        assert_eq!(units(&product, "msk-tverskaya").await, 50, "back once");
+    }
+}
+
+/// «Отменить заказ» pressed the moment «Оплачено» shows, before order has heard of the payment
+/// (the local AWS holds order's write of `paid` from the outcome on its way): order asks payment,
+/// records the payment itself, and the cancel goes on as for any paid order — instead of a 409
+/// saying the order is not paid. The money comes back once; the outcome, let through after,
+/// changes nothing.
+#[tokio::test]
+async fn a_cancel_pressed_before_order_hears_of_the_payment_is_taken() {
+    let (c, user, order_id, product) = paid_order(19_500).await;
+    let payment = wallet_payment(&c, &user, &order_id, 19_500).await;
+    let heard = hold_requests(json!({
+        "path": "/", "target": "UpdateItem", "contains": format!("ORDER#{order_id}"),
+        "principal": "OrderPaymentEventsFunction",
+    }))
+    .await;
+    confirm(&c, &payment).await;
+    wait_until_held(&heard).await;
+    assert_eq!(order(&c, &order_id).await["status"], "awaiting_payment");
+    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    release_held(&heard).await;
+    let o = eventually(SAGA, || async {
+        let o = order(&c, &order_id).await;
+        (o["status"] == "cancelled").then_some(o)
+    })
+    .await
+    .expect("the order is cancelled");
+    assert_eq!(o["paymentId"], payment.as_str());
+    assert_eq!(balance(&c).await, 19_500, "the money is back, once");
+    assert_eq!(units(&product, "msk-tverskaya").await, 50);
+    let forward = execution(&order_id).await;
+    assert_eq!(
+        forward.status().as_str(),
+        "SUCCEEDED",
+        "{:?}",
+        forward.error()
+    );
+    assert_eq!(balance(&c).await, 19_500);
 }

@@ -110,6 +110,7 @@ export interface PlacedOrder {
     | "paid"
     | "assembling"
     | "handed_to_delivery"
+    | "in_transit"
     | "at_pickup_point"
     | "out_for_delivery"
     | "delivered"

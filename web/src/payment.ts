@@ -21,6 +21,7 @@ const STATUS: Record<string, string> = {
   paid: "Оплачено",
   assembling: "Собирается",
   handed_to_delivery: "Передан в доставку",
+  in_transit: "В пути",
   at_pickup_point: "В пункте выдачи",
   out_for_delivery: "У курьера",
   delivered: "Получен",
@@ -30,22 +31,23 @@ const STATUS: Record<string, string> = {
 
 // Paid, whatever the order saga and delivery have done with it since.
 function paidAlready(status: string): boolean {
-  return ["paid", "assembling", "handed_to_delivery", "at_pickup_point", "out_for_delivery", "delivered"].includes(status);
+  return ["paid", "assembling", "handed_to_delivery", "in_transit", "at_pickup_point", "out_for_delivery", "delivered"].includes(status);
 }
 
-// The client may cancel until the goods reach the pickup point or go out with the courier.
+// The client may cancel until the goods leave the warehouse («В пути»).
 function cancellable(status: string): boolean {
   return status === "paid" || status === "assembling" || status === "handed_to_delivery";
 }
 
-// A paid order's way: оплачен → собирается → передан в доставку → в пункте выдачи / у курьера →
-// получен, or отменён with the reason (then only the stages it reached); each reached shows when.
+// A paid order's way: оплачен → собирается → передан в доставку → в пути → в пункте выдачи / у
+// курьера → получен, or отменён with the reason (then only the stages it reached); each reached
+// shows when.
 function timeline(o: OrderSummary): HTMLElement | null {
   if ((o.kind ?? "goods") !== "goods" || !o.stages || !(paidAlready(o.status) || o.status === "cancelled")) return null;
   const arrival = o.delivery?.method === "courier" ? "out_for_delivery" : "at_pickup_point";
   const way = o.status === "cancelled"
     ? ["paid", "assembling", "handed_to_delivery", "cancelled"]
-    : ["paid", "assembling", "handed_to_delivery", arrival, "delivered"];
+    : ["paid", "assembling", "handed_to_delivery", "in_transit", arrival, "delivered"];
   const when = (at: string) => new Date(at).toLocaleString("ru-RU", { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" });
   return h(
     "ol",

@@ -296,10 +296,16 @@ pub mod case {
         )
     }
 
-    /// What the client is told of a status (the order's own status of the same name), if
-    /// anything: a case on its way between the warehouse and the point is the shop's business.
+    /// What the client is told of a status by letter: a case on its way between the warehouse
+    /// and the point is the shop's business.
     pub fn tells_the_client(status: &str) -> bool {
         matches!(status, AT_PICKUP_POINT | OUT_FOR_DELIVERY | DELIVERED)
+    }
+
+    /// What order hears of (the order's own status of the same name): every move, from the
+    /// goods leaving on — after which the order is no longer cancelled.
+    pub fn tells_the_order(status: &str) -> bool {
+        status == IN_TRANSIT || tells_the_client(status)
     }
 
     #[cfg(test)]

@@ -12,7 +12,7 @@ use vitrina_shared::{
     config::SettingsError,
     contracts::{
         order::{PayableOrder, ReportOrderStatus},
-        payment::RefundPayment,
+        payment::{PaymentOfOrder, RefundPayment},
         store::{HoldStock, ReleaseStock},
         Remote,
     },
@@ -60,10 +60,12 @@ impl PaidOrders {
     }
 }
 
-/// The client's cancellation of a paid order: orchestra undoes it.
+/// The client's cancellation of a paid order: orchestra undoes it. payment says whether an
+/// order not yet heard of as paid has its money already.
 pub struct Cancellations {
     pub order: OrderService,
     pub orchestra: orchestra::ToOrchestra,
+    pub payment_of: Remote<PaymentOfOrder>,
 }
 
 impl Cancellations {
@@ -71,6 +73,10 @@ impl Cancellations {
         Ok(Self {
             order: OrderService::new(env)?,
             orchestra: orchestra::ToOrchestra::new(env)?,
+            payment_of: Remote::new(
+                env.aws.lambda(),
+                env.config.require("PAYMENT_OF_ORDER_FUNCTION")?,
+            ),
         })
     }
 }

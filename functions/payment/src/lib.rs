@@ -14,7 +14,7 @@ use vitrina_shared::{
     contracts::{
         billing::{CreditGiftCard, CreditWallet, DebitGiftCard, DebitWallet},
         order::PayableOrder,
-        payment::{ConfirmPaid, RefundPayment},
+        payment::{ConfirmPaid, PaymentOfOrder, RefundPayment},
         Remote,
     },
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
@@ -194,6 +194,11 @@ pub fn functions() -> Vec<Function> {
             ConfirmPaid,
             PaymentRecords::new,
             handlers::confirm_paid::handle,
+        ),
+        internal(
+            PaymentOfOrder,
+            PaymentRecords::new,
+            handlers::of_order::handle,
         ),
         sqs_consumer(
             "payment-timer",

@@ -131,14 +131,22 @@ crate::refusals! {
 }
 
 /// delivery's `delivery-case-cancel`, the saga's compensation. Safe when no case was opened
-/// (it then records that none may be) and when run twice.
+/// (it then records that none may be) and when run twice. A case whose goods left (moved past
+/// `created`) is not cancelled: what the courier holds is not undone by a message.
 pub struct CancelDeliveryCase;
 
 impl Contract for CancelDeliveryCase {
     const HANDLER: &'static str = "delivery-case-cancel";
     type Request = CancelCaseRequest;
     type Response = CancelledCase;
-    type Refusal = super::NoRefusal;
+    type Refusal = CancelCaseRefusal;
+}
+
+crate::refusals! {
+    pub enum CancelCaseRefusal {
+        /// The goods are on their way (or at the point, or delivered): too late to cancel.
+        DeliveryUnderway,
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]

@@ -81,3 +81,30 @@ crate::refusals! {
         AmountMismatch,
     }
 }
+
+/// payment's `payment-of-order`, order's question at «Отменить заказ» for an order it has not
+/// heard is paid yet: which payment has the order (its claim), and whether it took the money.
+/// A read: the outcome message may still be on its way to order.
+pub struct PaymentOfOrder;
+
+impl Contract for PaymentOfOrder {
+    const HANDLER: &'static str = "payment-of-order";
+    type Request = PaymentOfOrderRequest;
+    type Response = OrderPayment;
+    type Refusal = super::NoRefusal;
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct PaymentOfOrderRequest {
+    pub order_id: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderPayment {
+    /// The payment that claimed the order («Оплатить» pressed), if any.
+    pub payment_id: Option<String>,
+    /// It took the money (`paid`); `false` while it is still taking it, or when none did.
+    pub paid: bool,
+}

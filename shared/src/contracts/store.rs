@@ -102,8 +102,10 @@ pub struct PickingCase {
     pub order_id: String,
     /// `held` (put aside at "Оплатить заказ") → `created` (paid: the saga's reservation) →
     /// `picking` → `packed` → `handed_over`; `cancelled` (stock given back, for good) from
-    /// `held` or `created`; `lapsed` (a hold never paid, its units back, `lines` empty) →
-    /// `created` if the payment comes after all and the units are still there.
+    /// `held` up to `packed`; `returning` (cancelled after `handed_over`: the goods are not on
+    /// the shelves until the warehouse has them back) → `returned` (an operator's move, the
+    /// units back); `lapsed` (a hold never paid, its units back, `lines` empty) → `created` if
+    /// the payment comes after all and the units are still there.
     pub status: String,
     pub lines: Vec<ReservedUnits>,
     pub created_at: String,
@@ -154,7 +156,8 @@ pub struct ReleaseRequest {
 
 /// store's `picking-case-move`, the operators' (no route in the public API: in AWS it is invoked
 /// with an operator's IAM identity, `vitrina-cases pick` is the command). `created → picking →
-/// packed → handed_over`, one step at a time; a cancelled case moves no more. Moving a case to
+/// packed → handed_over`, one step at a time, and `returning → returned` (the goods of an order
+/// cancelled after its hand-over back on the shelves); a cancelled case moves no more. Moving a case to
 /// where it is already answers it again, so an operator may simply re-run.
 pub struct MovePickingCase;
 
@@ -169,7 +172,7 @@ impl Contract for MovePickingCase {
 #[serde(rename_all = "camelCase")]
 pub struct MovePickingRequest {
     pub order_id: String,
-    /// `picking`, `packed` or `handed_over`.
+    /// `picking`, `packed`, `handed_over` or `returned`.
     pub to: String,
 }
 

@@ -1,6 +1,6 @@
 //! `vitrina-cases`: the operators' command for an order's cases.
 //!
-//!   vitrina-cases pick --order ORDER_ID --to picking|packed|handed_over [--function NAME]
+//!   vitrina-cases pick --order ORDER_ID --to picking|packed|handed_over|returned [--function NAME]
 //!   vitrina-cases move --order ORDER_ID --to in_transit|at_pickup_point|out_for_delivery|delivered
 //!                      [--function NAME]
 //!
@@ -21,7 +21,7 @@ use vitrina_shared::contracts::{
     CallError, Contract, Refusal, Remote,
 };
 
-const USAGE: &str = "usage: vitrina-cases pick --order ORDER_ID --to picking|packed|handed_over [--function NAME]
+const USAGE: &str = "usage: vitrina-cases pick --order ORDER_ID --to picking|packed|handed_over|returned [--function NAME]
        vitrina-cases move --order ORDER_ID --to in_transit|at_pickup_point|out_for_delivery|delivered [--function NAME]";
 
 #[tokio::main]

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
         delivery::{
-            CancelCaseRequest, CancelledCase, DeliveryCase, MoveCaseRefusal, MoveCaseRequest,
-            OpenCaseRefusal, OpenCaseRequest,
+            CancelCaseRefusal, CancelCaseRequest, CancelledCase, DeliveryCase, MoveCaseRefusal,
+            MoveCaseRequest, OpenCaseRefusal, OpenCaseRequest,
         },
         order::StatusReport,
         store::{PickingCaseRefusal, PickingCaseRequest},
-        CallError, Failure, NoRefusal,
+        CallError, Failure,
     },
     envelope::{Envelope, OrderStatusChanged, ORDER_STATUS},
     StoreError,
@@ -124,7 +124,7 @@ pub async fn open(
 pub async fn cancel(
     c: Arc<Carriers>,
     req: CancelCaseRequest,
-) -> Result<CancelledCase, Failure<NoRefusal>> {
+) -> Result<CancelledCase, Failure<CancelCaseRefusal>> {
     let d = &c.delivery;
     let cancelled = |order_id: &str| CancelledCase {
         order_id: order_id.into(),
@@ -152,6 +152,15 @@ pub async fn cancel(
                 // Again, in case the first cancellation stopped before it.
                 give_back(&c, &req.order_id, &case.delivery).await?;
                 return Ok(cancelled(&req.order_id));
+            }
+            Some(case) if case.status != CREATED => {
+                // The goods left with the courier (an operator's move came first): nothing here
+                // is undone, and the saga must not give the money back for goods on their way.
+                return Err(CancelCaseRefusal::DeliveryUnderway(format!(
+                    "the delivery case of order {} is {}: the goods are on their way",
+                    req.order_id, case.status
+                ))
+                .into());
             }
             Some(case) => {
                 let from = case.status.clone();
@@ -263,15 +272,19 @@ pub async fn move_case(
         }
     };
     tracing::info!(order_id = %moved.order_id, status = %moved.status, "delivery case moved");
+    if domain::case::tells_the_order(&moved.status) {
+        report(&m, &moved).await?;
+    }
     if domain::case::tells_the_client(&moved.status) {
         tell(&m, &moved).await?;
     }
     Ok(moved)
 }
 
-/// The order's status (its timeline) and the client's letter: both after the case moved, and
-/// both again when the same move is run again, so a failure here is mended by re-running it.
-async fn tell(m: &CaseMoves, case: &DeliveryCase) -> Result<(), Failure<MoveCaseRefusal>> {
+/// The order's status (its timeline; once the goods left, no longer cancellable): after the
+/// case moved, and again when the same move is run again, so a failure here is mended by
+/// re-running it.
+async fn report(m: &CaseMoves, case: &DeliveryCase) -> Result<(), Failure<MoveCaseRefusal>> {
     let report = StatusReport {
         order_id: case.order_id.clone(),
         status: case.status.clone(),
@@ -287,6 +300,12 @@ async fn tell(m: &CaseMoves, case: &DeliveryCase) -> Result<(), Failure<MoveCase
         }
         Err(CallError::Unavailable(e)) => return Err(Failure::unavailable(e)),
     }
+    Ok(())
+}
+
+/// The client's letter of the move, again when the move is run again (notification takes a
+/// repeat as nothing new).
+async fn tell(m: &CaseMoves, case: &DeliveryCase) -> Result<(), Failure<MoveCaseRefusal>> {
     let change = OrderStatusChanged {
         order_id: case.order_id.clone(),
         user_id: case.user_id.clone(),

@@ -16,14 +16,15 @@ pub const ASSEMBLING: &str = "assembling";
 pub const HANDED_TO_DELIVERY: &str = "handed_to_delivery";
 /// The saga undid what it had done and gave the money back; `cancel_reason` says why.
 pub const CANCELLED: &str = "cancelled";
-/// Delivery's moves (an operator's): the goods wait at the pickup point, are out with the
-/// courier, or are in the client's hands.
+/// Delivery's moves (an operator's): the goods left the warehouse ("В пути"), wait at the
+/// pickup point, are out with the courier, or are in the client's hands.
+pub const IN_TRANSIT: &str = "in_transit";
 pub const AT_PICKUP_POINT: &str = "at_pickup_point";
 pub const OUT_FOR_DELIVERY: &str = "out_for_delivery";
 pub const DELIVERED: &str = "delivered";
 
-/// The statuses from which the client may cancel a paid order: until the goods reach the
-/// pickup point or go out with the courier.
+/// The statuses from which the client may cancel a paid order: until the goods leave the
+/// warehouse (`in_transit`): what the courier holds is not undone.
 pub const CANCELLABLE: &[&str] = &[PAID, ASSEMBLING, HANDED_TO_DELIVERY];
 
 /// The statuses reported to order (by the saga, by delivery's moves), each with those it may
@@ -35,7 +36,9 @@ pub fn move_from(to: &str) -> Option<&'static [&'static str]> {
         // From `paid` too: an execution started before the saga reported «собирается».
         HANDED_TO_DELIVERY => Some(&[ASSEMBLING, PAID]),
         CANCELLED => Some(&[PAID, ASSEMBLING, HANDED_TO_DELIVERY]),
-        AT_PICKUP_POINT | OUT_FOR_DELIVERY => Some(&[HANDED_TO_DELIVERY]),
+        IN_TRANSIT => Some(&[HANDED_TO_DELIVERY]),
+        // From `handed_to_delivery` too: a case that left before order heard of `in_transit`.
+        AT_PICKUP_POINT | OUT_FOR_DELIVERY => Some(&[IN_TRANSIT, HANDED_TO_DELIVERY]),
         DELIVERED => Some(&[AT_PICKUP_POINT, OUT_FOR_DELIVERY]),
         _ => None,
     }

@@ -13,6 +13,7 @@ use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
         order::OrderKind,
+        payment::PaymentOfOrderRequest,
         store::{ReleaseRequest, ReserveRefusal},
         CallError,
     },
@@ -206,6 +207,46 @@ pub async fn back_to_cart(svc: Arc<Placing>, req: Request) -> Result<Response<Bo
     ))
 }
 
+/// An order awaiting payment as order knows it, whose payment may have taken the money a moment
+/// ago (its outcome comes over SQS): payment is asked. Paid: order records it now, with the
+/// same conditional write the outcome makes (which then changes nothing), and the cancel goes on
+/// as for any paid order. Being taken: 409 `payment_in_progress`, which is true. Neither: the
+/// order as it is (not cancellable).
+async fn paid_meanwhile(
+    svc: &crate::Cancellations,
+    order: PlacedOrder,
+) -> Result<PlacedOrder, ApiError> {
+    let asked = PaymentOfOrderRequest {
+        order_id: order.order_id.clone(),
+    };
+    let payment = svc
+        .payment_of
+        .call(&asked)
+        .await
+        .map_err(ApiError::internal)?;
+    match (payment.payment_id, payment.paid) {
+        (Some(payment_id), true) => {
+            let at = chrono::Utc::now().to_rfc3339();
+            match svc
+                .order
+                .store
+                .mark_paid(&order.order_id, &payment_id, &at)
+                .await
+            {
+                Ok(()) | Err(StoreError::Conflict) => {}
+                Err(e) => return Err(e.into()),
+            }
+            tracing::info!(order_id = %order.order_id, %payment_id, "paid before its outcome arrived: recorded at the cancel");
+            own(&svc.order, &order.user_id, &order.order_id).await
+        }
+        (Some(_), false) => Err(ApiError::conflict(
+            "payment_in_progress",
+            "The order's payment is being taken: cancel it in a moment",
+        )),
+        (None, _) => Ok(order),
+    }
+}
+
 /// `POST /api/orders/{id}/cancel`: the client cancels a paid order before its goods leave.
 /// orchestra's saga runs the compensations (delivery case, stock, the money back the way it
 /// came) and reports `cancelled`; this answers 202 with the order as it is now. Pressing again
@@ -217,9 +258,12 @@ pub async fn cancel(
 ) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let order_id = super::order_id_in_path(&req)?;
-    let order = own(&svc.order, &caller.user_id, &order_id).await?;
+    let mut order = own(&svc.order, &caller.user_id, &order_id).await?;
     if order.status == crate::domain::placed::CANCELLED {
         return Ok(ok(&view(&order)));
+    }
+    if order.status == AWAITING_PAYMENT && order.kind == OrderKind::Goods {
+        order = paid_meanwhile(&svc, order).await?;
     }
     if order.kind != OrderKind::Goods {
         // Money goes back only with what it bought: billing credited the wallet or issued the

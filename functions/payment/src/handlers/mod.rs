@@ -1,6 +1,7 @@
 pub mod activate;
 pub mod confirm_paid;
 pub mod list;
+pub mod of_order;
 pub mod payments;
 pub mod refund;
 pub mod timer;

@@ -86,14 +86,29 @@ pub mod case {
     pub const PACKED: &str = "packed";
     pub const HANDED_OVER: &str = "handed_over";
     pub const CANCELLED: &str = "cancelled";
+    /// Cancelled after the goods were handed to delivery: they are off the shelves until the
+    /// warehouse's staff have them back, so the units are not on sale meanwhile.
+    pub const RETURNING: &str = "returning";
+    /// The goods of a `returning` case are back on the shelves (an operator's move).
+    pub const RETURNED: &str = "returned";
 
-    /// Operators move a case forward one step at a time; a cancelled case (its units back on the
-    /// shelves) moves no more.
+    /// Operators move a case forward one step at a time, and put the goods of a cancelled
+    /// hand-over back on the shelves; a cancelled case (its units back) moves no more.
     pub fn move_allowed(from: &str, to: &str) -> bool {
         matches!(
             (from, to),
-            (CREATED, PICKING) | (PICKING, PACKED) | (PACKED, HANDED_OVER)
+            (CREATED, PICKING) | (PICKING, PACKED) | (PACKED, HANDED_OVER) | (RETURNING, RETURNED)
         )
+    }
+
+    /// A release (the order undone) of a case in this status: its units go back to the shelves
+    /// now; goods handed over wait for the warehouse to take them back (`RETURNING`).
+    pub fn released_as(status: &str) -> &'static str {
+        if status == HANDED_OVER {
+            RETURNING
+        } else {
+            CANCELLED
+        }
     }
 }
 
@@ -114,6 +129,18 @@ mod tests {
             !move_allowed(HANDED_OVER, CANCELLED),
             "cancelling is the saga's"
         );
+        assert!(move_allowed(RETURNING, RETURNED), "goods taken back");
+        assert!(
+            !move_allowed(HANDED_OVER, RETURNED),
+            "only what was cancelled"
+        );
+        assert_eq!(
+            released_as(HANDED_OVER),
+            RETURNING,
+            "the courier's desk has them"
+        );
+        assert_eq!(released_as(PACKED), CANCELLED);
+        assert_eq!(released_as(HELD), CANCELLED);
     }
 
     fn line(p: &str, q: i64) -> OrderedUnits {

@@ -1,5 +1,6 @@
 //! `picking-case-move` (internal, the operators'): a picking case moves on from the shelves to
-//! delivery, one step at a time — `created → picking → packed → handed_over`.
+//! delivery, one step at a time — `created → picking → packed → handed_over` — and the goods of
+//! an order cancelled after its hand-over go back on the shelves (`returning → returned`).
 //! `picking-case-get` (internal, delivery's): where an order's picking case is.
 
 use crate::{domain::picking::case, Stock};
@@ -52,7 +53,13 @@ pub async fn move_case(
         updated_at: chrono::Utc::now().to_rfc3339(),
         ..current.clone()
     };
-    match s.catalog.move_picking(&next, &current.status).await {
+    let written = if next.status == case::RETURNED {
+        // The goods of a cancelled hand-over are back: their units on the shelves with it.
+        s.catalog.release(&current, &next).await
+    } else {
+        s.catalog.move_picking(&next, &current.status).await
+    };
+    match written {
         Ok(()) => {
             tracing::info!(order_id = %next.order_id, status = %next.status, "picking case moved");
             Ok(next)

@@ -17,7 +17,9 @@ use vitrina_shared::{
     table, ConsumeError, StoreError,
 };
 
-use crate::domain::picking::case::{CANCELLED, CREATED, HELD, LAPSED};
+use crate::domain::picking::case::{
+    released_as, CANCELLED, CREATED, HELD, LAPSED, RETURNED, RETURNING,
+};
 
 /// How often a reservation plans again after losing a race for stock to another order.
 const ATTEMPTS: u32 = 4;
@@ -172,7 +174,7 @@ pub async fn lapse(h: Arc<Holds>, record: SqsMessage) -> Result<(), ConsumeError
 }
 
 fn answer(case: PickingCase) -> Result<PickingCase, Failure<ReserveRefusal>> {
-    if case.status == CANCELLED {
+    if [CANCELLED, RETURNING, RETURNED].contains(&case.status.as_str()) {
         return Err(ReserveRefusal::PickingCancelled(format!(
             "the picking case of order {} was cancelled",
             case.order_id
@@ -234,17 +236,24 @@ pub async fn release(
             }
             continue;
         };
-        if open.status == CANCELLED {
+        if [CANCELLED, RETURNING, RETURNED].contains(&open.status.as_str()) {
             return Ok(open);
         }
         let cancelled = PickingCase {
-            status: CANCELLED.into(),
+            status: released_as(&open.status).into(),
             updated_at: now,
             reason: Some(req.reason.clone()),
             held_until: None,
             ..open.clone()
         };
-        match s.catalog.release(&open, &cancelled).await {
+        let written = if cancelled.status == RETURNING {
+            // Handed to delivery: the units are not the shelves' until staff take them back
+            // (`picking-case-move` to `returned`), so nothing is put on sale that is not there.
+            s.catalog.move_picking(&cancelled, &open.status).await
+        } else {
+            s.catalog.release(&open, &cancelled).await
+        };
+        match written {
             Ok(()) => {
                 tracing::info!(order_id = %req.order_id, reason = %req.reason, "stock released, picking case cancelled");
                 return Ok(cancelled);
