@@ -177,9 +177,33 @@ pub async fn create_refund(
     body: Bytes,
 ) -> Response {
     keyed(&bank, &uri, &headers, &body, |new: NewRefund| async {
-        json_of(bank.refund(new).await?)
+        let key = headers.get("idempotence-key").and_then(|v| v.to_str().ok());
+        let pending = bank
+            .faults
+            .take(Kind::RefundPending, uri.path(), key)
+            .is_some();
+        json_of(bank.refund(new, pending).await?)
     })
     .await
+}
+
+/// `POST /_sandbox/refunds/{id}/succeed` | `/cancel`: a pending refund ended by the bank.
+pub async fn end_refund(
+    State(bank): State<Arc<Bank>>,
+    Path((id, outcome)): Path<(String, String)>,
+) -> Response {
+    let succeed = match outcome.as_str() {
+        "succeed" => true,
+        "cancel" => false,
+        _ => return refused(ApiError::not_found()),
+    };
+    match bank.end_refund(&id, succeed).await {
+        Ok(refund) => match json_of(refund) {
+            Ok(body) => answer(200, body),
+            Err(e) => refused(e),
+        },
+        Err(e) => refused(e),
+    }
 }
 
 async fn read<F, Fut>(bank: &Bank, uri: &Uri, headers: &HeaderMap, work: F) -> Response

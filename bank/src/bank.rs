@@ -30,6 +30,8 @@ pub struct Entry {
     pub payment: Payment,
     pub kopecks: i64,
     pub refunded: i64,
+    /// Kopecks of refunds asked and still pending.
+    pub refunding: i64,
     pub capture: bool,
     pub save_method: bool,
     pub return_url: Option<String>,
@@ -281,6 +283,7 @@ impl Bank {
                 payment,
                 kopecks,
                 refunded: 0,
+                refunding: 0,
                 capture: new.capture,
                 save_method: new.save_payment_method,
                 return_url,
@@ -434,7 +437,7 @@ impl Bank {
         Ok(books.payments[id].payment.clone())
     }
 
-    pub async fn refund(&self, new: NewRefund) -> Result<Refund, ApiError> {
+    pub async fn refund(&self, new: NewRefund, pending: bool) -> Result<Refund, ApiError> {
         let kopecks = new.amount.kopecks().ok_or_else(|| {
             ApiError::invalid("amount must be a positive sum in RUB", Some("amount.value"))
         })?;
@@ -449,26 +452,85 @@ impl Bank {
                 Some("payment_id"),
             ));
         }
-        if entry.refunded + kopecks > entry.kopecks {
+        // Refunds still pending count against the amount too: they may yet succeed.
+        let asked = entry.refunded + entry.refunding;
+        if asked + kopecks > entry.kopecks {
             return Err(ApiError::invalid(
                 "The refunds would exceed the payment's amount",
                 Some("amount.value"),
             ));
         }
-        entry.refunded += kopecks;
-        entry.payment.refunded_amount = Amount::rub(entry.refunded);
-        entry.payment.refundable = entry.refunded < entry.kopecks;
         let refund = Refund {
             id: uuid::Uuid::now_v7().to_string(),
             payment_id: new.payment_id.clone(),
-            status: Status::Succeeded,
+            status: if pending {
+                Status::Pending
+            } else {
+                Status::Succeeded
+            },
             amount: Amount::rub(kopecks),
             created_at: stamp(now()),
             description: new.description,
+            cancellation_details: None,
         };
+        if pending {
+            entry.refunding += kopecks;
+        } else {
+            Self::count_refund(entry, kopecks, 0);
+            self.notify_refund("refund.succeeded", &refund);
+        }
         books.refunds.insert(refund.id.clone(), refund.clone());
-        self.notify_refund(&refund);
         Ok(refund)
+    }
+
+    /// A refund's money returned: it is on the payment's `refunded_amount`.
+    fn count_refund(entry: &mut Entry, kopecks: i64, was_pending: i64) {
+        entry.refunding -= was_pending;
+        entry.refunded += kopecks;
+        entry.payment.refunded_amount = Amount::rub(entry.refunded);
+        entry.payment.refundable = entry.refunded < entry.kopecks;
+    }
+
+    /// Ends a pending refund (`POST /_sandbox/refunds/{id}/succeed` or `/cancel`), as the bank
+    /// would some time after it was asked, and notifies it. Ending one that is over answers it.
+    pub async fn end_refund(&self, id: &str, succeed: bool) -> Result<Refund, ApiError> {
+        let mut books = self.books.lock().await;
+        let refund = books
+            .refunds
+            .get(id)
+            .cloned()
+            .ok_or_else(ApiError::not_found)?;
+        if refund.status != Status::Pending {
+            return Ok(refund);
+        }
+        let kopecks = refund.amount.kopecks().unwrap_or(0);
+        let ended = Refund {
+            status: if succeed {
+                Status::Succeeded
+            } else {
+                Status::Canceled
+            },
+            cancellation_details: (!succeed).then(|| CancellationDetails {
+                party: "yoo_money".into(),
+                reason: "rejected_by_payee".into(),
+            }),
+            ..refund
+        };
+        if let Some(entry) = books.payments.get_mut(&ended.payment_id) {
+            if succeed {
+                Self::count_refund(entry, kopecks, kopecks);
+            } else {
+                entry.refunding -= kopecks;
+            }
+        }
+        books.refunds.insert(ended.id.clone(), ended.clone());
+        let event = if succeed {
+            "refund.succeeded"
+        } else {
+            "refund.canceled"
+        };
+        self.notify_refund(event, &ended);
+        Ok(ended)
     }
 
     pub async fn get_refund(&self, id: &str) -> Result<Refund, ApiError> {
@@ -514,10 +576,10 @@ impl Bank {
         }));
     }
 
-    fn notify_refund(&self, refund: &Refund) {
+    fn notify_refund(&self, event: &str, refund: &Refund) {
         let _ = self.webhooks.send(json!({
             "type": "notification",
-            "event": "refund.succeeded",
+            "event": event,
             "object": refund,
         }));
     }

@@ -1,5 +1,5 @@
 //! Faults on demand, for tests of what the shop does when the bank misbehaves:
-//! `POST /_sandbox/faults {"kind": "error500" | "slow" | "duplicate_webhook", "times": n,
+//! `POST /_sandbox/faults {"kind": "error500" | "slow" | "duplicate_webhook" | "refund_pending", "times": n,
 //! "delayMs": ms, "pathContains": "...", "idempotenceKey": "..."}`. A test that names its own
 //! idempotence key gets the fault on its own call, whatever other tests do meanwhile.
 
@@ -16,6 +16,10 @@ pub enum Kind {
     Slow,
     /// The next webhooks are delivered twice.
     DuplicateWebhook,
+    /// The next refunds stay `pending`, as YooKassa's may, until a test ends them:
+    /// `POST /_sandbox/refunds/{id}/succeed` or `/cancel` (then `refund.succeeded` /
+    /// `refund.canceled` is notified).
+    RefundPending,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

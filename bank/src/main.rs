@@ -109,6 +109,7 @@ async fn main() -> Result<(), String> {
         .route("/v3/payments/{id}/cancel", post(api::cancel))
         .route("/v3/refunds", post(api::create_refund))
         .route("/v3/refunds/{id}", get(api::get_refund))
+        .route("/_sandbox/refunds/{id}/{outcome}", post(api::end_refund))
         .route(
             "/checkout/{id}",
             get(pages::card_page).post(pages::card_submit),

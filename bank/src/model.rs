@@ -124,11 +124,14 @@ pub struct Payment {
 pub struct Refund {
     pub id: String,
     pub payment_id: String,
+    /// `pending` → `succeeded` | `canceled` (with `cancellation_details`), or `succeeded` at once.
     pub status: Status,
     pub amount: Amount,
     pub created_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_details: Option<CancellationDetails>,
 }
 
 /// `POST /v3/payments`.

@@ -237,7 +237,8 @@ async fn violations() -> BTreeMap<String, String> {
                 text(o, "paymentId") == id && DELIVERING.contains(&text(o, "status"))
             }),
         };
-        if (status == "paid" && !delivered) || (status == "refunded" && delivered) {
+        let giving_back = ["refunded", "refunding"].contains(&status);
+        if (status == "paid" && !delivered) || (giving_back && delivered) {
             flag(
                 format!(
                     "{pk} is {status}, and what it bought is {}delivered",

@@ -2,7 +2,7 @@
 //! came — to the card through the bank, to the wallet, to the gift card — once, however many
 //! times the compensation runs.
 
-use serde_json::json;
+use serde_json::{json, Value};
 use vitrina_shared::contracts::{
     payment::{RefundPayment, RefundRefusal, RefundRequest},
     CallError,
@@ -177,4 +177,142 @@ async fn a_payment_that_took_no_money_is_not_refundable() {
         Err(CallError::Refused(RefundRefusal::PaymentNotRefundable(_))) => {}
         other => panic!("{other:?}"),
     }
+}
+
+/// A card order, paid through the bank's page and «Оплатить»: the client, the order, the payment.
+async fn card_order(price: i64) -> (reqwest::Client, String, String) {
+    let (c, _, order_id) = placed_order(price).await;
+    let started = start_payment(
+        &c,
+        &unique("key-"),
+        json!({"orderId": order_id, "method": "card"}),
+    )
+    .await
+    .body;
+    let id = started["paymentId"].as_str().unwrap().to_string();
+    pay_on_bank_page(
+        started["redirectUrl"].as_str().unwrap(),
+        "5555555555554444",
+        None,
+    )
+    .await;
+    call(&c, "GET", &format!("/api/payments/{id}"), None).await;
+    confirm(&c, &id).await;
+    (c, order_id, id)
+}
+
+/// The bank's next refund of `payment_id` stays `pending` until the test ends it.
+async fn refunds_pend(payment_id: &str) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/_sandbox/faults", bank_url()))
+        .json(&json!({"kind": "refund_pending", "idempotenceKey": format!("refund-{payment_id}")}))
+        .send()
+        .await
+        .expect("the bank sandbox answers");
+    assert!(r.status().is_success());
+}
+
+/// The bank ends the payment's pending refund (`succeed` or `cancel`) and notifies the shop.
+async fn bank_ends_refund(payment_id: &str, outcome: &str) {
+    let item = table_item(&format!("PAYMENT#{payment_id}"), "PAYMENT")
+        .await
+        .expect("the payment");
+    let refund_id = item["refundId"]
+        .as_s()
+        .expect("the refund followed")
+        .clone();
+    let r = reqwest::Client::new()
+        .post(format!(
+            "{}/_sandbox/refunds/{refund_id}/{outcome}",
+            bank_url()
+        ))
+        .send()
+        .await
+        .expect("the bank sandbox answers");
+    assert!(r.status().is_success(), "{}", r.status());
+}
+
+async fn payment_becomes(c: &reqwest::Client, id: &str, status: &str, patience: u64) -> Value {
+    eventually(std::time::Duration::from_secs(patience), || async {
+        let p = call(c, "GET", &format!("/api/payments/{id}"), None)
+            .await
+            .body;
+        (p["status"] == status).then_some(p)
+    })
+    .await
+    .unwrap_or_else(|| panic!("payment {id} never became {status}"))
+}
+
+/// YooKassa's refund may stay `pending`: the shop does not take the request for the money. The
+/// payment is `refunding` (the bank has given nothing back yet) until the bank's word, read
+/// from the bank at its webhook, makes it `refunded`.
+#[tokio::test]
+async fn a_refund_the_bank_keeps_pending_is_followed_to_its_end() {
+    let (c, order_id, id) = card_order(46_000).await;
+    refunds_pend(&id).await;
+    cancel_order(&c, &order_id).await;
+    payment_becomes(&c, &id, "refunding", 5).await;
+    assert_eq!(
+        bank_record_of(&id).await["refunded_amount"]["value"],
+        "0.00"
+    );
+    bank_ends_refund(&id, "succeed").await;
+    payment_becomes(&c, &id, "refunded", 20).await;
+    assert_eq!(
+        bank_record_of(&id).await["refunded_amount"]["value"],
+        "460.00"
+    );
+}
+
+/// A refund the bank refuses (`canceled`) leaves the money with the shop: the payment says so
+/// (`refund_failed`), the payment's timer tells the operators (their queue is alarmed), and the
+/// refund run again — as the operator is told to — is a new one, which goes through.
+#[tokio::test]
+async fn a_refund_the_bank_refuses_reaches_an_operator_and_is_asked_anew() {
+    let (c, order_id, id) = card_order(47_000).await;
+    refunds_pend(&id).await;
+    cancel_order(&c, &order_id).await;
+    payment_becomes(&c, &id, "refunding", 5).await;
+    bank_ends_refund(&id, "cancel").await;
+    let failed = payment_becomes(&c, &id, "refund_failed", 20).await;
+    assert_eq!(failed["failure"], "refund_rejected_by_payee", "{failed}");
+    let sqs = clients().await.sqs;
+    let url = queue_url(&sqs, "SagaOperatorQueue").await;
+    // The timer looks within the hold time (30 s in `make test`).
+    let told = eventually(std::time::Duration::from_secs(75), || async {
+        let got = sqs
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(10)
+            .visibility_timeout(1)
+            .wait_time_seconds(2)
+            .send()
+            .await
+            .ok()?;
+        let mine = got
+            .messages()
+            .iter()
+            .find(|m| m.body().unwrap_or_default().contains(&id))?
+            .clone();
+        sqs.delete_message()
+            .queue_url(&url)
+            .receipt_handle(mine.receipt_handle().unwrap_or_default())
+            .send()
+            .await
+            .ok()?;
+        Some(mine.body().unwrap_or_default().to_string())
+    })
+    .await
+    .expect("the operators are told");
+    assert!(told.contains("refund.failed"), "{told}");
+    assert_eq!(
+        bank_record_of(&id).await["refunded_amount"]["value"],
+        "0.00"
+    );
+    refund_twice(&id, 47_000).await;
+    payment_becomes(&c, &id, "refunded", 5).await;
+    assert_eq!(
+        bank_record_of(&id).await["refunded_amount"]["value"],
+        "470.00"
+    );
 }

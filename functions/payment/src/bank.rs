@@ -114,8 +114,11 @@ pub struct Payment {
 pub struct Refund {
     pub id: String,
     pub payment_id: String,
+    /// `pending` until the bank finishes it, then `succeeded` or `canceled`.
     pub status: Status,
     pub amount: Amount,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancellation_details: Option<CancellationDetails>,
 }
 
 /// How the payer pays at the bank.

@@ -113,6 +113,22 @@ impl TimedPayments {
     }
 }
 
+/// The payment's timer: payments with their timer, and the operators' queue for what only a
+/// person can mend (a refund the bank refused).
+pub struct TimerChecks {
+    pub timed: TimedPayments,
+    pub operators: String,
+}
+
+impl TimerChecks {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            timed: TimedPayments::new(env)?,
+            operators: env.config.require("OPERATOR_QUEUE_URL")?,
+        })
+    }
+}
+
 /// What answers from the payments alone (the saga's confirmation, the saved cards): no bank,
 /// no other service.
 pub struct PaymentRecords {
@@ -189,7 +205,7 @@ pub fn functions() -> Vec<Function> {
             PaymentRecords::new,
             handlers::payments::methods,
         ),
-        internal(RefundPayment, Payments::new, handlers::refund::handle),
+        internal(RefundPayment, TimedPayments::new, handlers::refund::handle),
         internal(
             ConfirmPaid,
             PaymentRecords::new,
@@ -203,7 +219,7 @@ pub fn functions() -> Vec<Function> {
         sqs_consumer(
             "payment-timer",
             "PaymentTimerQueue",
-            TimedPayments::new,
+            TimerChecks::new,
             handlers::timer::handle,
         ),
         http_route(

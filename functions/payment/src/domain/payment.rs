@@ -25,13 +25,25 @@ pub enum Status {
     Cancelled,
     /// The money taken was given back (the order saga's compensation).
     Refunded,
+    /// Its refund is asked and the bank has not finished it (YooKassa's refunds may be
+    /// `pending`): followed by the refund's webhook and the payment's timer to `Refunded`.
+    Refunding,
+    /// The bank refused the refund (`canceled`): the money is still the shop's, an operator is
+    /// told, and `payment-refund` run again asks the bank anew.
+    RefundFailed,
 }
 
 impl Status {
+    /// Past the payer's part: paid, or over without the money, or after a paid one's refund.
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            Self::Paid | Self::Failed | Self::Cancelled | Self::Refunded
+            Self::Paid
+                | Self::Failed
+                | Self::Cancelled
+                | Self::Refunded
+                | Self::Refunding
+                | Self::RefundFailed
         )
     }
 }
@@ -117,6 +129,12 @@ pub struct Payment {
     pub kind: vitrina_shared::contracts::order::OrderKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift_card: Option<vitrina_shared::contracts::order::GiftCardOrder>,
+    /// The bank's refund being followed (`Refunding`), or the last one asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_id: Option<String>,
+    /// Refunds the bank refused so far: each new one is asked with a key of its own.
+    #[serde(default)]
+    pub refund_attempts: u32,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -153,8 +171,19 @@ impl Payment {
             delivery: String::new(),
             kind: Default::default(),
             gift_card: None,
+            refund_id: None,
+            refund_attempts: 0,
             created_at: now.into(),
             updated_at: now.into(),
+        }
+    }
+
+    /// The `Idempotence-Key` of this payment's refund at the bank: the same for every retry of
+    /// one refund, a new one after the bank refused the last.
+    pub fn refund_key(&self) -> String {
+        match self.refund_attempts {
+            0 => format!("refund-{}", self.payment_id),
+            n => format!("refund-{}-{n}", self.payment_id),
         }
     }
 

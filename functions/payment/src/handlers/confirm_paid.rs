@@ -39,7 +39,10 @@ pub async fn handle(
 fn check(payment: &Payment, amount: i64) -> Result<(), ConfirmPaidRefusal> {
     // A refunded payment took money once: a saga that starts after the order's cancellation
     // (a late message) must not go on as if it were still paid.
-    if payment.status == Status::Refunded {
+    if matches!(
+        payment.status,
+        Status::Refunded | Status::Refunding | Status::RefundFailed
+    ) {
         return Err(ConfirmPaidRefusal::PaymentRefunded(format!(
             "payment {} was refunded",
             payment.payment_id

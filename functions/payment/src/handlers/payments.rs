@@ -125,7 +125,10 @@ pub(crate) async fn current(p: &Payments, payment_id: &str) -> Result<Payment, A
 /// next settle of this payment (`outcome_sent` stays false until it goes out).
 async fn tell_outcome(p: &Payments, payment: Payment) -> Result<Payment, ApiError> {
     if payment.outcome_sent
-        || matches!(payment.status, Status::Cancelled | Status::Refunded)
+        || matches!(
+            payment.status,
+            Status::Cancelled | Status::Refunded | Status::Refunding | Status::RefundFailed
+        )
         || !payment.status.is_final()
     {
         return Ok(payment);
@@ -705,15 +708,31 @@ pub async fn webhook(p: Arc<Payments>, req: Request) -> Result<Response<Body>, A
             "A notification names its object",
         ));
     };
-    let payment_id = match body["event"].as_str() {
-        Some(e) if e.starts_with("payment.") => p.store.by_bank_payment(bank_id).await?,
-        // Refunds are the saga's (to come); nothing to settle here.
-        _ => None,
+    let event = body["event"].as_str().unwrap_or_default();
+    // A refund names the bank's payment it gives back; it too is read again from the bank.
+    let bank_payment = if event.starts_with("refund.") {
+        body["object"]["payment_id"]
+            .as_str()
+            .filter(|id| id.len() <= 64)
+    } else if event.starts_with("payment.") {
+        Some(bank_id)
+    } else {
+        None
+    };
+    let payment_id = match bank_payment {
+        Some(id) => p.store.by_bank_payment(id).await?,
+        None => None,
     };
     if let Some(payment_id) = payment_id {
         let payment = current(&p, &payment_id).await?;
-        let payment = settle(&p, payment).await?;
-        tracing::info!(payment_id = %payment.payment_id, status = ?payment.status, event = ?body["event"], "webhook settled");
+        let payment = if event.starts_with("refund.") {
+            crate::handlers::refund::follow(&p, payment)
+                .await
+                .map_err(unavailable)?
+        } else {
+            settle(&p, payment).await?
+        };
+        tracing::info!(payment_id = %payment.payment_id, status = ?payment.status, event, "webhook settled");
     }
     Ok(ok(&json!({})))
 }

@@ -3,9 +3,10 @@
 //! card — keyed by the payment, so a retried compensation gives back once.
 
 use crate::{
-    bank::BankError,
+    bank::{self, BankError},
     domain::payment::{Method, Payment, Status},
-    Payments,
+    handlers::payments::{current, now},
+    Payments, TimedPayments,
 };
 use std::sync::Arc;
 use vitrina_shared::{
@@ -27,17 +28,20 @@ fn refunded(p: &Payment) -> Refunded {
 }
 
 pub async fn handle(
-    p: Arc<Payments>,
+    t: Arc<TimedPayments>,
     req: RefundRequest,
 ) -> Result<Refunded, Failure<RefundRefusal>> {
+    let p = &t.payments;
     let payment = p
         .store
         .payment(&req.payment_id)
         .await?
         .ok_or_else(|| RefundRefusal::PaymentNotFound("no such payment".into()))?;
     match payment.status {
-        Status::Refunded => return Ok(refunded(&payment)),
-        Status::Paid => {}
+        // Given back, or on its way back: the bank finishes it and the timer follows it.
+        Status::Refunded | Status::Refunding => return Ok(refunded(&payment)),
+        // Refused by the bank before: asked anew (an operator's re-run, or the saga's).
+        Status::Paid | Status::RefundFailed => {}
         other => {
             return Err(RefundRefusal::PaymentNotRefundable(format!(
                 "the payment is {other:?}: it took no money"
@@ -47,24 +51,28 @@ pub async fn handle(
     }
     let cause = format!("refund:{}", payment.payment_id);
     let description = format!("Возврат за заказ {}: {}", payment.order_id, req.reason);
-    match payment.method {
+    let done = match payment.method {
         Method::Card | Method::Sbp | Method::SavedCard => {
             let bank_id = payment
                 .bank_payment_id
                 .clone()
                 .ok_or_else(|| Failure::unavailable("a paid bank payment without the bank's id"))?;
-            p.bank
-                .refund(
-                    &format!("refund-{}", payment.payment_id),
-                    &bank_id,
-                    payment.amount,
-                )
+            // A retry of this refund reuses its key; one after a refusal has a new one.
+            let attempt = Payment {
+                refund_attempts: payment.refund_attempts
+                    + u32::from(payment.status == Status::RefundFailed),
+                ..payment.clone()
+            };
+            let at_bank = p
+                .bank
+                .refund(&attempt.refund_key(), &bank_id, payment.amount)
                 .await
                 .map_err(|e| match e {
                     BankError::Refused { .. } | BankError::Unavailable(_) => {
                         Failure::unavailable(e)
                     }
                 })?;
+            after_refund(attempt, &at_bank)
         }
         Method::Wallet => {
             p.wallet_credit
@@ -76,6 +84,10 @@ pub async fn handle(
                 })
                 .await
                 .map_err(|e: CallError<_>| Failure::unavailable(e))?;
+            Payment {
+                status: Status::Refunded,
+                ..payment.clone()
+            }
         }
         Method::GiftCard => {
             p.gift_card_credit
@@ -88,18 +100,81 @@ pub async fn handle(
                 })
                 .await
                 .map_err(|e: CallError<_>| Failure::unavailable(e))?;
+            Payment {
+                status: Status::Refunded,
+                ..payment.clone()
+            }
         }
-    }
-    let done = Payment {
-        status: Status::Refunded,
-        updated_at: chrono::Utc::now().to_rfc3339(),
-        ..payment.clone()
     };
-    match p.store.advance(&done, Status::Paid).await {
-        // Another attempt recorded it first: the money went back once (keyed by the payment).
-        Ok(()) | Err(StoreError::Conflict) => {}
-        Err(e) => return Err(e.into()),
+    if done.status != Status::Refunded {
+        // Not given back yet (pending) or refused: the timer follows it to its end, and tells
+        // an operator of a refusal. Armed before the write, so nothing waits unwatched.
+        t.timer
+            .arm(&done.payment_id, t.timer.hold)
+            .await
+            .map_err(Failure::unavailable)?;
     }
-    tracing::info!(payment_id = %payment.payment_id, order_id = %payment.order_id, amount = payment.amount, reason = %req.reason, "payment refunded");
+    let done = record(p, &payment, done)
+        .await
+        .map_err(Failure::unavailable)?;
+    tracing::info!(payment_id = %done.payment_id, order_id = %done.order_id, amount = done.amount, status = ?done.status, reason = %req.reason, "payment refund asked");
     Ok(refunded(&done))
+}
+
+/// The payment after the bank's word on its refund.
+fn after_refund(payment: Payment, at_bank: &bank::Refund) -> Payment {
+    let (status, failure) = match at_bank.status {
+        bank::Status::Succeeded => (Status::Refunded, payment.failure.clone()),
+        bank::Status::Canceled => (
+            Status::RefundFailed,
+            Some(
+                at_bank
+                    .cancellation_details
+                    .as_ref()
+                    .map(|c| format!("refund_{}", c.reason))
+                    .unwrap_or_else(|| "refund_canceled".into()),
+            ),
+        ),
+        bank::Status::Pending | bank::Status::WaitingForCapture => {
+            (Status::Refunding, payment.failure.clone())
+        }
+    };
+    Payment {
+        status,
+        failure,
+        refund_id: Some(at_bank.id.clone()),
+        updated_at: now(),
+        ..payment
+    }
+}
+
+/// Writes `next` over `from` as read; another attempt that recorded first is the answer (the
+/// money moved once: every refund is keyed).
+async fn record(p: &Payments, from: &Payment, next: Payment) -> Result<Payment, String> {
+    match p.store.advance(&next, from.status).await {
+        Ok(()) => Ok(next),
+        Err(StoreError::Conflict) => current(p, &from.payment_id)
+            .await
+            .map_err(|e| format!("{e:?}")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A refund the bank has not finished, read again from the bank (never from a webhook's
+/// body): the payment `Refunded`, `RefundFailed`, or as it was while still pending.
+pub(crate) async fn follow(p: &Payments, payment: Payment) -> Result<Payment, String> {
+    let (Status::Refunding, Some(refund_id)) = (payment.status, payment.refund_id.clone()) else {
+        return Ok(payment);
+    };
+    let at_bank = p
+        .bank
+        .get_refund(&refund_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let next = after_refund(payment.clone(), &at_bank);
+    if next.status == Status::Refunding {
+        return Ok(payment);
+    }
+    tracing::info!(payment_id = %payment.payment_id, status = ?next.status, "the bank finished the refund");
+    record(p, &payment, next).await
 }

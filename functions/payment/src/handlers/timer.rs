@@ -13,9 +13,12 @@
 
 use crate::{
     domain::payment::{Payment, Status},
-    handlers::payments::{self, settle, take_money},
+    handlers::{
+        payments::{self, settle, take_money},
+        refund,
+    },
     timer::{PaymentCheck, PAYMENT_CHECK},
-    TimedPayments,
+    TimedPayments, TimerChecks,
 };
 use std::{sync::Arc, time::Duration};
 use vitrina_shared::{
@@ -30,8 +33,9 @@ pub const NOT_CONFIRMED: &str = "not_confirmed_in_time";
 /// A payment still with the payer this long is the bank's problem to report: an operator looks.
 const PAYER_AT_MOST: Duration = Duration::from_secs(24 * 3600);
 
-pub async fn handle(t: Arc<TimedPayments>, record: SqsMessage) -> Result<(), ConsumeError> {
+pub async fn handle(checks: Arc<TimerChecks>, record: SqsMessage) -> Result<(), ConsumeError> {
     let check = envelope::parse::<PaymentCheck>(sqs::body(&record), PAYMENT_CHECK)?.payload;
+    let t = &checks.timed;
     let p = &t.payments;
     let Some(payment) = p.store.payment(&check.payment_id).await? else {
         return Err(ConsumeError::Malformed(format!(
@@ -44,12 +48,13 @@ pub async fn handle(t: Arc<TimedPayments>, record: SqsMessage) -> Result<(), Con
         .await
         .map_err(ConsumeError::unavailable)?;
     match payment.status {
+        Status::Refunding | Status::RefundFailed => follow_refund(&checks, payment).await,
         Status::Cancelled => {
             // Its claim too, should the write that ended it have stopped before that.
             p.store
                 .release_order(&payment.order_id, &payment.payment_id)
                 .await?;
-            release_at_bank(&t, &payment).await
+            release_at_bank(t, &payment).await
         }
         Status::Failed => Ok(p
             .store
@@ -67,7 +72,7 @@ pub async fn handle(t: Arc<TimedPayments>, record: SqsMessage) -> Result<(), Con
             }
             if payment.status == Status::Created && age >= t.timer.hold {
                 // The bank was never reached (the client's request broke off): nothing is held.
-                return give_up(&t, &payment).await;
+                return give_up(t, &payment).await;
             }
             t.timer
                 .arm(&payment.payment_id, t.timer.hold)
@@ -91,9 +96,51 @@ pub async fn handle(t: Arc<TimedPayments>, record: SqsMessage) -> Result<(), Con
                     .await
                     .map_err(ConsumeError::Unavailable);
             }
-            give_up(&t, &payment).await
+            give_up(t, &payment).await
         }
         // Paid, Failed, Refunded: final, handled above.
+        _ => Ok(()),
+    }
+}
+
+/// A refund the bank has not finished: read again, looked at later while pending; refused by
+/// the bank, the operators are told (`OperatorQueue`, alarmed) — the money is still the shop's
+/// and `payment-refund` run again asks anew. A redelivered message tells them again.
+async fn follow_refund(checks: &TimerChecks, payment: Payment) -> Result<(), ConsumeError> {
+    let t = &checks.timed;
+    let payment = refund::follow(&t.payments, payment)
+        .await
+        .map_err(ConsumeError::Unavailable)?;
+    match payment.status {
+        Status::Refunding => t
+            .timer
+            .arm(&payment.payment_id, t.timer.hold)
+            .await
+            .map_err(ConsumeError::Unavailable),
+        Status::RefundFailed => {
+            let report = serde_json::json!({
+                "type": "refund.failed",
+                "paymentId": payment.payment_id,
+                "orderId": payment.order_id,
+                "amount": payment.amount,
+                "reason": payment.failure,
+                "do": "the money is still the shop's: invoke payment-refund with this paymentId again",
+            });
+            t.payments
+                .sqs
+                .send_message()
+                .queue_url(&checks.operators)
+                .message_body(report.to_string())
+                .send()
+                .await
+                .map_err(|e| {
+                    ConsumeError::Unavailable(
+                        aws_sdk_sqs::error::DisplayErrorContext(e).to_string(),
+                    )
+                })?;
+            tracing::error!(payment_id = %payment.payment_id, order_id = %payment.order_id, "the bank refused a refund: operators told");
+            Ok(())
+        }
         _ => Ok(()),
     }
 }
