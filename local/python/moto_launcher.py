@@ -147,7 +147,8 @@ _dispatch = DomainDispatcherApplication.__call__
 # held until a test releases them (POST /_vitrina/faults/release {"id"}; at most `holdMs`,
 # default 60 s). A delay lets a test drive an interleaving — the held request runs after what
 # the test does meanwhile — instead of hoping the timing lands; `held` counts the requests
-# waiting now and `hits` all that matched, so a test knows its request got there. GET lists them
+# waiting now, `hits` all that matched and `done` those carried out after their wait, so a
+# test knows its request got there, and when it has been answered. GET lists them
 # with the times left. Only the local AWS has this; the shop's code knows nothing of it.
 _faults = []
 _faults_lock = threading.Lock()
@@ -431,7 +432,7 @@ def _dispatch_with_counters(self, environ, start_response):
                                 "delayMs": int(fault.get("delayMs", 0)),
                                 "hold": bool(fault.get("hold", False)),
                                 "holdMs": int(fault.get("holdMs", 60_000)),
-                                "held": 0, "hits": 0})
+                                "held": 0, "hits": 0, "done": 0})
         with _faults_lock:
             return _json_response(start_response, "200 OK", _faults)
     too_long = _key_too_long(environ)
@@ -443,7 +444,10 @@ def _dispatch_with_counters(self, environ, start_response):
     fault = _injected_fault(environ)
     if fault and (fault["delayMs"] > 0 or fault["hold"]):
         _held(fault)
-        return _dispatch(self, environ, start_response)
+        answer = _dispatch(self, environ, start_response)
+        with _faults_lock:
+            fault["done"] += 1
+        return answer
     if fault and fault["lateMs"] > 0:
         # Carried out now, answered late: the body is read in full before the wait.
         answer = b"".join(_dispatch(self, environ, start_response))

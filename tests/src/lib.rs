@@ -733,10 +733,11 @@ pub async fn hold_requests(mut fault: Value) -> String {
     id
 }
 
-/// Waits until a request is held by the delay fault `id` (the request got that far).
+/// Waits until a request is held by the delay fault `id` (the request got that far) — up to
+/// 90 s, so a timer's request (the payment's hold time is 30 s in `make test`) gets there too.
 pub async fn wait_until_held(id: &str) {
     let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
-    eventually(Duration::from_secs(30), || async {
+    eventually(Duration::from_secs(90), || async {
         let faults: Value = reqwest::get(format!("{aws}/_vitrina/faults"))
             .await
             .ok()?
@@ -751,6 +752,26 @@ pub async fn wait_until_held(id: &str) {
     })
     .await
     .unwrap_or_else(|| panic!("no request reached the delay fault {id}"));
+}
+
+/// Waits until a request held by the delay fault `id` has been carried out after its wait.
+pub async fn wait_until_done(id: &str) {
+    let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
+    eventually(Duration::from_secs(30), || async {
+        let faults: Value = reqwest::get(format!("{aws}/_vitrina/faults"))
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        faults
+            .as_array()?
+            .iter()
+            .any(|f| f["id"] == id && f["done"].as_u64() > Some(0))
+            .then_some(())
+    })
+    .await
+    .unwrap_or_else(|| panic!("the request held by {id} was never carried out"));
 }
 
 /// Lets the requests held by the delay fault `id` go on.

@@ -694,3 +694,102 @@ async fn ids_no_shop_would_make_are_simply_not_found() {
     let own = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
     assert_eq!(own.status, 200, "the shop's own id still works");
 }
+
+/// «Оплатить» and the payment's timer at the same moment, both ways round, driven by holding one
+/// side's transaction until the other's has committed: the money is taken or released, never
+/// both. (1) The timer's give-up is held while «Оплатить» claims the order and starts taking the
+/// money: the give-up finds the claim and writes nothing; the money is taken once. (2)
+/// «Оплатить»'s claim is held while the timer's give-up commits: the claim finds the payment
+/// over — 409, the wallet untouched.
+#[tokio::test]
+async fn oplatit_and_the_timer_at_once_take_or_release_never_both() {
+    let wallet_payment = |c: reqwest::Client, user: NewUser, order_id: String, total: i64| async move {
+        credit_wallet(&user, total).await;
+        let started = start_payment(
+            &c,
+            &unique("key-"),
+            json!({"orderId": order_id, "method": "wallet"}),
+        )
+        .await;
+        assert_eq!(started.body["status"], "ready", "{}", started.body);
+        started.body["paymentId"].as_str().unwrap().to_string()
+    };
+    let (c1, u1, o1) = placed_order(44_000).await;
+    let p1 = wallet_payment(c1.clone(), u1, o1.clone(), 44_000).await;
+    let (c2, u2, o2) = placed_order(45_000).await;
+    let p2 = wallet_payment(c2.clone(), u2, o2.clone(), 45_000).await;
+    // Nobody presses «Оплатить» for the hold time: each timer comes to give its payment up,
+    // and is held there.
+    let timer_gives_up = |payment: String| async move {
+        hold_requests(json!({
+            "path": "/", "target": "TransactWriteItems", "contains": format!("PAYMENT#{payment}"),
+            "principal": "PaymentTimerFunction",
+        }))
+        .await
+    };
+    let give_up1 = timer_gives_up(p1.clone()).await;
+    let give_up2 = timer_gives_up(p2.clone()).await;
+    // One at a time: the timer may get both in one batch, and handles its records in turn.
+    wait_until_held(&give_up1).await;
+
+    // (1) «Оплатить» claims the order while the give-up waits, and is held in turn taking the
+    // money (billing's debit); the give-up goes on then — the payment still reads `ready`, only
+    // the claim stops it — and writes nothing. The money is taken once.
+    let debit = hold_requests(json!({
+        "path": "/", "target": "TransactWriteItems", "contains": format!("payment:{p1}"),
+        "principal": "BillingWalletDebitFunction",
+    }))
+    .await;
+    let taking = tokio::spawn({
+        let (c, path) = (c1.clone(), format!("/api/payments/{p1}/confirm"));
+        async move { call(&c, "POST", &path, None).await }
+    });
+    wait_until_held(&debit).await;
+    release_held(&give_up1).await;
+    wait_until_done(&give_up1).await;
+    release_held(&debit).await;
+    let taken = taking.await.expect("the press");
+    assert_eq!(
+        (taken.status, &taken.body["status"]),
+        (200, &json!("paid")),
+        "{}",
+        taken.body
+    );
+    wait_until_held(&give_up2).await;
+
+    // (2) «Оплатить» read the payment as ready; its claim waits until the give-up has committed.
+    let claim = hold_requests(json!({
+        "path": "/", "target": "TransactWriteItems", "contains": format!("ORDERPAY#{o2}"),
+        "principal": "PaymentConfirmFunction",
+    }))
+    .await;
+    let late = tokio::spawn({
+        let (c, path) = (c2.clone(), format!("/api/payments/{p2}/confirm"));
+        async move { call(&c, "POST", &path, None).await }
+    });
+    wait_until_held(&claim).await;
+    release_held(&give_up2).await;
+    let given_up = wait_payment(&c2, &p2, "cancelled").await;
+    assert_eq!(given_up["failure"], "not_confirmed_in_time");
+    release_held(&claim).await;
+    let late = late.await.expect("the late press");
+    assert_eq!(
+        (late.status, &late.body["error"]["code"]),
+        (409, &json!("payment_not_confirmable")),
+        "{}",
+        late.body
+    );
+    let balance = |c: reqwest::Client| async move {
+        call(&c, "GET", "/api/wallet", None).await.body["balance"].clone()
+    };
+    assert_eq!(balance(c1.clone()).await, 0, "taken once");
+    assert_eq!(balance(c2.clone()).await, 45_000, "nothing taken");
+    assert_eq!(
+        payment(&c1, &p1).await["status"],
+        "paid",
+        "the give-up wrote nothing"
+    );
+    wait_order(&c1, &o1, is_paid).await;
+    let o2_now = order_status(&c2, &o2).await;
+    assert_eq!(o2_now["status"], "awaiting_payment", "{o2_now}");
+}

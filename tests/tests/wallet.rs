@@ -40,7 +40,17 @@ async fn twenty_concurrent_debits_of_a_wallet_that_affords_ten_take_exactly_ten(
         .iter()
         .map(|cause| movement(&user_id, 1_000, cause))
         .collect();
+    // Every debit's write held 400 ms by the local AWS: all twenty read the wallet before the
+    // first writes, so they really race (without it the read and the write are too close
+    // locally for a missing version condition to show).
+    let marker = format!("WALLET#{user_id}");
+    inject(serde_json::json!({
+        "path": "/", "target": "TransactWriteItems", "contains": marker,
+        "principal": "BillingWalletDebitFunction", "delayMs": 400, "times": 20,
+    }))
+    .await;
     let results = join_all(moves.iter().map(|m| debit.call(m))).await;
+    assert_eq!(faults_left(&marker).await, 0, "every first write was held");
     let taken = results.iter().filter(|r| r.is_ok()).count();
     let refused = results
         .iter()
