@@ -237,12 +237,26 @@ async fn two_tabs_paying_one_order_charge_it_once() {
     // released if the wallet won.
     let balance = call(&c, "GET", "/api/wallet", None).await.body["balance"].clone();
     let card_status = payment(&c, &card).await["status"].clone();
-    if card_status == "paid" {
+    let at_bank = bank_record_of(&card).await;
+    let winner = if card_status == "paid" {
         assert_eq!(balance, 30_000);
+        assert_eq!(at_bank["status"], "succeeded", "{at_bank}");
+        &card
     } else {
         assert_eq!((balance, card_status), (json!(0), json!("cancelled")));
-    }
-    wait_order(&c, &order_id, is_paid).await;
+        assert_eq!(
+            (&at_bank["status"], &at_bank["refunded_amount"]["value"]),
+            (&json!("canceled"), &json!("0.00")),
+            "the card's hold released, nothing captured: {at_bank}"
+        );
+        &wallet
+    };
+    let order = wait_order(&c, &order_id, is_paid).await;
+    assert_eq!(
+        order["paymentId"],
+        winner.as_str(),
+        "the order is the winner's"
+    );
 }
 
 #[tokio::test]
@@ -484,6 +498,18 @@ async fn the_bank_failing_or_slow_at_oplatit_still_captures_once() {
             "{kind}"
         );
         wait_order(&c, &order_id, is_paid).await;
+        // The bank really failed or was slow: the fault was used up by the shop's call.
+        let left: Vec<Value> = reqwest::get(format!("{}/_sandbox/faults", bank_url()))
+            .await
+            .expect("the bank sandbox answers")
+            .json()
+            .await
+            .expect("the faults");
+        let key = format!("capture-{id}");
+        assert!(
+            !left.iter().any(|f| f["idempotenceKey"] == key.as_str()),
+            "{kind}: the fault was used: {left:?}"
+        );
     }
 }
 
