@@ -736,28 +736,18 @@ pub async fn hold_requests(mut fault: Value) -> String {
 /// Waits until a request is held by the delay fault `id` (the request got that far) — up to
 /// 90 s, so a timer's request (the payment's hold time is 30 s in `make test`) gets there too.
 pub async fn wait_until_held(id: &str) {
-    let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
-    eventually(Duration::from_secs(90), || async {
-        let faults: Value = reqwest::get(format!("{aws}/_vitrina/faults"))
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
-        faults
-            .as_array()?
-            .iter()
-            .any(|f| f["id"] == id && f["held"].as_u64() > Some(0))
-            .then_some(())
-    })
-    .await
-    .unwrap_or_else(|| panic!("no request reached the delay fault {id}"));
+    wait_for_fault(id, "held", Duration::from_secs(90)).await;
 }
 
 /// Waits until a request held by the delay fault `id` has been carried out after its wait.
 pub async fn wait_until_done(id: &str) {
+    wait_for_fault(id, "done", Duration::from_secs(30)).await;
+}
+
+/// Waits until the delay fault `id` counts a request in `field` (`held`, `done`).
+async fn wait_for_fault(id: &str, field: &str, patience: Duration) {
     let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
-    eventually(Duration::from_secs(30), || async {
+    eventually(patience, || async {
         let faults: Value = reqwest::get(format!("{aws}/_vitrina/faults"))
             .await
             .ok()?
@@ -767,11 +757,22 @@ pub async fn wait_until_done(id: &str) {
         faults
             .as_array()?
             .iter()
-            .any(|f| f["id"] == id && f["done"].as_u64() > Some(0))
+            .any(|f| f["id"] == id && f[field].as_u64() > Some(0))
             .then_some(())
     })
     .await
-    .unwrap_or_else(|| panic!("the request held by {id} was never carried out"));
+    .unwrap_or_else(|| panic!("the delay fault {id} never counted a request {field}"));
+}
+
+/// A request sent in the background, as a second tab or a click the test does not wait for
+/// (typically held by a delay fault meanwhile): its answer when awaited.
+pub fn call_in_background(
+    client: &reqwest::Client,
+    method: &'static str,
+    path: String,
+) -> tokio::task::JoinHandle<Reply> {
+    let client = client.clone();
+    tokio::spawn(async move { call(&client, method, &path, None).await })
 }
 
 /// Lets the requests held by the delay fault `id` go on.

@@ -186,10 +186,7 @@ async fn two_placings_at_once_keep_the_placed_orders_hold() {
         "principal": "OrderPlaceFunction",
     }))
     .await;
-    let first = tokio::spawn({
-        let c = c.clone();
-        async move { call(&c, "POST", "/api/orders", None).await }
-    });
+    let first = call_in_background(&c, "POST", "/api/orders".into());
     wait_until_held(&write).await;
     let second = call(&c, "POST", "/api/orders", None).await;
     assert_eq!(second.status, 201, "{}", second.body);

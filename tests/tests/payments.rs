@@ -611,10 +611,7 @@ async fn a_second_oplatit_while_the_first_takes_the_money_gives_nothing_up() {
         "principal": "BillingWalletDebitFunction",
     }))
     .await;
-    let first = tokio::spawn({
-        let (c, confirm) = (c.clone(), confirm.clone());
-        async move { call(&c, "POST", &confirm, None).await }
-    });
+    let first = call_in_background(&c, "POST", confirm.clone());
     wait_until_held(&debit).await;
     let back = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
     assert_eq!(back.status, 200, "{}", back.body);
@@ -766,10 +763,7 @@ async fn oplatit_and_the_timer_at_once_take_or_release_never_both() {
         "principal": "BillingWalletDebitFunction",
     }))
     .await;
-    let taking = tokio::spawn({
-        let (c, path) = (c1.clone(), format!("/api/payments/{p1}/confirm"));
-        async move { call(&c, "POST", &path, None).await }
-    });
+    let taking = call_in_background(&c1, "POST", format!("/api/payments/{p1}/confirm"));
     wait_until_held(&debit).await;
     release_held(&give_up1).await;
     wait_until_done(&give_up1).await;
@@ -789,10 +783,7 @@ async fn oplatit_and_the_timer_at_once_take_or_release_never_both() {
         "principal": "PaymentConfirmFunction",
     }))
     .await;
-    let late = tokio::spawn({
-        let (c, path) = (c2.clone(), format!("/api/payments/{p2}/confirm"));
-        async move { call(&c, "POST", &path, None).await }
-    });
+    let late = call_in_background(&c2, "POST", format!("/api/payments/{p2}/confirm"));
     wait_until_held(&claim).await;
     release_held(&give_up2).await;
     let given_up = wait_payment(&c2, &p2, "cancelled").await;

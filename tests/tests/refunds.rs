@@ -51,23 +51,7 @@ async fn cancel_order(c: &reqwest::Client, order_id: &str) {
 
 #[tokio::test]
 async fn a_card_payment_is_refunded_through_the_bank_once() {
-    let (c, _, order_id) = placed_order(45_000).await;
-    let started = start_payment(
-        &c,
-        &unique("key-"),
-        json!({"orderId": order_id, "method": "card"}),
-    )
-    .await
-    .body;
-    let id = started["paymentId"].as_str().unwrap().to_string();
-    pay_on_bank_page(
-        started["redirectUrl"].as_str().unwrap(),
-        "5555555555554444",
-        None,
-    )
-    .await;
-    call(&c, "GET", &format!("/api/payments/{id}"), None).await;
-    confirm(&c, &id).await;
+    let (c, order_id, id) = card_order(45_000).await;
     refund_twice(&id, 45_000).await;
     let at_bank = bank_record_of(&id).await;
     assert_eq!(
