@@ -733,6 +733,16 @@ pub async fn hold_requests(mut fault: Value) -> String {
     id
 }
 
+/// Holds the next DynamoDB request of `action` (`TransactWriteItems`, `GetItem`, …) that
+/// `principal` (a function's logical id) sends with `contains` in its body, as
+/// [`hold_requests`] does: the fault's id.
+pub async fn hold_dynamodb(action: &str, principal: &str, contains: &str) -> String {
+    hold_requests(serde_json::json!({
+        "path": "/", "target": action, "contains": contains, "principal": principal,
+    }))
+    .await
+}
+
 /// Waits until a request is held by the delay fault `id` (the request got that far) — up to
 /// 90 s, so a timer's request (the payment's hold time is 30 s in `make test`) gets there too.
 pub async fn wait_until_held(id: &str) {

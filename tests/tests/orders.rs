@@ -181,10 +181,11 @@ async fn two_placings_at_once_keep_the_placed_orders_hold() {
     let (c, _user, ids) = client_ready_to_order(1, 120_000).await;
     let cart = call(&c, "GET", "/api/cart", None).await;
     let order_id = cart.body["orderId"].as_str().unwrap().to_string();
-    let write = hold_requests(json!({
-        "path": "/", "target": "TransactWriteItems", "contains": format!("ORDER#{order_id}"),
-        "principal": "OrderPlaceFunction",
-    }))
+    let write = hold_dynamodb(
+        "TransactWriteItems",
+        "OrderPlaceFunction",
+        &format!("ORDER#{order_id}"),
+    )
     .await;
     let first = call_in_background(&c, "POST", "/api/orders".into());
     wait_until_held(&write).await;

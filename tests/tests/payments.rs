@@ -606,10 +606,11 @@ async fn a_second_oplatit_while_the_first_takes_the_money_gives_nothing_up() {
     assert_eq!(started.body["status"], "ready", "{}", started.body);
     let id = started.body["paymentId"].as_str().unwrap().to_string();
     let confirm = format!("/api/payments/{id}/confirm");
-    let debit = hold_requests(json!({
-        "path": "/", "target": "TransactWriteItems", "contains": format!("payment:{id}"),
-        "principal": "BillingWalletDebitFunction",
-    }))
+    let debit = hold_dynamodb(
+        "TransactWriteItems",
+        "BillingWalletDebitFunction",
+        &format!("payment:{id}"),
+    )
     .await;
     let first = call_in_background(&c, "POST", confirm.clone());
     wait_until_held(&debit).await;
@@ -744,10 +745,11 @@ async fn oplatit_and_the_timer_at_once_take_or_release_never_both() {
     // Nobody presses «Оплатить» for the hold time: each timer comes to give its payment up,
     // and is held there.
     let timer_gives_up = |payment: String| async move {
-        hold_requests(json!({
-            "path": "/", "target": "TransactWriteItems", "contains": format!("PAYMENT#{payment}"),
-            "principal": "PaymentTimerFunction",
-        }))
+        hold_dynamodb(
+            "TransactWriteItems",
+            "PaymentTimerFunction",
+            &format!("PAYMENT#{payment}"),
+        )
         .await
     };
     let give_up1 = timer_gives_up(p1.clone()).await;
@@ -758,10 +760,11 @@ async fn oplatit_and_the_timer_at_once_take_or_release_never_both() {
     // (1) «Оплатить» claims the order while the give-up waits, and is held in turn taking the
     // money (billing's debit); the give-up goes on then — the payment still reads `ready`, only
     // the claim stops it — and writes nothing. The money is taken once.
-    let debit = hold_requests(json!({
-        "path": "/", "target": "TransactWriteItems", "contains": format!("payment:{p1}"),
-        "principal": "BillingWalletDebitFunction",
-    }))
+    let debit = hold_dynamodb(
+        "TransactWriteItems",
+        "BillingWalletDebitFunction",
+        &format!("payment:{p1}"),
+    )
     .await;
     let taking = call_in_background(&c1, "POST", format!("/api/payments/{p1}/confirm"));
     wait_until_held(&debit).await;
@@ -778,10 +781,11 @@ async fn oplatit_and_the_timer_at_once_take_or_release_never_both() {
     wait_until_held(&give_up2).await;
 
     // (2) «Оплатить» read the payment as ready; its claim waits until the give-up has committed.
-    let claim = hold_requests(json!({
-        "path": "/", "target": "TransactWriteItems", "contains": format!("ORDERPAY#{o2}"),
-        "principal": "PaymentConfirmFunction",
-    }))
+    let claim = hold_dynamodb(
+        "TransactWriteItems",
+        "PaymentConfirmFunction",
+        &format!("ORDERPAY#{o2}"),
+    )
     .await;
     let late = call_in_background(&c2, "POST", format!("/api/payments/{p2}/confirm"));
     wait_until_held(&claim).await;

@@ -1289,10 +1289,11 @@ async fn a_cancel_that_loses_to_the_goods_leaving_undoes_nothing() {
         let (moved, said) = cases("pick", &order_id, step);
         assert!(moved, "{said}");
     }
-    let read = hold_requests(json!({
-        "path": "/", "target": "GetItem", "contains": format!("DELIVERYCASE#{order_id}"),
-        "principal": "DeliveryCaseCancelFunction",
-    }))
+    let read = hold_dynamodb(
+        "GetItem",
+        "DeliveryCaseCancelFunction",
+        &format!("DELIVERYCASE#{order_id}"),
+    )
     .await;
     let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
     assert_eq!(r.status, 202, "{}", r.body);
@@ -1382,10 +1383,11 @@ async fn goods_handed_over_come_back_on_sale_only_when_the_warehouse_has_them() 
 async fn a_cancel_pressed_before_order_hears_of_the_payment_is_taken() {
     let (c, user, order_id, product) = paid_order(19_500).await;
     let payment = wallet_payment(&c, &user, &order_id, 19_500).await;
-    let heard = hold_requests(json!({
-        "path": "/", "target": "UpdateItem", "contains": format!("ORDER#{order_id}"),
-        "principal": "OrderPaymentEventsFunction",
-    }))
+    let heard = hold_dynamodb(
+        "UpdateItem",
+        "OrderPaymentEventsFunction",
+        &format!("ORDER#{order_id}"),
+    )
     .await;
     confirm(&c, &payment).await;
     wait_until_held(&heard).await;
