@@ -17,13 +17,14 @@ TEST_ENV := MOTO_PORT=4576 VITRINA_PORT=3010 VITRINA_LAMBDA_PORT=3011 VITRINA_BA
             VITRINA_PAYMENT_HOLD_SECONDS=30 VITRINA_STOCK_HOLD_SECONDS=20 \
             VITRINA_EXTRA_TEMPLATES=tests/fixtures/platform.yaml STACK_NAME=test
 
-.PHONY: help setup run test build web lint unit validate integration browser least-privilege audit stack-up stack-down sam-build bench clean
+.PHONY: help setup run test build web lint unit validate integration browser least-privilege audit load stack-up stack-down sam-build bench clean
 
 help:
 	@echo "make run   - the whole shop locally on http://127.0.0.1:3000 (AWS emulated by moto)"
 	@echo "make test  - everything CI runs: lint, unit, template/ASL validation, emulator and browser tests"
 	@echo "make bench - binary sizes, cold start and handler latency (numbers, no asserts)"
 	@echo "make audit - the whole table checked: money and stock add up (run after make run or make test)"
+	@echo "make load  - N clients at once placing, paying, cancelling on a stack of their own, then the audit"
 
 # ---------------------------------------------------------------- installation
 setup: $(STAMP)/moto $(STAMP)/tools $(STAMP)/npm $(STAMP)/chromium
@@ -112,6 +113,9 @@ sam-build: $(STAMP)/tools
 
 bench: setup build
 	@scripts/bench.sh
+
+load: setup build
+	@scripts/load.sh
 
 clean:
 	rm -rf .local .aws-sam web/dist

@@ -20,3 +20,7 @@ set -a; . <(scripts/stack.sh env); set +a
 export TABLE_NAME=vitrina-Table STORE_SNAPSHOT_FUNCTION=StoreProductSnapshotFunction
 export AWS_ENDPOINT_URL_LAMBDA="$VITRINA_LAMBDA_URL"
 "$TARGET/bench-local/vitrina-bench"
+# Then many clients at once, on a stack of their own (holds as make test's), and the audit.
+scripts/stack.sh down
+trap - EXIT
+env -u VITRINA_STOCK_HOLD_SECONDS scripts/load.sh

@@ -385,6 +385,30 @@ async fn cart_bench(aws: &str) {
     );
 }
 
+/// A stocktaking that finds no units of `product` in `store`: a stock row through
+/// `vitrina-catalog import`, built beside this binary.
+fn sold_out(product: &str, store: &str) {
+    let tool = std::env::current_exe()
+        .expect("the bench's path")
+        .with_file_name("vitrina-catalog");
+    let file = std::env::temp_dir().join(format!("sold-out-{product}.jsonl"));
+    std::fs::write(
+        &file,
+        format!(r#"{{"type":"stock","productId":"{product}","storeId":"{store}","quantity":0}}"#),
+    )
+    .expect("the stocktaking's file");
+    let out = std::process::Command::new(tool)
+        .arg("import")
+        .arg(&file)
+        .output()
+        .expect("vitrina-catalog runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// One step of a payment over HTTP: its time and the DynamoDB requests every function it
 /// reached made (the local AWS counts them all).
 struct Step {
@@ -1124,27 +1148,8 @@ async fn order_cost_bench(base: &str) {
                 }
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
-            clients
-                .dynamodb
-                .update_item()
-                .table_name("vitrina-Table")
-                .key(
-                    "PK",
-                    aws_sdk_dynamodb::types::AttributeValue::S(format!("PRODUCT#{product}")),
-                )
-                .key(
-                    "SK",
-                    aws_sdk_dynamodb::types::AttributeValue::S("PRODUCT".into()),
-                )
-                .update_expression("SET stock.#s = :zero")
-                .expression_attribute_names("#s", "msk-tverskaya")
-                .expression_attribute_values(
-                    ":zero",
-                    aws_sdk_dynamodb::types::AttributeValue::N("0".into()),
-                )
-                .send()
-                .await
-                .expect("stock set to zero");
+            // A stocktaking of the store's shelves: what every operator's count goes through.
+            sold_out(product, "msk-tverskaya");
         }
         client
             .get(format!("{base}/api/payment-methods"))

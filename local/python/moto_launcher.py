@@ -413,6 +413,17 @@ def _dispatch_with_counters(self, environ, start_response):
         if released:
             released.set()
         return _json_response(start_response, "200 OK", {"released": bool(released)})
+    if path == "/_vitrina/faults/disarm":
+        # A test done with its faults takes the unused ones back, so none outlives it.
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        contains = json.loads(environ["wsgi.input"].read(length) or b"{}").get("contains", "")
+        disarmed = 0
+        with _faults_lock:
+            for f in _faults:
+                if contains and f["contains"] == contains and f["times"] > 0:
+                    disarmed += f["times"]
+                    f["times"] = 0
+        return _json_response(start_response, "200 OK", {"disarmed": disarmed})
     if path == "/_vitrina/faults":
         if environ.get("REQUEST_METHOD") == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)

@@ -646,6 +646,56 @@ pub async fn faults_left(contains: &str) -> u64 {
         .sum()
 }
 
+/// Takes back the refusals still waiting for requests holding `contains` (a test that armed
+/// more than it needed leaves none behind); answers how many were left.
+pub async fn disarm_faults(contains: &str) -> u64 {
+    let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
+    let r: Value = reqwest::Client::new()
+        .post(format!("{aws}/_vitrina/faults/disarm"))
+        .json(&serde_json::json!({ "contains": contains }))
+        .send()
+        .await
+        .expect("the local AWS answers")
+        .json()
+        .await
+        .expect("the disarmed count");
+    r["disarmed"].as_u64().expect("a count")
+}
+
+/// Takes the operators' message that `mine` picks out of `SagaOperatorQueue` (waiting up to
+/// `within`): received with a short visibility, so other tests' messages come back at once, and
+/// deleted once found, so the queue never fills with old ones on a reused stack.
+pub async fn take_operator_message(
+    within: Duration,
+    mine: impl Fn(&Value) -> bool,
+) -> Option<Value> {
+    let sqs = clients().await.sqs;
+    let url = queue_url(&sqs, "SagaOperatorQueue").await;
+    eventually(within, || async {
+        let got = sqs
+            .receive_message()
+            .queue_url(&url)
+            .max_number_of_messages(10)
+            .visibility_timeout(1)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .ok()?;
+        let (body, receipt) = got.messages().iter().find_map(|m| {
+            let body: Value = serde_json::from_str(m.body()?).ok()?;
+            mine(&body).then(|| (body, m.receipt_handle().map(str::to_string)))
+        })?;
+        sqs.delete_message()
+            .queue_url(&url)
+            .receipt_handle(receipt?)
+            .send()
+            .await
+            .ok()?;
+        Some(body)
+    })
+    .await
+}
+
 /// What the courier sandbox holds for an order (`/_local/couriers.json`): its bookings, oldest
 /// first.
 pub async fn courier_bookings(order_id: &str) -> Vec<serde_json::Value> {

@@ -7,7 +7,8 @@
 //! What it checks (docs/ARCHITECTURE.md §3a says why each holds):
 //! - every wallet: balance = the sum of its ledger, never negative;
 //! - every gift card: 0 ≤ balance ≤ amount, balance = amount + the sum of its ledger;
-//! - every product's stock in every store: never negative;
+//! - every product's stock in every store: never negative, and conserved — the units on the
+//!   shelf plus those in open picking cases equal what stocktakings brought in (`counted`);
 //! - every payment: the money taken (captured at the bank, or debited from the wallet / gift
 //!   card under its cause) minus the money given back equals the payment's amount when it is
 //!   `paid`, and nothing when it is anything else (a `refunded` one gave back all it took; a
@@ -15,9 +16,12 @@
 //! - every `paid` payment delivered what it bought — its goods order goes on under it, the
 //!   wallet has its top-up, the gift card was issued — and a `refunded` one delivered nothing:
 //!   never both;
+//! - no dead-letter queue holds a message (a consumer that failed for good);
 //! - every order claim (`ORDERPAY#`) names a payment that has the money or is taking it;
 //! - every goods order past «собирается» has its picking case (and past «передан в доставку»
-//!   its delivery case) open; a cancelled one has neither open.
+//!   its delivery case) open; a cancelled one has neither open; goods on the road (a delivery
+//!   case past `created`) are still `handed_over` in their picking case, never back on sale,
+//!   and an order whose timeline reached «В пути» is never cancelled.
 //!
 //! Sagas and refunds still running when the suite ends settle within seconds: the table is read
 //! again every 5 s until it adds up or `SETTLE` has passed, and the last look is reported.
@@ -94,6 +98,16 @@ const DELIVERING: &[&str] = &[
     "delivered",
 ];
 
+/// The statuses of a picking case that has its units out of the shelves.
+const HOLDING: &[&str] = &[
+    "held",
+    "created",
+    "picking",
+    "packed",
+    "handed_over",
+    "returning",
+];
+
 /// One pass over everything: the violations found, each with the items behind it.
 async fn violations() -> BTreeMap<String, String> {
     let items = whole_table().await;
@@ -112,6 +126,25 @@ async fn violations() -> BTreeMap<String, String> {
                 "GIFTCARD".into()
             };
             *by_cause.entry((owner, cause.to_string())).or_default() += int(v, "amount");
+        }
+    }
+    // The units every picking case holds out of its stores, by (product, store): a case holds
+    // them from its hold until it is cancelled, lapsed or returned (handed-over goods stay
+    // counted: they left through the case).
+    let mut in_cases: HashMap<(String, String), i64> = HashMap::new();
+    for (_, _, case) in items
+        .iter()
+        .filter(|(pk, sk, _)| pk.starts_with("PICKING#") && sk == "CASE")
+    {
+        if HOLDING.contains(&text(case, "status")) {
+            for line in case["lines"].as_array().into_iter().flatten() {
+                *in_cases
+                    .entry((
+                        format!("PRODUCT#{}", text(line, "productId")),
+                        text(line, "storeId").to_string(),
+                    ))
+                    .or_default() += int(line, "quantity");
+            }
         }
     }
     let get = |pk: String, sk: &str| by_key.get(&(pk, sk.to_string())).copied();
@@ -147,6 +180,33 @@ async fn violations() -> BTreeMap<String, String> {
                 for (store, units) in v["stock"].as_object().into_iter().flatten() {
                     if units.as_i64().unwrap_or(0) < 0 {
                         flag(format!("{pk}: {units} units in {store}"), v.to_string());
+                    }
+                }
+                // Every unit a stocktaking brought in is on the shelf or in an order's case.
+                let counted = v["counted"].as_object();
+                let stores: std::collections::BTreeSet<&String> = counted
+                    .into_iter()
+                    .flatten()
+                    .map(|(s, _)| s)
+                    .chain(v["stock"].as_object().into_iter().flatten().map(|(s, _)| s))
+                    .collect();
+                for store in stores {
+                    let shelf = v["stock"][store.as_str()].as_i64().unwrap_or(0);
+                    let cased = in_cases
+                        .get(&(pk.clone(), store.clone()))
+                        .copied()
+                        .unwrap_or(0);
+                    let came = counted
+                        .and_then(|c| c.get(store))
+                        .and_then(Value::as_i64)
+                        .unwrap_or(0);
+                    if shelf + cased != came {
+                        flag(
+                            format!(
+                                "{pk} in {store}: {shelf} on the shelf + {cased} in cases, but {came} counted in"
+                            ),
+                            v.to_string(),
+                        );
                     }
                 }
             }
@@ -281,6 +341,96 @@ async fn violations() -> BTreeMap<String, String> {
                 o.to_string(),
             );
         }
+        // Once the order's timeline has «В пути», the goods are the courier's: it is never
+        // cancelled (nothing undone, no money back) whatever came after.
+        if status == "cancelled" && o["stages"]["in_transit"].is_string() {
+            flag(
+                format!("{pk} is cancelled after its goods left («В пути»)"),
+                o.to_string(),
+            );
+        }
+        // Goods on their way or delivered left the warehouse in their picking case: it stays
+        // `handed_over`, its units off the shelves, whatever happened to the order since.
+        let on_the_road = delivery
+            .as_deref()
+            .is_some_and(|s| !["created", "cancelled"].contains(&s));
+        if on_the_road && picking.as_deref() != Some("handed_over") {
+            flag(
+                format!(
+                    "{pk}: delivery case {delivery:?} has the goods, but picking case {picking:?} does not hold them"
+                ),
+                o.to_string(),
+            );
+        }
+    }
+    found
+}
+
+/// Every dead-letter queue of the template (its SQS queues named `…DLQ`).
+fn dead_letter_queues() -> Vec<String> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml"))
+        .expect("template.yaml");
+    let template: serde_yaml::Value = serde_yaml::from_str(&text).expect("the template parses");
+    let resources = template["Resources"]
+        .as_mapping()
+        .expect("the template's resources");
+    let queues: Vec<String> = resources
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::SQS::Queue")
+        .filter_map(|(id, _)| {
+            id.as_str()
+                .filter(|id| id.ends_with("DLQ"))
+                .map(String::from)
+        })
+        .collect();
+    assert!(!queues.is_empty(), "the template's DLQs are found");
+    queues
+}
+
+/// Messages that no consumer could handle: none is left when the suite ends. The tests that
+/// send a poison message on purpose take it out of its DLQ once they have seen it there.
+async fn dead_letters() -> BTreeMap<String, String> {
+    let sqs = clients().await.sqs;
+    let mut found = BTreeMap::new();
+    for dlq in dead_letter_queues() {
+        let url = queue_url(&sqs, &dlq).await;
+        let attributes = sqs
+            .get_queue_attributes()
+            .queue_url(&url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+            .attribute_names(
+                aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
+            )
+            .send()
+            .await
+            .expect("the DLQ's attributes");
+        let waiting: u64 = attributes
+            .attributes()
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, v)| v.parse::<u64>().ok())
+            .sum();
+        if waiting > 0 {
+            // Peeked (visibility 0), so the operators still find them.
+            let bodies: Vec<String> = sqs
+                .receive_message()
+                .queue_url(&url)
+                .max_number_of_messages(10)
+                .visibility_timeout(0)
+                .send()
+                .await
+                .map(|out| {
+                    out.messages()
+                        .iter()
+                        .filter_map(|m| m.body().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default();
+            found.insert(
+                format!("{dlq}: {waiting} messages no consumer could handle"),
+                bodies.join("\n    "),
+            );
+        }
     }
     found
 }
@@ -289,11 +439,16 @@ async fn violations() -> BTreeMap<String, String> {
 #[ignore = "reads the whole table: `make audit`, after the suite"]
 async fn the_whole_table_adds_up() {
     let started = Instant::now();
-    let mut seen = violations().await;
+    let look = || async {
+        let mut seen = violations().await;
+        seen.extend(dead_letters().await);
+        seen
+    };
+    let mut seen = look().await;
     // What is still settling goes away; what is wrong is there at the last look.
     while !seen.is_empty() && started.elapsed() < SETTLE {
         tokio::time::sleep(Duration::from_secs(5)).await;
-        seen = violations().await;
+        seen = look().await;
     }
     let report: Vec<String> = seen
         .iter()

@@ -268,10 +268,11 @@ async fn duplicate_messages_create_nothing_twice() {
     }
 }
 
-/// Waits for a message containing `marker` in `dlq`; answers how often it had been received.
+/// Waits for a message containing `marker` in `dlq`; answers how often it had been received,
+/// and takes it out (the audit after the suite finds every DLQ empty unless a consumer failed).
 async fn in_dlq(sqs: &aws_sdk_sqs::Client, dlq: &str, marker: &str) -> Option<u32> {
     let url = queue_url(sqs, dlq).await;
-    eventually(Duration::from_secs(60), || async {
+    let (count, receipt) = eventually(Duration::from_secs(60), || async {
         let out = sqs
             .receive_message()
             .queue_url(&url)
@@ -295,9 +296,16 @@ async fn in_dlq(sqs: &aws_sdk_sqs::Client, dlq: &str, marker: &str) -> Option<u3
             })
             .and_then(|c| c.parse().ok())
             .unwrap_or(0);
-        Some(count)
+        Some((count, m.receipt_handle()?.to_string()))
     })
-    .await
+    .await?;
+    sqs.delete_message()
+        .queue_url(&url)
+        .receipt_handle(receipt)
+        .send()
+        .await
+        .expect("the poison message taken out of its DLQ");
+    Some(count)
 }
 
 /// `maxReceiveCount` of a queue's redrive policy in `template.yaml`.
@@ -358,18 +366,24 @@ async fn a_stream_record_that_keeps_failing_ends_in_the_on_failure_queue() {
             .send()
             .await
             .ok()?;
-        let found: Vec<serde_json::Value> = out
+        let found: Vec<(serde_json::Value, String)> = out
             .messages
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|m| serde_json::from_str(m.body()?).ok())
-            .filter(|b: &serde_json::Value| {
-                b["requestContext"]["condition"] == "RetryAttemptsExhausted"
+            .filter_map(|m| {
+                let body: serde_json::Value = serde_json::from_str(m.body()?).ok()?;
+                Some((body, m.receipt_handle()?.to_string()))
             })
+            .filter(|(b, _)| b["requestContext"]["condition"] == "RetryAttemptsExhausted")
             .collect();
         Some(found)
     };
-    let before = exhausted().await.unwrap_or_default();
+    let before: Vec<serde_json::Value> = exhausted()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(b, _)| b)
+        .collect();
     // A profile item no code wrote: it cannot become `user.registered`, so every attempt fails.
     let marker = uuid::Uuid::now_v7().to_string();
     aws.dynamodb
@@ -381,11 +395,22 @@ async fn a_stream_record_that_keeps_failing_ends_in_the_on_failure_queue() {
         .send()
         .await
         .unwrap();
-    let record = eventually(Duration::from_secs(60), || async {
-        exhausted().await?.into_iter().find(|b| !before.contains(b))
+    let (record, receipt) = eventually(Duration::from_secs(60), || async {
+        exhausted()
+            .await?
+            .into_iter()
+            .find(|(b, _)| !before.contains(b))
     })
     .await
     .expect("the failed record's position in UserEventsDLQ");
+    // Seen: taken out, so the audit after the suite finds the DLQ empty.
+    aws.sqs
+        .delete_message()
+        .queue_url(&url)
+        .receipt_handle(receipt)
+        .send()
+        .await
+        .expect("the record taken out of UserEventsDLQ");
     assert_eq!(
         record["requestContext"]["approximateInvokeCount"], 21,
         "20 retries after the first attempt: {record}"

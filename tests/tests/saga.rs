@@ -4,7 +4,6 @@
 //! After each: stock never below zero, reserved units equal the open picking case, and every
 //! paid order ends handed over or refunded — never both, never neither.
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{json, Value};
 use std::time::Duration;
 use vitrina_tests::*;
@@ -53,12 +52,68 @@ async fn confirm(c: &reqwest::Client, payment_id: &str) {
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
 }
 
-/// The saga got past the fault set on `marker`: the order handed to delivery, the fault spent,
-/// one unit reserved.
-async fn handed_over_past(c: &reqwest::Client, order_id: &str, product: &str, marker: &str) {
-    assert_eq!(settled(c, order_id).await["status"], "handed_to_delivery");
+/// The saga got past the fault set on `marker` at `step`, and never both delivered and gave
+/// back: the order handed to delivery, the fault spent, the step's Retry the one that took it
+/// (its first attempt failed `Unavailable` in the execution's history, a later one went on), one
+/// unit reserved, the payment still `paid` and the wallet still without the money once the
+/// execution is over.
+async fn handed_over_past(
+    c: &reqwest::Client,
+    order_id: &str,
+    product: &str,
+    marker: &str,
+    step: &str,
+) {
+    let o = settled(c, order_id).await;
+    assert_eq!(o["status"], "handed_to_delivery", "{o}");
     assert_eq!(faults_left(marker).await, 0, "the fault happened");
+    let listed: Value =
+        serde_json::from_str(&execution_history(order_id).await).expect("the history as JSON");
+    let history = listed
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["name"] == order_id)
+        .unwrap_or_else(|| panic!("the order's execution in {listed}"));
+    let attempts: Vec<&Value> = history["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|s| s["state"] == step)
+        .collect();
+    let errors: Vec<&str> = attempts
+        .iter()
+        .flat_map(|s| s["errors"].as_array().into_iter().flatten())
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        errors.len() == 1 && errors[0].starts_with("Unavailable"),
+        "{step}'s Retry took exactly the fault: {errors:?} in {history}"
+    );
+    assert!(
+        attempts.iter().any(|s| s["output"].is_string()),
+        "{step} went on after its retry: {history}"
+    );
+    assert_eq!(
+        history["steps"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|s| ["RefundPayment", "ReleaseStock", "CancelDeliveryCase"]
+                .contains(&s["state"].as_str().unwrap_or_default()))
+            .count(),
+        0,
+        "nothing was undone: {history}"
+    );
     assert_eq!(units(product, "msk-tverskaya").await, 49, "reserved once");
+    let payment_id = o["paymentId"].as_str().expect("the order's payment");
+    let payment = call(c, "GET", &format!("/api/payments/{payment_id}"), None).await;
+    assert_eq!(payment.body["status"], "paid", "{}", payment.body);
+    assert_eq!(
+        balance(c).await,
+        0,
+        "the money stays taken: nothing refunded"
+    );
 }
 
 /// The table refuses the next `times` requests that `function` makes naming `marker`.
@@ -118,21 +173,10 @@ async fn lapsed(order_id: &str) {
     assert!(gone.is_some(), "the hold of order {order_id} never lapsed");
 }
 
+/// A stocktaking: the store counts `quantity` units of `product` on its shelves (a stock row
+/// imported, as operators do), so the units taken by orders stay accounted for.
 async fn set_units(product: &str, store: &str, quantity: i64) {
-    clients()
-        .await
-        .dynamodb
-        .update_item()
-        .table_name(resource_name("Table"))
-        .key("PK", s(format!("PRODUCT#{product}")))
-        .key("SK", s("PRODUCT"))
-        .update_expression("SET #stock.#store = :q")
-        .expression_attribute_names("#stock", "stock")
-        .expression_attribute_names("#store", store)
-        .expression_attribute_values(":q", AttributeValue::N(quantity.to_string()))
-        .send()
-        .await
-        .expect("stock set");
+    import("stocktaking", &[stock_row(product, store, quantity)]);
 }
 
 async fn status_of(pk: &str) -> Option<String> {
@@ -454,6 +498,43 @@ async fn a_hold_asked_twice_and_its_lapse_delivered_twice_move_the_units_once() 
     );
 }
 
+/// A stocktaking (a stock row imported) whose write meets «Оплатить заказ»: it read 50 units on
+/// the shelf, the order puts one aside before the count is written. The write is conditional on
+/// the level it read, so it reads again: the shelf gets the count, and the unit in the order's
+/// hold stays accounted for (`counted` = shelf + holds, what `make audit` checks).
+#[tokio::test]
+async fn a_stocktaking_that_meets_an_order_keeps_the_orders_unit_counted() {
+    let (c, _user, ids) = client_ready_to_order(1, 11_000).await;
+    let product = ids[0].clone();
+    let held = hold_requests(json!({
+        "path": "/", "target": "UpdateItem", "contains": format!("PRODUCT#{product}"),
+    }))
+    .await;
+    let counting = {
+        let product = product.clone();
+        tokio::task::spawn_blocking(move || {
+            import("stocktaking", &[stock_row(&product, "msk-tverskaya", 60)])
+        })
+    };
+    wait_until_held(&held).await;
+    let placed = call(&c, "POST", "/api/orders", None).await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    assert_eq!(units(&product, "msk-tverskaya").await, 49, "one unit held");
+    release_held(&held).await;
+    counting.await.expect("the stocktaking ran");
+    assert_eq!(units(&product, "msk-tverskaya").await, 60, "the count");
+    let item = table_item(&format!("PRODUCT#{product}"), "PRODUCT")
+        .await
+        .expect("the product");
+    assert_eq!(
+        item["counted"].as_m().expect("counted")["msk-tverskaya"]
+            .as_n()
+            .expect("units"),
+        "61",
+        "60 on the shelf and 1 in the order's hold"
+    );
+}
+
 #[tokio::test]
 async fn an_order_taken_back_into_the_cart_puts_its_units_back_at_once() {
     let (c, _user, order_id, product) = paid_order(27_000).await;
@@ -522,11 +603,11 @@ async fn a_redelivered_order_paid_starts_no_second_saga() {
 #[tokio::test]
 async fn a_reservation_that_fails_once_is_retried_and_the_order_goes_on() {
     let (c, user, order_id, product) = paid_order(15_000).await;
-    // The table refuses store's first request about this order's picking case.
+    // The table refuses store's first request about this order's picking case at reservation.
     let marker = format!("PICKING#{order_id}");
-    inject_fault("/", &marker, 1).await;
+    refuse("StoreStockReserveFunction", &marker, 1).await;
     pay_from_wallet(&c, &user, &order_id, 15_000).await;
-    handed_over_past(&c, &order_id, &product, &marker).await;
+    handed_over_past(&c, &order_id, &product, &marker, "ReserveStock").await;
 }
 
 #[tokio::test]
@@ -556,23 +637,13 @@ async fn a_refund_that_keeps_failing_reaches_an_operator_and_nothing_is_undone_s
     let done = execution(&order_id).await;
     assert_eq!(done.status().as_str(), "FAILED");
     assert_eq!(done.error(), Some("NeedsOperator"));
+    assert!(
+        disarm_faults(&marker).await > 0,
+        "the refund kept being refused until the saga gave up"
+    );
     // The operator's inbox holds the order's state with the cause.
-    let sqs = clients().await.sqs;
-    let url = queue_url(&sqs, "SagaOperatorQueue").await;
-    let found = eventually(Duration::from_secs(10), || async {
-        let out = sqs
-            .receive_message()
-            .queue_url(&url)
-            .max_number_of_messages(10)
-            .visibility_timeout(0)
-            .send()
-            .await
-            .ok()?;
-        out.messages
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|m| serde_json::from_str::<Value>(m.body()?).ok())
-            .find(|b| b["orderId"] == order_id.as_str())
+    let found = take_operator_message(Duration::from_secs(10), |b| {
+        b["orderId"] == order_id.as_str()
     })
     .await
     .expect("the order in SagaOperatorQueue");
@@ -818,11 +889,11 @@ async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_picku
 #[tokio::test]
 async fn opening_the_delivery_case_failing_once_is_retried_and_the_order_goes_on() {
     let (c, user, order_id, product) = paid_order(13_000).await;
-    // The table refuses delivery's first write of this order's case.
+    // The table refuses delivery's first request about this order's case.
     let marker = format!("DELIVERYCASE#{order_id}");
-    inject_fault("/", &marker, 1).await;
+    refuse("DeliveryCaseOpenFunction", &marker, 1).await;
     pay_from_wallet(&c, &user, &order_id, 13_000).await;
-    handed_over_past(&c, &order_id, &product, &marker).await;
+    handed_over_past(&c, &order_id, &product, &marker, "OpenDeliveryCase").await;
     assert_eq!(
         status_of(&marker).await.as_deref(),
         Some("created"),
@@ -874,7 +945,7 @@ async fn confirming_the_payment_failing_once_is_retried_and_the_order_goes_on() 
     let marker = format!("PAYMENT#{payment}");
     refuse("PaymentConfirmPaidFunction", &marker, 1).await;
     confirm(&c, &payment).await;
-    handed_over_past(&c, &order_id, &product, &marker).await;
+    handed_over_past(&c, &order_id, &product, &marker, "ConfirmPayment").await;
 }
 
 #[tokio::test]
@@ -912,7 +983,7 @@ async fn reporting_the_hand_over_failing_once_is_retried_and_the_order_goes_on()
     let (c, user, order_id, product) = paid_order(17_000).await;
     refuse_report(&order_id, "handed_to_delivery", 1).await;
     pay_from_wallet(&c, &user, &order_id, 17_000).await;
-    handed_over_past(&c, &order_id, &product, &order_id).await;
+    handed_over_past(&c, &order_id, &product, &order_id, "ReportHandedToDelivery").await;
 }
 
 #[tokio::test]

@@ -2,6 +2,11 @@
 //! only items that differ from what is stored are written (the report counts the file's rows), product images go to S3, and a
 //! `catalog.changed` message asks for a new search index. Loading the same file twice changes
 //! nothing the second time. Products missing from a file are left as they are (no deletions).
+//!
+//! A stock row is a stocktaking: the store holds that many units on its shelves now. For a
+//! product already stored it is one conditional update that also moves the product's
+//! `counted` units by the difference (`CatalogStore::apply_count`), so an order taking units
+//! between the read and the write is never overwritten and the units stay accounted for.
 
 use crate::{
     bucket::{BucketError, CatalogBucket},
@@ -72,6 +77,7 @@ pub async fn import(catalog: &Catalog, to: &Target<'_>) -> Result<ImportReport, 
         Some(false) => report.updated += 1,
     };
     let mut writes = Vec::new();
+    let mut counted = Vec::new();
     let mut images = Vec::new();
     for s in &catalog.stores {
         let item = store_item(s)?;
@@ -96,25 +102,38 @@ pub async fn import(catalog: &Catalog, to: &Target<'_>) -> Result<ImportReport, 
                 images.push(p);
             }
         }
-        let mut stock = old_stock.clone();
+        let mut counts = StockLevels::new();
         for s in stock_rows {
             count(old_stock.get(&s.store_id).map(|q| *q == s.quantity));
-            stock.insert(s.store_id.clone(), s.quantity);
+            counts.insert(s.store_id.clone(), s.quantity);
         }
         // check_references guarantees a stock row's product is in the file or stored.
         let Some(product) = row.or(old_product) else {
             return Err(ImportError::UnknownProduct(id.to_string()));
         };
-        if old_product != Some(product) || old_stock != stock {
-            writes.push(product_item(product, &stock)?);
+        if stored.is_none() {
+            // Nobody can have taken units of a product that did not exist: written in bulk.
+            writes.push(product_item(product, &counts)?);
+        } else {
+            let unchanged = old_product == Some(product)
+                && counts.iter().all(|(s, q)| old_stock.get(s) == Some(q));
+            if !unchanged {
+                // A stored product's shelves may be moving (orders): one conditional update.
+                counted.push((product.clone(), counts));
+            }
         }
     }
     for p in images {
         to.bucket.put_image(&p.id, image::svg(p)).await?;
         report.images_uploaded += 1;
     }
-    let changed = writes.len();
+    let mut changed = writes.len();
     to.catalog.put_all(writes).await?;
+    for (product, counts) in counted {
+        if to.catalog.apply_count(&product, &counts).await? {
+            changed += 1;
+        }
+    }
     if changed > 0 {
         let message = Envelope::new(
             CATALOG_CHANGED,

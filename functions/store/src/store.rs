@@ -53,10 +53,17 @@ fn catalog_item<T: Serialize>(
 pub type StockLevels = BTreeMap<String, i64>;
 
 const STOCK: &str = "stock";
+/// Per store, every unit a stocktaking (a catalog file's stock row) ever brought in, net: the
+/// sum of the differences each count made. Reservations move units between the shelf (`stock`)
+/// and picking cases and never touch it, so for every product and store
+/// `stock + units in open picking cases = counted` — the conservation `make audit` checks.
+const COUNTED: &str = "counted";
 
+/// A product new to the table, its stock as counted: the shelf holds all that came in.
 pub fn product_item(p: &Product, stock: &StockLevels) -> Result<Item, StoreError> {
     let mut item = catalog_item(keys::store::product(&p.id), format!("PRODUCT#{}", p.id), p)?;
     item.insert(STOCK.into(), serde_dynamo::to_attribute_value(stock)?);
+    item.insert(COUNTED.into(), serde_dynamo::to_attribute_value(stock)?);
     Ok(item)
 }
 
@@ -324,6 +331,156 @@ impl CatalogStore {
             .send()
             .await;
         table::written(result.map_err(StoreError::from))
+    }
+}
+
+/// How an import changes a product already in the table.
+impl CatalogStore {
+    /// Writes `product` and sets each store in `counts` to its counted units, as one
+    /// conditional update of the product's item: each store's level on condition that it is
+    /// still what was read (a reservation or another import in between is read again, up to
+    /// eight times, never overwritten), and `counted` moved by the same difference. `false` when
+    /// nothing differed. A product that is not stored yet is created whole.
+    pub async fn apply_count(
+        &self,
+        product: &Product,
+        counts: &StockLevels,
+    ) -> Result<bool, StoreError> {
+        for attempt in 1..=8 {
+            match self.apply_count_once(product, counts).await {
+                Err(StoreError::Conflict) => table::backoff(attempt).await,
+                done => return done,
+            }
+        }
+        Err(StoreError::Busy(format!(
+            "product {} kept changing under its stocktaking",
+            product.id
+        )))
+    }
+
+    async fn apply_count_once(
+        &self,
+        product: &Product,
+        counts: &StockLevels,
+    ) -> Result<bool, StoreError> {
+        let k = keys::store::product(&product.id);
+        let stored = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(k.clone())))
+            .consistent_read(true)
+            .send()
+            .await?
+            .item;
+        let Some(stored) = stored else {
+            let item = product_item(product, counts)?;
+            return table::put_if_absent(&self.db, &self.table, item)
+                .await?
+                .then_some(true)
+                .ok_or(StoreError::Conflict);
+        };
+        let (old_product, old_stock) = read_product(&stored)?;
+        let changed: Vec<(&String, i64, Option<i64>)> = counts
+            .iter()
+            .map(|(store, units)| (store, *units, old_stock.get(store).copied()))
+            .filter(|(_, units, old)| *old != Some(*units))
+            .collect();
+        if old_product == *product && changed.is_empty() {
+            return Ok(false);
+        }
+        let mut update = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key(k)));
+        let (mut sets, mut removes, mut conditions) = (Vec::new(), Vec::new(), Vec::new());
+        // The product's own attributes: set as the file has them, gone where it has none.
+        let fields = catalog_item(
+            keys::store::product(&product.id),
+            format!("PRODUCT#{}", product.id),
+            product,
+        )?;
+        let fixed = [keys::PK, keys::SK, STOCK, COUNTED];
+        for (i, name) in stored
+            .keys()
+            .filter(|n| !fixed.contains(&n.as_str()) && !fields.contains_key(*n))
+            .enumerate()
+        {
+            removes.push(format!("#r{i}"));
+            update = update.expression_attribute_names(format!("#r{i}"), name.clone());
+        }
+        for (i, (name, value)) in fields
+            .into_iter()
+            .filter(|(n, _)| !fixed.contains(&n.as_str()))
+            .enumerate()
+        {
+            sets.push(format!("#f{i} = :f{i}"));
+            update = update
+                .expression_attribute_names(format!("#f{i}"), name)
+                .expression_attribute_values(format!(":f{i}"), value);
+        }
+        if !changed.is_empty() {
+            update = update
+                .expression_attribute_names("#stock", STOCK)
+                .expression_attribute_names("#counted", COUNTED);
+        }
+        let has_counted = stored.contains_key(COUNTED);
+        if !has_counted && !changed.is_empty() {
+            // An item from before stocktakings were counted: what its shelves hold now is
+            // taken as counted, once.
+            let mut counted = old_stock.clone();
+            for (store, units, old) in &changed {
+                *counted.entry((*store).clone()).or_default() += units - old.unwrap_or(0);
+            }
+            sets.push("#counted = :counted".into());
+            conditions.push("attribute_not_exists(#counted)".to_string());
+            update = update.expression_attribute_values(
+                ":counted",
+                serde_dynamo::to_attribute_value(&counted)?,
+            );
+        }
+        for (i, (store, units, old)) in changed.iter().enumerate() {
+            sets.push(format!("#stock.#s{i} = :n{i}"));
+            if has_counted {
+                sets.push(format!(
+                    "#counted.#s{i} = if_not_exists(#counted.#s{i}, :zero) + :d{i}"
+                ));
+                update = update
+                    .expression_attribute_values(
+                        format!(":d{i}"),
+                        AttributeValue::N((units - old.unwrap_or(0)).to_string()),
+                    )
+                    .expression_attribute_values(":zero", AttributeValue::N("0".into()));
+            }
+            conditions.push(match old {
+                Some(_) => format!("#stock.#s{i} = :o{i}"),
+                None => format!("attribute_not_exists(#stock.#s{i})"),
+            });
+            if let Some(old) = old {
+                update = update.expression_attribute_values(
+                    format!(":o{i}"),
+                    AttributeValue::N(old.to_string()),
+                );
+            }
+            update = update
+                .expression_attribute_names(format!("#s{i}"), (*store).clone())
+                .expression_attribute_values(
+                    format!(":n{i}"),
+                    AttributeValue::N(units.to_string()),
+                );
+        }
+        conditions.push("attribute_exists(PK)".into());
+        let mut expression = format!("SET {}", sets.join(", "));
+        if !removes.is_empty() {
+            expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
+        }
+        update
+            .update_expression(expression)
+            .condition_expression(conditions.join(" AND "))
+            .send()
+            .await?;
+        Ok(true)
     }
 }
 
