@@ -7,6 +7,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { BASE, launch, unique, shot } from "./helpers.mjs";
 
 let browser;
@@ -15,16 +18,43 @@ after(async () => { await browser?.close(); });
 
 const exact = { exact: true };
 
-// A logged-in client with one product in the cart, at "Оплата заказа" of its placed order.
-async function atPayment(context) {
+const target = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
+
+// A product of the test's own (50 units at the Tverskaya store, at `price` kopecks), imported
+// as operators do: tests never run a shared product out of stock, however often they run.
+function ownProduct(price) {
+  const id = unique("t-pay-");
+  const file = join(tmpdir(), `${id}.jsonl`);
+  writeFileSync(file, [
+    JSON.stringify({ type: "product", id, name: "Кружка для оплаты", description: "Тестовый товар", category: "Дом и сад", brand: "Тест", price }),
+    JSON.stringify({ type: "stock", productId: id, storeId: "msk-tverskaya", quantity: 50 }),
+  ].join("\n"));
+  execFileSync(`${target}/debug/vitrina-catalog`, ["import", file], { encoding: "utf8" });
+  return id;
+}
+
+// The bank sandbox's own record of a payment (YooKassa's GET /v3/payments/{id}).
+async function atTheBank(page, bankPaymentId) {
+  const bank = process.env.VITRINA_BANK_URL ?? "http://127.0.0.1:3002";
+  const auth = "Basic " + Buffer.from("sandbox-shop:test_sandbox_secret").toString("base64");
+  const r = await page.request.get(`${bank}/v3/payments/${bankPaymentId}`, { headers: { authorization: auth } });
+  assert.equal(r.status(), 200, `the bank knows ${bankPaymentId}`);
+  return r.json();
+}
+
+// A logged-in client with one product of its own in the cart (`price` kopecks), at
+// "Оплата заказа" of its placed order.
+async function atPayment(context, price = 123_400) {
   const page = await context.newPage();
+  const productId = ownProduct(price);
   const user = { username: unique("pay"), password: "Sekret-2026" };
   let r = await page.request.post(BASE + "/api/register", { data: { ...user, email: `${unique("p")}@example.ru` } });
   assert.equal(r.status(), 200);
   r = await page.request.post(BASE + "/api/login", { data: user });
   assert.equal(r.status(), 200);
-  r = await page.request.post(BASE + "/api/cart/items", { data: { productId: "p-000002", quantity: 1 } });
+  r = await page.request.post(BASE + "/api/cart/items", { data: { productId, quantity: 1 } });
   assert.equal(r.status(), 201);
+  page.productId = productId;
   await page.goto(BASE + "/checkout");
   await page.getByLabel("Забрать товар на пункте выдачи", exact).check();
   await page.getByLabel(/Витрина на Тверской/).check();
@@ -41,6 +71,7 @@ async function payAtBank(page, number, code) {
   await page.getByRole("button", { name: "Ввести данные карты", ...exact }).click();
   await page.getByLabel("Номер карты", exact).waitFor();
   assert.ok(!page.url().startsWith(BASE), "the card is typed on the bank's page, not the shop's");
+  const bankPaymentId = new URL(page.url()).pathname.split("/")[2];
   await page.getByLabel("Номер карты", exact).fill(number);
   await page.getByLabel("Срок действия (ММ/ГГ)", exact).fill("12/30");
   await page.getByLabel("CVC", exact).fill("123");
@@ -50,13 +81,14 @@ async function payAtBank(page, number, code) {
     await page.getByRole("button", { name: "Подтвердить", ...exact }).click();
   }
   await page.waitForURL((url) => url.href.startsWith(BASE + "/payment/"));
+  return bankPaymentId;
 }
 
 test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить», «Оплачено», «Передан в доставку», «Отменить заказ»", async () => {
   const context = await browser.newContext();
   context.setDefaultTimeout(15_000);
-  const page = await atPayment(context);
-  await payAtBank(page, "5555 5555 5555 4477", "123456");
+  const page = await atPayment(context, 123_400);
+  const bankPaymentId = await payAtBank(page, "5555 5555 5555 4477", "123456");
   const pay = page.getByRole("button", { name: "Оплатить", ...exact });
   await page.getByTestId("bank-done").waitFor();
   assert.ok(await pay.isEnabled(), "«Оплатить» is active once the bank holds the money");
@@ -87,6 +119,17 @@ test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить»,
   }
   await cancelled.waitFor();
   assert.equal(await page.getByTestId("cancel-reason").first().innerText(), ": заказ отменён по вашей просьбе");
+  // The money is back on the card, as the bank itself says: all of it, once.
+  let atBank = await atTheBank(page, bankPaymentId);
+  for (let i = 0; i < 30 && atBank.refunded_amount?.value !== "1234.00"; i++) {
+    await page.waitForTimeout(1_000);
+    atBank = await atTheBank(page, bankPaymentId);
+  }
+  assert.deepEqual(
+    [atBank.status, atBank.amount.value, atBank.refunded_amount?.value],
+    ["succeeded", "1234.00", "1234.00"],
+    JSON.stringify(atBank),
+  );
   await shot(page, "s6-cancelled");
   await context.close();
 });
@@ -94,7 +137,6 @@ test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить»,
 // The operators' command that moves a delivery case (`move`) or a picking case (`pick`); in AWS
 // with an operator's IAM identity.
 function cases(command, orderId, to) {
-  const target = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
   return execFileSync(`${target}/debug/vitrina-cases`, [command, "--order", orderId, "--to", to], {
     encoding: "utf8",
     env: { ...process.env, AWS_ENDPOINT_URL_LAMBDA: process.env.VITRINA_LAMBDA_URL },
@@ -171,7 +213,6 @@ test("S6: the wallet — «Оплатить» inactive while it holds too little
 
   // An operator credits the wallet (vitrina-wallet), by the client's number.
   const me = await (await page.request.get(BASE + "/api/me")).json();
-  const target = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
   execFileSync(`${target}/debug/vitrina-wallet`, ["credit", "--user", me.clientId, "--amount", "100000"], { encoding: "utf8" });
   await page.reload();
   await page.getByLabel(/из кошелька клиента/).check();
@@ -179,7 +220,7 @@ test("S6: the wallet — «Оплатить» inactive while it holds too little
   await pay.click();
   await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
   const wallet = await (await page.request.get(BASE + "/api/wallet")).json();
-  assert.ok(wallet.balance < 100_000 * 100, "the order's total left the wallet");
+  assert.equal(wallet.balance, 100_000 * 100 - 123_400, "the order's total, and only it, left the wallet");
   await context.close();
 });
 
@@ -230,7 +271,7 @@ test("S6: a card kept by the bank («Запомнить карту») pays the n
   await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
 
   // The next order (same client, same context): the linked card is offered.
-  await page.request.post(BASE + "/api/cart/items", { data: { productId: "p-000002", quantity: 1 } });
+  await page.request.post(BASE + "/api/cart/items", { data: { productId: page.productId, quantity: 1 } });
   await page.goto(BASE + "/checkout");
   await page.getByLabel("Забрать товар на пункте выдачи", exact).check();
   await page.getByLabel(/Витрина на Тверской/).check();
@@ -248,7 +289,6 @@ test("S6: a card kept by the bank («Запомнить карту») pays the n
 test("S6: «подарочной картой» — «новая подарочная карта» is activated in place and pays", async () => {
   const context = await browser.newContext();
   context.setDefaultTimeout(15_000);
-  const target = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
   const code = execFileSync(`${target}/debug/vitrina-giftcards`, ["issue", "--amount", "50000"], { encoding: "utf8" }).trim();
   const page = await atPayment(context);
   await page.getByLabel("подарочной картой", exact).check();
@@ -259,12 +299,16 @@ test("S6: «подарочной картой» — «новая подароч�
   // Back at the payment with the new card chosen: "Оплатить" is active.
   await page.getByText("Выбор способа оплаты", exact).waitFor();
   const pay = page.getByRole("button", { name: "Оплатить", ...exact });
-  await page.waitForFunction(() => !document.querySelector("button.primary:not([hidden])")?.disabled);
+  await page.waitForFunction(() => {
+    const button = document.querySelector("button.primary:not([hidden])");
+    return button !== null && !button.disabled;
+  });
   assert.ok(await page.getByLabel(/Подарочная карта …/).isChecked(), "the new card is chosen");
   assert.ok(await pay.isEnabled());
   await pay.click();
   await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
   const cards = await (await page.request.get(BASE + "/api/gift-cards")).json();
-  assert.ok(cards.giftCards[0].balance < 50_000 * 100, "the order's total left the card");
+  assert.equal(cards.giftCards.length, 1, JSON.stringify(cards));
+  assert.equal(cards.giftCards[0].balance, 50_000 * 100 - 123_400, "the order's total, and only it, left the card");
   await context.close();
 });

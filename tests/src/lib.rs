@@ -584,7 +584,15 @@ pub async fn start_payment(client: &reqwest::Client, key: &str, body: Value) -> 
 pub fn is_paid(order: &Value) -> bool {
     matches!(
         order["status"].as_str(),
-        Some("paid" | "handed_to_delivery")
+        Some(
+            "paid"
+                | "assembling"
+                | "handed_to_delivery"
+                | "in_transit"
+                | "at_pickup_point"
+                | "out_for_delivery"
+                | "delivered"
+        )
     )
 }
 
@@ -644,6 +652,36 @@ pub async fn faults_left(contains: &str) -> u64 {
         .filter(|f| f["contains"] == contains)
         .filter_map(|f| f["times"].as_u64())
         .sum()
+}
+
+/// Waits until the queue `logical_id` holds nothing, neither waiting nor in flight (up to
+/// `within`): every message sent to it so far, a redelivery included, has been handled. A test
+/// counts what a consumer did ("one letter") after this, not at the first sign of it. A message
+/// whose handling failed stays in flight for the queue's visibility timeout, so it is `false`.
+pub async fn queue_drained(logical_id: &str, within: Duration) -> bool {
+    let sqs = clients().await.sqs;
+    let url = queue_url(&sqs, logical_id).await;
+    eventually(within, || async {
+        let a = sqs
+            .get_queue_attributes()
+            .queue_url(&url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+            .attribute_names(
+                aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
+            )
+            .send()
+            .await
+            .ok()?;
+        let waiting: u64 = a
+            .attributes()
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, v)| v.parse::<u64>().ok())
+            .sum();
+        (waiting == 0).then_some(())
+    })
+    .await
+    .is_some()
 }
 
 /// Takes back the refusals still waiting for requests holding `contains` (a test that armed
@@ -796,16 +834,22 @@ pub async fn hold_dynamodb(action: &str, principal: &str, contains: &str) -> Str
 /// Waits until a request is held by the delay fault `id` (the request got that far) — up to
 /// 90 s, so a timer's request (the payment's hold time is 30 s in `make test`) gets there too.
 pub async fn wait_until_held(id: &str) {
-    wait_for_fault(id, "held", Duration::from_secs(90)).await;
+    wait_for_fault(id, "held", 1, Duration::from_secs(90)).await;
 }
 
 /// Waits until a request held by the delay fault `id` has been carried out after its wait.
 pub async fn wait_until_done(id: &str) {
-    wait_for_fault(id, "done", Duration::from_secs(30)).await;
+    wait_for_fault(id, "done", 1, Duration::from_secs(30)).await;
 }
 
-/// Waits until the delay fault `id` counts a request in `field` (`held`, `done`).
-async fn wait_for_fault(id: &str, field: &str, patience: Duration) {
+/// Waits until the delay fault `id` counts `at_least` requests in `field` (`held`, `done`): a
+/// fault already released counts the requests it matched without holding them.
+pub async fn wait_until_counted(id: &str, field: &str, at_least: u64) {
+    wait_for_fault(id, field, at_least, Duration::from_secs(60)).await;
+}
+
+/// Waits until the delay fault `id` counts `at_least` requests in `field` (`held`, `done`).
+async fn wait_for_fault(id: &str, field: &str, at_least: u64, patience: Duration) {
     let aws = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL: the local AWS");
     eventually(patience, || async {
         let faults: Value = reqwest::get(format!("{aws}/_vitrina/faults"))
@@ -817,11 +861,11 @@ async fn wait_for_fault(id: &str, field: &str, patience: Duration) {
         faults
             .as_array()?
             .iter()
-            .any(|f| f["id"] == id && f[field].as_u64() > Some(0))
+            .any(|f| f["id"] == id && f[field].as_u64() >= Some(at_least))
             .then_some(())
     })
     .await
-    .unwrap_or_else(|| panic!("the delay fault {id} never counted a request {field}"));
+    .unwrap_or_else(|| panic!("the delay fault {id} never counted {at_least} requests {field}"));
 }
 
 /// A request sent in the background, as a second tab or a click the test does not wait for
