@@ -30,6 +30,8 @@ const KNOWN_UNUSED: &[&str] = &[
     "PaymentCreateFunction: sqs:SendMessage* (SQSSendMessagePolicy vitrina-NotificationPaymentQueue)",
     "PaymentCreateFunction: sqs:SendMessage* (SQSSendMessagePolicy vitrina-BillingPaymentQueue)",
     "PaymentGetFunction: dynamodb:PutItem on CARDS#* (Statement 0)",
+    // The timer arms itself again only when it looks at a payment still in flight.
+    "PaymentTimerFunction: sqs:SendMessage* (SQSSendMessagePolicy vitrina-PaymentTimerQueue)",
     "PaymentTimerFunction: lambda:InvokeFunction (LambdaInvokePolicy BillingWalletDebitFunction)",
     "PaymentTimerFunction: lambda:InvokeFunction (LambdaInvokePolicy BillingGiftCardDebitFunction)",
     "StoreStockHoldLapseFunction: sqs:SendMessage* (SQSSendMessagePolicy vitrina-StockHoldQueue)",

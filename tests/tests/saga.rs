@@ -191,12 +191,12 @@ async fn balance(c: &reqwest::Client) -> i64 {
 }
 
 /// The order's execution, as an operator finds it in the console: named by the order id.
-async fn execution(
-    order_id: &str,
-) -> aws_sdk_sfn::operation::describe_execution::DescribeExecutionOutput {
-    let sfn = clients().await.sfn;
+/// The order saga's ARN.
+async fn saga_machine() -> String {
     let name = resource_name("OrderSaga");
-    let machine = sfn
+    clients()
+        .await
+        .sfn
         .list_state_machines()
         .send()
         .await
@@ -205,7 +205,52 @@ async fn execution(
         .into_iter()
         .find(|m| m.name == name)
         .expect("the order saga is provisioned")
-        .state_machine_arn;
+        .state_machine_arn
+}
+
+/// An execution of the order saga started by hand, as an operator may in the console, with
+/// `input` (the `order.paid` payload's shape): its name.
+async fn start_saga(input: &Value) -> String {
+    let name = unique("by-hand-");
+    clients()
+        .await
+        .sfn
+        .start_execution()
+        .state_machine_arn(saga_machine().await)
+        .name(&name)
+        .input(input.to_string())
+        .send()
+        .await
+        .expect("the execution starts");
+    name
+}
+
+/// The states an execution went through, in order (from its history, as an operator reads it).
+async fn states_of(name: &str) -> Vec<String> {
+    let listed: Value =
+        serde_json::from_str(&execution_history(name).await).expect("the history as JSON");
+    let history = listed
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| e["name"] == name)
+        .unwrap_or_else(|| panic!("the execution {name} in {listed}"))
+        .clone();
+    history["steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s["state"].as_str().map(String::from))
+        .collect()
+}
+
+/// The execution named `order_id` (the order's own, or `<order>-cancel`, or one started by
+/// hand), once it has ended.
+async fn execution(
+    order_id: &str,
+) -> aws_sdk_sfn::operation::describe_execution::DescribeExecutionOutput {
+    let sfn = clients().await.sfn;
+    let machine = saga_machine().await;
     let arn = format!(
         "{}:{order_id}",
         machine.replacen(":stateMachine:", ":execution:", 1)
@@ -979,7 +1024,8 @@ async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_picku
         !moved && said.contains("MoveNotAllowed"),
         "no way back: {said}"
     );
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Counted once the letters' queue has nothing left: the re-run move's message is handled.
+    assert!(queue_drained("NotificationOrderQueue", Duration::from_secs(60)).await);
     assert_eq!(letters(&user.email, "ждёт вас в пункте выдачи").await, 1);
     assert_eq!(about_order().await.len(), 1, "no SMS for «получен»");
 }
@@ -1563,6 +1609,9 @@ async fn a_cancel_pressed_before_order_hears_of_the_payment_is_taken() {
     assert_eq!(order(&c, &order_id).await["status"], "awaiting_payment");
     let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
     assert_eq!(r.status, 202, "{}", r.body);
+    // The client's cancel runs to its end before the outcome reaches order.
+    let cancelled = execution(&format!("{order_id}-cancel")).await;
+    assert_eq!(cancelled.status().as_str(), "SUCCEEDED");
     release_held(&heard).await;
     let o = eventually(SAGA, || async {
         let o = order(&c, &order_id).await;
@@ -1580,5 +1629,164 @@ async fn a_cancel_pressed_before_order_hears_of_the_payment_is_taken() {
         "{:?}",
         forward.error()
     );
+    // The forward execution, started by the late outcome after the cancel's had refunded, ends
+    // at once: the payment is already refunded, there is nothing to do.
+    let states = states_of(&order_id).await;
+    assert_eq!(
+        states,
+        ["Route", "ConfirmPayment", "AlreadyUndone"],
+        "the late execution undid nothing twice"
+    );
     assert_eq!(balance(&c).await, 19_500);
+}
+
+/// «Отменить заказ» pressed while the forward execution is still going (the order
+/// «собирается», its delivery case not yet open): two executions of one order at once. The
+/// forward one is held at its delivery step until the client's cancel has ended; then it finds
+/// the cancel's mark and undoes itself. Nothing is undone twice: the money back once, the unit
+/// back once, the case cancelled, the client's reason kept.
+#[tokio::test]
+async fn a_cancel_while_the_forward_saga_runs_undoes_everything_once() {
+    let (c, user, order_id, product) = paid_order(24_500).await;
+    let opening = hold_requests(json!({
+        "path": "/", "contains": format!("DELIVERYCASE#{order_id}"),
+        "principal": "DeliveryCaseOpenFunction",
+    }))
+    .await;
+    pay_from_wallet(&c, &user, &order_id, 24_500).await;
+    wait_until_held(&opening).await;
+    assert_eq!(order(&c, &order_id).await["status"], "assembling");
+    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    assert_eq!(r.status, 202, "{}", r.body);
+    let cancel = execution(&format!("{order_id}-cancel")).await;
+    assert_eq!(
+        cancel.status().as_str(),
+        "SUCCEEDED",
+        "{:?}",
+        cancel.error()
+    );
+    release_held(&opening).await;
+    let forward = execution(&order_id).await;
+    assert_ne!(forward.status().as_str(), "RUNNING");
+    let o = order(&c, &order_id).await;
+    assert_eq!(
+        (&o["status"], &o["cancelReason"]),
+        (
+            &json!("cancelled"),
+            &json!("заказ отменён по вашей просьбе")
+        ),
+        "{o}"
+    );
+    assert_eq!(balance(&c).await, 24_500, "the money is back, once");
+    assert_eq!(
+        units(&product, "msk-tverskaya").await,
+        50,
+        "the unit is back, once"
+    );
+    assert_eq!(
+        status_of(&format!("DELIVERYCASE#{order_id}"))
+            .await
+            .as_deref(),
+        Some("cancelled")
+    );
+    assert_eq!(
+        status_of(&format!("PICKING#{order_id}")).await.as_deref(),
+        Some("cancelled")
+    );
+    let payment = o["paymentId"].as_str().expect("the payment");
+    assert_eq!(
+        call(&c, "GET", &format!("/api/payments/{payment}"), None)
+            .await
+            .body["status"],
+        "refunded"
+    );
+}
+
+/// The execution input of a paid order (`order.paid`), as orchestra builds it.
+fn saga_input(order: &Value, user_id: &str, product: &str, total: i64) -> Value {
+    json!({
+        "orderId": order["orderId"], "userId": user_id, "paymentId": order["paymentId"],
+        "total": total, "lines": [{"productId": product, "quantity": 1}],
+        "delivery": order["delivery"], "pickupStoreId": "msk-tverskaya", "cancel": false,
+    })
+}
+
+/// An execution whose total is not what the payment took (`AmountMismatch` at ConfirmPayment)
+/// is undone. Started by hand beside the order's own, which is held at ConfirmPayment
+/// meanwhile: the order cancelled for that reason, its money given back once, its unit back on
+/// the shelf; the order's own execution then finds the payment refunded and ends.
+#[tokio::test]
+async fn an_execution_whose_total_differs_from_the_payment_is_undone() {
+    let (c, user, order_id, product) = paid_order(21_500).await;
+    let payment = wallet_payment(&c, &user, &order_id, 21_500).await;
+    let confirming = hold_requests(json!({
+        "path": "/", "contains": format!("PAYMENT#{payment}"),
+        "principal": "PaymentConfirmPaidFunction",
+    }))
+    .await;
+    confirm(&c, &payment).await;
+    wait_until_held(&confirming).await;
+    let o = order(&c, &order_id).await;
+    let user_id = user_id_of(&user.username).await;
+    let name = start_saga(&saga_input(&o, &user_id, &product, 21_501)).await;
+    let done = execution(&name).await;
+    assert_eq!(done.status().as_str(), "SUCCEEDED", "{:?}", done.error());
+    let states = states_of(&name).await;
+    assert_eq!(
+        states[..3],
+        ["Route", "ConfirmPayment", "WhyAmountMismatch"],
+        "{states:?}"
+    );
+    release_held(&confirming).await;
+    assert_eq!(
+        states_of(&order_id).await,
+        ["Route", "ConfirmPayment", "AlreadyUndone"]
+    );
+    let o = order(&c, &order_id).await;
+    assert_eq!(
+        (&o["status"], &o["cancelReason"]),
+        (
+            &json!("cancelled"),
+            &json!("сумма оплаты не совпала с суммой заказа")
+        ),
+        "{o}"
+    );
+    assert_eq!(balance(&c).await, 21_500, "the money is back, once");
+    assert_eq!(units(&product, "msk-tverskaya").await, 50);
+}
+
+/// An execution for a payment that took no money (`PaymentNotPaid`: an order marked paid
+/// without it) goes to the operators and undoes nothing: no refund of money never taken, the
+/// order left for them to look at.
+#[tokio::test]
+async fn an_execution_for_a_payment_that_took_no_money_goes_to_the_operators() {
+    let (c, user, order_id, product) = paid_order(22_500).await;
+    let payment = wallet_payment(&c, &user, &order_id, 22_500).await;
+    let user_id = user_id_of(&user.username).await;
+    let mut o = order(&c, &order_id).await;
+    o["paymentId"] = json!(payment);
+    let name = start_saga(&saga_input(&o, &user_id, &product, 22_500)).await;
+    let done = execution(&name).await;
+    assert_eq!(
+        (done.status().as_str(), done.error()),
+        ("FAILED", Some("NeedsOperator"))
+    );
+    let states = states_of(&name).await;
+    assert!(
+        !states.iter().any(|s| s == "RefundPayment"),
+        "nothing refunded: {states:?}"
+    );
+    let told = take_operator_message(Duration::from_secs(10), |b| {
+        b["orderId"] == order_id.as_str()
+    })
+    .await;
+    assert!(told.is_some(), "the operators are told");
+    assert_eq!(balance(&c).await, 22_500, "the wallet untouched");
+    assert_eq!(order(&c, &order_id).await["status"], "awaiting_payment");
+    assert_ne!(
+        call(&c, "GET", &format!("/api/payments/{payment}"), None)
+            .await
+            .body["status"],
+        "refunded"
+    );
 }
