@@ -42,7 +42,7 @@ start_moto() {
   if port_busy "$MOTO_PORT"; then echo "port $MOTO_PORT is taken: is another stack running? (make test uses 4576, make run 4566)" >&2; exit 1; fi
   .venv/bin/python local/python/moto_launcher.py >"$DIR/moto.log" 2>&1 &
   echo $! >"$DIR/moto.pid"
-  wait_for "http://127.0.0.1:$MOTO_PORT/moto-api/data.json" moto "$(cat "$DIR/moto.pid")"
+  wait_for "http://127.0.0.1:$MOTO_PORT/_vitrina/faults" moto "$(cat "$DIR/moto.pid")"
 }
 
 start_bank() {

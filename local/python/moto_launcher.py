@@ -392,6 +392,29 @@ def _recorded_calls():
                 for (p, s, a, r, i, k, d), n in _calls.items()]
 
 
+def _model_instances(service, name):
+    """What moto recorded of one kind (`/_vitrina/models/ses/Message`: the e-mails SES sent),
+    as /moto-api/data.json lists it. data.json serialises every object moto holds — every item
+    of every table, every queued message — on each call: seconds once a stack has run the suite,
+    and the tests' mailbox polls made the whole local AWS crawl on a reused stack."""
+    from moto.core.model_instances import model_data
+    model = model_data.get(service, {}).get(name)
+    out = []
+    for instance in list(getattr(model, "instances_tracked", [])):
+        fields = {}
+        for attr in dir(instance):
+            if attr.startswith("_"):
+                continue
+            try:
+                value = getattr(instance, attr)
+                json.dumps(value)
+            except (TypeError, AttributeError, ValueError):
+                continue
+            fields[attr] = value
+        out.append(fields)
+    return out
+
+
 def _dispatch_with_counters(self, environ, start_response):
     path = environ.get("PATH_INFO")
     if path == "/_vitrina/calls":
@@ -403,6 +426,8 @@ def _dispatch_with_counters(self, environ, start_response):
         _count_request(environ)
     if not path.startswith("/moto-api") and not path.startswith("/_vitrina"):
         _record_calls(environ)
+    if path.startswith("/_vitrina/models/"):
+        return _json_response(start_response, "200 OK", _model_instances(*path.split("/")[3:5]))
     if path == "/_vitrina/dynamodb-requests":
         with _dynamodb_requests_lock:
             return _json_response(start_response, "200 OK", _dynamodb_requests)

@@ -431,18 +431,24 @@ async fn sent_sms(api: &Api) -> Result<Vec<Value>, String> {
     sent(api, "sns", "SMS").await
 }
 
-/// One kind of moto's recorded objects, newest first.
+/// One kind of moto's recorded objects, newest first, through the project's launcher
+/// (`/_vitrina/models/<service>/<model>`): only that kind, where moto's own `data.json` would
+/// serialise everything it holds on every call.
 async fn sent(api: &Api, service: &str, model: &str) -> Result<Vec<Value>, String> {
-    let data: Value = api
+    let mut out: Vec<Value> = api
         .http
-        .get(format!("{}/moto-api/data.json", api.moto_url))
+        .get(format!(
+            "{}/_vitrina/models/{service}/{model}",
+            api.moto_url
+        ))
         .send()
         .await
+        .map_err(|e| e.to_string())?
+        .error_for_status()
         .map_err(|e| e.to_string())?
         .json()
         .await
         .map_err(|e| e.to_string())?;
-    let mut out: Vec<Value> = data[service][model].as_array().cloned().unwrap_or_default();
     out.reverse();
     Ok(out)
 }

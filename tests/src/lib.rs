@@ -529,6 +529,17 @@ pub fn issue_gift_cards(rubles: i64, count: usize) -> Vec<String> {
     codes
 }
 
+/// The shop's credentials at the bank (`VITRINA_BANK_SHOP_ID`, `VITRINA_BANK_SECRET_KEY`; the
+/// sandbox's by default, as the local runtime gives them to payment): reading the bank's own
+/// record of a payment against a real account needs the real ones.
+pub fn bank_credentials() -> (String, String) {
+    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.into());
+    (
+        var("VITRINA_BANK_SHOP_ID", "sandbox-shop"),
+        var("VITRINA_BANK_SECRET_KEY", "test_sandbox_secret"),
+    )
+}
+
 /// The bank sandbox's own record of a shop payment (`GET /v3/payments/{id}` with the sandbox's
 /// credentials), found through the bank id payment stored.
 pub async fn bank_record_of(payment_id: &str) -> Value {
@@ -538,9 +549,10 @@ pub async fn bank_record_of(payment_id: &str) -> Value {
         .as_s()
         .expect("a bank payment id")
         .clone();
+    let (shop, secret) = bank_credentials();
     payer_browser()
         .get(format!("{}/v3/payments/{bank_id}", bank_url()))
-        .basic_auth("sandbox-shop", Some("test_sandbox_secret"))
+        .basic_auth(shop, Some(secret))
         .send()
         .await
         .expect("the bank sandbox answers")

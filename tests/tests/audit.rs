@@ -77,9 +77,10 @@ fn kopecks(amount: &Value) -> i64 {
 }
 
 async fn bank_payment(bank_id: &str) -> Option<Value> {
+    let (shop, secret) = bank_credentials();
     let r = payer_browser()
         .get(format!("{}/v3/payments/{bank_id}", bank_url()))
-        .basic_auth("sandbox-shop", Some("test_sandbox_secret"))
+        .basic_auth(shop, Some(secret))
         .send()
         .await
         .ok()?;
