@@ -577,6 +577,22 @@ async fn a_hold_asked_twice_and_its_lapse_delivered_twice_move_the_units_once() 
     // Both timers' messages reached the timer (two reads of the case at least, each after the
     // hold's end) and were handled: the second found the hold lapsed and gave nothing back.
     wait_until_counted(&reads, "done", 2).await;
+    // And SQS delivering the timer's message once more, later: a third look, nothing moved.
+    let sqs = clients().await.sqs;
+    let again = vitrina_shared::envelope::Envelope::new(
+        vitrina_store::handlers::stock::HOLD_CHECK,
+        "test",
+        vitrina_store::handlers::stock::HoldCheck {
+            order_id: order_id.clone(),
+        },
+    );
+    sqs.send_message()
+        .queue_url(queue_url(&sqs, "StockHoldQueue").await)
+        .message_body(serde_json::to_string(&again).unwrap())
+        .send()
+        .await
+        .expect("the timer's message sent again");
+    wait_until_counted(&reads, "done", 3).await;
     assert!(queue_drained("StockHoldQueue", Duration::from_secs(60)).await);
     disarm_faults(&format!("PICKING#{order_id}")).await;
     assert_eq!(
