@@ -674,26 +674,37 @@ pub async fn queue_drained(logical_id: &str, within: Duration) -> bool {
     let sqs = clients().await.sqs;
     let url = queue_url(&sqs, logical_id).await;
     eventually(within, || async {
-        let a = sqs
-            .get_queue_attributes()
-            .queue_url(&url)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
-            .attribute_names(
-                aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
-            )
-            .send()
-            .await
-            .ok()?;
-        let waiting: u64 = a
-            .attributes()
-            .into_iter()
-            .flatten()
-            .filter_map(|(_, v)| v.parse::<u64>().ok())
-            .sum();
-        (waiting == 0).then_some(())
+        (messages_in(&sqs, &url).await.ok()? == 0).then_some(())
     })
     .await
     .is_some()
+}
+
+/// How many messages the queue at `url` holds, waiting or in flight (SQS's approximate counts).
+pub async fn messages_in(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<u64, String> {
+    use aws_sdk_sqs::types::QueueAttributeName::{
+        ApproximateNumberOfMessages, ApproximateNumberOfMessagesNotVisible,
+    };
+    let a = sqs
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(ApproximateNumberOfMessages)
+        .attribute_names(ApproximateNumberOfMessagesNotVisible)
+        .send()
+        .await
+        .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?;
+    Ok(a.attributes()
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, v)| v.parse::<u64>().ok())
+        .sum())
+}
+
+/// `template.yaml`, parsed: what the tests check against the deployed shape.
+pub fn template() -> serde_yaml::Value {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml"))
+        .expect("template.yaml");
+    serde_yaml::from_str(&text).expect("the template parses")
 }
 
 /// Takes back the refusals still waiting for requests holding `contains` (a test that armed

@@ -369,9 +369,7 @@ async fn violations() -> BTreeMap<String, String> {
 
 /// Every dead-letter queue of the template (its SQS queues named `…DLQ`).
 fn dead_letter_queues() -> Vec<String> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml"))
-        .expect("template.yaml");
-    let template: serde_yaml::Value = serde_yaml::from_str(&text).expect("the template parses");
+    let template = template();
     let resources = template["Resources"]
         .as_mapping()
         .expect("the template's resources");
@@ -395,22 +393,7 @@ async fn dead_letters() -> BTreeMap<String, String> {
     let mut found = BTreeMap::new();
     for dlq in dead_letter_queues() {
         let url = queue_url(&sqs, &dlq).await;
-        let attributes = sqs
-            .get_queue_attributes()
-            .queue_url(&url)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
-            .attribute_names(
-                aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
-            )
-            .send()
-            .await
-            .expect("the DLQ's attributes");
-        let waiting: u64 = attributes
-            .attributes()
-            .into_iter()
-            .flatten()
-            .filter_map(|(_, v)| v.parse::<u64>().ok())
-            .sum();
+        let waiting = messages_in(&sqs, &url).await.expect("the DLQ's attributes");
         if waiting > 0 {
             // Peeked (visibility 0), so the operators still find them.
             let bodies: Vec<String> = sqs

@@ -310,10 +310,7 @@ async fn in_dlq(sqs: &aws_sdk_sqs::Client, dlq: &str, marker: &str) -> Option<u3
 
 /// `maxReceiveCount` of a queue's redrive policy in `template.yaml`.
 fn max_receive_count(queue: &str) -> u32 {
-    let text =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml")).unwrap();
-    let template: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    template["Resources"][queue]["Properties"]["RedrivePolicy"]["maxReceiveCount"]
+    template()["Resources"][queue]["Properties"]["RedrivePolicy"]["maxReceiveCount"]
         .as_u64()
         .unwrap_or_else(|| panic!("{queue} has a redrive policy")) as u32
 }
