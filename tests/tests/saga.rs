@@ -1658,16 +1658,19 @@ async fn a_cancel_pressed_before_order_hears_of_the_payment_is_taken() {
 
 /// «Отменить заказ» pressed while the forward execution is still going (the order
 /// «собирается», its delivery case not yet open): two executions of one order at once. The
-/// forward one is held at its delivery step until the client's cancel has ended; then it finds
-/// the cancel's mark and undoes itself. Nothing is undone twice: the money back once, the unit
+/// forward one is held at its delivery step's write — after reading that there is no case —
+/// until the client's cancel has ended; then its write meets the cancel's mark and it undoes
+/// itself. Nothing is undone twice: the money back once, the unit
 /// back once, the case cancelled, the client's reason kept.
 #[tokio::test]
 async fn a_cancel_while_the_forward_saga_runs_undoes_everything_once() {
     let (c, user, order_id, product) = paid_order(24_500).await;
-    let opening = hold_requests(json!({
-        "path": "/", "contains": format!("DELIVERYCASE#{order_id}"),
-        "principal": "DeliveryCaseOpenFunction",
-    }))
+    // Held at its write: it has read that the order has no case yet.
+    let opening = hold_dynamodb(
+        "PutItem",
+        "DeliveryCaseOpenFunction",
+        &format!("DELIVERYCASE#{order_id}"),
+    )
     .await;
     pay_from_wallet(&c, &user, &order_id, 24_500).await;
     wait_until_held(&opening).await;
