@@ -88,17 +88,6 @@ async fn bank_payment(bank_id: &str) -> Option<Value> {
     r.json().await.ok()
 }
 
-/// What goes on under a paid goods order: the statuses its goods are delivered in.
-const DELIVERING: &[&str] = &[
-    "paid",
-    "assembling",
-    "handed_to_delivery",
-    "in_transit",
-    "at_pickup_point",
-    "out_for_delivery",
-    "delivered",
-];
-
 /// The statuses of a picking case that has its units out of the shelves.
 const HOLDING: &[&str] = &[
     "held",
@@ -295,7 +284,7 @@ async fn violations() -> BTreeMap<String, String> {
             }
             "gift_card" => get(format!("GIFTCARD#BOUGHT#{id}"), "PURCHASE").is_some(),
             _ => get(format!("ORDER#{}", text(p, "orderId")), "ORDER").is_some_and(|o| {
-                text(o, "paymentId") == id && DELIVERING.contains(&text(o, "status"))
+                text(o, "paymentId") == id && PAID_STATUSES.contains(&text(o, "status"))
             }),
         };
         let giving_back = ["refunded", "refunding"].contains(&status);

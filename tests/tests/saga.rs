@@ -67,14 +67,7 @@ async fn handed_over_past(
     let o = settled(c, order_id).await;
     assert_eq!(o["status"], "handed_to_delivery", "{o}");
     assert_eq!(faults_left(marker).await, 0, "the fault happened");
-    let listed: Value =
-        serde_json::from_str(&execution_history(order_id).await).expect("the history as JSON");
-    let history = listed
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|e| e["name"] == order_id)
-        .unwrap_or_else(|| panic!("the order's execution in {listed}"));
+    let history = history_of(order_id).await;
     let attempts: Vec<&Value> = history["steps"]
         .as_array()
         .into_iter()
@@ -225,18 +218,23 @@ async fn start_saga(input: &Value) -> String {
     name
 }
 
-/// The states an execution went through, in order (from its history, as an operator reads it).
-async fn states_of(name: &str) -> Vec<String> {
+/// The execution named `name` as an operator reads it, once it has ended: its steps with their
+/// input, output and each attempt's errors.
+async fn history_of(name: &str) -> Value {
     let listed: Value =
         serde_json::from_str(&execution_history(name).await).expect("the history as JSON");
-    let history = listed
+    listed
         .as_array()
         .into_iter()
         .flatten()
         .find(|e| e["name"] == name)
         .unwrap_or_else(|| panic!("the execution {name} in {listed}"))
-        .clone();
-    history["steps"]
+        .clone()
+}
+
+/// The states an execution went through, in order.
+async fn states_of(name: &str) -> Vec<String> {
+    history_of(name).await["steps"]
         .as_array()
         .into_iter()
         .flatten()
