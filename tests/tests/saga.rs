@@ -635,6 +635,12 @@ async fn a_stocktaking_that_meets_an_order_keeps_the_orders_unit_counted() {
         "61",
         "60 on the shelf and 1 in the order's hold"
     );
+    // The same count loaded again (an operator's re-run): nothing moves.
+    import("stocktaking", &[stock_row(&product, "msk-tverskaya", 60)]);
+    let again = table_item(&format!("PRODUCT#{product}"), "PRODUCT")
+        .await
+        .expect("the product");
+    assert_eq!(again, item, "a replayed stocktaking changes nothing");
 }
 
 #[tokio::test]
