@@ -93,14 +93,14 @@ browser:
 
 # After the whole suite: every AWS call a function made, checked against its policy (local/src/iam.rs).
 least-privilege:
-	cargo test -p vitrina-tests --test least_privilege -- --ignored --nocapture
+	cargo test -p vitrina-tests --test suite -- --ignored --nocapture least_privilege::
 
 # After the whole suite too: the whole table read at once and every cross-service invariant of
-# money and stock checked (tests/tests/audit.rs). Against `make run`: `make audit` with the run
+# money and stock checked (tests/tests/suite/audit.rs). Against `make run`: `make audit` with the run
 # stack's environment (scripts/stack.sh env).
 audit:
 	@if [ -z "$${AWS_ENDPOINT_URL:-}" ]; then set -a; . <($(RUN_ENV) scripts/stack.sh env); set +a; fi; \
-	  cargo test -p vitrina-tests --test audit -- --ignored --nocapture
+	  cargo test -p vitrina-tests --test suite -- --ignored --nocapture audit::
 
 # ---------------------------------------------------------------- CI extras
 # Release builds of every function through cargo-lambda, as `sam deploy` would ship them.

@@ -9,5 +9,5 @@ export MOTO_PORT=4596 VITRINA_PORT=3030 VITRINA_LAMBDA_PORT=3031 VITRINA_BANK_PO
 scripts/stack.sh up >/dev/null
 trap 'scripts/stack.sh down' EXIT
 set -a; . <(scripts/stack.sh env); set +a
-cargo test -q -p vitrina-tests --test load -- --ignored --nocapture
-cargo test -q -p vitrina-tests --test audit -- --ignored --nocapture
+cargo test -q -p vitrina-tests --test suite -- --ignored --nocapture load::
+cargo test -q -p vitrina-tests --test suite -- --ignored --nocapture audit::
