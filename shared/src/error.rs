@@ -58,6 +58,18 @@ impl ApiError {
         )
     }
 
+    /// A party the shop depends on (the table, a queue, another service, the bank) did not do
+    /// its part: 503, worth another attempt with the same request. The cause is logged, never
+    /// shown.
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %cause, "a dependency is unavailable");
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "The shop could not do this now; try again in a moment with the same request",
+        )
+    }
+
     pub fn body(&self) -> serde_json::Value {
         let mut error = json!({"code": self.code, "message": self.message});
         if let Some(details) = &self.details {
@@ -134,10 +146,49 @@ where
     }
 }
 
-/// What the client is not told: a store failure is an internal error, logged with its cause.
+/// What the client is not told, logged with its cause: DynamoDB down or busy is 503 (a retry
+/// may succeed); an item of the wrong shape, or a condition no handler gave a meaning to, is a
+/// bug here (500).
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
-        Self::internal(err)
+        match err {
+            StoreError::Busy(_) | StoreError::Aws { .. } => Self::unavailable(err),
+            StoreError::Conflict | StoreError::NotFound | StoreError::Shape(_) => {
+                Self::internal(err)
+            }
+        }
+    }
+}
+
+/// A party the code depends on (an AWS API, the bank, another service's function) could not be
+/// reached or did not do its part; another attempt may succeed. The one error of every adapter
+/// that has no business answers of its own: an API answers 503, a consumer lets the record be
+/// retried, a contract's function reports `Unavailable`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unavailable(pub String);
+
+impl Unavailable {
+    pub fn new(cause: impl std::fmt::Display) -> Self {
+        Self(cause.to_string())
+    }
+}
+
+impl From<Unavailable> for ApiError {
+    fn from(err: Unavailable) -> Self {
+        Self::unavailable(err)
+    }
+}
+
+impl From<Unavailable> for ConsumeError {
+    fn from(err: Unavailable) -> Self {
+        Self::Unavailable(err.0)
+    }
+}
+
+impl From<StoreError> for Unavailable {
+    fn from(err: StoreError) -> Self {
+        Self::new(err)
     }
 }
 

@@ -20,4 +20,4 @@ pub mod telemetry;
 pub mod timer;
 
 pub use config::Config;
-pub use error::{ApiError, ConsumeError, StoreError};
+pub use error::{ApiError, ConsumeError, StoreError, Unavailable};

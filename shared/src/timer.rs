@@ -3,7 +3,7 @@
 //! idempotent, so arming twice or a redelivered message is harmless. SQS delays one message by
 //! at most 15 minutes: what needs longer is looked at then and armed again for the rest.
 
-use crate::envelope::Envelope;
+use crate::{envelope::Envelope, Unavailable};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -28,9 +28,9 @@ impl Timer {
         correlation_id: &str,
         payload: T,
         after: Duration,
-    ) -> Result<(), String> {
+    ) -> Result<(), Unavailable> {
         let body = serde_json::to_string(&Envelope::new(kind, correlation_id, payload))
-            .map_err(|e| e.to_string())?;
+            .map_err(Unavailable::new)?;
         self.sqs
             .send_message()
             .queue_url(&self.queue_url)
@@ -38,7 +38,7 @@ impl Timer {
             .delay_seconds(delay_seconds(after))
             .send()
             .await
-            .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())?;
+            .map_err(|e| Unavailable::new(aws_sdk_sqs::error::DisplayErrorContext(e)))?;
         Ok(())
     }
 }

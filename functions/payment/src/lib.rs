@@ -5,6 +5,7 @@
 pub mod bank;
 pub mod billing;
 pub mod domain;
+pub mod flow;
 pub mod handlers;
 pub mod store;
 pub mod timer;
@@ -143,12 +144,14 @@ impl PaymentRecords {
     }
 }
 
-pub struct Payment {
+/// The client's gift cards: activation by code (guesses counted in payment's table) and the
+/// list, both answered by billing, which keeps the cards.
+pub struct GiftCards {
     pub store: store::PaymentStore,
     pub billing: billing::BillingGiftCards,
 }
 
-impl Payment {
+impl GiftCards {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         let lambda = env.aws.lambda();
         Ok(Self {
@@ -172,38 +175,38 @@ pub fn functions() -> Vec<Function> {
         http_route(
             "gift-card-activate",
             Route::post("/api/gift-cards/activate").authorized(),
-            Payment::new,
-            handlers::activate::handle,
+            GiftCards::new,
+            handlers::gift_card_activate::handle,
         ),
         http_route(
             "gift-cards-list",
             Route::get("/api/gift-cards").authorized(),
-            Payment::new,
-            handlers::list::handle,
+            GiftCards::new,
+            handlers::gift_cards_list::handle,
         ),
         http_route(
             "payment-create",
             Route::post("/api/payments").authorized(),
             TimedPayments::new,
-            handlers::payments::create,
+            handlers::create::handle,
         ),
         http_route(
             "payment-get",
             Route::get("/api/payments/{id}").authorized(),
             Payments::new,
-            handlers::payments::get,
+            handlers::get::handle,
         ),
         http_route(
             "payment-confirm",
             Route::post("/api/payments/{id}/confirm").authorized(),
             Payments::new,
-            handlers::payments::confirm,
+            handlers::confirm::handle,
         ),
         http_route(
             "payment-methods",
             Route::get("/api/payment-methods").authorized(),
             PaymentRecords::new,
-            handlers::payments::methods,
+            handlers::methods::handle,
         ),
         internal(RefundPayment, TimedPayments::new, handlers::refund::handle),
         internal(
@@ -226,7 +229,7 @@ pub fn functions() -> Vec<Function> {
             "payment-webhook",
             Route::post("/api/payments/webhook"),
             Payments::new,
-            handlers::payments::webhook,
+            handlers::webhook::handle,
         ),
     ]
 }

@@ -122,6 +122,12 @@ impl<R: Refusal> From<crate::error::StoreError> for Failure<R> {
     }
 }
 
+impl<R: Refusal> From<crate::error::Unavailable> for Failure<R> {
+    fn from(err: crate::error::Unavailable) -> Self {
+        Self::Unavailable(err.0)
+    }
+}
+
 /// What the caller side gets instead of a response.
 #[derive(Debug, thiserror::Error)]
 pub enum CallError<R: Refusal> {

@@ -199,7 +199,7 @@ pub async fn set_delivery(
                 };
                 ApiError::new(status, code, refusal.to_string())
             }
-            CallError::Unavailable(e) => ApiError::internal(e),
+            CallError::Unavailable(e) => ApiError::unavailable(e),
         })?;
     let order_id = draft.order_id.clone();
     let order = update_cart(svc, &caller.user_id, false, |o| {

@@ -34,6 +34,11 @@ pub enum Status {
 }
 
 impl Status {
+    /// Given back, or on its way back: the money it took is not the shop's to deliver on.
+    pub fn is_refund(self) -> bool {
+        matches!(self, Self::Refunded | Self::Refunding | Self::RefundFailed)
+    }
+
     /// Past the payer's part: paid, or over without the money, or after a paid one's refund.
     pub fn is_final(self) -> bool {
         matches!(
@@ -64,6 +69,12 @@ pub enum Method {
 }
 
 impl Method {
+    /// Paid through the bank (an authorisation to capture, a hold to release, a refund the bank
+    /// makes), rather than from a balance billing keeps.
+    pub fn at_bank(self) -> bool {
+        matches!(self, Self::Card | Self::Sbp | Self::SavedCard)
+    }
+
     pub fn parse(text: &str) -> Option<Self> {
         match text {
             "card" => Some(Self::Card),
@@ -156,9 +167,10 @@ impl Payment {
             amount,
             method,
             save_card,
-            status: match method {
-                Method::Card | Method::Sbp | Method::SavedCard => Status::Created,
-                Method::Wallet | Method::GiftCard => Status::Ready,
+            status: if method.at_bank() {
+                Status::Created
+            } else {
+                Status::Ready
             },
             bank_payment_id: None,
             confirmation_url: None,

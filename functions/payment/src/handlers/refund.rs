@@ -1,180 +1,22 @@
-//! `payment-refund` (internal, for the order saga's compensation): a paid payment's money goes
-//! back the way it came — a bank refund for a card or SBP, a credit to the wallet or the gift
-//! card — keyed by the payment, so a retried compensation gives back once.
+//! `payment-refund` (internal, the order saga's compensation): a paid payment's money goes
+//! back the way it came, once however many times the compensation runs (`flow::refunds`).
 
-use crate::{
-    bank::{self, BankError},
-    domain::payment::{Method, Payment, Status},
-    handlers::payments::{current, now},
-    Payments, TimedPayments,
-};
+use crate::{flow::refunds::refund, TimedPayments};
 use std::sync::Arc;
-use vitrina_shared::{
-    contracts::{
-        billing::{GiftCardMove, WalletMove},
-        payment::{RefundRefusal, RefundRequest, Refunded},
-        CallError, Failure,
-    },
-    StoreError,
+use vitrina_shared::contracts::{
+    payment::{RefundRefusal, RefundRequest, Refunded},
+    Failure,
 };
-
-fn refunded(p: &Payment) -> Refunded {
-    Refunded {
-        payment_id: p.payment_id.clone(),
-        order_id: p.order_id.clone(),
-        amount: p.amount,
-        method: p.method.as_str().into(),
-    }
-}
 
 pub async fn handle(
     t: Arc<TimedPayments>,
     req: RefundRequest,
 ) -> Result<Refunded, Failure<RefundRefusal>> {
-    let p = &t.payments;
-    let payment = p
-        .store
-        .payment(&req.payment_id)
-        .await?
-        .ok_or_else(|| RefundRefusal::PaymentNotFound("no such payment".into()))?;
-    match payment.status {
-        // Given back, or on its way back: the bank finishes it and the timer follows it.
-        Status::Refunded | Status::Refunding => return Ok(refunded(&payment)),
-        // Refused by the bank before: asked anew (an operator's re-run, or the saga's).
-        Status::Paid | Status::RefundFailed => {}
-        other => {
-            return Err(RefundRefusal::PaymentNotRefundable(format!(
-                "the payment is {other:?}: it took no money"
-            ))
-            .into())
-        }
-    }
-    let cause = format!("refund:{}", payment.payment_id);
-    let description = format!("Возврат за заказ {}: {}", payment.order_id, req.reason);
-    let done = match payment.method {
-        Method::Card | Method::Sbp | Method::SavedCard => {
-            let bank_id = payment
-                .bank_payment_id
-                .clone()
-                .ok_or_else(|| Failure::unavailable("a paid bank payment without the bank's id"))?;
-            // A retry of this refund reuses its key; one after a refusal has a new one.
-            let attempt = Payment {
-                refund_attempts: payment.refund_attempts
-                    + u32::from(payment.status == Status::RefundFailed),
-                ..payment.clone()
-            };
-            let at_bank = p
-                .bank
-                .refund(&attempt.refund_key(), &bank_id, payment.amount)
-                .await
-                .map_err(|e| match e {
-                    BankError::Refused { .. } | BankError::Unavailable(_) => {
-                        Failure::unavailable(e)
-                    }
-                })?;
-            after_refund(attempt, &at_bank)
-        }
-        Method::Wallet => {
-            p.wallet_credit
-                .call(&WalletMove {
-                    user_id: payment.user_id.clone(),
-                    amount: payment.amount,
-                    cause,
-                    description,
-                })
-                .await
-                .map_err(|e: CallError<_>| Failure::unavailable(e))?;
-            Payment {
-                status: Status::Refunded,
-                ..payment.clone()
-            }
-        }
-        Method::GiftCard => {
-            p.gift_card_credit
-                .call(&GiftCardMove {
-                    user_id: payment.user_id.clone(),
-                    card_id: payment.saved_card_id.clone().unwrap_or_default(),
-                    amount: payment.amount,
-                    cause,
-                    description,
-                })
-                .await
-                .map_err(|e: CallError<_>| Failure::unavailable(e))?;
-            Payment {
-                status: Status::Refunded,
-                ..payment.clone()
-            }
-        }
-    };
-    if done.status != Status::Refunded {
-        // Not given back yet (pending) or refused: the timer follows it to its end, and tells
-        // an operator of a refusal. Armed before the write, so nothing waits unwatched.
-        t.timer
-            .arm(&done.payment_id, t.timer.hold)
-            .await
-            .map_err(Failure::unavailable)?;
-    }
-    let done = record(p, &payment, done)
-        .await
-        .map_err(Failure::unavailable)?;
-    tracing::info!(payment_id = %done.payment_id, order_id = %done.order_id, amount = done.amount, status = ?done.status, reason = %req.reason, "payment refund asked");
-    Ok(refunded(&done))
-}
-
-/// The payment after the bank's word on its refund.
-fn after_refund(payment: Payment, at_bank: &bank::Refund) -> Payment {
-    let (status, failure) = match at_bank.status {
-        bank::Status::Succeeded => (Status::Refunded, payment.failure.clone()),
-        bank::Status::Canceled => (
-            Status::RefundFailed,
-            Some(
-                at_bank
-                    .cancellation_details
-                    .as_ref()
-                    .map(|c| format!("refund_{}", c.reason))
-                    .unwrap_or_else(|| "refund_canceled".into()),
-            ),
-        ),
-        bank::Status::Pending | bank::Status::WaitingForCapture => {
-            (Status::Refunding, payment.failure.clone())
-        }
-    };
-    Payment {
-        status,
-        failure,
-        refund_id: Some(at_bank.id.clone()),
-        updated_at: now(),
-        ..payment
-    }
-}
-
-/// Writes `next` over `from` as read; another attempt that recorded first is the answer (the
-/// money moved once: every refund is keyed).
-async fn record(p: &Payments, from: &Payment, next: Payment) -> Result<Payment, String> {
-    match p.store.advance(&next, from.status).await {
-        Ok(()) => Ok(next),
-        Err(StoreError::Conflict) => current(p, &from.payment_id)
-            .await
-            .map_err(|e| format!("{e:?}")),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-/// A refund the bank has not finished, read again from the bank (never from a webhook's
-/// body): the payment `Refunded`, `RefundFailed`, or as it was while still pending.
-pub(crate) async fn follow(p: &Payments, payment: Payment) -> Result<Payment, String> {
-    let (Status::Refunding, Some(refund_id)) = (payment.status, payment.refund_id.clone()) else {
-        return Ok(payment);
-    };
-    let at_bank = p
-        .bank
-        .get_refund(&refund_id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let next = after_refund(payment.clone(), &at_bank);
-    if next.status == Status::Refunding {
-        return Ok(payment);
-    }
-    tracing::info!(payment_id = %payment.payment_id, status = ?next.status, "the bank finished the refund");
-    record(p, &payment, next).await
+    let done = refund(&t, &req.payment_id, &req.reason).await?;
+    Ok(Refunded {
+        payment_id: done.payment_id,
+        order_id: done.order_id,
+        amount: done.amount,
+        method: done.method.as_str().into(),
+    })
 }

@@ -148,7 +148,7 @@ pub async fn lapse(h: Arc<Holds>, record: SqsMessage) -> Result<(), ConsumeError
             .timer
             .arm(HOLD_CHECK, &held.order_id, check, left)
             .await
-            .map_err(ConsumeError::Unavailable);
+            .map_err(ConsumeError::from);
     }
     let lapsed = PickingCase {
         status: LAPSED.into(),

@@ -45,10 +45,7 @@ pub async fn handle(s: Arc<StockEvents>, record: StreamRecord) -> Result<(), Con
     let changed = CatalogChanged {
         products_changed: 1,
     };
-    s.index
-        .arm(CATALOG_CHANGED, &pk, changed, GATHER)
-        .await
-        .map_err(ConsumeError::Unavailable)?;
+    s.index.arm(CATALOG_CHANGED, &pk, changed, GATHER).await?;
     tracing::info!(product = %pk, "the stores selling it changed: index rebuild asked");
     Ok(())
 }

@@ -5,7 +5,7 @@
 use super::CardView;
 use crate::{
     domain::{activation::entered_code, guessing},
-    Payment,
+    GiftCards,
 };
 use lambda_http::{http::StatusCode, Body, Request, Response};
 use serde::Deserialize;
@@ -24,7 +24,7 @@ struct ActivateBody {
     code: Option<String>,
 }
 
-pub async fn handle(payment: Arc<Payment>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn handle(payment: Arc<GiftCards>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let body: ActivateBody = parse_json(&req)?;
     let code = entered_code(body.code.as_deref())
@@ -63,6 +63,6 @@ pub async fn handle(payment: Arc<Payment>, req: Request) -> Result<Response<Body
             "gift_card_not_found",
             "No gift card has this code",
         )),
-        Err(CallError::Unavailable(e)) => Err(ApiError::internal(e)),
+        Err(CallError::Unavailable(e)) => Err(ApiError::unavailable(e)),
     }
 }

@@ -1,7 +1,7 @@
 //! `GET /api/gift-cards`: the client's activated gift cards with their balances.
 
 use super::CardView;
-use crate::Payment;
+use crate::GiftCards;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
 use std::sync::Arc;
@@ -11,7 +11,7 @@ use vitrina_shared::{
     ApiError,
 };
 
-pub async fn handle(payment: Arc<Payment>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn handle(payment: Arc<GiftCards>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let request = CardsOfRequest {
         user_id: caller.user_id,
