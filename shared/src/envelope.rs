@@ -149,7 +149,7 @@ pub const ORDER_CANCEL_REQUESTED: &str = "order.cancel_requested";
 pub struct OrderStatusChanged {
     pub order_id: String,
     pub user_id: String,
-    pub status: String,
+    pub status: crate::contracts::order::OrderStatus,
     #[serde(default)]
     pub reason: Option<String>,
     /// Where the goods wait, or who brings them (delivery's moves: the arrival letter).

@@ -594,22 +594,17 @@ pub async fn start_payment(client: &reqwest::Client, key: &str, body: Value) -> 
 /// Whether an order has been paid, whatever the order saga has done with it since (it moves a
 /// paid order on within seconds).
 pub fn is_paid(order: &Value) -> bool {
-    order["status"]
-        .as_str()
-        .is_some_and(|s| PAID_STATUSES.contains(&s))
+    order["status"].as_str().is_some_and(is_paid_status)
 }
 
-/// The statuses of a paid goods order, whatever the saga and delivery have done with it since:
-/// what goes on under its payment.
-pub const PAID_STATUSES: &[&str] = &[
-    "paid",
-    "assembling",
-    "handed_to_delivery",
-    "in_transit",
-    "at_pickup_point",
-    "out_for_delivery",
-    "delivered",
-];
+/// Whether an order's status (as the API and the table write it) is one of a paid goods order,
+/// whatever the saga and delivery have done with it since — order's own rule
+/// (`OrderStatus::is_paid`), not a copy of it.
+pub fn is_paid_status(status: &str) -> bool {
+    status
+        .parse::<vitrina_shared::contracts::order::OrderStatus>()
+        .is_ok_and(|s| s.is_paid())
+}
 
 /// Puts `kopecks` on the client's wallet through billing's own credit (a top-up of the test's).
 pub async fn credit_wallet(user: &NewUser, kopecks: i64) {

@@ -276,6 +276,8 @@ mod tests {
 
 /// A delivery case's statuses (`DELIVERYCASE#<order>`).
 pub mod case {
+    use vitrina_shared::contracts::order::OrderStatus;
+
     pub const CREATED: &str = "created";
     pub const IN_TRANSIT: &str = "in_transit";
     pub const AT_PICKUP_POINT: &str = "at_pickup_point";
@@ -305,7 +307,18 @@ pub mod case {
     /// What order hears of (the order's own status of the same name): every move, from the
     /// goods leaving on — after which the order is no longer cancelled.
     pub fn tells_the_order(status: &str) -> bool {
-        status == IN_TRANSIT || tells_the_client(status)
+        order_status(status).is_some()
+    }
+
+    /// The order's status a case in `status` stands for, if the order has one for it.
+    pub fn order_status(status: &str) -> Option<OrderStatus> {
+        match status {
+            IN_TRANSIT => Some(OrderStatus::InTransit),
+            AT_PICKUP_POINT => Some(OrderStatus::AtPickupPoint),
+            OUT_FOR_DELIVERY => Some(OrderStatus::OutForDelivery),
+            DELIVERED => Some(OrderStatus::Delivered),
+            _ => None,
+        }
     }
 
     #[cfg(test)]

@@ -6,6 +6,7 @@ use vitrina_shared::contracts::{
     store::{SnapshotProducts, SnapshotRequest},
     Remote,
 };
+use vitrina_shared::Unavailable;
 
 #[derive(Clone, Debug)]
 pub struct StoreCatalog {
@@ -14,7 +15,7 @@ pub struct StoreCatalog {
 
 impl StoreCatalog {
     /// Snapshots of the products that exist; unknown ids are simply absent.
-    pub async fn snapshot(&self, ids: &[String]) -> Result<Vec<ProductSnapshot>, String> {
+    pub async fn snapshot(&self, ids: &[String]) -> Result<Vec<ProductSnapshot>, Unavailable> {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -25,7 +26,7 @@ impl StoreCatalog {
             .snapshot
             .call(&request)
             .await
-            .map_err(|e| format!("product-snapshot failed: {e}"))?;
+            .map_err(Unavailable::new)?;
         Ok(answer.products)
     }
 }

@@ -5,6 +5,7 @@ use vitrina_shared::{
     config::SettingsError,
     envelope::{Envelope, OrderPaid},
     runtime::Env,
+    Unavailable,
 };
 
 pub struct ToOrchestra {
@@ -25,9 +26,9 @@ impl ToOrchestra {
         kind: &str,
         correlation_id: &str,
         order: OrderPaid,
-    ) -> Result<(), String> {
+    ) -> Result<(), Unavailable> {
         let body = serde_json::to_string(&Envelope::new(kind, correlation_id, order))
-            .map_err(|e| e.to_string())?;
+            .map_err(Unavailable::new)?;
         self.sqs
             .send_message()
             .queue_url(&self.queue_url)
@@ -35,10 +36,10 @@ impl ToOrchestra {
             .send()
             .await
             .map_err(|e| {
-                format!(
+                Unavailable(format!(
                     "{kind} to orchestra: {}",
                     aws_sdk_sqs::error::DisplayErrorContext(e)
-                )
+                ))
             })?;
         Ok(())
     }

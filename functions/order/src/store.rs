@@ -2,15 +2,12 @@
 //! is one read and one conditional write, and a client has at most one draft. A placed order
 //! lives at `ORDER#<orderId>` / `ORDER`, listed per client in GSI1 (`ORDERS#<userId>`).
 
-use crate::domain::{
-    placed::{PlacedOrder, AWAITING_PAYMENT, PAID, RETURNED_TO_CART},
-    Order,
-};
+use crate::domain::{placed::PlacedOrder, Order};
 use aws_sdk_dynamodb::{
     types::{AttributeValue, Delete, Put, TransactWriteItem, Update},
     Client,
 };
-use vitrina_shared::{keys, table, StoreError};
+use vitrina_shared::{contracts::order::OrderStatus, keys, table, StoreError};
 
 #[derive(Clone, Debug)]
 pub struct OrderStore {
@@ -133,9 +130,9 @@ impl OrderStore {
             )
             .condition_expression("#s = :awaiting OR (#s = :paid AND paymentId = :p)")
             .expression_attribute_names("#s", "status")
-            .expression_attribute_names("#stage", PAID)
-            .expression_attribute_values(":paid", AttributeValue::S(PAID.into()))
-            .expression_attribute_values(":awaiting", AttributeValue::S(AWAITING_PAYMENT.into()))
+            .expression_attribute_names("#stage", OrderStatus::Paid.as_str())
+            .expression_attribute_values(":paid", status(OrderStatus::Paid))
+            .expression_attribute_values(":awaiting", status(OrderStatus::AwaitingPayment))
             .expression_attribute_values(":p", AttributeValue::S(payment_id.into()))
             .expression_attribute_values(":at", AttributeValue::S(at.into()))
             .send()
@@ -147,8 +144,8 @@ impl OrderStore {
     pub async fn move_status(
         &self,
         order_id: &str,
-        to: &str,
-        from: &[&str],
+        to: OrderStatus,
+        from: &[OrderStatus],
         reason: Option<&str>,
         at: &str,
     ) -> Result<(), StoreError> {
@@ -160,11 +157,11 @@ impl OrderStore {
             .set_key(Some(table::key(keys::order::placed(order_id))))
             .condition_expression(format!("#s IN ({})", allowed.join(", ")))
             .expression_attribute_names("#s", "status")
-            .expression_attribute_names("#stage", to)
-            .expression_attribute_values(":to", AttributeValue::S(to.into()))
+            .expression_attribute_names("#stage", to.as_str())
+            .expression_attribute_values(":to", status(to))
             .expression_attribute_values(":at", AttributeValue::S(at.into()));
         for (name, status) in allowed.iter().zip(from) {
-            update = update.expression_attribute_values(name, AttributeValue::S((*status).into()));
+            update = update.expression_attribute_values(name, self::status(*status));
         }
         update = match reason {
             Some(r) => update
@@ -193,7 +190,7 @@ impl OrderStore {
             .update_expression("SET lastPaymentFailure = :r, updatedAt = :at")
             .condition_expression("#s = :awaiting")
             .expression_attribute_names("#s", "status")
-            .expression_attribute_values(":awaiting", AttributeValue::S(AWAITING_PAYMENT.into()))
+            .expression_attribute_values(":awaiting", status(OrderStatus::AwaitingPayment))
             .expression_attribute_values(":r", AttributeValue::S(reason.into()))
             .expression_attribute_values(":at", AttributeValue::S(at.into()))
             .send()
@@ -222,8 +219,8 @@ impl OrderStore {
             .update_expression("SET #s = :returned, updatedAt = :at")
             .condition_expression("#s = :awaiting")
             .expression_attribute_names("#s", "status")
-            .expression_attribute_values(":returned", AttributeValue::S(RETURNED_TO_CART.into()))
-            .expression_attribute_values(":awaiting", AttributeValue::S(AWAITING_PAYMENT.into()))
+            .expression_attribute_values(":returned", status(OrderStatus::ReturnedToCart))
+            .expression_attribute_values(":awaiting", status(OrderStatus::AwaitingPayment))
             .expression_attribute_values(":at", AttributeValue::S(at.into()))
             .build()?;
         let mut put = Put::builder()
@@ -244,4 +241,9 @@ impl OrderStore {
             .map_err(table::transaction_error)?;
         Ok(())
     }
+}
+
+/// A status as the table keeps it: its wire name.
+fn status(s: OrderStatus) -> AttributeValue {
+    AttributeValue::S(s.as_str().into())
 }

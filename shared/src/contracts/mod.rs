@@ -31,23 +31,61 @@ pub trait Refusal: std::error::Error + Send + Sync + Sized + 'static {
     const NAMES: &'static [&'static str];
     /// The stable name reported as `errorType`.
     fn error_type(&self) -> &'static str;
-    /// The refusal reported as `errorType` with this message, if the contract has one by that name.
+    /// What is reported as `errorMessage`: the words for people, or a typed refusal's data as
+    /// JSON (what the caller reads back with `from_error_type`).
+    fn message(&self) -> String;
+    /// The refusal reported as `errorType` with this message, if the contract has one by that name
+    /// (and, for a typed refusal, the message holds its data).
     fn from_error_type(error_type: &str, message: String) -> Option<Self>;
+}
+
+/// What a refusal carries: words for people (`String`), or data the caller acts on (a type with
+/// [`json_refusal!`](crate::json_refusal), sent as JSON in `errorMessage`).
+pub trait RefusalData: Sized {
+    fn to_message(&self) -> String;
+    fn from_message(message: String) -> Option<Self>;
+}
+
+impl RefusalData for String {
+    fn to_message(&self) -> String {
+        self.clone()
+    }
+
+    fn from_message(message: String) -> Option<Self> {
+        Some(message)
+    }
+}
+
+/// Makes a `Serialize + Deserialize + Display` type a refusal's data, carried as JSON.
+#[macro_export]
+macro_rules! json_refusal {
+    ($data:ty) => {
+        impl $crate::contracts::RefusalData for $data {
+            fn to_message(&self) -> String {
+                serde_json::to_string(self).unwrap_or_else(|_| self.to_string())
+            }
+
+            fn from_message(message: String) -> Option<Self> {
+                serde_json::from_str(&message).ok()
+            }
+        }
+    };
 }
 
 /// The `errorType` of a function that could not do its work (a dependency failed): a retry
 /// may succeed. State machines retry it; callers answer 5xx.
 pub const UNAVAILABLE: &str = "Unavailable";
 
-/// Declares a contract's refusals: each variant carries the message for people and is named as
-/// its `errorType`.
+/// Declares a contract's refusals: each variant is named as its `errorType` and carries the
+/// message for people, or — written `Variant(Type)` — typed data the caller acts on (product
+/// ids, say), never read back out of words.
 #[macro_export]
 macro_rules! refusals {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident),* $(,)? }) => {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident $(($data:ty))?),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
         pub enum $name {
-            $($(#[$vmeta])* #[error("{0}")] $variant(String)),*
+            $($(#[$vmeta])* #[error("{0}")] $variant($crate::refusal_data!($($data)?))),*
         }
 
         impl $crate::contracts::Refusal for $name {
@@ -59,13 +97,33 @@ macro_rules! refusals {
                 }
             }
 
+            fn message(&self) -> String {
+                match self {
+                    $(Self::$variant(data) => $crate::contracts::RefusalData::to_message(data)),*
+                }
+            }
+
             fn from_error_type(error_type: &str, message: String) -> Option<Self> {
                 match error_type {
-                    $(stringify!($variant) => Some(Self::$variant(message)),)*
+                    $(stringify!($variant) => {
+                        $crate::contracts::RefusalData::from_message(message).map(Self::$variant)
+                    })*
                     _ => None,
                 }
             }
         }
+    };
+}
+
+/// A refusal variant's data: words (`String`) unless a type is given.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! refusal_data {
+    () => {
+        String
+    };
+    ($data:ty) => {
+        $data
     };
 }
 
@@ -77,6 +135,10 @@ impl Refusal for NoRefusal {
     const NAMES: &'static [&'static str] = &[];
 
     fn error_type(&self) -> &'static str {
+        match *self {}
+    }
+
+    fn message(&self) -> String {
         match *self {}
     }
 
@@ -103,7 +165,7 @@ impl<R: Refusal> Failure<R> {
     /// `(errorType, errorMessage)` as Lambda reports an unhandled error.
     pub fn reported(&self) -> (&'static str, String) {
         match self {
-            Self::Refused(r) => (r.error_type(), r.to_string()),
+            Self::Refused(r) => (r.error_type(), r.message()),
             Self::Unavailable(cause) => (UNAVAILABLE, cause.clone()),
         }
     }
@@ -240,6 +302,45 @@ mod tests {
         assert_eq!(
             down.reported(),
             (UNAVAILABLE, "dynamodb timed out".to_string())
+        );
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+    pub struct Short {
+        ids: Vec<String>,
+    }
+
+    impl std::fmt::Display for Short {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "short of {}", self.ids.join(", "))
+        }
+    }
+
+    crate::json_refusal!(Short);
+
+    crate::refusals! {
+        pub enum Typed { Short(Short), Said }
+    }
+
+    #[test]
+    fn a_typed_refusal_carries_its_data_as_json_and_reads_it_back() {
+        let short = Typed::Short(Short {
+            ids: vec!["p-1".into(), "p-2".into()],
+        });
+        assert_eq!(short.to_string(), "short of p-1, p-2", "people read words");
+        let failure: Failure<Typed> = short.clone().into();
+        let (error_type, message) = failure.reported();
+        assert_eq!(error_type, "Short");
+        assert_eq!(message, r#"{"ids":["p-1","p-2"]}"#);
+        assert_eq!(Typed::from_error_type(error_type, message), Some(short));
+        assert_eq!(
+            Typed::from_error_type("Short", "short of p-1".into()),
+            None,
+            "words are not read as data: the caller sees Unavailable"
+        );
+        assert_eq!(
+            Typed::from_error_type("Said", "x".into()),
+            Some(Typed::Said("x".into()))
         );
     }
 

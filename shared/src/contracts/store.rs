@@ -126,10 +126,25 @@ pub struct ReservedUnits {
     pub quantity: i64,
 }
 
+/// The products of an order that have not enough units where the order can take them.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct ShortOfStock {
+    pub product_ids: Vec<String>,
+}
+
+impl std::fmt::Display for ShortOfStock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "not enough units of {}", self.product_ids.join(", "))
+    }
+}
+
+crate::json_refusal!(ShortOfStock);
+
 crate::refusals! {
     pub enum ReserveRefusal {
-        /// Some line has not enough units where the order can take them.
-        OutOfStock,
+        /// Some lines have not enough units where the order can take them: which products.
+        OutOfStock(ShortOfStock),
         /// The order's case was cancelled already (a release ran first): nothing is taken.
         PickingCancelled,
     }

@@ -284,7 +284,7 @@ async fn violations() -> BTreeMap<String, String> {
             }
             "gift_card" => get(format!("GIFTCARD#BOUGHT#{id}"), "PURCHASE").is_some(),
             _ => get(format!("ORDER#{}", text(p, "orderId")), "ORDER").is_some_and(|o| {
-                text(o, "paymentId") == id && PAID_STATUSES.contains(&text(o, "status"))
+                text(o, "paymentId") == id && is_paid_status(text(o, "status"))
             }),
         };
         let giving_back = ["refunded", "refunding"].contains(&status);

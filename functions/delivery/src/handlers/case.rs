@@ -12,7 +12,7 @@ use vitrina_shared::{
             CancelCaseRefusal, CancelCaseRequest, CancelledCase, DeliveryCase, MoveCaseRefusal,
             MoveCaseRequest, OpenCaseRefusal, OpenCaseRequest,
         },
-        order::StatusReport,
+        order::{OrderStatus, StatusReport},
         store::{PickingCaseRefusal, PickingCaseRequest},
         CallError, Failure,
     },
@@ -287,7 +287,7 @@ pub async fn move_case(
 async fn report(m: &CaseMoves, case: &DeliveryCase) -> Result<(), Failure<MoveCaseRefusal>> {
     let report = StatusReport {
         order_id: case.order_id.clone(),
-        status: case.status.clone(),
+        status: order_status_of(case)?,
         reason: None,
     };
     match m.order.call(&report).await {
@@ -309,7 +309,7 @@ async fn tell(m: &CaseMoves, case: &DeliveryCase) -> Result<(), Failure<MoveCase
     let change = OrderStatusChanged {
         order_id: case.order_id.clone(),
         user_id: case.user_id.clone(),
-        status: case.status.clone(),
+        status: order_status_of(case)?,
         reason: None,
         place: domain::place_of(&case.delivery),
     };
@@ -323,4 +323,14 @@ async fn tell(m: &CaseMoves, case: &DeliveryCase) -> Result<(), Failure<MoveCase
         .await
         .map_err(|e| Failure::unavailable(aws_sdk_sqs::error::DisplayErrorContext(e)))?;
     Ok(())
+}
+
+/// The order's status the case stands for; asked only of a case whose moves order hears of.
+fn order_status_of(case: &DeliveryCase) -> Result<OrderStatus, Failure<MoveCaseRefusal>> {
+    domain::case::order_status(&case.status).ok_or_else(|| {
+        Failure::unavailable(format!(
+            "case {} is {}: the order has no such status",
+            case.order_id, case.status
+        ))
+    })
 }

@@ -1,6 +1,7 @@
 //! notification's rules: which channels a client has and what the letters say.
 
 use serde::{Deserialize, Serialize};
+use vitrina_shared::contracts::order::OrderStatus;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -177,20 +178,20 @@ pub fn order_status_letter(
     };
     let number = &change.order_id[change.order_id.len().saturating_sub(8)..];
     let link = format!("{shop_url}/orders");
-    let (subject, body) = match change.status.as_str() {
-        "handed_to_delivery" => (
+    let (subject, body) = match change.status {
+        OrderStatus::HandedToDelivery => (
             format!("Заказ № {number} передан в доставку"),
             "Мы собрали заказ и передали его в доставку. Статус заказа — в разделе «Мои заказы»."
                 .to_string(),
         ),
-        "cancelled" => (
+        OrderStatus::Cancelled => (
             format!("Заказ № {number} отменён"),
             format!(
                 "Заказ отменён: {}. Деньги вернутся тем же способом, которым вы платили.",
                 change.reason.as_deref().unwrap_or("причина не указана")
             ),
         ),
-        "at_pickup_point" => (
+        OrderStatus::AtPickupPoint => (
             format!("Заказ № {number} ждёт вас в пункте выдачи"),
             format!(
                 "Заказ доставлен в пункт выдачи: {}. Возьмите с собой номер заказа.",
@@ -200,7 +201,7 @@ pub fn order_status_letter(
                     .unwrap_or("адрес — в разделе «Мои заказы»")
             ),
         ),
-        "out_for_delivery" => (
+        OrderStatus::OutForDelivery => (
             format!("Заказ № {number} передан курьеру"),
             format!(
                 "Курьер{} везёт ваш заказ и позвонит перед приездом.",
@@ -211,7 +212,7 @@ pub fn order_status_letter(
                     .unwrap_or_default()
             ),
         ),
-        "delivered" => (
+        OrderStatus::Delivered => (
             format!("Заказ № {number} получен"),
             "Заказ получен. Спасибо за покупку!".to_string(),
         ),
@@ -233,8 +234,8 @@ pub fn order_status_letter(
 /// the pickup point, or the courier is on the way. Short: one SMS in Cyrillic is 70 characters.
 pub fn order_status_sms(change: &vitrina_shared::envelope::OrderStatusChanged) -> Option<String> {
     let number = &change.order_id[change.order_id.len().saturating_sub(8)..];
-    match change.status.as_str() {
-        "at_pickup_point" => Some(format!(
+    match change.status {
+        OrderStatus::AtPickupPoint => Some(format!(
             "Витрина: заказ {number} ждёт вас в пункте выдачи{}",
             change
                 .place
@@ -242,7 +243,7 @@ pub fn order_status_sms(change: &vitrina_shared::envelope::OrderStatusChanged) -
                 .map(|p| format!(": {p}"))
                 .unwrap_or_default()
         )),
-        "out_for_delivery" => Some(format!(
+        OrderStatus::OutForDelivery => Some(format!(
             "Витрина: заказ {number} у курьера, он позвонит перед приездом"
         )),
         _ => None,

@@ -1,10 +1,12 @@
 //! order's rules: the cart is the client's order in status `draft`; lines keep what the client
 //! saw when adding (description, unit price, discount); quantities and line counts are bounded.
 
+pub mod cart;
 pub mod placed;
 pub mod purchase;
 
 use serde::{Deserialize, Serialize};
+use vitrina_shared::contracts::order::OrderStatus;
 
 pub const MAX_QUANTITY: u32 = 99;
 pub const MAX_LINES: usize = 50;
@@ -39,7 +41,7 @@ impl Line {
 pub struct Order {
     pub order_id: String,
     pub user_id: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub lines: Vec<Line>,
     /// Bumped by every write; writes are conditional on it (two tabs never lose an add).
     pub version: u64,
@@ -95,7 +97,7 @@ impl Order {
         Self {
             order_id: order_id.into(),
             user_id: user_id.into(),
-            status: "draft".into(),
+            status: OrderStatus::Draft,
             lines: Vec::new(),
             version: 0,
             delivery: None,

@@ -5,42 +5,29 @@
 use super::{DeliveryChoice, Line, Order, ProductSnapshot};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use vitrina_shared::contracts::order::{GiftCardOrder, OrderKind};
-
-pub const AWAITING_PAYMENT: &str = "awaiting_payment";
-pub const PAID: &str = "paid";
-pub const RETURNED_TO_CART: &str = "returned_to_cart";
-/// The saga reserved the goods: their picking case is open ("Собирается").
-pub const ASSEMBLING: &str = "assembling";
-/// The saga opened the delivery case ("Передан в доставку").
-pub const HANDED_TO_DELIVERY: &str = "handed_to_delivery";
-/// The saga undid what it had done and gave the money back; `cancel_reason` says why.
-pub const CANCELLED: &str = "cancelled";
-/// Delivery's moves (an operator's): the goods left the warehouse ("В пути"), wait at the
-/// pickup point, are out with the courier, or are in the client's hands.
-pub const IN_TRANSIT: &str = "in_transit";
-pub const AT_PICKUP_POINT: &str = "at_pickup_point";
-pub const OUT_FOR_DELIVERY: &str = "out_for_delivery";
-pub const DELIVERED: &str = "delivered";
+use vitrina_shared::contracts::order::{
+    GiftCardOrder, OrderKind,
+    OrderStatus::{self, *},
+};
 
 /// The statuses from which the client may cancel a paid order: until the goods leave the
 /// warehouse (`in_transit`): what the courier holds is not undone.
-pub const CANCELLABLE: &[&str] = &[PAID, ASSEMBLING, HANDED_TO_DELIVERY];
+pub const CANCELLABLE: &[OrderStatus] = &[Paid, Assembling, HandedToDelivery];
 
 /// The statuses reported to order (by the saga, by delivery's moves), each with those it may
 /// come from. Reporting the status an order already has is not a move: the answer is the same,
-/// so a retried report is harmless.
-pub fn move_from(to: &str) -> Option<&'static [&'static str]> {
+/// so a retried report is harmless. `None`: order is never told it.
+pub fn move_from(to: OrderStatus) -> Option<&'static [OrderStatus]> {
     match to {
-        ASSEMBLING => Some(&[PAID]),
+        Assembling => Some(&[Paid]),
         // From `paid` too: an execution started before the saga reported «собирается».
-        HANDED_TO_DELIVERY => Some(&[ASSEMBLING, PAID]),
-        CANCELLED => Some(&[PAID, ASSEMBLING, HANDED_TO_DELIVERY]),
-        IN_TRANSIT => Some(&[HANDED_TO_DELIVERY]),
+        HandedToDelivery => Some(&[Assembling, Paid]),
+        Cancelled => Some(&[Paid, Assembling, HandedToDelivery]),
+        InTransit => Some(&[HandedToDelivery]),
         // From `handed_to_delivery` too: a case that left before order heard of `in_transit`.
-        AT_PICKUP_POINT | OUT_FOR_DELIVERY => Some(&[IN_TRANSIT, HANDED_TO_DELIVERY]),
-        DELIVERED => Some(&[AT_PICKUP_POINT, OUT_FOR_DELIVERY]),
-        _ => None,
+        AtPickupPoint | OutForDelivery => Some(&[InTransit, HandedToDelivery]),
+        Delivered => Some(&[AtPickupPoint, OutForDelivery]),
+        Draft | AwaitingPayment | Paid | ReturnedToCart => None,
     }
 }
 
@@ -49,7 +36,7 @@ pub fn move_from(to: &str) -> Option<&'static [&'static str]> {
 pub struct PlacedOrder {
     pub order_id: String,
     pub user_id: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub lines: Vec<Line>,
     pub delivery: DeliveryChoice,
     /// Kopecks: the goods, then the goods plus delivery.
@@ -143,7 +130,7 @@ impl Order {
         Ok(PlacedOrder {
             order_id: self.order_id.clone(),
             user_id: self.user_id.clone(),
-            status: AWAITING_PAYMENT.into(),
+            status: AwaitingPayment,
             total: goods_total + delivery.cost,
             goods_total,
             lines,
@@ -268,7 +255,7 @@ mod tests {
         let placed = c
             .place(&[snap("a", 900, true), snap("b", 500, true)], "t1")
             .unwrap();
-        assert_eq!(placed.status, AWAITING_PAYMENT);
+        assert_eq!(placed.status, AwaitingPayment);
         assert_eq!(placed.lines[0].unit_price, 900, "the price the cart showed");
         assert_eq!(placed.goods_total, 2_300);
         assert_eq!(placed.total, 31_300);

@@ -2,8 +2,9 @@
 //! card ("Оформление подарочной карты") and money on the wallet ("Пополнение кошелька").
 //! Amounts are whole rubles within bounds the form shows.
 
-use super::{placed::PlacedOrder, placed::AWAITING_PAYMENT, DeliveryChoice, Line};
+use super::{placed::PlacedOrder, DeliveryChoice, Line};
 use serde::Deserialize;
+use vitrina_shared::contracts::order::OrderStatus;
 use vitrina_shared::contracts::order::{GiftCardOrder, OrderKind, GIFT_CARD_DESIGNS};
 
 /// Rubles on a bought gift card.
@@ -92,7 +93,7 @@ fn order(
     PlacedOrder {
         order_id: order_id.into(),
         user_id: user_id.into(),
-        status: AWAITING_PAYMENT.into(),
+        status: OrderStatus::AwaitingPayment,
         lines: vec![line],
         delivery,
         goods_total: total,

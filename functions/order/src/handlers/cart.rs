@@ -3,10 +3,13 @@
 //! authorizer only. Every write is conditional on the version read, retried on a lost race, so
 //! two tabs adding at once both land.
 
-use super::{respond_with, view};
+use super::respond_with;
 use crate::{
     delivery::choose_request,
-    domain::{check_quantity, CartError, Order},
+    domain::{
+        cart::{priced, CartView},
+        check_quantity, CartError, Order,
+    },
     Checkout, OrderService,
 };
 use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
@@ -100,8 +103,7 @@ pub async fn add(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>,
     let snapshot = svc
         .catalog
         .snapshot(std::slice::from_ref(&product_id))
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .into_iter()
         .next()
         .ok_or_else(|| ApiError::not_found("product_not_found", "Product not found"))?;
@@ -110,7 +112,7 @@ pub async fn add(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>,
     // The answer is the whole cart re-checked, as `GET /api/cart` shows it: the snapshot taken
     // for the add covers a cart of one line; a longer cart is re-checked in one more call.
     let mut resp = if order.lines.len() == 1 {
-        ok(&view(&order, std::slice::from_ref(&snapshot)))
+        ok(&priced(&order, std::slice::from_ref(&snapshot)))
     } else {
         respond_with(&svc, &order).await?
     };
@@ -124,10 +126,7 @@ pub async fn get(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>,
     let caller = Caller::from_request(&req)?;
     match svc.store.draft(&caller.user_id).await? {
         Some(order) => respond_with(&svc, &order).await,
-        None => Ok(ok(&serde_json::json!({
-            "orderId": null, "status": "draft", "lines": [], "itemCount": 0, "total": 0,
-            "discountTotal": 0, "delivery": null, "grandTotal": 0
-        }))),
+        None => Ok(ok(&CartView::empty())),
     }
 }
 

@@ -7,13 +7,86 @@ pub mod purchases;
 pub mod status;
 
 use crate::{
-    domain::{Line, Order, ProductSnapshot},
+    domain::{cart::priced, placed::PlacedOrder, DeliveryChoice, Order},
     OrderService,
 };
 use lambda_http::{Body, Response};
-use serde_json::{json, Value};
-use std::collections::HashMap;
-use vitrina_shared::{http::ok, ApiError};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use vitrina_shared::{
+    contracts::order::{GiftCardOrder, OrderKind, OrderStatus},
+    http::ok,
+    ApiError,
+};
+
+/// A placed order as its client sees it (`POST /api/orders`, «Мои заказы», the order's page).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlacedView {
+    pub order_id: String,
+    pub status: OrderStatus,
+    pub lines: Vec<PlacedLine>,
+    pub item_count: u32,
+    /// Kopecks: the goods at the prices frozen when placed, then with delivery.
+    pub goods_total: i64,
+    pub delivery: DeliveryChoice,
+    pub total: i64,
+    pub placed_at: String,
+    pub updated_at: String,
+    pub payment_id: Option<String>,
+    /// Why the last payment failed (a stable code), while the order waits for another try.
+    pub last_payment_failure: Option<String>,
+    /// Why it was cancelled, in words for the client.
+    pub cancel_reason: Option<String>,
+    pub kind: OrderKind,
+    pub gift_card: Option<GiftCardOrder>,
+    /// When it reached each status after payment: the order's timeline.
+    pub stages: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlacedLine {
+    pub product_id: String,
+    pub name: String,
+    pub description: String,
+    pub unit_price: i64,
+    pub quantity: u32,
+    pub line_total: i64,
+}
+
+impl From<&PlacedOrder> for PlacedView {
+    fn from(o: &PlacedOrder) -> Self {
+        Self {
+            order_id: o.order_id.clone(),
+            status: o.status,
+            lines: o
+                .lines
+                .iter()
+                .map(|l| PlacedLine {
+                    product_id: l.product_id.clone(),
+                    name: l.name.clone(),
+                    description: l.description.clone(),
+                    unit_price: l.unit_price,
+                    quantity: l.quantity,
+                    line_total: l.total(),
+                })
+                .collect(),
+            item_count: o.lines.iter().map(|l| l.quantity).sum(),
+            goods_total: o.goods_total,
+            delivery: o.delivery.clone(),
+            total: o.total,
+            placed_at: o.placed_at.clone(),
+            updated_at: o.updated_at.clone(),
+            payment_id: o.payment_id.clone(),
+            last_payment_failure: o.last_payment_failure.clone(),
+            cancel_reason: o.cancel_reason.clone(),
+            kind: o.kind,
+            gift_card: o.gift_card.clone(),
+            stages: o.stages.clone(),
+        }
+    }
+}
 
 /// The `{id}` of an order's route (`/api/orders/{id}/…`): order ids are the shop's UUIDs, so
 /// anything else is simply not found (and never reaches a key).
@@ -25,59 +98,9 @@ pub fn order_not_found() -> ApiError {
     ApiError::not_found("order_not_found", "Order not found")
 }
 
-/// The cart as the client sees it: every line re-checked against the catalog now.
-pub fn view(order: &Order, now: &[ProductSnapshot]) -> Value {
-    let current: HashMap<&str, &ProductSnapshot> = now.iter().map(|p| (p.id.as_str(), p)).collect();
-    let mut total = 0i64;
-    let mut discount_total = 0i64;
-    let lines: Vec<Value> = order
-        .lines
-        .iter()
-        .map(|l: &Line| {
-            let snap = current.get(l.product_id.as_str());
-            let price = snap.map(|p| p.price).unwrap_or(l.unit_price);
-            let available = snap.is_some_and(|p| p.available);
-            let line_total = price * i64::from(l.quantity);
-            if available {
-                total += line_total;
-                let old = snap.and_then(|p| p.old_price).unwrap_or(price);
-                discount_total += (old - price).max(0) * i64::from(l.quantity);
-            }
-            json!({
-                "productId": l.product_id,
-                "name": l.name,
-                "description": l.description,
-                "unitPrice": price,
-                "oldPrice": snap.and_then(|p| p.old_price),
-                "discountPercent": snap.and_then(|p| p.discount_percent),
-                "quantity": l.quantity,
-                "lineTotal": line_total,
-                "available": available,
-                "priceWhenAdded": (price != l.unit_price).then_some(l.unit_price),
-            })
-        })
-        .collect();
-    let delivery_cost = order.delivery.as_ref().map_or(0, |d| d.cost);
-    json!({
-        "orderId": order.order_id,
-        "status": order.status,
-        "lines": lines,
-        "itemCount": order.item_count(),
-        "total": total,
-        "discountTotal": discount_total,
-        "delivery": order.delivery,
-        "grandTotal": total + delivery_cost,
-        "version": order.version,
-    })
-}
-
 /// The order as a response, its lines re-checked against the catalog now.
 pub async fn respond_with(svc: &OrderService, order: &Order) -> Result<Response<Body>, ApiError> {
     let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.clone()).collect();
-    let now = svc
-        .catalog
-        .snapshot(&ids)
-        .await
-        .map_err(ApiError::internal)?;
-    Ok(ok(&view(order, &now)))
+    let now = svc.catalog.snapshot(&ids).await?;
+    Ok(ok(&priced(order, &now)))
 }

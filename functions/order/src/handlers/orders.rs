@@ -1,31 +1,62 @@
 //! `GET /api/orders`, `GET /api/orders/{id}`: the client's own orders with their status ("Мои
 //! заказы"): the placed ones, newest first, and the cart (the draft) if it has lines.
 
+use super::PlacedView;
 use crate::OrderService;
 use lambda_http::{Body, Request, Response};
-use serde_json::json;
+use serde::Serialize;
 use std::sync::Arc;
 use vitrina_shared::{
+    contracts::order::OrderStatus,
     http::{ok, Caller},
     ApiError,
 };
 
+/// "Мои заказы": the cart first (if it has lines), then the placed orders, newest first.
+#[derive(Serialize)]
+struct Orders {
+    orders: Vec<OrderInList>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum OrderInList {
+    Cart(CartInList),
+    Placed(Box<PlacedView>),
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CartInList {
+    order_id: String,
+    status: OrderStatus,
+    item_count: u32,
+    updated_at: String,
+}
+
 pub async fn list(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let draft = svc.store.draft(&caller.user_id).await?;
-    let mut orders: Vec<_> = draft
+    let mut orders: Vec<OrderInList> = draft
         .into_iter()
         .filter(|o| !o.lines.is_empty())
-        .map(|o| json!({"orderId": o.order_id, "status": o.status, "itemCount": o.item_count(), "updatedAt": o.updated_at}))
+        .map(|o| {
+            OrderInList::Cart(CartInList {
+                item_count: o.item_count(),
+                order_id: o.order_id,
+                status: o.status,
+                updated_at: o.updated_at,
+            })
+        })
         .collect();
     orders.extend(
         svc.store
             .placed_of(&caller.user_id)
             .await?
             .iter()
-            .map(super::placed::view),
+            .map(|o| OrderInList::Placed(Box::new(PlacedView::from(o)))),
     );
-    Ok(ok(&json!({ "orders": orders })))
+    Ok(ok(&Orders { orders }))
 }
 
 pub async fn get(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>, ApiError> {
@@ -41,5 +72,5 @@ pub async fn get(svc: Arc<OrderService>, req: Request) -> Result<Response<Body>,
         return super::respond_with(&svc, &cart).await;
     }
     let placed = super::placed::own(&svc, &caller.user_id, &id).await?;
-    Ok(ok(&super::placed::view(&placed)))
+    Ok(ok(&PlacedView::from(&placed)))
 }

@@ -1,10 +1,10 @@
 //! `order-payable` (internal, for payment): the client's order that awaits payment, with the
 //! total to pay. payment takes the amount from here, never from the browser.
 
-use crate::{domain::placed::AWAITING_PAYMENT, OrderService};
+use crate::OrderService;
 use std::sync::Arc;
 use vitrina_shared::contracts::{
-    order::{OrderToPay, PaidLine, PayableRefusal, PayableRequest},
+    order::{OrderStatus, OrderToPay, PaidLine, PayableRefusal, PayableRequest},
     Failure,
 };
 
@@ -18,7 +18,7 @@ pub async fn handle(
         .await?
         .filter(|o| o.user_id == req.user_id)
         .ok_or_else(|| PayableRefusal::OrderNotFound("no such order of this client".into()))?;
-    if order.status != AWAITING_PAYMENT {
+    if order.status != OrderStatus::AwaitingPayment {
         return Err(
             PayableRefusal::OrderNotPayable(format!("the order is {}", order.status)).into(),
         );

@@ -4,10 +4,14 @@
 //! once (a redelivery hands the order over again, which starts no second saga), and a failure
 //! never touches a paid order.
 
-use crate::{domain::placed::RETURNED_TO_CART, PaidOrders};
+use crate::PaidOrders;
 use std::sync::Arc;
 use vitrina_shared::{
-    contracts::{order::OrderKind, payment::RefundRequest, CallError},
+    contracts::{
+        order::{OrderKind, OrderStatus},
+        payment::RefundRequest,
+        CallError,
+    },
     envelope::{self, PaymentOutcome, ORDER_PAID, PAYMENT_FAILED, PAYMENT_SUCCEEDED},
     sqs::{self, SqsMessage},
     ConsumeError, StoreError,
@@ -62,11 +66,10 @@ async fn paid(
         // Paid by this payment (now, or before and maybe further along the saga since).
         svc.orchestra
             .send(ORDER_PAID, correlation_id, order.paid(&p.payment_id))
-            .await
-            .map_err(ConsumeError::Unavailable)?;
+            .await?;
         return Ok(());
     }
-    if order.status == RETURNED_TO_CART && order.kind == OrderKind::Goods {
+    if order.status == OrderStatus::ReturnedToCart && order.kind == OrderKind::Goods {
         // The client took the order back into the cart while the bank was still taking the
         // money ("Вернуться к редактированию заказа" against a late confirmation): there is no
         // order to deliver, so the money goes back. Only goods go back to a cart: a gift card

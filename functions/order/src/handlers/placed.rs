@@ -3,16 +3,17 @@
 //! "Вернуться к редактированию заказа" (`POST /api/orders/{id}/cart`): an order not yet paid
 //! goes back into the cart and its units back on the shelves.
 
+use super::PlacedView;
 use crate::{
-    domain::placed::{PlacedOrder, AWAITING_PAYMENT},
+    domain::placed::{PlacedOrder, CANCELLABLE},
     OrderService, Placing,
 };
 use lambda_http::{http::StatusCode, Body, Request, Response};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
-        order::OrderKind,
+        order::{OrderKind, OrderStatus},
         payment::PaymentOfOrderRequest,
         store::{ReleaseRequest, ReserveRefusal},
         CallError,
@@ -20,30 +21,6 @@ use vitrina_shared::{
     http::{json as respond, ok, Caller},
     ApiError, StoreError,
 };
-
-/// The order as the client sees it.
-pub fn view(o: &PlacedOrder) -> Value {
-    json!({
-        "orderId": o.order_id,
-        "status": o.status,
-        "lines": o.lines.iter().map(|l| json!({
-            "productId": l.product_id, "name": l.name, "description": l.description,
-            "unitPrice": l.unit_price, "quantity": l.quantity, "lineTotal": l.total(),
-        })).collect::<Vec<_>>(),
-        "itemCount": o.lines.iter().map(|l| l.quantity).sum::<u32>(),
-        "goodsTotal": o.goods_total,
-        "delivery": o.delivery,
-        "total": o.total,
-        "placedAt": o.placed_at,
-        "updatedAt": o.updated_at,
-        "paymentId": o.payment_id,
-        "lastPaymentFailure": o.last_payment_failure,
-        "cancelReason": o.cancel_reason,
-        "kind": o.kind,
-        "giftCard": o.gift_card,
-        "stages": o.stages,
-    })
-}
 
 pub async fn place(svc: Arc<Placing>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
@@ -55,19 +32,14 @@ pub async fn place(svc: Arc<Placing>, req: Request) -> Result<Response<Body>, Ap
             .placed_of(&caller.user_id)
             .await?
             .into_iter()
-            .find(|o| o.status == AWAITING_PAYMENT)
+            .find(|o| o.status == OrderStatus::AwaitingPayment)
         {
-            Some(o) => Ok(ok(&view(&o))),
+            Some(o) => Ok(ok(&PlacedView::from(&o))),
             None => Err(ApiError::conflict("cart_empty", "The cart is empty")),
         };
     };
     let ids: Vec<String> = cart.lines.iter().map(|l| l.product_id.clone()).collect();
-    let now_products = svc
-        .order
-        .catalog
-        .snapshot(&ids)
-        .await
-        .map_err(ApiError::internal)?;
+    let now_products = svc.order.catalog.snapshot(&ids).await?;
     let at = chrono::Utc::now().to_rfc3339();
     let placed = cart
         .place(&now_products, &at)
@@ -81,7 +53,7 @@ pub async fn place(svc: Arc<Placing>, req: Request) -> Result<Response<Body>, Ap
             // case), so the one that lost the write gives nothing back when the other placed
             // the order — releasing would take the paid order's goods back to the shelves.
             if let Some(other) = orders.placed(&placed.order_id).await? {
-                return Ok(ok(&view(&other)));
+                return Ok(ok(&PlacedView::from(&other)));
             }
             give_back(&svc, &placed.order_id, "заказ не оформлен").await;
             return Err(ApiError::conflict(
@@ -95,7 +67,7 @@ pub async fn place(svc: Arc<Placing>, req: Request) -> Result<Response<Body>, Ap
         }
     }
     tracing::info!(user_id = %caller.user_id, order_id = %placed.order_id, total = placed.total, "order placed");
-    Ok(respond(StatusCode::CREATED, &view(&placed)))
+    Ok(respond(StatusCode::CREATED, &PlacedView::from(&placed)))
 }
 
 /// The order's units put aside while the client pays, so that nobody buys them meanwhile.
@@ -105,22 +77,18 @@ pub async fn place(svc: Arc<Placing>, req: Request) -> Result<Response<Body>, Ap
 async fn hold(svc: &Placing, placed: &PlacedOrder) -> Result<(), ApiError> {
     match svc.hold.call(&placed.units()).await {
         Ok(_) => Ok(()),
-        Err(CallError::Refused(ReserveRefusal::OutOfStock(why))) => {
-            // store names the short products by id in its words.
-            let short: Vec<&str> = placed
+        Err(CallError::Refused(ReserveRefusal::OutOfStock(short))) => {
+            let (ids, names): (Vec<&str>, Vec<&str>) = placed
                 .lines
                 .iter()
-                .filter(|l| {
-                    why.split([' ', ','])
-                        .any(|word| word == l.product_id.as_str())
-                })
-                .map(|l| l.name.as_str())
-                .collect();
+                .filter(|l| short.product_ids.contains(&l.product_id))
+                .map(|l| (l.product_id.as_str(), l.name.as_str()))
+                .unzip();
             Err(ApiError::conflict(
                 "out_of_stock",
-                format!("Not enough in stock now: {}", short.join(", ")),
+                format!("Not enough in stock now: {}", names.join(", ")),
             )
-            .with_details(json!({ "products": short.join(", ") })))
+            .with_details(json!({ "products": names.join(", "), "productIds": ids })))
         }
         Err(CallError::Refused(other)) => Err(ApiError::internal(format!(
             "stock hold of new order {}: {other}",
@@ -176,7 +144,7 @@ pub async fn back_to_cart(svc: Arc<Placing>, req: Request) -> Result<Response<Bo
                 "A gift card or a wallet top-up has no cart to go back to: change it in its form",
             ));
         }
-        if order.status != AWAITING_PAYMENT {
+        if order.status != OrderStatus::AwaitingPayment {
             return Err(ApiError::conflict(
                 "order_not_editable",
                 "Only an order that is not paid goes back to the cart",
@@ -223,7 +191,7 @@ async fn paid_meanwhile(
         .payment_of
         .call(&asked)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::unavailable)?;
     match (payment.payment_id, payment.paid) {
         (Some(payment_id), true) => {
             let at = chrono::Utc::now().to_rfc3339();
@@ -259,10 +227,10 @@ pub async fn cancel(
     let caller = Caller::from_request(&req)?;
     let order_id = super::order_id_in_path(&req)?;
     let mut order = own(&svc.order, &caller.user_id, &order_id).await?;
-    if order.status == crate::domain::placed::CANCELLED {
-        return Ok(ok(&view(&order)));
+    if order.status == OrderStatus::Cancelled {
+        return Ok(ok(&PlacedView::from(&order)));
     }
-    if order.status == AWAITING_PAYMENT && order.kind == OrderKind::Goods {
+    if order.status == OrderStatus::AwaitingPayment && order.kind == OrderKind::Goods {
         order = paid_meanwhile(&svc, order).await?;
     }
     if order.kind != OrderKind::Goods {
@@ -273,7 +241,7 @@ pub async fn cancel(
             "A paid gift card or wallet top-up is not cancelled: what it bought is delivered",
         ));
     }
-    if !crate::domain::placed::CANCELLABLE.contains(&order.status.as_str()) {
+    if !CANCELLABLE.contains(&order.status) {
         return Err(ApiError::conflict(
             "order_not_cancellable",
             "Only a paid order is cancelled; an unpaid one goes back to the cart",
@@ -291,8 +259,7 @@ pub async fn cancel(
             &order_id,
             request,
         )
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     tracing::info!(user_id = %caller.user_id, order_id, "the client cancels a paid order");
-    Ok(respond(StatusCode::ACCEPTED, &view(&order)))
+    Ok(respond(StatusCode::ACCEPTED, &PlacedView::from(&order)))
 }

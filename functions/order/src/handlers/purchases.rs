@@ -66,10 +66,16 @@ async fn place(svc: &OrderService, order: PlacedOrder) -> Result<Response<Body>,
                 "This Idempotency-Key was used for another order",
             ));
         }
-        return Ok(respond(StatusCode::CREATED, &super::placed::view(&first)));
+        return Ok(respond(
+            StatusCode::CREATED,
+            &super::PlacedView::from(&first),
+        ));
     }
     tracing::info!(user_id = %order.user_id, order_id = %order.order_id, kind = ?order.kind, total = order.total, "order placed");
-    Ok(respond(StatusCode::CREATED, &super::placed::view(&order)))
+    Ok(respond(
+        StatusCode::CREATED,
+        &super::PlacedView::from(&order),
+    ))
 }
 
 /// A purchase form's order for the caller: 201, or 400 naming the field.

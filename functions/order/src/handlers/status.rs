@@ -7,7 +7,7 @@ use crate::{domain::placed, OrderService};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
-        order::{StatusRefusal, StatusReport},
+        order::{OrderStatus, StatusRefusal, StatusReport},
         Failure,
     },
     StoreError,
@@ -17,17 +17,17 @@ pub async fn handle(
     svc: Arc<OrderService>,
     req: StatusReport,
 ) -> Result<StatusReport, Failure<StatusRefusal>> {
-    let from = placed::move_from(&req.status).ok_or_else(|| {
+    let from = placed::move_from(req.status).ok_or_else(|| {
         StatusRefusal::StatusNotAllowed(format!("order does not take {} as a status", req.status))
     })?;
     let at = chrono::Utc::now().to_rfc3339();
     let reason = req
         .reason
         .as_deref()
-        .filter(|_| req.status == placed::CANCELLED);
+        .filter(|_| req.status == OrderStatus::Cancelled);
     match svc
         .store
-        .move_status(&req.order_id, &req.status, from, reason, &at)
+        .move_status(&req.order_id, req.status, from, reason, &at)
         .await
     {
         Ok(()) => {

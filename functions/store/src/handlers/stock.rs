@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::{collections::HashMap, sync::Arc};
 use vitrina_shared::{
     contracts::{
-        store::{PickingCase, ReleaseRequest, ReserveRefusal, ReserveRequest},
+        store::{PickingCase, ReleaseRequest, ReserveRefusal, ReserveRequest, ShortOfStock},
         Failure, NoRefusal,
     },
     envelope,
@@ -208,9 +208,7 @@ async fn plan(
         req.pickup_store_id.as_deref(),
         &warehouses,
     )
-    .map_err(|short| {
-        ReserveRefusal::OutOfStock(format!("not enough units of {}", short.join(", "))).into()
-    })
+    .map_err(|short| ReserveRefusal::OutOfStock(ShortOfStock { product_ids: short }).into())
 }
 
 pub async fn release(
