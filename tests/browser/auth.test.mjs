@@ -2,7 +2,7 @@
 // clicked through in a real browser against the local stack.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch, unique, shot } from "./helpers.mjs";
+import { BASE, launch, unique, seen } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -40,7 +40,7 @@ test("S1: registration, result page, logout, login, personal account", async () 
 
   await page.getByLabel("E-mail", { exact: true }).fill(user.email);
   assert.equal(await submit.isEnabled(), true, "a filled form activates the button");
-  await shot(page, "register-filled");
+  await seen(page, "register-filled");
   await submit.click();
 
   const result = page.getByTestId("register-result");
@@ -48,7 +48,7 @@ test("S1: registration, result page, logout, login, personal account", async () 
   assert.match(await result.innerText(), new RegExp(user.username));
   assert.match(await result.innerText(), /\+79123456789/);
   await page.getByRole("button", { name: "Выйти", exact: true }).waitFor();
-  await shot(page, "register-done");
+  await seen(page, "register-done");
 
   await page.getByRole("button", { name: "Выйти", exact: true }).click();
   await page.getByRole("link", { name: "Войти", exact: true }).waitFor();
@@ -78,7 +78,7 @@ test("S1: registration, result page, logout, login, personal account", async () 
   await page.getByLabel("Фамилия", { exact: true }).fill("Петрова");
   await page.getByRole("button", { name: "Сохранить", exact: true }).click();
   await page.getByText("Сохранено", { exact: true }).waitFor();
-  await shot(page, "account");
+  await seen(page, "account");
   // Stored, not only shown: a reload reads it back.
   await page.reload();
   await page.getByRole("heading", { name: "Личный кабинет", exact: true }).waitFor();

@@ -3,7 +3,7 @@
 // then opens "Моя корзина", asks to remove one, cancels, asks again and confirms.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch, unique, shot } from "./helpers.mjs";
+import { BASE, launch, unique, seen } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -72,7 +72,7 @@ test("S2–S4: add creates the order, add again adds to it, remove asks first", 
   const lineTotals = (await page.getByTestId("line-total").allInnerTexts()).map(rubles);
   assert.equal(rubles(await page.getByTestId("cart-total").innerText()), lineTotals.reduce((a, b) => a + b, 0));
   await page.getByRole("button", { name: "Оформить заказ", exact: true }).waitFor();
-  await shot(page, "cart");
+  await seen(page, "cart");
 
   const removeFirst = lines.filter({ hasText: first }).getByRole("button", { name: "удалить товар из корзины", exact: true });
   await removeFirst.click();

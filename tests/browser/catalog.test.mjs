@@ -3,7 +3,7 @@
 // product page, and the empty state.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch, shot } from "./helpers.mjs";
+import { BASE, launch, seen } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -40,7 +40,7 @@ test("search with a typo and another word form finds sneakers; the card has the 
   assert.match(await first.getByTestId("price").innerText(), /₽/, "price");
   assert.ok(await first.locator("img").evaluate((img) => img.complete && img.naturalWidth > 0), "image");
   assert.ok((await first.getByTestId("availability").locator("li").count()) >= 5, "availability in each store");
-  await shot(page, "search-results");
+  await seen(page, "search-results");
 
   // A discount shows on the cards that have one: the seed catalog discounts some shoes.
   await page.goto(BASE + "/catalog/obuv");
@@ -59,7 +59,7 @@ test("search with a typo and another word form finds sneakers; the card has the 
   const rows = page.getByTestId("store-availability").locator("tbody tr");
   assert.equal(await rows.count(), 6);
   assert.match(await rows.first().innerText(), /ул\.|пр\.|бульвар/);
-  await shot(page, "product");
+  await seen(page, "product");
   await page.context().close();
 });
 
@@ -73,7 +73,7 @@ test("the catalog landing leads to a category; an unknown word says nothing was 
   assert.equal(await page.getByTestId("product-card").count(), 24);
   await page.getByRole("link", { name: "Следующая →", exact: true }).click();
   await page.getByText(/Страница 2 из/).waitFor();
-  await shot(page, "category");
+  await seen(page, "category");
 
   await searchFor(page, "ыщклмнпр");
   await page.getByText("Ничего не найдено", { exact: true }).waitFor();

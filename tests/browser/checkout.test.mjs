@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BASE, launch, unique, shot } from "./helpers.mjs";
+import { BASE, launch, unique, seen } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -53,7 +53,7 @@ test("S5: courier — address and company show the cost; confirming it (and the 
   assert.ok(await pay.isDisabled(), "not before the cost is confirmed");
   await page.getByLabel("подтвердить стоимость доставки", { exact: true }).check();
   assert.ok(await pay.isEnabled());
-  await shot(page, "checkout-courier");
+  await seen(page, "checkout-courier");
 
   // The shop's own courier comes in a two-hour window the client picks.
   await page.getByLabel("Курьерская компания", { exact: true }).selectOption({ label: "Курьер Витрины — Наша доставка по Москве: в выбранные два часа" });
@@ -66,7 +66,7 @@ test("S5: courier — address and company show the cost; confirming it (and the 
   const windowLabel = await firstFree.innerText();
   await windowSelect.selectOption({ label: windowLabel });
   assert.ok(await pay.isEnabled());
-  await shot(page, "checkout-courier-window");
+  await seen(page, "checkout-courier-window");
 
   await pay.click();
   await page.getByRole("heading", { name: "Оплата заказа", exact: true }).waitFor();
@@ -148,7 +148,7 @@ test("S5: the last unit put aside for another client's «Оплатить зак
   await page.getByLabel(/Витрина на Тверской/).check();
   await page.getByRole("button", { name: "Оплатить заказ", exact: true }).click();
   await page.getByText(`Пока вы оформляли заказ, закончилось: ${name}`).waitFor();
-  await shot(page, "checkout-out-of-stock");
+  await seen(page, "checkout-out-of-stock");
   assert.equal(new URL(page.url()).pathname, "/checkout", "no payment page");
   const cart = await (await page.request.get(BASE + "/api/cart")).json();
   assert.equal(cart.lines.length, 1, "the cart is as it was");

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { BASE, launch, unique, shot } from "./helpers.mjs";
+import { BASE, launch, unique, seen } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -36,7 +36,7 @@ test("S8: activate a gift card by its code, see its balance and the way to the c
   await page.getByRole("button", { name: "активировать", exact: true }).click();
   await page.getByRole("heading", { name: "Подарочная карта активирована", exact: true }).waitFor();
   assert.match(await page.getByTestId("gift-card-balance").innerText(), /2\s500,00\s₽/);
-  await shot(page, "gift-card-activated");
+  await seen(page, "gift-card-activated");
   await page.getByRole("link", { name: "Перейти к каталогу товаров", exact: true }).click();
   await page.waitForURL(BASE + "/");
 

@@ -1,5 +1,15 @@
 // Real headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core.
 import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+// axe-core (Deque's WCAG engine), evaluated in the page through DevTools: no script tag, so the
+// shop's Content-Security-Policy stays as it is.
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+/// The narrowest phone the shop is laid out for (CSS pixels).
+const PHONE = 390;
 
 export const BASE = process.env.VITRINA_URL ?? "http://127.0.0.1:3000";
 
@@ -17,6 +27,23 @@ export function unique(prefix) {
   return prefix + Date.now().toString(36) + Math.random().toString(36).slice(2, 7);
 }
 
-export async function shot(page, name) {
+// A page a test has brought to a state worth looking at: checked by axe-core against WCAG 2.1
+// A/AA (a serious or critical violation fails the test), checked at a phone's width for a page
+// that scrolls sideways, and photographed when SCREENSHOTS names a directory.
+export async function seen(page, name) {
   if (process.env.SCREENSHOTS) await page.screenshot({ path: `${process.env.SCREENSHOTS}/${name}.png`, fullPage: true });
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
+  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }), WCAG_21_AA);
+  const grave = result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.length} × ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`);
+  assert.deepEqual(grave, [], `axe-core on "${name}" (${page.url()})`);
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: PHONE, height: size?.height ?? 800 });
+  try {
+    const wide = await page.evaluate(() => ({ content: document.documentElement.scrollWidth, screen: document.documentElement.clientWidth }));
+    assert.ok(wide.content <= wide.screen, `"${name}" scrolls sideways at ${PHONE} px: ${wide.content} px of content`);
+  } finally {
+    if (size) await page.setViewportSize(size);
+  }
 }

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BASE, launch, unique, shot } from "./helpers.mjs";
+import { BASE, launch, unique, seen } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -95,7 +95,7 @@ test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить»,
   await pay.click();
   await page.getByRole("heading", { name: "Заказ оплачен", ...exact }).waitFor();
   assert.equal(await page.getByTestId("payment-result").innerText(), "Оплачено");
-  await shot(page, "s6-paid");
+  await seen(page, "s6-paid");
   await page.getByRole("link", { name: "Мои заказы", ...exact }).first().click();
   await page.getByRole("heading", { name: "Мои заказы", ...exact }).waitFor();
   // The order saga takes the paid order on: reserved, handed to delivery, within seconds. The
@@ -130,7 +130,7 @@ test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить»,
     ["succeeded", "1234.00", "1234.00"],
     JSON.stringify(atBank),
   );
-  await shot(page, "s6-cancelled");
+  await seen(page, "s6-cancelled");
   await context.close();
 });
 
@@ -171,7 +171,7 @@ test("«Мои заказы»: the paid order's timeline — «Собирает�
   assert.match(await timeline.locator('li[data-stage="assembling"]').innerText(), /^Собирается /);
   assert.equal(await timeline.locator('li[data-stage="delivered"]').getAttribute("class"), "pending");
   assert.equal(await row.getByRole("button", { name: "Отменить заказ", ...exact }).count(), 0, "too late to cancel at the point");
-  await shot(page, "orders-timeline");
+  await seen(page, "orders-timeline");
   await context.close();
 });
 
@@ -182,7 +182,7 @@ test("S6: a declined card offers both options, and both work", async () => {
   await payAtBank(page, "5555 5555 5555 4600", null);
   await page.getByRole("heading", { name: "Оплата не прошла", ...exact }).waitFor();
   assert.equal(await page.getByTestId("payment-failure").innerText(), "Недостаточно средств для оплаты заказа");
-  await shot(page, "s6-declined");
+  await seen(page, "s6-declined");
 
   // "Попробовать оплатить еще раз": the choice again, another card, paid.
   await page.getByRole("button", { name: "Попробовать оплатить еще раз", ...exact }).click();
@@ -234,7 +234,7 @@ test("S6: SBP — the QR code, the payer's banking app, «Оплатить»; a 
   const link = await page.getByTestId("sbp-link").getAttribute("href");
   assert.match(link, /type=02/, "a dynamic SBP link");
   assert.ok(await page.getByRole("button", { name: "Оплатить", ...exact }).isDisabled());
-  await shot(page, "s6-sbp-qr");
+  await seen(page, "s6-sbp-qr");
 
   // The payer's phone: the link the QR code carries opens the banking app (the sandbox's page).
   const phone = await context.newPage();

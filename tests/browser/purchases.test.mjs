@@ -4,7 +4,7 @@
 // only the recipient's mailbox; the top-up shows the new balance and a link to the catalog.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { BASE, launch, unique, shot } from "./helpers.mjs";
+import { BASE, launch, unique, seen } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -55,7 +55,7 @@ test("S9: «Личный кабинет» — «Пополнить баланс 
   await page.getByRole("heading", { name: "Кошелёк пополнен", ...exact }).waitFor();
   await page.getByTestId("wallet-balance").filter({ hasText: /Баланс кошелька: 750,00/ }).waitFor();
   await page.getByRole("link", { name: "Перейти в каталог", ...exact }).waitFor();
-  await shot(page, "s9-topped-up");
+  await seen(page, "s9-topped-up");
 
   await page.getByRole("link", { name: "Личный кабинет", ...exact }).first().click();
   await page.getByTestId("wallet-history").getByText("Пополнение кошелька", exact).waitFor();
@@ -84,7 +84,7 @@ test("S7: «Купить подарочную карту» — the form, «Оп�
   assert.equal(await page.locator(".design img").count(), 4, "four designs, each with a preview");
   await page.getByLabel("Цветы", exact).check();
   assert.ok(await pay.isEnabled(), "a valid form makes «Оплатить» active");
-  await shot(page, "s7-form");
+  await seen(page, "s7-form");
   await pay.click();
 
   await page.getByText("Выбор способа оплаты", exact).waitFor();
@@ -100,7 +100,7 @@ test("S7: «Купить подарочную карту» — the form, «Оп�
   await page.getByRole("heading", { name: "Подарочная карта оплачена", ...exact }).waitFor();
   assert.match(await page.getByTestId("gift-card-sent").innerText(), new RegExp(recipient.replace(/[.]/g, "\\.")));
   await page.getByRole("link", { name: "Перейти в каталог", ...exact }).waitFor();
-  await shot(page, "s7-paid");
+  await seen(page, "s7-paid");
 
   // The recipient's mailbox holds the code and the postcard; the buyer's page never did.
   let letter;
