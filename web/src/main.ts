@@ -1,6 +1,7 @@
 import "./style.css";
 import { api, ApiError, humanMessage, Profile } from "./api";
 import { h, field } from "./dom";
+import { mount } from "./page";
 import { categoriesBlock, categoryPage, productPage, searchPage } from "./catalog";
 import { addToCartButton, cartPage, setNavigator, watchCart } from "./cart";
 import { checkoutPage } from "./checkout";
@@ -74,7 +75,7 @@ async function logout() {
 
 // ------------------------------------------------------------------ pages
 
-async function homePage() {
+async function homePage(root: HTMLElement) {
   const greeting = current ? `Здравствуйте, ${current.firstName || current.username}!` : "Добро пожаловать в «Витрину»";
   const intro = [
     h("h1", {}, greeting),
@@ -82,13 +83,13 @@ async function homePage() {
       ? h("p", {}, "Найдите товар через поиск или выберите раздел каталога.")
       : h("p", {}, link("/register", "Зарегистрируйтесь"), " или ", link("/login", "войдите"), ", чтобы делать покупки."),
   ];
-  app.replaceChildren(...intro, h("p", { class: "loading" }, "Загружаем каталог…"));
+  root.replaceChildren(...intro, h("p", { class: "loading" }, "Загружаем каталог…"));
   const categories = await categoriesBlock();
-  if (location.pathname === "/") app.replaceChildren(...intro, categories);
+  root.replaceChildren(...intro, categories);
 }
 
 // Scenario S1: the registration form; "Зарегистрировать" stays disabled until it is valid.
-function registerPage() {
+function registerPage(root: HTMLElement) {
   const username = field({ id: "username", label: "Логин", autocomplete: "username", required: true, hint: "Латинские буквы, цифры, «.», «_», «-»" });
   const firstName = field({ id: "firstName", label: "Имя", autocomplete: "given-name", required: true });
   const lastName = field({ id: "lastName", label: "Фамилия", autocomplete: "family-name" });
@@ -166,16 +167,16 @@ function registerPage() {
       submit.disabled = false;
     }
   });
-  app.replaceChildren(form);
+  root.replaceChildren(form);
   username.input.focus();
 }
 
 let resultProfile: Profile | null = null;
 
-function registerDonePage() {
+function registerDonePage(root: HTMLElement) {
   const p = resultProfile ?? current;
   if (!p) return navigate("/register");
-  app.replaceChildren(
+  root.replaceChildren(
     h(
       "section",
       { class: "card", "data-testid": "register-result" },
@@ -194,7 +195,7 @@ function registerDonePage() {
   );
 }
 
-function loginPage() {
+function loginPage(root: HTMLElement) {
   const username = field({ id: "username", label: "Логин", autocomplete: "username", required: true });
   const password = field({ id: "password", label: "Пароль", type: "password", autocomplete: "current-password", required: true });
   const submit = h("button", { type: "submit", disabled: true }, "Войти") as HTMLButtonElement;
@@ -226,21 +227,21 @@ function loginPage() {
       submit.disabled = false;
     }
   });
-  app.replaceChildren(form);
+  root.replaceChildren(form);
   username.input.focus();
 }
 
 // "Личный кабинет": the client's data (editable), the wallet (balance, top-up, history) and the
 // activated gift cards.
-async function accountPage() {
+async function accountPage(root: HTMLElement) {
   if (!current) return navigate("/login?next=/account");
-  app.replaceChildren(h("p", { class: "loading" }, "Загружаем…"));
+  root.replaceChildren(h("p", { class: "loading" }, "Загружаем…"));
   let me: Profile;
   try {
     me = await api.me();
   } catch (e) {
     if (e instanceof ApiError && (e.status === 401 || e.status === 403)) return navigate("/login?next=/account");
-    app.replaceChildren(h("p", { class: "form-error" }, humanMessage(e)));
+    root.replaceChildren(h("p", { class: "form-error" }, humanMessage(e)));
     return;
   }
   const wallet = walletBox(navigate);
@@ -321,33 +322,55 @@ async function accountPage() {
     everywhere,
     everywhereStatus,
   );
-  app.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, h("div", {}, form, sessions), h("div", {}, wallet, giftCardsBox())));
+  root.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, h("div", {}, form, sessions), h("div", {}, wallet, giftCardsBox())));
 }
 
-function notFoundPage() {
-  app.replaceChildren(h("h1", {}, "Страница не найдена"), h("p", {}, link("/", "На главную")));
+function notFoundPage(root: HTMLElement) {
+  root.replaceChildren(h("h1", {}, "Страница не найдена"), h("p", {}, link("/", "На главную")));
 }
 
 // ------------------------------------------------------------------ routing
 
-const routes: Record<string, () => void | Promise<void>> = {
-  "/": homePage,
-  "/register": registerPage,
-  "/register/done": registerDonePage,
-  "/login": loginPage,
-  "/account": accountPage,
-  "/cart": () => (current ? cartPage(app) : navigate("/login?next=/cart")),
-  "/gift-cards/activate": () => {
-    // Back to a payment page only: "новая подарочная карта" comes from there.
-    const next = new URLSearchParams(location.search).get("next") ?? "";
-    const back = /^\/order\/[0-9a-f-]{1,64}\/pay$/.test(next) ? next : undefined;
-    if (!current) return navigate("/login?next=/gift-cards/activate");
-    activateGiftCardPage(app, back, navigate);
-  },
-  "/gift-cards/buy": () => (current ? buyGiftCardPage(app, navigate) : navigate("/login?next=/gift-cards/buy")),
-  "/checkout": () => (current ? checkoutPage(app, navigate) : navigate("/login?next=/checkout")),
-  "/orders": () => (current ? ordersPage(app) : navigate("/login?next=/orders")),
+// One router: a route's pattern, whether it needs a logged-in client (the guard sends anyone
+// else to «Войти», back here after), and the page. The first pattern that matches wins.
+type Route = {
+  path: RegExp;
+  auth?: true;
+  page: (root: HTMLElement, match: RegExpMatchArray, params: URLSearchParams) => unknown;
 };
+
+const routes: Route[] = [
+  { path: /^\/$/, page: (root) => homePage(root) },
+  { path: /^\/register$/, page: (root) => registerPage(root) },
+  { path: /^\/register\/done$/, page: (root) => registerDonePage(root) },
+  { path: /^\/login$/, page: (root) => loginPage(root) },
+  { path: /^\/account$/, auth: true, page: (root) => accountPage(root) },
+  { path: /^\/search$/, page: (root, _, params) => searchPage(root, params) },
+  { path: /^\/catalog\/([a-z0-9-]+)$/, page: (root, m, params) => categoryPage(root, m[1], params) },
+  {
+    path: /^\/product\/([^/]+)$/,
+    page: (root, m) => {
+      const id = decodeURIComponent(m[1]);
+      return productPage(root, id, addToCartButton(id, () => Boolean(current), navigate));
+    },
+  },
+  { path: /^\/cart$/, auth: true, page: (root) => cartPage(root) },
+  { path: /^\/checkout$/, auth: true, page: (root) => checkoutPage(root, navigate) },
+  { path: /^\/orders$/, auth: true, page: (root) => ordersPage(root) },
+  { path: /^\/order\/([0-9a-f-]{1,64})\/pay$/, auth: true, page: (root, m) => payOrderPage(root, m[1], navigate) },
+  { path: /^\/payment\/([0-9a-f-]{1,64})$/, auth: true, page: (root, m) => paymentReturnPage(root, m[1], navigate) },
+  {
+    path: /^\/gift-cards\/activate$/,
+    auth: true,
+    page: (root, _, params) => {
+      // Back to a payment page only: "новая подарочная карта" comes from there.
+      const next = params.get("next") ?? "";
+      const back = /^\/order\/[0-9a-f-]{1,64}\/pay$/.test(next) ? next : undefined;
+      return activateGiftCardPage(root, back, navigate);
+    },
+  },
+  { path: /^\/gift-cards\/buy$/, auth: true, page: (root) => buyGiftCardPage(root, navigate) },
+];
 
 function navigate(path: string) {
   if (path !== location.pathname + location.search) history.pushState({}, "", path);
@@ -356,21 +379,11 @@ function navigate(path: string) {
 
 function render() {
   const path = location.pathname;
-  const params = new URLSearchParams(location.search);
-  const product = path.match(/^\/product\/([^/]+)$/);
-  const category = path.match(/^\/catalog\/([a-z0-9-]+)$/);
-  const payOrder = path.match(/^\/order\/([0-9a-f-]{1,64})\/pay$/);
-  const paymentReturn = path.match(/^\/payment\/([0-9a-f-]{1,64})$/);
-  if ((payOrder || paymentReturn) && !current) navigate(`/login?next=${encodeURIComponent(path)}`);
-  else if (payOrder) void payOrderPage(app, payOrder[1], navigate);
-  else if (paymentReturn) void paymentReturnPage(app, paymentReturn[1], navigate);
-  else if (path === "/search") void searchPage(app, params);
-  else if (product) {
-    const id = decodeURIComponent(product[1]);
-    void productPage(app, id, addToCartButton(id, () => Boolean(current), navigate));
-  }
-  else if (category) void categoryPage(app, category[1], params);
-  else void (routes[path] ?? notFoundPage)();
+  const route = routes.find((r) => r.path.test(path));
+  if (route?.auth && !current) return navigate(`/login?next=${encodeURIComponent(path + location.search)}`);
+  const root = mount(app);
+  const match = route ? path.match(route.path) : null;
+  void (route && match ? route.page(root, match, new URLSearchParams(location.search)) : notFoundPage(root));
   app.focus();
 }
 

@@ -11,6 +11,7 @@ import { rub } from "./catalog";
 import { cartChanged } from "./cart";
 import { confirmDialog } from "./dialog";
 import { h } from "./dom";
+import { poll } from "./page";
 import QRCode from "qrcode";
 
 type Navigate = (path: string) => void;
@@ -271,21 +272,25 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
       const waiting = h("p", { role: "status", "data-testid": "sbp-status" }, "Отсканируйте QR-код в приложении банка и подтвердите оплату.");
       qrBox.replaceChildren(picture, h("p", {}, h("a", { href: p.qrLink, target: "_blank", rel: "noopener", "data-testid": "sbp-link" }, "Открыть в приложении банка")), waiting);
       qrBox.hidden = false;
+      // Watched until the bank settles it (its page expires on its own), the client picks
+      // another way to pay, or leaves the page.
       const mine = ++polling;
-      for (;;) {
-        await new Promise((r) => setTimeout(r, 1000));
-        if (mine !== polling) return;
-        const now = await api.payment(p.paymentId);
-        if (now.status === "authorized") {
-          waiting.textContent = "Банк подтвердил оплату. Нажмите «Оплатить».";
-          pay.disabled = false;
-          return;
-        }
-        if (now.status !== "awaiting_payer" && now.status !== "created") {
-          await showResult(app, now, navigate);
-          return;
-        }
+      const settled = await poll(
+        app,
+        async () => {
+          if (mine !== polling) return null;
+          const now = await api.payment(p.paymentId);
+          return withTheBank(now) ? undefined : now;
+        },
+        { every: 1000, times: 900, first: false },
+      );
+      if (!settled) return;
+      if (settled.status === "authorized") {
+        waiting.textContent = "Банк подтвердил оплату. Нажмите «Оплатить».";
+        pay.disabled = false;
+        return;
       }
+      await showResult(app, settled, navigate);
     } catch (e) {
       message.textContent = humanMessage(e);
       showQr.disabled = false;
@@ -374,14 +379,18 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
   }
 }
 
-async function waitForBank(id: string): Promise<Payment> {
-  let p = await api.payment(id);
+/** Still with the payer at the bank (or not yet at the bank). */
+function withTheBank(p: Payment): boolean {
+  return p.status === "created" || p.status === "awaiting_payer";
+}
+
+async function waitForBank(root: HTMLElement, id: string): Promise<Payment> {
   // The bank may still be telling us (its notification and this page race); a few seconds.
-  for (let i = 0; i < 20 && (p.status === "created" || p.status === "awaiting_payer"); i++) {
-    await new Promise((r) => setTimeout(r, 500));
-    p = await api.payment(id);
-  }
-  return p;
+  const settled = await poll(root, async () => {
+    const p = await api.payment(id);
+    return withTheBank(p) ? undefined : p;
+  }, { every: 500, times: 21 });
+  return settled ?? api.payment(id);
 }
 
 // Where the bank sends the client back: "Оплатить" is active once the bank holds the money.
@@ -390,7 +399,7 @@ export async function paymentReturnPage(app: HTMLElement, paymentId: string, nav
   let p: Payment;
   let order: PlacedOrder;
   try {
-    p = await waitForBank(paymentId);
+    p = await waitForBank(app, paymentId);
     order = await api.order(p.orderId);
   } catch (e) {
     failed(app, "Оплата заказа", e);
@@ -506,17 +515,14 @@ async function topUpDone(app: HTMLElement, order: PlacedOrder) {
     balance,
     h("p", {}, h("a", { href: "/", "data-link": "true" }, "Перейти в каталог"), " · ", h("a", { href: "/account", "data-link": "true" }, "Личный кабинет")),
   );
-  for (let i = 0; i < 30; i++) {
+  const credited = await poll(app, async () => {
     const history = await api.walletHistory().catch(() => null);
-    const credited = history?.entries.some((e) => e.description === "Пополнение кошелька" && e.amount === order.total && e.at >= order.placedAt);
-    if (credited) {
-      const wallet = await api.wallet();
-      balance.textContent = `Баланс кошелька: ${wallet.formatted}`;
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  balance.textContent = "Деньги зачисляются; баланс обновится в личном кабинете.";
+    const entry = history?.entries.some((e) => e.description === "Пополнение кошелька" && e.amount === order.total && e.at >= order.placedAt);
+    return entry ? true : undefined;
+  });
+  balance.textContent = credited
+    ? `Баланс кошелька: ${(await api.wallet()).formatted}`
+    : "Деньги зачисляются; баланс обновится в личном кабинете.";
 }
 
 // "Отменить заказ": a paid order, before its goods leave. orchestra undoes what was done and
