@@ -7,7 +7,7 @@ use lambda_http::{
     http::{header::SET_COOKIE, HeaderValue},
     Body, Request, Response,
 };
-use serde_json::json;
+use serde::Serialize;
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, Caller},
@@ -23,7 +23,10 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
         None => false,
     };
     let mut resp = if ended {
-        ok(&json!({"message": "Success"}))
+        ok(&LoggedOut {
+            message: "Success",
+            ended: None,
+        })
     } else {
         ApiError::unauthorized("Not authorized").into_response()
     };
@@ -37,9 +40,21 @@ pub async fn all(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiErr
     let caller = Caller::from_request(&req)?;
     let ended = auth.store.delete_sessions_of(&caller.user_id).await?;
     tracing::info!(user_id = %caller.user_id, ended, "logged out everywhere");
-    let mut resp = ok(&json!({"message": "Success", "ended": ended}));
+    let mut resp = ok(&LoggedOut {
+        message: "Success",
+        ended: Some(ended),
+    });
     let clear = HeaderValue::from_str(&session::clear_cookie(auth.secure_cookies))
         .map_err(ApiError::internal)?;
     resp.headers_mut().append(SET_COOKIE, clear);
     Ok(resp)
+}
+
+/// The spec's answer to a logout (`{"message": "Success"}`); logging out everywhere adds how
+/// many sessions it ended.
+#[derive(Serialize)]
+struct LoggedOut {
+    message: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ended: Option<usize>,
 }

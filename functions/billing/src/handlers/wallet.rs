@@ -2,7 +2,7 @@
 
 use crate::Billing;
 use lambda_http::{Body, Request, Response};
-use serde_json::json;
+use serde::Serialize;
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, Caller},
@@ -18,11 +18,37 @@ pub async fn get(billing: Arc<Billing>, req: Request) -> Result<Response<Body>, 
         .await?
         // Opened asynchronously after registration: briefly absent, never someone else's.
         .ok_or_else(|| ApiError::not_found("wallet_not_found", "Wallet is not open yet"))?;
-    Ok(ok(&json!({
-        "balance": wallet.balance,
-        "currency": wallet.currency,
-        "formatted": format_rub(wallet.balance),
-    })))
+    Ok(ok(&WalletView {
+        formatted: format_rub(wallet.balance),
+        balance: wallet.balance,
+        currency: wallet.currency,
+    }))
+}
+
+/// The wallet as its client sees it.
+#[derive(Serialize)]
+struct WalletView {
+    /// Kopecks.
+    balance: i64,
+    currency: String,
+    /// «1 234,50 ₽».
+    formatted: String,
+}
+
+#[derive(Serialize)]
+struct History {
+    entries: Vec<HistoryEntry>,
+}
+
+/// One movement of the wallet, as the personal account lists it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HistoryEntry {
+    at: String,
+    description: String,
+    /// Kopecks: negative for a debit.
+    amount: i64,
+    balance_after: i64,
 }
 
 /// `GET /api/wallet/history` — the wallet's movements, newest first: when, what, how much, and
@@ -31,16 +57,14 @@ pub async fn history(billing: Arc<Billing>, req: Request) -> Result<Response<Bod
     let caller = Caller::from_request(&req)?;
     let mut entries = billing.store.ledger(&caller.user_id).await?;
     entries.reverse();
-    let rows: Vec<_> = entries
-        .iter()
-        .map(|e| {
-            json!({
-                "at": e.at,
-                "description": e.description,
-                "amount": e.amount,
-                "balanceAfter": e.balance_after,
-            })
+    let entries = entries
+        .into_iter()
+        .map(|e| HistoryEntry {
+            at: e.at,
+            description: e.description,
+            amount: e.amount,
+            balance_after: e.balance_after,
         })
         .collect();
-    Ok(ok(&json!({ "entries": rows })))
+    Ok(ok(&History { entries }))
 }

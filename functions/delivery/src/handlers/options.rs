@@ -1,17 +1,25 @@
 //! `GET /api/delivery/options`: the pickup points and the courier companies.
 
 use crate::{
-    domain::{COURIERS, PICKUP_POINTS},
+    domain::{Courier, PickupPoint, COURIERS, PICKUP_POINTS},
     Delivery,
 };
 use lambda_http::{Body, Request, Response};
-use serde_json::json;
+use serde::Serialize;
 use std::sync::Arc;
 use vitrina_shared::{http::ok, ApiError};
 
 pub async fn handle(_: Arc<Delivery>, _req: Request) -> Result<Response<Body>, ApiError> {
-    Ok(ok(&json!({
-        "pickupPoints": PICKUP_POINTS,
-        "couriers": COURIERS,
-    })))
+    Ok(ok(&Options {
+        pickup_points: PICKUP_POINTS,
+        couriers: COURIERS,
+    }))
+}
+
+/// Where an order can go: the shop's pickup points and the courier companies.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Options {
+    pickup_points: &'static [PickupPoint],
+    couriers: &'static [Courier],
 }

@@ -3,7 +3,7 @@
 use super::CardView;
 use crate::GiftCards;
 use lambda_http::{Body, Request, Response};
-use serde_json::json;
+use serde::Serialize;
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::billing::CardsOfRequest,
@@ -21,7 +21,14 @@ pub async fn handle(payment: Arc<GiftCards>, req: Request) -> Result<Response<Bo
         .cards_of
         .call(&request)
         .await
-        .map_err(ApiError::internal)?;
+        .map_err(ApiError::unavailable)?;
     let cards: Vec<CardView> = cards.gift_cards.into_iter().map(CardView::from).collect();
-    Ok(ok(&json!({ "giftCards": cards })))
+    Ok(ok(&GiftCardsList { gift_cards: cards }))
+}
+
+/// The client's activated gift cards.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GiftCardsList {
+    gift_cards: Vec<CardView>,
 }

@@ -3,8 +3,8 @@
 
 use crate::{domain::Availability, StoreService};
 use lambda_http::{Body, Request, RequestExt, Response};
-use serde_json::json;
-use std::sync::Arc;
+use serde::Serialize;
+use std::{collections::BTreeMap, sync::Arc};
 use vitrina_shared::{http::ok, ApiError};
 
 pub async fn handle(svc: Arc<StoreService>, req: Request) -> Result<Response<Body>, ApiError> {
@@ -27,32 +27,66 @@ pub async fn handle(svc: Arc<StoreService>, req: Request) -> Result<Response<Bod
     let (product, stock) = svc
         .catalog
         .product(&id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::not_found("product_not_found", "Product not found"))?;
-    let stores = svc.catalog.stores().await.map_err(ApiError::internal)?;
-    let availability: Vec<_> = stores
-        .iter()
+    let stores = svc.catalog.stores().await?;
+    let availability = stores
+        .into_iter()
         .map(|s| {
             let quantity = stock.get(&s.id).copied().unwrap_or(0);
-            json!({
-                "storeId": s.id, "storeName": s.name, "address": s.address, "hours": s.hours,
-                "pickup": s.pickup, "level": Availability::of(quantity),
-            })
+            StoreAvailability {
+                store_id: s.id,
+                store_name: s.name,
+                address: s.address,
+                hours: s.hours,
+                pickup: s.pickup,
+                level: Availability::of(quantity),
+            }
         })
         .collect();
-    Ok(ok(&json!({
-        "id": product.id,
-        "name": product.name,
-        "description": product.description,
-        "category": product.category,
-        "categorySlug": crate::domain::category_slug(&product.category),
-        "brand": product.brand,
-        "price": product.price,
-        "oldPrice": product.old_price,
-        "discountPercent": product.discount_percent(),
-        "image": product.image_path(),
-        "attributes": product.attributes,
-        "availability": availability,
-    })))
+    Ok(ok(&ProductPage {
+        category_slug: crate::domain::category_slug(&product.category),
+        discount_percent: product.discount_percent(),
+        image: product.image_path(),
+        id: product.id,
+        name: product.name,
+        description: product.description,
+        category: product.category,
+        brand: product.brand,
+        price: product.price,
+        old_price: product.old_price,
+        attributes: product.attributes,
+        availability,
+    }))
+}
+
+/// The product page's data.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProductPage {
+    id: String,
+    name: String,
+    description: String,
+    category: String,
+    category_slug: String,
+    brand: String,
+    /// Kopecks.
+    price: i64,
+    old_price: Option<i64>,
+    discount_percent: Option<i64>,
+    image: String,
+    attributes: BTreeMap<String, String>,
+    availability: Vec<StoreAvailability>,
+}
+
+/// How much of the product a store has, in words (never the count).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StoreAvailability {
+    store_id: String,
+    store_name: String,
+    address: String,
+    hours: String,
+    pickup: bool,
+    level: Availability,
 }

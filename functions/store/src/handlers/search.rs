@@ -10,7 +10,6 @@ use crate::{
     StoreService,
 };
 use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
-use serde_json::json;
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -152,5 +151,13 @@ async fn follow_stock(svc: &StoreService, cards: &mut [Card]) {
 
 pub async fn categories(svc: Arc<StoreService>, _req: Request) -> Result<Response<Body>, ApiError> {
     let index = current_index(&svc).await?;
-    Ok(ok(&json!({ "categories": index.categories })))
+    Ok(ok(&Categories {
+        categories: &index.categories,
+    }))
+}
+
+/// The catalog's sections with how many products each holds.
+#[derive(serde::Serialize)]
+struct Categories<'a> {
+    categories: &'a [crate::search::CategoryCount],
 }
