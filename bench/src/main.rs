@@ -29,6 +29,7 @@ use std::{
 };
 use tokio::sync::{mpsc, Mutex};
 use vitrina_auth::domain::{password, registration::RegistrationForm, session};
+use vitrina_tests::Shop;
 
 const RUNS: usize = 15;
 
@@ -449,32 +450,10 @@ impl Step {
     }
 }
 
-/// A new client of the bench's stack, registered and logged in (its cookie jar).
-async fn bench_client(base: &str, prefix: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let name = format!(
-        "{prefix}{}",
-        &uuid::Uuid::now_v7().simple().to_string()[16..]
-    );
-    let post = |path: &str, body: serde_json::Value| {
-        client
-            .post(format!("{base}{path}"))
-            .header("content-type", "application/json")
-            .body(body.to_string())
-    };
-    let r = post("/api/register", serde_json::json!({"username": name, "password": "Bench-1234", "email": format!("{name}@example.ru")})).send().await.unwrap();
-    assert_eq!(r.status(), 200);
-    post(
-        "/api/login",
-        serde_json::json!({"username": name, "password": "Bench-1234"}),
-    )
-    .send()
-    .await
-    .unwrap();
-    client
+/// A new client of the bench's stack, registered and logged in (its cookie jar): the tests'
+/// own `Shop`, so the bench walks the API exactly as the tests do.
+async fn bench_client(base: &str) -> Shop {
+    Shop::at(base).signed_up().await
 }
 
 /// Money on the client's wallet through billing's own credit (the wallet opens from
@@ -497,32 +476,11 @@ async fn credit_wallet(client: &reqwest::Client, base: &str, lambda: &str) {
 }
 
 /// «Оплатить заказ» for one unit of `product`, picked up at the Tverskaya store: the order id.
-async fn place_order(client: &reqwest::Client, base: &str, product: &str) -> String {
-    client
-        .post(format!("{base}/api/cart/items"))
-        .header("content-type", "application/json")
-        .body(serde_json::json!({"productId": product}).to_string())
-        .send()
-        .await
-        .unwrap();
-    client
-        .put(format!("{base}/api/cart/delivery"))
-        .header("content-type", "application/json")
-        .body(r#"{"method":"pickup","pickupPointId":"msk-tverskaya"}"#)
-        .send()
-        .await
-        .unwrap();
-    let order: serde_json::Value = client
-        .post(format!("{base}/api/orders"))
-        .header("content-type", "application/json")
-        .body("{}")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    order["orderId"].as_str().expect("order").to_string()
+async fn place_order(client: &Shop, product: &str) -> String {
+    client.add_to_cart(product, 1).await;
+    client.pick_up_at("msk-tverskaya").await;
+    let order = client.place_order().await;
+    order.body["orderId"].as_str().expect("order").to_string()
 }
 
 /// S6 over HTTP through the local runtime (every function it reaches, the emulator and the
@@ -544,16 +502,16 @@ async fn payment_bench(base: &str) {
     let (mut wallet_start, mut wallet_confirm) = (Step::new(), Step::new());
     let (mut saved_start, mut saved_confirm) = (Step::new(), Step::new());
     let (mut sbp_start, mut sbp_poll, mut sbp_confirm) = (Step::new(), Step::new(), Step::new());
-    for i in 0..10 {
+    for _ in 0..10 {
         for method in ["card", "wallet", "sbp"] {
-            let client = bench_client(base, &format!("pay{i}{method}")).await;
+            let client = bench_client(base).await;
             let post = |path: &str, body: serde_json::Value| {
                 client
                     .post(format!("{base}{path}"))
                     .header("content-type", "application/json")
                     .body(body.to_string())
             };
-            let order_id = place_order(&client, base, "p-000002").await;
+            let order_id = place_order(&client, "p-000002").await;
             let start = |m: &str| {
                 post(
                     "/api/payments",
@@ -659,7 +617,7 @@ async fn payment_bench(base: &str) {
                     .as_str()
                     .expect("the kept card")
                     .to_string();
-                let next_id = place_order(&client, base, "p-000002").await;
+                let next_id = place_order(&client, "p-000002").await;
                 let p: serde_json::Value = saved_start
                     .run(&plain, &aws, async {
                         post(
@@ -1099,7 +1057,7 @@ async fn order_cost_bench(base: &str) {
         ("cancelled by the client, refunded", "p-000005"),
         ("stock vanished: compensated, refunded", "p-000006"),
     ] {
-        let client = bench_client(base, "cost").await;
+        let client = bench_client(base).await;
         let post = |path: &str, body: serde_json::Value| {
             client
                 .post(format!("{base}{path}"))
@@ -1114,7 +1072,7 @@ async fn order_cost_bench(base: &str) {
         // What the web client asks for on the way: the cart, delivery, the order, the methods,
         // the payment and «Оплатить», then the order's page.
         let mut api_requests = 0;
-        let order_id = place_order(&client, base, product).await;
+        let order_id = place_order(&client, product).await;
         client.get(format!("{base}/api/cart")).send().await.unwrap();
         api_requests += 4;
         if name.starts_with("stock vanished") {

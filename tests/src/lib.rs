@@ -9,6 +9,9 @@
 use serde_json::Value;
 use std::{future::Future, time::Duration};
 
+pub mod shop;
+pub use shop::Shop;
+
 pub fn base_url() -> String {
     std::env::var("VITRINA_URL").unwrap_or_else(|_| "http://127.0.0.1:3000".into())
 }
@@ -65,7 +68,12 @@ pub async fn call(client: &reqwest::Client, method: &str, path: &str, body: Opti
             .header("content-type", "application/json")
             .body(b.to_string());
     }
-    let resp = req.send().await.expect("request");
+    reply(req.send().await.expect("request")).await
+}
+
+/// An HTTP answer as the tests read it: its status, its body as JSON (or the text as a string)
+/// and the cookies it sets.
+pub(crate) async fn reply(resp: reqwest::Response) -> Reply {
     let status = resp.status().as_u16();
     let set_cookies = resp
         .headers()
@@ -82,6 +90,7 @@ pub async fn call(client: &reqwest::Client, method: &str, path: &str, body: Opti
     }
 }
 
+#[derive(Clone)]
 pub struct NewUser {
     pub username: String,
     pub password: String,
@@ -819,7 +828,7 @@ pub async fn search(q: &str) -> Reply {
     call(&browser(), "GET", &url, None).await
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {

@@ -283,9 +283,8 @@ async fn violations() -> BTreeMap<String, String> {
                     == amount
             }
             "gift_card" => get(format!("GIFTCARD#BOUGHT#{id}"), "PURCHASE").is_some(),
-            _ => get(format!("ORDER#{}", text(p, "orderId")), "ORDER").is_some_and(|o| {
-                text(o, "paymentId") == id && is_paid_status(text(o, "status"))
-            }),
+            _ => get(format!("ORDER#{}", text(p, "orderId")), "ORDER")
+                .is_some_and(|o| text(o, "paymentId") == id && is_paid_status(text(o, "status"))),
         };
         let giving_back = ["refunded", "refunding"].contains(&status);
         if (status == "paid" && !delivered) || (giving_back && delivered) {

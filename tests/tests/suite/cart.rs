@@ -5,31 +5,16 @@
 use serde_json::json;
 use vitrina_tests::*;
 
-async fn logged_in() -> reqwest::Client {
-    let c = browser();
-    let user = register(&c).await;
-    assert_eq!(login(&c, &user).await.status, 200);
-    c
-}
-
-async fn add(c: &reqwest::Client, product: &str, quantity: i64) -> Reply {
-    let body = json!({"productId": product, "quantity": quantity}).to_string();
-    call(c, "POST", "/api/cart/items", Some(&body)).await
-}
-
 #[tokio::test]
 async fn first_add_creates_the_order_then_items_are_added() {
-    let c = logged_in().await;
-    assert_eq!(
-        call(&c, "GET", "/api/cart", None).await.body["lines"],
-        json!([])
-    );
-    let first = add(&c, "p-000002", 1).await;
+    let c = Shop::registered().await;
+    assert_eq!(c.cart().await.body["lines"], json!([]));
+    let first = c.add_to_cart("p-000002", 1).await;
     assert_eq!(first.status, 201, "{}", first.body);
     let order_id = first.body["orderId"].as_str().unwrap().to_string();
     assert_eq!(first.body["lines"].as_array().unwrap().len(), 1);
 
-    let second = add(&c, "p-000003", 2).await;
+    let second = c.add_to_cart("p-000003", 2).await;
     assert_eq!(second.status, 200, "{}", second.body);
     assert_eq!(second.body["orderId"], order_id.as_str(), "the same order");
     // The add answers the whole cart as a read would: both lines priced and counted.
@@ -42,10 +27,10 @@ async fn first_add_creates_the_order_then_items_are_added() {
     );
     let sum: i64 = lines.iter().map(|l| l["lineTotal"].as_i64().unwrap()).sum();
     assert_eq!(second.body["total"].as_i64().unwrap(), sum);
-    let again = add(&c, "p-000002", 3).await;
+    let again = c.add_to_cart("p-000002", 3).await;
     assert_eq!(again.status, 200);
 
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    let cart = c.cart().await;
     assert_eq!(cart.status, 200);
     let lines = cart.body["lines"].as_array().unwrap();
     assert_eq!(lines.len(), 2);
@@ -60,10 +45,10 @@ async fn first_add_creates_the_order_then_items_are_added() {
     assert_eq!(cart.body["total"].as_i64().unwrap(), sum);
     assert_eq!(cart.body["itemCount"], 6);
 
-    let orders = call(&c, "GET", "/api/orders", None).await;
+    let orders = c.orders().await;
     assert_eq!(orders.body["orders"][0]["orderId"], order_id.as_str());
     assert_eq!(orders.body["orders"][0]["status"], "draft");
-    let one = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+    let one = c.order(&order_id).await;
     assert_eq!(one.status, 200);
     assert_eq!(one.body["orderId"], order_id.as_str());
     assert_eq!(one.body["status"], "draft");
@@ -74,22 +59,22 @@ async fn first_add_creates_the_order_then_items_are_added() {
     assert_eq!(one.body["total"], cart.body["total"]);
 
     // Another client never sees it.
-    let other = logged_in().await;
-    let r = call(&other, "GET", &format!("/api/orders/{order_id}"), None).await;
+    let other = Shop::registered().await;
+    let r = other.order(&order_id).await;
     assert_eq!(r.status, 404);
 }
 
 #[tokio::test]
 async fn quantities_and_removal() {
-    let c = logged_in().await;
-    assert_eq!(add(&c, "p-000004", 1).await.status, 201);
+    let c = Shop::registered().await;
+    assert_eq!(c.add_to_cart("p-000004", 1).await.status, 201);
     for bad in [json!(0), json!(100), json!(-3), json!("two"), json!(1.5)] {
         let body = json!({"quantity": bad}).to_string();
         let r = call(&c, "PATCH", "/api/cart/items/p-000004", Some(&body)).await;
         assert_eq!(r.status, 400, "{bad}: {}", r.body);
     }
     for bad in [json!(0), json!(100)] {
-        let r = add(&c, "p-000004", bad.as_i64().unwrap()).await;
+        let r = c.add_to_cart("p-000004", bad.as_i64().unwrap()).await;
         assert_eq!(r.status, 400);
         assert_eq!(r.body["error"]["code"], "invalid_quantity");
     }
@@ -103,29 +88,24 @@ async fn quantities_and_removal() {
     assert_eq!(r.status, 200);
     assert_eq!(r.body["lines"][0]["quantity"], 7);
     assert_eq!(
-        add(&c, "p-000004", 93).await.body["error"]["code"],
+        c.add_to_cart("p-000004", 93).await.body["error"]["code"],
         "quantity_too_high"
     );
-    let r = call(&c, "DELETE", "/api/cart/items/p-000004", None).await;
+    let r = c.remove_from_cart("p-000004").await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["lines"], json!([]));
-    assert_eq!(
-        call(&c, "DELETE", "/api/cart/items/p-000004", None)
-            .await
-            .status,
-        404
-    );
-    assert_eq!(add(&c, "p-999999", 1).await.status, 404);
-    assert_eq!(add(&c, "../etc", 1).await.status, 400);
+    assert_eq!(c.remove_from_cart("p-000004").await.status, 404);
+    assert_eq!(c.add_to_cart("p-999999", 1).await.status, 404);
+    assert_eq!(c.add_to_cart("../etc", 1).await.status, 400);
 }
 
 #[tokio::test]
 async fn concurrent_adds_from_two_tabs_lose_nothing() {
-    let c = logged_in().await;
+    let c = Shop::registered().await;
     let mut products = products_in_stock(8, 19_900);
     let adds = products.iter().map(|p| {
         let c = c.clone();
-        async move { add(&c, p, 1).await }
+        async move { c.add_to_cart(p, 1).await }
     });
     let replies = futures::future::join_all(adds).await;
     for r in &replies {
@@ -139,7 +119,7 @@ async fn concurrent_adds_from_two_tabs_lose_nothing() {
         .collect();
     order_ids.dedup();
     assert_eq!(order_ids.len(), 1, "one order: {order_ids:?}");
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    let cart = c.cart().await;
     assert_eq!(cart.body["orderId"], order_ids[0]);
     let mut ids: Vec<String> = cart.body["lines"]
         .as_array()
@@ -154,15 +134,15 @@ async fn concurrent_adds_from_two_tabs_lose_nothing() {
 
 #[tokio::test]
 async fn a_price_change_after_adding_shows_the_new_price_and_the_old_one() {
-    let c = logged_in().await;
+    let c = Shop::registered().await;
     let id = products_in_stock(1, 250_000).remove(0);
-    assert_eq!(add(&c, &id, 2).await.status, 201);
+    assert_eq!(c.add_to_cart(&id, 2).await.status, 201);
     // The shop discounts it: 2 500 ₽ → 2 000 ₽, the old price shown crossed out.
     let mut row: serde_json::Value =
         serde_json::from_str(&product_row(&id, "Кружка тестовая 0", 200_000)).unwrap();
     row["oldPrice"] = json!(250_000);
     import("discount", &[row.to_string()]);
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    let cart = c.cart().await;
     assert_eq!(cart.status, 200);
     let line = &cart.body["lines"][0];
     assert_eq!(line["unitPrice"], 200_000, "the price now");
@@ -177,7 +157,7 @@ async fn a_price_change_after_adding_shows_the_new_price_and_the_old_one() {
         "undiscount",
         &[product_row(&id, "Кружка тестовая 0", 250_000)],
     );
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    let cart = c.cart().await;
     assert_eq!(
         cart.body["lines"][0]["priceWhenAdded"],
         serde_json::Value::Null
@@ -188,25 +168,25 @@ async fn a_price_change_after_adding_shows_the_new_price_and_the_old_one() {
 
 #[tokio::test]
 async fn a_cart_holds_fifty_products_and_refuses_the_fifty_first() {
-    let c = logged_in().await;
+    let c = Shop::registered().await;
     let products = products_in_stock(51, 10_000);
     for (i, p) in products[..50].iter().enumerate() {
-        let r = add(&c, p, 1).await;
+        let r = c.add_to_cart(p, 1).await;
         assert_eq!(r.status, if i == 0 { 201 } else { 200 }, "{i}: {}", r.body);
     }
-    let r = add(&c, &products[50], 1).await;
+    let r = c.add_to_cart(&products[50], 1).await;
     assert_eq!(r.status, 409, "{}", r.body);
     assert_eq!(r.body["error"]["code"], "cart_full");
     // More of a product already there still fits.
-    assert_eq!(add(&c, &products[0], 1).await.status, 200);
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    assert_eq!(c.add_to_cart(&products[0], 1).await.status, 200);
+    let cart = c.cart().await;
     assert_eq!(cart.body["lines"].as_array().unwrap().len(), 50);
     assert_eq!(cart.body["itemCount"], 51);
 }
 
 #[tokio::test]
 async fn the_cart_needs_a_session() {
-    let anon = browser();
-    assert_eq!(call(&anon, "GET", "/api/cart", None).await.status, 401);
-    assert_eq!(add(&anon, "p-000001", 1).await.status, 401);
+    let anon = Shop::anonymous();
+    assert_eq!(anon.cart().await.status, 401);
+    assert_eq!(anon.add_to_cart("p-000001", 1).await.status, 401);
 }

@@ -5,13 +5,6 @@
 use serde_json::{json, Value};
 use vitrina_tests::*;
 
-async fn logged_in() -> reqwest::Client {
-    let c = browser();
-    let user = register(&c).await;
-    assert_eq!(login(&c, &user).await.status, 200);
-    c
-}
-
 async fn quote(c: &reqwest::Client, courier: &str, address: &str) -> Reply {
     let body = json!({"courierId": courier, "address": address}).to_string();
     call(c, "POST", "/api/delivery/quote", Some(&body)).await
@@ -23,14 +16,9 @@ async fn set_delivery(c: &reqwest::Client, choice: Value) -> Reply {
 
 #[tokio::test]
 async fn delivery_options_list_pickup_points_and_couriers() {
-    assert_eq!(
-        call(&browser(), "GET", "/api/delivery/options", None)
-            .await
-            .status,
-        401
-    );
-    let c = logged_in().await;
-    let r = call(&c, "GET", "/api/delivery/options", None).await;
+    assert_eq!(Shop::anonymous().delivery_options().await.status, 401);
+    let c = Shop::registered().await;
+    let r = c.delivery_options().await;
     assert_eq!(r.status, 200);
     let points = r.body["pickupPoints"].as_array().unwrap();
     assert!(points.len() >= 3);
@@ -41,7 +29,7 @@ async fn delivery_options_list_pickup_points_and_couriers() {
 
 #[tokio::test]
 async fn a_courier_price_needs_a_served_address_and_a_known_courier() {
-    let c = logged_in().await;
+    let c = Shop::registered().await;
     for (courier, address, code) in [
         ("cdek", "Москва", "invalid_address"),
         ("cdek", "Москва, улица без номера", "invalid_address"),
@@ -71,7 +59,7 @@ async fn a_courier_price_needs_a_served_address_and_a_known_courier() {
 
 #[tokio::test]
 async fn the_cart_settles_pickup_or_courier_and_adds_the_cost() {
-    let c = logged_in().await;
+    let c = Shop::registered().await;
     let empty = set_delivery(
         &c,
         json!({"method": "pickup", "pickupPointId": "msk-tverskaya"}),
@@ -120,11 +108,11 @@ async fn the_cart_settles_pickup_or_courier_and_adds_the_cost() {
     assert_eq!(courier.body["grandTotal"], total + 45_000);
 
     // The choice stays with the cart.
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    let cart = c.cart().await;
     assert_eq!(cart.body["delivery"]["cost"], 45_000);
 
     // Another client's price is nobody's here.
-    let other = logged_in().await;
+    let other = Shop::registered().await;
     assert_eq!(
         call(&other, "POST", "/api/cart/items", Some(&body))
             .await
@@ -150,13 +138,13 @@ async fn the_cart_settles_pickup_or_courier_and_adds_the_cost() {
         );
     }
     // And a cart whose last line goes takes its delivery with it.
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    let cart = c.cart().await;
     for line in cart.body["lines"].as_array().unwrap() {
         let id = line["productId"].as_str().unwrap();
-        let r = call(&c, "DELETE", &format!("/api/cart/items/{id}"), None).await;
+        let r = c.remove_from_cart(id).await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
-    let empty = call(&c, "GET", "/api/cart", None).await;
+    let empty = c.cart().await;
     assert_eq!(
         (&empty.body["delivery"], &empty.body["grandTotal"]),
         (&json!(null), &json!(0)),
@@ -167,9 +155,8 @@ async fn the_cart_settles_pickup_or_courier_and_adds_the_cost() {
 
 #[tokio::test]
 async fn an_expired_courier_price_is_409_quote_expired() {
-    let c = browser();
-    let user = register(&c).await;
-    assert_eq!(login(&c, &user).await.status, 200);
+    let c = Shop::registered().await;
+    let user = c.user().clone();
     let body = json!({"productId": "p-000005", "quantity": 1}).to_string();
     assert_eq!(
         call(&c, "POST", "/api/cart/items", Some(&body))
@@ -193,7 +180,7 @@ async fn an_expired_courier_price_is_409_quote_expired() {
     assert_eq!(r.status, 409, "{}", r.body);
     assert_eq!(r.body["error"]["code"], "quote_expired");
     // Nothing half-written: the cart still has no delivery.
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    let cart = c.cart().await;
     assert_eq!(cart.body["delivery"], Value::Null);
     // A fresh price works.
     let fresh = quote(&c, "cdek", "Москва, ул. Ленина, д. 5").await;
@@ -216,7 +203,7 @@ async fn window_hold(window: &str, order_id: &str) -> Option<Value> {
 
 #[tokio::test]
 async fn the_own_courier_comes_in_a_window_the_client_holds_and_a_full_window_is_refused() {
-    let c = logged_in().await;
+    let c = Shop::registered().await;
     let body = json!({"productId": "p-000007", "quantity": 1}).to_string();
     let added = call(&c, "POST", "/api/cart/items", Some(&body)).await;
     assert_eq!(added.status, 201, "{}", added.body);
@@ -306,7 +293,7 @@ async fn the_own_courier_comes_in_a_window_the_client_holds_and_a_full_window_is
         r.body
     );
     // Nothing half-written: the cart keeps the window it had, and its place.
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    let cart = c.cart().await;
     assert_eq!(cart.body["delivery"]["slot"]["id"], id(1));
     assert!(window_hold(&id(1), &order_id).await.is_some());
 
@@ -330,7 +317,7 @@ async fn the_own_courier_comes_in_a_window_the_client_holds_and_a_full_window_is
 
 #[tokio::test]
 async fn another_companys_courier_is_pre_booked_on_choice_and_a_changed_choice_cancels_it() {
-    let c = logged_in().await;
+    let c = Shop::registered().await;
     let body = json!({"productId": "p-000002", "quantity": 1}).to_string();
     assert_eq!(
         call(&c, "POST", "/api/cart/items", Some(&body))
@@ -379,7 +366,7 @@ async fn another_companys_courier_is_pre_booked_on_choice_and_a_changed_choice_c
         "{}",
         r.body
     );
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    let cart = c.cart().await;
     assert_eq!(cart.body["delivery"]["method"], "pickup");
     assert_eq!(courier_bookings(&order_id).await.len(), 1, "nothing booked");
 }

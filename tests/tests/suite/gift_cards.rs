@@ -6,71 +6,53 @@
 use serde_json::json;
 use vitrina_tests::*;
 
-async fn logged_in() -> reqwest::Client {
-    let c = browser();
-    let user = register(&c).await;
-    assert_eq!(login(&c, &user).await.status, 200);
-    c
-}
-
-async fn activate(c: &reqwest::Client, code: &str) -> Reply {
-    let body = json!({ "code": code }).to_string();
-    call(c, "POST", "/api/gift-cards/activate", Some(&body)).await
-}
-
 #[tokio::test]
 async fn a_client_activates_a_card_by_its_code_and_sees_its_balance() {
     let codes = issue_gift_cards(1500, 2);
-    let c = logged_in().await;
-    assert_eq!(
-        call(&c, "GET", "/api/gift-cards", None).await.body["giftCards"],
-        json!([])
-    );
+    let c = Shop::registered().await;
+    assert_eq!(c.gift_cards().await.body["giftCards"], json!([]));
     // Typed in lower case with spaces instead of dashes: still the code.
     let typed = codes[0].to_lowercase().replace('-', " ");
-    let r = activate(&c, &typed).await;
+    let r = c.activate_gift_card(&typed).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["balance"], 150_000);
     assert_eq!(r.body["formatted"], "1\u{202f}500,00\u{a0}₽");
     assert_eq!(r.body["last4"], &codes[0][15..]);
     assert!(r.body.get("code").is_none(), "the code is never shown back");
 
-    let again = activate(&c, &codes[0]).await;
+    let again = c.activate_gift_card(&codes[0]).await;
     assert_eq!(
         again.status, 200,
         "activating one's own card again is harmless"
     );
     assert_eq!(again.body["cardId"], r.body["cardId"]);
 
-    assert_eq!(activate(&c, &codes[1]).await.status, 200);
-    let list = call(&c, "GET", "/api/gift-cards", None).await;
+    assert_eq!(c.activate_gift_card(&codes[1]).await.status, 200);
+    let list = c.gift_cards().await;
     assert_eq!(list.status, 200);
     assert_eq!(list.body["giftCards"].as_array().unwrap().len(), 2);
 
-    let other = logged_in().await;
-    let taken = activate(&other, &codes[0]).await;
+    let other = Shop::registered().await;
+    let taken = other.activate_gift_card(&codes[0]).await;
     assert_eq!(taken.status, 409, "{}", taken.body);
     assert_eq!(taken.body["error"]["code"], "gift_card_taken");
-    assert_eq!(
-        call(&other, "GET", "/api/gift-cards", None).await.body["giftCards"],
-        json!([])
-    );
+    assert_eq!(other.gift_cards().await.body["giftCards"], json!([]));
 }
 
 #[tokio::test]
 async fn wrong_codes_are_404_and_guessing_stops_at_five() {
-    let c = logged_in().await;
-    assert_eq!(activate(&c, "").await.status, 400);
+    let c = Shop::registered().await;
+    assert_eq!(c.activate_gift_card("").await.status, 400);
     // Wrong codes count per fixed 15-minute window: every call below must land in one.
     clear_of_window_edge(vitrina_payment::domain::guessing::WINDOW_SECONDS, 60).await;
     for _ in 0..5 {
-        let r = activate(&c, "AAAA-BBBB-CCCC-DDDD").await;
+        let r = c.activate_gift_card("AAAA-BBBB-CCCC-DDDD").await;
         assert_eq!(r.status, 404, "{}", r.body);
         assert_eq!(r.body["error"]["code"], "gift_card_not_found");
     }
     // Even a good code waits now: the limit is on the client, not on the code.
     let good = issue_gift_cards(500, 1);
-    let r = activate(&c, &good[0]).await;
+    let r = c.activate_gift_card(&good[0]).await;
     assert_eq!(r.status, 429, "{}", r.body);
     assert_eq!(r.body["error"]["code"], "too_many_codes");
     assert_eq!(
@@ -84,8 +66,8 @@ async fn wrong_codes_are_404_and_guessing_stops_at_five() {
 #[tokio::test]
 async fn two_clients_activating_one_card_at_once_one_wins() {
     let code = issue_gift_cards(700, 1).remove(0);
-    let (a, b) = (logged_in().await, logged_in().await);
-    let (ra, rb) = tokio::join!(activate(&a, &code), activate(&b, &code));
+    let (a, b) = (Shop::registered().await, Shop::registered().await);
+    let (ra, rb) = tokio::join!(a.activate_gift_card(&code), b.activate_gift_card(&code));
     let mut statuses = [ra.status, rb.status];
     statuses.sort();
     assert_eq!(statuses, [200, 409], "{} / {}", ra.body, rb.body);
@@ -95,9 +77,9 @@ async fn two_clients_activating_one_card_at_once_one_wins() {
         (&b, &a, &ra)
     };
     assert_eq!(lost.body["error"]["code"], "gift_card_taken");
-    let cards = |c: &reqwest::Client| {
+    let cards = |c: &Shop| {
         let c = c.clone();
-        async move { call(&c, "GET", "/api/gift-cards", None).await.body["giftCards"].clone() }
+        async move { c.gift_cards().await.body["giftCards"].clone() }
     };
     let won = cards(winner).await;
     assert_eq!(won.as_array().map(Vec::len), Some(1), "{won}");
@@ -108,8 +90,8 @@ async fn two_clients_activating_one_card_at_once_one_wins() {
 #[tokio::test]
 async fn a_card_no_longer_active_does_not_come_back_by_activating_it_again() {
     let codes = issue_gift_cards(700, 1);
-    let c = logged_in().await;
-    assert_eq!(activate(&c, &codes[0]).await.status, 200);
+    let c = Shop::registered().await;
+    assert_eq!(c.activate_gift_card(&codes[0]).await.status, 200);
     // An operator blocks the card (a state a later issue may add): the owner's second
     // activation must not make it active again.
     let normalized = vitrina_billing::domain::giftcard::normalize(&codes[0]).unwrap();
@@ -130,7 +112,7 @@ async fn a_card_no_longer_active_does_not_come_back_by_activating_it_again() {
         .send()
         .await
         .unwrap();
-    let again = activate(&c, &codes[0]).await;
+    let again = c.activate_gift_card(&codes[0]).await;
     assert_eq!(again.status, 409, "{}", again.body);
     let card = table_item(&pk, "CARD").await.expect("the card");
     assert_eq!(card["status"].as_s().unwrap(), "blocked");
