@@ -274,50 +274,44 @@ mod tests {
     }
 }
 
-/// A delivery case's statuses (`DELIVERYCASE#<order>`).
+/// A delivery case's moves (`DELIVERYCASE#<order>`): the rules, as pure functions.
 pub mod case {
+    pub use vitrina_shared::contracts::delivery::DeliveryStatus::{self, *};
     use vitrina_shared::contracts::order::OrderStatus;
-
-    pub const CREATED: &str = "created";
-    pub const IN_TRANSIT: &str = "in_transit";
-    pub const AT_PICKUP_POINT: &str = "at_pickup_point";
-    pub const OUT_FOR_DELIVERY: &str = "out_for_delivery";
-    pub const DELIVERED: &str = "delivered";
-    pub const CANCELLED: &str = "cancelled";
 
     /// Whether an operator may move a case of this method of delivery from `from` to `to`:
     /// forward only, one step at a time; a pickup order waits at its point, a courier's goes
     /// out for delivery. A cancelled or delivered case moves no more.
-    pub fn move_allowed(from: &str, to: &str, method: &str) -> bool {
+    pub fn move_allowed(from: DeliveryStatus, to: DeliveryStatus, method: &str) -> bool {
         matches!(
             (from, to, method),
-            (CREATED, IN_TRANSIT, _)
-                | (IN_TRANSIT, AT_PICKUP_POINT, "pickup")
-                | (IN_TRANSIT, OUT_FOR_DELIVERY, "courier")
-                | (AT_PICKUP_POINT | OUT_FOR_DELIVERY, DELIVERED, _)
+            (Created, InTransit, _)
+                | (InTransit, AtPickupPoint, "pickup")
+                | (InTransit, OutForDelivery, "courier")
+                | (AtPickupPoint | OutForDelivery, Delivered, _)
         )
     }
 
     /// What the client is told of a status by letter: a case on its way between the warehouse
     /// and the point is the shop's business.
-    pub fn tells_the_client(status: &str) -> bool {
-        matches!(status, AT_PICKUP_POINT | OUT_FOR_DELIVERY | DELIVERED)
+    pub fn tells_the_client(status: DeliveryStatus) -> bool {
+        matches!(status, AtPickupPoint | OutForDelivery | Delivered)
     }
 
     /// What order hears of (the order's own status of the same name): every move, from the
     /// goods leaving on — after which the order is no longer cancelled.
-    pub fn tells_the_order(status: &str) -> bool {
+    pub fn tells_the_order(status: DeliveryStatus) -> bool {
         order_status(status).is_some()
     }
 
     /// The order's status a case in `status` stands for, if the order has one for it.
-    pub fn order_status(status: &str) -> Option<OrderStatus> {
+    pub fn order_status(status: DeliveryStatus) -> Option<OrderStatus> {
         match status {
-            IN_TRANSIT => Some(OrderStatus::InTransit),
-            AT_PICKUP_POINT => Some(OrderStatus::AtPickupPoint),
-            OUT_FOR_DELIVERY => Some(OrderStatus::OutForDelivery),
-            DELIVERED => Some(OrderStatus::Delivered),
-            _ => None,
+            InTransit => Some(OrderStatus::InTransit),
+            AtPickupPoint => Some(OrderStatus::AtPickupPoint),
+            OutForDelivery => Some(OrderStatus::OutForDelivery),
+            Delivered => Some(OrderStatus::Delivered),
+            Created | Cancelled => None,
         }
     }
 
@@ -327,19 +321,19 @@ pub mod case {
 
         #[test]
         fn a_case_moves_forward_one_step_and_by_its_method() {
-            assert!(move_allowed(CREATED, IN_TRANSIT, "pickup"));
-            assert!(move_allowed(IN_TRANSIT, AT_PICKUP_POINT, "pickup"));
-            assert!(!move_allowed(IN_TRANSIT, OUT_FOR_DELIVERY, "pickup"));
-            assert!(move_allowed(IN_TRANSIT, OUT_FOR_DELIVERY, "courier"));
-            assert!(move_allowed(OUT_FOR_DELIVERY, DELIVERED, "courier"));
-            assert!(!move_allowed(CREATED, DELIVERED, "courier"), "no skipping");
+            assert!(move_allowed(Created, InTransit, "pickup"));
+            assert!(move_allowed(InTransit, AtPickupPoint, "pickup"));
+            assert!(!move_allowed(InTransit, OutForDelivery, "pickup"));
+            assert!(move_allowed(InTransit, OutForDelivery, "courier"));
+            assert!(move_allowed(OutForDelivery, Delivered, "courier"));
+            assert!(!move_allowed(Created, Delivered, "courier"), "no skipping");
             assert!(
-                !move_allowed(DELIVERED, IN_TRANSIT, "courier"),
+                !move_allowed(Delivered, InTransit, "courier"),
                 "no way back"
             );
-            assert!(!move_allowed(CANCELLED, IN_TRANSIT, "pickup"));
+            assert!(!move_allowed(Cancelled, InTransit, "pickup"));
             assert!(
-                !move_allowed(IN_TRANSIT, CANCELLED, "pickup"),
+                !move_allowed(InTransit, Cancelled, "pickup"),
                 "cancelling is the saga's"
             );
         }

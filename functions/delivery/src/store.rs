@@ -6,7 +6,7 @@ use crate::domain::{slot::CAPACITY, Quote};
 use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 use vitrina_shared::{
-    contracts::delivery::{DeliveryCase, DeliveryChoice},
+    contracts::delivery::{DeliveryCase, DeliveryChoice, DeliveryStatus},
     keys, table, StoreError,
 };
 
@@ -90,9 +90,13 @@ impl DeliveryStore {
 
     /// Replaces the case on condition that it is still in `from`: `Conflict` when an operator
     /// or another attempt moved it first.
-    pub async fn move_case(&self, case: &DeliveryCase, from: &str) -> Result<(), StoreError> {
+    pub async fn move_case(
+        &self,
+        case: &DeliveryCase,
+        from: DeliveryStatus,
+    ) -> Result<(), StoreError> {
         let item = table::item(keys::delivery::case(&case.order_id), case)?;
-        table::replace_if_status(&self.db, &self.table, item, from).await
+        table::replace_if_status(&self.db, &self.table, item, from.as_str()).await
     }
 
     /// The delivery chosen for the order, if any.

@@ -2,6 +2,7 @@
 
 pub mod bucket;
 pub mod domain;
+pub mod flow;
 pub mod handlers;
 pub mod import;
 pub mod search;
@@ -92,31 +93,31 @@ pub fn functions() -> Vec<Function> {
             "product-get",
             Route::get("/api/products/{id}"),
             StoreService::new,
-            handlers::product::handle,
+            handlers::product_get::handle,
         ),
         http_route(
             "categories",
             Route::get("/api/categories"),
             StoreService::new,
-            handlers::search::categories,
+            handlers::categories::handle,
         ),
         sqs_consumer(
             "index-rebuild",
             "CatalogQueue",
             StoreService::new,
-            handlers::rebuild::handle,
+            handlers::index_rebuild::handle,
         ),
         internal(
             SnapshotProducts,
             StoreService::new,
-            handlers::snapshot::handle,
+            handlers::product_snapshot::handle,
         ),
-        internal(HoldStock, Holds::new, handlers::stock::hold),
+        internal(HoldStock, Holds::new, handlers::stock_hold::handle),
         sqs_consumer(
             "stock-hold-lapse",
             "StockHoldQueue",
             Holds::new,
-            handlers::stock::lapse,
+            handlers::stock_hold_lapse::handle,
         ),
         stream_consumer(
             "stock-events",
@@ -124,9 +125,17 @@ pub fn functions() -> Vec<Function> {
             StockEvents::new,
             handlers::stock_events::handle,
         ),
-        internal(ReserveStock, Stock::new, handlers::stock::reserve),
-        internal(ReleaseStock, Stock::new, handlers::stock::release),
-        internal(MovePickingCase, Stock::new, handlers::picking::move_case),
-        internal(PickingCaseOf, Stock::new, handlers::picking::get),
+        internal(ReserveStock, Stock::new, handlers::stock_reserve::handle),
+        internal(ReleaseStock, Stock::new, handlers::stock_release::handle),
+        internal(
+            MovePickingCase,
+            Stock::new,
+            handlers::picking_case_move::handle,
+        ),
+        internal(
+            PickingCaseOf,
+            Stock::new,
+            handlers::picking_case_get::handle,
+        ),
     ]
 }

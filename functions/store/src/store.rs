@@ -16,7 +16,7 @@ use aws_sdk_dynamodb::{
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use vitrina_shared::{
-    contracts::store::{PickingCase, ReservedUnits},
+    contracts::store::{PickingCase, PickingStatus, ReservedUnits},
     keys,
     table::{self, key, Item},
     StoreError,
@@ -495,7 +495,11 @@ impl CatalogStore {
     /// units (stock never goes below zero, whoever else orders the last one), the case on
     /// condition that the order has none — or, with `over`, that its case is still in that
     /// status (a lapsed hold taken anew). `Conflict` when either condition failed.
-    pub async fn reserve(&self, case: &PickingCase, over: Option<&str>) -> Result<(), StoreError> {
+    pub async fn reserve(
+        &self,
+        case: &PickingCase,
+        over: Option<PickingStatus>,
+    ) -> Result<(), StoreError> {
         let opened = Put::builder()
             .table_name(&self.table)
             .set_item(Some(table::item(
@@ -507,7 +511,7 @@ impl CatalogStore {
             Some(status) => opened
                 .condition_expression("#status = :over")
                 .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":over", AttributeValue::S(status.into())),
+                .expression_attribute_values(":over", AttributeValue::S(status.as_str().into())),
         };
         self.move_stock(opened.build()?, &case.lines, Move::Take)
             .await
@@ -526,9 +530,13 @@ impl CatalogStore {
 
     /// Replaces the picking case on condition that it is still in `from`: `Conflict` when a
     /// release or another move came first.
-    pub async fn move_picking(&self, case: &PickingCase, from: &str) -> Result<(), StoreError> {
+    pub async fn move_picking(
+        &self,
+        case: &PickingCase,
+        from: PickingStatus,
+    ) -> Result<(), StoreError> {
         let item = table::item(keys::store::picking(&case.order_id), case)?;
-        table::replace_if_status(&self.db, &self.table, item, from).await
+        table::replace_if_status(&self.db, &self.table, item, from.as_str()).await
     }
 
     /// Puts a case's units back where they were taken from and cancels it, in one transaction,
@@ -547,7 +555,7 @@ impl CatalogStore {
             )?))
             .condition_expression("#status = :open")
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":open", AttributeValue::S(open.status.clone()))
+            .expression_attribute_values(":open", AttributeValue::S(open.status.as_str().into()))
             .build()?;
         self.move_stock(closed, &open.lines, Move::GiveBack).await
     }

@@ -88,15 +88,13 @@ async fn bank_payment(bank_id: &str) -> Option<Value> {
     r.json().await.ok()
 }
 
-/// The statuses of a picking case that has its units out of the shelves.
-const HOLDING: &[&str] = &[
-    "held",
-    "created",
-    "picking",
-    "packed",
-    "handed_over",
-    "returning",
-];
+/// Whether a picking case in `status` (as the table writes it) has its units out of the shelves:
+/// store's own rule (`holds_units`), not a copy of it.
+fn holding(status: &str) -> bool {
+    status
+        .parse()
+        .is_ok_and(vitrina_store::domain::picking::case::holds_units)
+}
 
 /// One pass over everything: the violations found, each with the items behind it.
 async fn violations() -> BTreeMap<String, String> {
@@ -126,7 +124,7 @@ async fn violations() -> BTreeMap<String, String> {
         .iter()
         .filter(|(pk, sk, _)| pk.starts_with("PICKING#") && sk == "CASE")
     {
-        if HOLDING.contains(&text(case, "status")) {
+        if holding(text(case, "status")) {
             for line in case["lines"].as_array().into_iter().flatten() {
                 *in_cases
                     .entry((

@@ -43,6 +43,10 @@ async fn main() -> ExitCode {
                 clients.lambda,
                 function.unwrap_or_else(|| "StorePickingCaseMoveFunction".into()),
             );
+            let Ok(to) = to.parse() else {
+                eprintln!("no picking case status {to:?}\n{USAGE}");
+                return ExitCode::from(2);
+            };
             let moved = picking.call(&MovePickingRequest { order_id, to }).await;
             report::<MovePickingCase>(moved, |case| {
                 format!("order {}: picking case {}", case.order_id, case.status)
@@ -53,6 +57,10 @@ async fn main() -> ExitCode {
                 clients.lambda,
                 function.unwrap_or_else(|| "DeliveryCaseMoveFunction".into()),
             );
+            let Ok(to) = to.parse() else {
+                eprintln!("no delivery case status {to:?}\n{USAGE}");
+                return ExitCode::from(2);
+            };
             let moved = delivery.call(&MoveCaseRequest { order_id, to }).await;
             report::<MoveDeliveryCase>(moved, |case| {
                 format!(

@@ -13,14 +13,14 @@ use vitrina_shared::{
             MoveCaseRequest, OpenCaseRefusal, OpenCaseRequest,
         },
         order::{OrderStatus, StatusReport},
-        store::{PickingCaseRefusal, PickingCaseRequest},
+        store::{PickingCaseRefusal, PickingCaseRequest, PickingStatus},
         CallError, Failure,
     },
     envelope::{Envelope, OrderStatusChanged, ORDER_STATUS},
     StoreError,
 };
 
-use crate::domain::case::{CANCELLED, CREATED};
+use crate::domain::case::DeliveryStatus;
 
 pub async fn open(
     c: Arc<Carriers>,
@@ -94,7 +94,7 @@ pub async fn open(
     let case = DeliveryCase {
         order_id: req.order_id.clone(),
         user_id: req.user_id.clone(),
-        status: CREATED.into(),
+        status: DeliveryStatus::Created,
         delivery: req.delivery.clone(),
         created_at: now.clone(),
         updated_at: now,
@@ -110,7 +110,7 @@ pub async fn open(
         .case(&req.order_id)
         .await?
         .ok_or_else(|| Failure::unavailable("a delivery case vanished while read"))?;
-    if existing.status == CANCELLED {
+    if existing.status == DeliveryStatus::Cancelled {
         give_back(&c, &req.order_id, &req.delivery).await?;
         return Err(OpenCaseRefusal::CaseCancelled(format!(
             "the delivery case of order {} was cancelled",
@@ -128,7 +128,7 @@ pub async fn cancel(
     let d = &c.delivery;
     let cancelled = |order_id: &str| CancelledCase {
         order_id: order_id.into(),
-        status: CANCELLED.into(),
+        status: DeliveryStatus::Cancelled,
     };
     // Twice at most: a case written between the read and the write is read again.
     for _ in 0..2 {
@@ -138,7 +138,7 @@ pub async fn cancel(
                 let never = DeliveryCase {
                     order_id: req.order_id.clone(),
                     user_id: String::new(),
-                    status: CANCELLED.into(),
+                    status: DeliveryStatus::Cancelled,
                     delivery: Default::default(),
                     created_at: now.clone(),
                     updated_at: now,
@@ -148,12 +148,12 @@ pub async fn cancel(
                     return Ok(cancelled(&req.order_id));
                 }
             }
-            Some(case) if case.status == CANCELLED => {
+            Some(case) if case.status == DeliveryStatus::Cancelled => {
                 // Again, in case the first cancellation stopped before it.
                 give_back(&c, &req.order_id, &case.delivery).await?;
                 return Ok(cancelled(&req.order_id));
             }
-            Some(case) if case.status != CREATED => {
+            Some(case) if case.status != DeliveryStatus::Created => {
                 // The goods left with the courier (an operator's move came first): nothing here
                 // is undone, and the saga must not give the money back for goods on their way.
                 return Err(CancelCaseRefusal::DeliveryUnderway(format!(
@@ -163,14 +163,14 @@ pub async fn cancel(
                 .into());
             }
             Some(case) => {
-                let from = case.status.clone();
+                let from = case.status;
                 let done = DeliveryCase {
-                    status: CANCELLED.into(),
+                    status: DeliveryStatus::Cancelled,
                     updated_at: now,
                     reason: Some(req.reason.clone()),
                     ..case
                 };
-                match d.store.move_case(&done, &from).await {
+                match d.store.move_case(&done, from).await {
                     Ok(()) => {
                         give_back(&c, &req.order_id, &done.delivery).await?;
                         tracing::info!(order_id = %req.order_id, reason = %req.reason, "delivery case cancelled");
@@ -220,13 +220,11 @@ async fn goods_handed_over(m: &CaseMoves, order_id: &str) -> Result<(), Failure<
         order_id: order_id.into(),
     };
     let status = match m.picking.call(&request).await {
-        Ok(case) => case.status,
-        Err(CallError::Refused(PickingCaseRefusal::CaseNotFound(_))) => "none".into(),
+        Ok(case) if case.status == PickingStatus::HandedOver => return Ok(()),
+        Ok(case) => case.status.as_str(),
+        Err(CallError::Refused(PickingCaseRefusal::CaseNotFound(_))) => "none",
         Err(CallError::Unavailable(e)) => return Err(Failure::unavailable(e)),
     };
-    if status == "handed_over" {
-        return Ok(());
-    }
     Err(MoveCaseRefusal::MoveNotAllowed(format!(
         "the goods of order {order_id} are not handed over yet (picking case: {status}): move the picking case first (vitrina-cases pick)"
     ))
@@ -245,22 +243,22 @@ pub async fn move_case(
         // which each takes as nothing new.
         case
     } else {
-        if !domain::case::move_allowed(&case.status, &req.to, &case.delivery.method) {
+        if !domain::case::move_allowed(case.status, req.to, &case.delivery.method) {
             return Err(MoveCaseRefusal::MoveNotAllowed(format!(
                 "the {} delivery case of order {} is {}: it cannot become {}",
                 case.delivery.method, req.order_id, case.status, req.to
             ))
             .into());
         }
-        if req.to == domain::case::IN_TRANSIT {
+        if req.to == DeliveryStatus::InTransit {
             goods_handed_over(&m, &req.order_id).await?;
         }
         let next = DeliveryCase {
-            status: req.to.clone(),
+            status: req.to,
             updated_at: chrono::Utc::now().to_rfc3339(),
             ..case.clone()
         };
-        match m.delivery.store.move_case(&next, &case.status).await {
+        match m.delivery.store.move_case(&next, case.status).await {
             Ok(()) => next,
             Err(StoreError::Conflict) => {
                 return Err(Failure::unavailable(format!(
@@ -272,10 +270,10 @@ pub async fn move_case(
         }
     };
     tracing::info!(order_id = %moved.order_id, status = %moved.status, "delivery case moved");
-    if domain::case::tells_the_order(&moved.status) {
+    if domain::case::tells_the_order(moved.status) {
         report(&m, &moved).await?;
     }
-    if domain::case::tells_the_client(&moved.status) {
+    if domain::case::tells_the_client(moved.status) {
         tell(&m, &moved).await?;
     }
     Ok(moved)
@@ -327,7 +325,7 @@ async fn tell(m: &CaseMoves, case: &DeliveryCase) -> Result<(), Failure<MoveCase
 
 /// The order's status the case stands for; asked only of a case whose moves order hears of.
 fn order_status_of(case: &DeliveryCase) -> Result<OrderStatus, Failure<MoveCaseRefusal>> {
-    domain::case::order_status(&case.status).ok_or_else(|| {
+    domain::case::order_status(case.status).ok_or_else(|| {
         Failure::unavailable(format!(
             "case {} is {}: the order has no such status",
             case.order_id, case.status

@@ -77,38 +77,39 @@ fn merged(lines: &[OrderedUnits]) -> Vec<OrderedUnits> {
 
 /// Where a picking case is on its way from the shelves to delivery.
 pub mod case {
-    /// Put aside at "Оплатить заказ" until paid or lapsed.
-    pub const HELD: &str = "held";
-    /// A hold never paid: its units are back, it holds nothing.
-    pub const LAPSED: &str = "lapsed";
-    pub const CREATED: &str = "created";
-    pub const PICKING: &str = "picking";
-    pub const PACKED: &str = "packed";
-    pub const HANDED_OVER: &str = "handed_over";
-    pub const CANCELLED: &str = "cancelled";
-    /// Cancelled after the goods were handed to delivery: they are off the shelves until the
-    /// warehouse's staff have them back, so the units are not on sale meanwhile.
-    pub const RETURNING: &str = "returning";
-    /// The goods of a `returning` case are back on the shelves (an operator's move).
-    pub const RETURNED: &str = "returned";
+    pub use vitrina_shared::contracts::store::PickingStatus::{self, *};
 
     /// Operators move a case forward one step at a time, and put the goods of a cancelled
     /// hand-over back on the shelves; a cancelled case (its units back) moves no more.
-    pub fn move_allowed(from: &str, to: &str) -> bool {
+    pub fn move_allowed(from: PickingStatus, to: PickingStatus) -> bool {
         matches!(
             (from, to),
-            (CREATED, PICKING) | (PICKING, PACKED) | (PACKED, HANDED_OVER) | (RETURNING, RETURNED)
+            (Created, Picking) | (Picking, Packed) | (Packed, HandedOver) | (Returning, Returned)
         )
     }
 
     /// A release (the order undone) of a case in this status: its units go back to the shelves
-    /// now; goods handed over wait for the warehouse to take them back (`RETURNING`).
-    pub fn released_as(status: &str) -> &'static str {
-        if status == HANDED_OVER {
-            RETURNING
+    /// now; goods handed over wait for the warehouse to take them back (`Returning`).
+    pub fn released_as(status: PickingStatus) -> PickingStatus {
+        if status == HandedOver {
+            Returning
         } else {
-            CANCELLED
+            Cancelled
         }
+    }
+
+    /// Undone: a reservation asked of it is refused, a release finds nothing to give back.
+    pub fn is_undone(status: PickingStatus) -> bool {
+        matches!(status, Cancelled | Returning | Returned)
+    }
+
+    /// Its units are off the shelves and counted as the order's (what `make audit` adds to
+    /// the shelves to find every unit stocktakings brought in).
+    pub fn holds_units(status: PickingStatus) -> bool {
+        matches!(
+            status,
+            Held | Created | Picking | Packed | HandedOver | Returning
+        )
     }
 }
 
@@ -117,30 +118,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn what_a_case_holds_and_whether_it_is_undone() {
+        use case::*;
+        for status in PickingStatus::ALL {
+            let holds = holds_units(status);
+            let expected = !matches!(status, Lapsed | Cancelled | Returned);
+            assert_eq!(holds, expected, "{status}");
+        }
+        assert!(
+            is_undone(Returning),
+            "undone, its goods still on the road back"
+        );
+        assert!(!is_undone(Held) && !is_undone(HandedOver) && !is_undone(Lapsed));
+    }
+
+    #[test]
     fn a_picking_case_moves_forward_one_step_at_a_time() {
         use case::*;
-        assert!(move_allowed(CREATED, PICKING));
-        assert!(move_allowed(PICKING, PACKED));
-        assert!(move_allowed(PACKED, HANDED_OVER));
-        assert!(!move_allowed(CREATED, PACKED), "no skipping");
-        assert!(!move_allowed(PACKED, PICKING), "no way back");
-        assert!(!move_allowed(CANCELLED, PICKING), "a cancelled case stays");
+        assert!(move_allowed(Created, Picking));
+        assert!(move_allowed(Picking, Packed));
+        assert!(move_allowed(Packed, HandedOver));
+        assert!(!move_allowed(Created, Packed), "no skipping");
+        assert!(!move_allowed(Packed, Picking), "no way back");
+        assert!(!move_allowed(Cancelled, Picking), "a cancelled case stays");
         assert!(
-            !move_allowed(HANDED_OVER, CANCELLED),
+            !move_allowed(HandedOver, Cancelled),
             "cancelling is the saga's"
         );
-        assert!(move_allowed(RETURNING, RETURNED), "goods taken back");
+        assert!(move_allowed(Returning, Returned), "goods taken back");
         assert!(
-            !move_allowed(HANDED_OVER, RETURNED),
+            !move_allowed(HandedOver, Returned),
             "only what was cancelled"
         );
         assert_eq!(
-            released_as(HANDED_OVER),
-            RETURNING,
+            released_as(HandedOver),
+            Returning,
             "the courier's desk has them"
         );
-        assert_eq!(released_as(PACKED), CANCELLED);
-        assert_eq!(released_as(HELD), CANCELLED);
+        assert_eq!(released_as(Packed), Cancelled);
+        assert_eq!(released_as(Held), Cancelled);
     }
 
     fn line(p: &str, q: i64) -> OrderedUnits {

@@ -148,16 +148,3 @@ async fn follow_stock(svc: &StoreService, cards: &mut [Card]) {
         }
     }
 }
-
-pub async fn categories(svc: Arc<StoreService>, _req: Request) -> Result<Response<Body>, ApiError> {
-    let index = current_index(&svc).await?;
-    Ok(ok(&Categories {
-        categories: &index.categories,
-    }))
-}
-
-/// The catalog's sections with how many products each holds.
-#[derive(serde::Serialize)]
-struct Categories<'a> {
-    categories: &'a [crate::search::CategoryCount],
-}

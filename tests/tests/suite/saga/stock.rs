@@ -241,9 +241,9 @@ async fn a_hold_asked_twice_and_its_lapse_delivered_twice_move_the_units_once() 
     // And SQS delivering the timer's message once more, later: a third look, nothing moved.
     let sqs = clients().await.sqs;
     let again = vitrina_shared::envelope::Envelope::new(
-        vitrina_store::handlers::stock::HOLD_CHECK,
+        vitrina_store::flow::stock::HOLD_CHECK,
         "test",
-        vitrina_store::handlers::stock::HoldCheck {
+        vitrina_store::flow::stock::HoldCheck {
             order_id: order_id.clone(),
         },
     );

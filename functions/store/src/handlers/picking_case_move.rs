@@ -1,32 +1,18 @@
 //! `picking-case-move` (internal, the operators'): a picking case moves on from the shelves to
 //! delivery, one step at a time — `created → picking → packed → handed_over` — and the goods of
 //! an order cancelled after its hand-over go back on the shelves (`returning → returned`).
-//! `picking-case-get` (internal, delivery's): where an order's picking case is.
 
 use crate::{domain::picking::case, Stock};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
-        store::{
-            MovePickingRefusal, MovePickingRequest, PickingCase, PickingCaseRefusal,
-            PickingCaseRequest,
-        },
+        store::{MovePickingRefusal, MovePickingRequest, PickingCase},
         Failure,
     },
     StoreError,
 };
 
-pub async fn get(
-    s: Arc<Stock>,
-    req: PickingCaseRequest,
-) -> Result<PickingCase, Failure<PickingCaseRefusal>> {
-    s.catalog.picking_case(&req.order_id).await?.ok_or_else(|| {
-        PickingCaseRefusal::CaseNotFound(format!("no picking case of order {}", req.order_id))
-            .into()
-    })
-}
-
-pub async fn move_case(
+pub async fn handle(
     s: Arc<Stock>,
     req: MovePickingRequest,
 ) -> Result<PickingCase, Failure<MovePickingRefusal>> {
@@ -41,7 +27,7 @@ pub async fn move_case(
         // Moved before (an operator's re-run): the same answer.
         return Ok(current);
     }
-    if !case::move_allowed(&current.status, &req.to) {
+    if !case::move_allowed(current.status, req.to) {
         return Err(MovePickingRefusal::MoveNotAllowed(format!(
             "the picking case of order {} is {}: it cannot become {}",
             req.order_id, current.status, req.to
@@ -49,15 +35,15 @@ pub async fn move_case(
         .into());
     }
     let next = PickingCase {
-        status: req.to.clone(),
+        status: req.to,
         updated_at: chrono::Utc::now().to_rfc3339(),
         ..current.clone()
     };
-    let written = if next.status == case::RETURNED {
+    let written = if next.status == case::Returned {
         // The goods of a cancelled hand-over are back: their units on the shelves with it.
         s.catalog.release(&current, &next).await
     } else {
-        s.catalog.move_picking(&next, &current.status).await
+        s.catalog.move_picking(&next, current.status).await
     };
     match written {
         Ok(()) => {

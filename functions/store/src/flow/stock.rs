@@ -1,24 +1,23 @@
-//! `stock-hold` (internal, order's at "Оплатить заказ"), `stock-reserve` and `stock-release`
-//! (the order saga's second step and its compensation), `stock-hold-lapse` (store's timer): an
-//! order's units put aside while the client pays, taken into its picking case once paid, and
-//! back on the shelves when the order is undone or the hold lapses unpaid.
+//! An order's units: put aside at «Оплатить заказ» (a hold, with its timer), reserved once paid
+//! (the saga's second step), given back when the order is undone (its compensation) or when a
+//! hold lapses unpaid. Every write is conditional and moves the case and the shelves in one
+//! transaction, so a retry, a duplicate or two orders at once never take a unit twice.
 
-use crate::{domain::picking, store::CatalogStore, Holds, Stock};
+use super::StockError;
+use crate::{
+    domain::picking::{
+        self,
+        case::{is_undone, released_as, PickingStatus},
+    },
+    store::CatalogStore,
+    Holds,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 use vitrina_shared::{
-    contracts::{
-        store::{PickingCase, ReleaseRequest, ReserveRefusal, ReserveRequest, ShortOfStock},
-        Failure, NoRefusal,
-    },
-    envelope,
-    sqs::{self, SqsMessage},
-    table, ConsumeError, StoreError,
-};
-
-use crate::domain::picking::case::{
-    released_as, CANCELLED, CREATED, HELD, LAPSED, RETURNED, RETURNING,
+    contracts::store::{PickingCase, ReleaseRequest, ReserveRequest, ReservedUnits, ShortOfStock},
+    table, StoreError, Unavailable,
 };
 
 /// How often a reservation plans again after losing a race for stock to another order.
@@ -36,28 +35,25 @@ pub struct HoldCheck {
 /// Why a hold's units went back, on its case.
 const NOT_PAID_IN_TIME: &str = "заказ не оплатили за время брони";
 
-pub async fn hold(
-    h: Arc<Holds>,
-    req: ReserveRequest,
-) -> Result<PickingCase, Failure<ReserveRefusal>> {
+/// Puts the order's units aside for the hold time, its timer armed first: a hold written
+/// without it would never lapse, while a timer that finds no hold does nothing.
+pub async fn hold(h: &Holds, req: &ReserveRequest) -> Result<PickingCase, StockError> {
     let until = Utc::now() + h.hold;
-    // The timer first: a hold written without it would never lapse, while a timer that finds
-    // no hold does nothing.
     let check = HoldCheck {
         order_id: req.order_id.clone(),
     };
     h.timer
         .arm(HOLD_CHECK, &req.order_id, check, h.hold)
-        .await
-        .map_err(Failure::unavailable)?;
-    take(&h.catalog, &req, Some(until)).await
+        .await?;
+    take(&h.catalog, req, Some(until)).await
 }
 
+/// Reserves the paid order's units for good: its hold as it is, or taken anew.
 pub async fn reserve(
-    s: Arc<Stock>,
-    req: ReserveRequest,
-) -> Result<PickingCase, Failure<ReserveRefusal>> {
-    take(&s.catalog, &req, None).await
+    catalog: &CatalogStore,
+    req: &ReserveRequest,
+) -> Result<PickingCase, StockError> {
+    take(catalog, req, None).await
 }
 
 /// Puts the order's units aside until `hold_until`, or (`None`) reserves them for good: a
@@ -67,23 +63,23 @@ async fn take(
     catalog: &CatalogStore,
     req: &ReserveRequest,
     hold_until: Option<DateTime<Utc>>,
-) -> Result<PickingCase, Failure<ReserveRefusal>> {
+) -> Result<PickingCase, StockError> {
     for attempt in 1..=ATTEMPTS {
         let now = Utc::now().to_rfc3339();
         // Run before (a retry after a lost answer, or a release that came first): the case
         // answers, nothing is taken twice.
         let over = match catalog.picking_case(&req.order_id).await? {
             None => None,
-            Some(case) if case.status == LAPSED => Some(LAPSED),
-            Some(case) if case.status == HELD && hold_until.is_none() => {
+            Some(case) if case.status == PickingStatus::Lapsed => Some(PickingStatus::Lapsed),
+            Some(case) if case.status == PickingStatus::Held && hold_until.is_none() => {
                 // Paid: what was put aside is the reservation.
                 let reserved = PickingCase {
-                    status: CREATED.into(),
+                    status: PickingStatus::Created,
                     held_until: None,
                     updated_at: now,
                     ..case
                 };
-                match catalog.move_picking(&reserved, HELD).await {
+                match catalog.move_picking(&reserved, PickingStatus::Held).await {
                     Ok(()) => {
                         tracing::info!(order_id = %reserved.order_id, "the hold became the reservation, picking case opened");
                         return Ok(reserved);
@@ -101,7 +97,11 @@ async fn take(
         let lines = plan(catalog, req).await?;
         let case = PickingCase {
             order_id: req.order_id.clone(),
-            status: if hold_until.is_some() { HELD } else { CREATED }.into(),
+            status: if hold_until.is_some() {
+                PickingStatus::Held
+            } else {
+                PickingStatus::Created
+            },
             lines,
             created_at: now.clone(),
             updated_at: now,
@@ -118,22 +118,22 @@ async fn take(
             Err(e) => return Err(e.into()),
         }
     }
-    Err(Failure::unavailable(format!(
+    Err(Unavailable(format!(
         "order {}: stock kept changing during {ATTEMPTS} reservations",
         req.order_id
-    )))
+    ))
+    .into())
 }
 
-/// `stock-hold-lapse` (SQS `StockHoldQueue`, the hold's timer): a hold still unpaid at its end
-/// gives its units back and stays as `lapsed`; a paid, released or lapsed case is left as it
-/// is, so a duplicate or late message changes nothing.
-pub async fn lapse(h: Arc<Holds>, record: SqsMessage) -> Result<(), ConsumeError> {
-    let check = envelope::parse::<HoldCheck>(sqs::body(&record), HOLD_CHECK)?.payload;
+/// The hold's timer came back: a hold still unpaid at its end gives its units back and stays
+/// as `lapsed`; a paid, released or lapsed case is left as it is, so a duplicate or late
+/// message changes nothing.
+pub async fn lapse(h: &Holds, check: HoldCheck) -> Result<(), StockError> {
     let Some(held) = h.catalog.picking_case(&check.order_id).await? else {
         // The hold was never written (its request broke off after arming the timer).
         return Ok(());
     };
-    if held.status != HELD {
+    if held.status != PickingStatus::Held {
         return Ok(());
     }
     let left = held
@@ -144,14 +144,10 @@ pub async fn lapse(h: Arc<Holds>, record: SqsMessage) -> Result<(), ConsumeError
         .unwrap_or_default();
     if !left.is_zero() {
         // Longer than SQS delays one message: look again at its end.
-        return h
-            .timer
-            .arm(HOLD_CHECK, &held.order_id, check, left)
-            .await
-            .map_err(ConsumeError::from);
+        return Ok(h.timer.arm(HOLD_CHECK, &held.order_id, check, left).await?);
     }
     let lapsed = PickingCase {
-        status: LAPSED.into(),
+        status: PickingStatus::Lapsed,
         lines: Vec::new(),
         updated_at: Utc::now().to_rfc3339(),
         held_until: None,
@@ -165,29 +161,28 @@ pub async fn lapse(h: Arc<Holds>, record: SqsMessage) -> Result<(), ConsumeError
         }
         // Paid or released just now (the case is no longer held), or a product of the hold
         // left the catalog: SQS brings the message back and the next look tells which.
-        Err(StoreError::Conflict) => Err(ConsumeError::Unavailable(format!(
+        Err(StoreError::Conflict) => Err(Unavailable(format!(
             "the hold of order {} changed while it lapsed",
             held.order_id
-        ))),
+        ))
+        .into()),
         Err(e) => Err(e.into()),
     }
 }
 
-fn answer(case: PickingCase) -> Result<PickingCase, Failure<ReserveRefusal>> {
-    if [CANCELLED, RETURNING, RETURNED].contains(&case.status.as_str()) {
-        return Err(ReserveRefusal::PickingCancelled(format!(
-            "the picking case of order {} was cancelled",
-            case.order_id
-        ))
-        .into());
+/// A case found by a reservation: what it answers, unless it was undone.
+fn answer(case: PickingCase) -> Result<PickingCase, StockError> {
+    if is_undone(case.status) {
+        return Err(StockError::CaseUndone(case.order_id));
     }
     Ok(case)
 }
 
+/// Where the order's units are taken from, by what the shelves hold now.
 async fn plan(
     catalog: &CatalogStore,
     req: &ReserveRequest,
-) -> Result<Vec<vitrina_shared::contracts::store::ReservedUnits>, Failure<ReserveRefusal>> {
+) -> Result<Vec<ReservedUnits>, StockError> {
     let ids: Vec<String> = req.lines.iter().map(|l| l.product_id.clone()).collect();
     let stock: HashMap<String, picking::Levels> = catalog
         .products_now(&ids)
@@ -208,48 +203,51 @@ async fn plan(
         req.pickup_store_id.as_deref(),
         &warehouses,
     )
-    .map_err(|short| ReserveRefusal::OutOfStock(ShortOfStock { product_ids: short }).into())
+    .map_err(|short| StockError::OutOfStock(ShortOfStock { product_ids: short }))
 }
 
+/// Gives the order's units back and cancels its case (goods handed over wait for the warehouse:
+/// `returning`). Safe when nothing was reserved — it then records that the order may reserve
+/// nothing any more — and when run twice.
 pub async fn release(
-    s: Arc<Stock>,
-    req: ReleaseRequest,
-) -> Result<PickingCase, Failure<NoRefusal>> {
+    catalog: &CatalogStore,
+    req: &ReleaseRequest,
+) -> Result<PickingCase, StockError> {
     for attempt in 1..=ATTEMPTS {
         let now = chrono::Utc::now().to_rfc3339();
-        let Some(open) = s.catalog.picking_case(&req.order_id).await? else {
+        let Some(open) = catalog.picking_case(&req.order_id).await? else {
             // Nothing reserved: say so for good, so that a reservation still on its way (a
             // timed-out attempt) finds the case cancelled and takes nothing.
             let never = PickingCase {
                 order_id: req.order_id.clone(),
-                status: CANCELLED.into(),
+                status: PickingStatus::Cancelled,
                 lines: Vec::new(),
                 created_at: now.clone(),
                 updated_at: now,
                 reason: Some(req.reason.clone()),
                 held_until: None,
             };
-            if s.catalog.mark_cancelled(&never).await? {
+            if catalog.mark_cancelled(&never).await? {
                 return Ok(never);
             }
             continue;
         };
-        if [CANCELLED, RETURNING, RETURNED].contains(&open.status.as_str()) {
+        if is_undone(open.status) {
             return Ok(open);
         }
         let cancelled = PickingCase {
-            status: released_as(&open.status).into(),
+            status: released_as(open.status),
             updated_at: now,
             reason: Some(req.reason.clone()),
             held_until: None,
             ..open.clone()
         };
-        let written = if cancelled.status == RETURNING {
+        let written = if cancelled.status == PickingStatus::Returning {
             // Handed to delivery: the units are not the shelves' until staff take them back
             // (`picking-case-move` to `returned`), so nothing is put on sale that is not there.
-            s.catalog.move_picking(&cancelled, &open.status).await
+            catalog.move_picking(&cancelled, open.status).await
         } else {
-            s.catalog.release(&open, &cancelled).await
+            catalog.release(&open, &cancelled).await
         };
         match written {
             Ok(()) => {
@@ -262,8 +260,9 @@ pub async fn release(
     }
     // Still open after every attempt: a product of the case is gone from the catalog, or
     // the case keeps changing. The saga retries, then asks an operator.
-    Err(Failure::unavailable(format!(
+    Err(Unavailable(format!(
         "order {}: the picking case could not be released",
         req.order_id
-    )))
+    ))
+    .into())
 }
