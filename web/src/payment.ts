@@ -107,22 +107,46 @@ function newKey(): string {
   return crypto.randomUUID();
 }
 
+type MethodId = "card" | "wallet" | "sbp" | "gift_card";
+
+/** The payment page's state: the way chosen and how far its payment has come. */
+interface PayState {
+  method: MethodId | null;
+  /** A card the bank keeps, chosen (`null`: a new card, paid on the bank's page). */
+  savedCard: string | null;
+  giftCard: string | null;
+  /** The SBP payment whose QR code is shown, and whether the payer's bank has the money. */
+  sbp: { paymentId: string; authorized: boolean } | null;
+  /** «Оплатить» is taking the money. */
+  busy: boolean;
+  error: string;
+  key: string;
+}
+
+/** One way to pay: when «Оплатить» may be pressed, and what it does. */
+interface PayWay {
+  ready(state: PayState): boolean;
+  pay(state: PayState): Promise<Payment>;
+}
+
 // "Выбор способа оплаты" for an order awaiting payment.
 export async function payOrderPage(app: HTMLElement, orderId: string, navigate: Navigate) {
   loading(app, "Оплата заказа");
-  let order: PlacedOrder;
-  let wallet: Wallet | null = null;
-  let saved: SavedCard[] = [];
-  let giftCards: GiftCard[] = [];
+  // The order, and what the client may pay with (each of those may be missing: the way is
+  // then simply not offered), asked at once.
+  let loaded: [PlacedOrder, Wallet | null, SavedCard[], GiftCard[]];
   try {
-    order = await api.order(orderId);
-    wallet = await api.wallet().catch(() => null);
-    saved = (await api.paymentMethods().catch(() => ({ cards: [] }))).cards;
-    giftCards = (await api.giftCards().catch(() => ({ giftCards: [] }))).giftCards;
+    loaded = await Promise.all([
+      api.order(orderId),
+      api.wallet().catch(() => null),
+      api.paymentMethods().then((m) => m.cards, () => []),
+      api.giftCards().then((g) => g.giftCards, () => []),
+    ]);
   } catch (e) {
     failed(app, "Оплата заказа", e);
     return;
   }
+  const [order, wallet, saved, giftCards] = loaded;
   if (paidAlready(order.status)) {
     resultPage(app, order, null, navigate);
     return;
@@ -144,32 +168,60 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
     return;
   }
 
+  const enough = wallet !== null && wallet.balance >= order.total;
+  const id = order.orderId;
+  // What the client has chosen and how far the bank has come: the page's one state, drawn by
+  // render(). One key per choice: pressing twice, or again after a lost answer, is the same
+  // payment.
+  const state: PayState = { method: null, savedCard: null, giftCard: null, sbp: null, busy: false, error: "", key: newKey() };
+  // What «Оплатить» does for each way to pay, and when it may be pressed.
+  const ways: Record<MethodId, PayWay> = {
+    // A card the bank keeps is authorised at once (no bank page); a new card is paid on the
+    // bank's page first («Ввести данные карты»), and «Оплатить» is pressed on the return page.
+    card: {
+      ready: (s) => s.savedCard !== null,
+      pay: async (s) => {
+        const p = await api.startPayment(s.key, id, "saved_card", false, s.savedCard ?? undefined);
+        return p.status === "authorized" ? api.confirmPayment(p.paymentId) : p;
+      },
+    },
+    // SBP: «Оплатить» once the payer's bank has the money (the QR code's payment, watched).
+    sbp: {
+      ready: (s) => s.sbp?.authorized === true,
+      pay: (s) => api.confirmPayment(s.sbp?.paymentId ?? ""),
+    },
+    wallet: {
+      ready: () => enough,
+      pay: async (s) => api.confirmPayment((await api.startPayment(s.key, id, "wallet")).paymentId),
+    },
+    gift_card: {
+      ready: (s) => s.giftCard !== null,
+      pay: async (s) => api.confirmPayment((await api.startPayment(s.key, id, "gift_card", false, s.giftCard ?? undefined)).paymentId),
+    },
+  };
+
   const message = h("div", { class: "form-error", role: "alert" });
   const pay = h("button", { type: "button", class: "primary", disabled: true }, "Оплатить") as HTMLButtonElement;
   const toBank = h("button", { type: "button", class: "primary", hidden: true }, "Ввести данные карты") as HTMLButtonElement;
   const saveCard = h("input", { type: "checkbox", id: "save-card" }) as HTMLInputElement;
-  const enough = wallet !== null && wallet.balance >= order.total;
-  let chosen: "card" | "wallet" | "sbp" | "gift_card" | null = null;
-  let giftCard: string | null = null;
-  let sbpPayment: string | null = null;
-  // A card the bank keeps: chosen, "Оплатить" is active at once (no bank page).
-  let savedCard: string | null = null;
-  let polling = 0;
-  // One key per choice: pressing twice, or again after a lost answer, is the same payment.
-  let key = newKey();
-
-  const cardRadio = (id: string, label: string, cardId: string | null) => {
-    const radio = h("input", { type: "radio", name: "card", id, checked: cardId === null }) as HTMLInputElement;
-    radio.addEventListener("change", () => {
-      savedCard = cardId;
-      key = newKey();
-      toBank.hidden = cardId !== null;
-      saveCardRow.hidden = cardId !== null;
-      pay.disabled = cardId === null;
-    });
-    return h("div", { class: "choice" }, radio, h("label", { for: id }, label));
-  };
   const saveCardRow = h("div", { class: "choice" }, saveCard, h("label", { for: "save-card" }, "Запомнить карту для следующих покупок"));
+  const walletNote = h(
+    "p",
+    { class: enough ? "hint" : "form-error", hidden: true, "data-testid": "wallet-note" },
+    enough ? "Сумма заказа будет списана с кошелька." : "Недостаточно средств в кошельке для оплаты этого заказа.",
+  );
+  const showQr = h("button", { type: "button", class: "primary", hidden: true }, "Показать QR-код") as HTMLButtonElement;
+  const qrBox = h("div", { class: "choice-section", hidden: true, "data-testid": "sbp-qr" });
+
+  const update = (changes: Partial<PayState>) => {
+    Object.assign(state, changes);
+    render();
+  };
+  const cardRadio = (radioId: string, label: string, cardId: string | null) => {
+    const radio = h("input", { type: "radio", name: "card", id: radioId, checked: cardId === null }) as HTMLInputElement;
+    radio.addEventListener("change", () => update({ savedCard: cardId, key: newKey() }));
+    return h("div", { class: "choice" }, radio, h("label", { for: radioId }, label));
+  };
   const cardChoices = h(
     "div",
     { class: "choice-section", hidden: true },
@@ -178,15 +230,6 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
     saveCardRow,
     h("p", { class: "hint" }, "Данные карты вводятся на странице банка: магазин их не видит."),
   );
-  const walletNote = h(
-    "p",
-    { class: enough ? "hint" : "form-error", hidden: true, "data-testid": "wallet-note" },
-    enough ? "Сумма заказа будет списана с кошелька." : "Недостаточно средств в кошельке для оплаты этого заказа.",
-  );
-
-  const showQr = h("button", { type: "button", class: "primary", hidden: true }, "Показать QR-код") as HTMLButtonElement;
-  const qrBox = h("div", { class: "choice-section", hidden: true, "data-testid": "sbp-qr" });
-
   // Gift cards: the activated ones with their balances, and "новая подарочная карта", which
   // runs the activation and comes back here with the new card chosen.
   const giftChoices = h(
@@ -195,11 +238,7 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
     ...giftCards.map((c) => {
       const sufficient = c.balance >= order.total;
       const radio = h("input", { type: "radio", name: "gift-card", id: `gift-${c.cardId}`, disabled: !sufficient }) as HTMLInputElement;
-      radio.addEventListener("change", () => {
-        giftCard = c.cardId;
-        key = newKey();
-        pay.disabled = false;
-      });
+      radio.addEventListener("change", () => update({ giftCard: c.cardId, key: newKey() }));
       return h(
         "div",
         { class: "choice" },
@@ -211,45 +250,45 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
     h("p", {}, h("a", { href: `/gift-cards/activate?next=/order/${order.orderId}/pay`, "data-link": "true" }, "новая подарочная карта")),
   );
 
-  const method = (value: "card" | "wallet" | "sbp" | "gift_card", label: string) => {
+  // The one render: every control's state from `state`.
+  function render() {
+    const m = state.method;
+    cardChoices.hidden = m !== "card";
+    toBank.hidden = m !== "card" || state.savedCard !== null;
+    saveCardRow.hidden = state.savedCard !== null;
+    showQr.hidden = m !== "sbp";
+    qrBox.hidden = m !== "sbp" || state.sbp === null;
+    walletNote.hidden = m !== "wallet";
+    giftChoices.hidden = m !== "gift_card";
+    pay.disabled = state.busy || m === null || !ways[m].ready(state);
+    message.textContent = state.error;
+  }
+
+  const method = (value: MethodId, label: string) => {
     const radio = h("input", { type: "radio", name: "payment-method", value, id: `pay-${value}` }) as HTMLInputElement;
     radio.addEventListener("change", () => {
-      chosen = value;
-      key = newKey();
-      savedCard = null;
+      // A new choice starts afresh: a QR still being watched is for another choice.
       for (const r of cardChoices.querySelectorAll("input[name=card]")) (r as HTMLInputElement).checked = r.id === "card-new";
-      saveCardRow.hidden = false;
-      polling++; // a QR still being watched is for another choice
-      sbpPayment = null;
-      message.textContent = "";
-      cardChoices.hidden = value !== "card";
-      toBank.hidden = value !== "card";
-      showQr.hidden = value !== "sbp";
-      showQr.disabled = false;
-      qrBox.hidden = true;
-      qrBox.replaceChildren();
-      walletNote.hidden = value !== "wallet";
-      giftChoices.hidden = value !== "gift_card";
-      giftCard = null;
       for (const r of giftChoices.querySelectorAll("input")) (r as HTMLInputElement).checked = false;
-      // For a card the bank's scenario comes first; "Оплатить" waits for it.
-      pay.disabled = !(value === "wallet" && enough);
+      qrBox.replaceChildren();
+      showQr.disabled = false;
+      update({ method: value, savedCard: null, giftCard: null, sbp: null, error: "", key: newKey() });
     });
     return h("div", { class: "choice" }, radio, h("label", { for: `pay-${value}` }, label));
   };
 
   toBank.addEventListener("click", async () => {
     toBank.disabled = true;
-    message.textContent = "";
+    update({ error: "" });
     try {
-      const p = await api.startPayment(key, order.orderId, "card", saveCard.checked);
+      const p = await api.startPayment(state.key, id, "card", saveCard.checked);
       if (p.redirectUrl) {
         location.assign(p.redirectUrl);
         return;
       }
       navigate(`/payment/${p.paymentId}`);
     } catch (e) {
-      message.textContent = humanMessage(e);
+      update({ error: humanMessage(e) });
       toBank.disabled = false;
     }
   });
@@ -258,27 +297,26 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
   // money ("Оплатить" active) or the payer declined.
   showQr.addEventListener("click", async () => {
     showQr.disabled = true;
-    message.textContent = "";
+    update({ error: "" });
     try {
-      const p = await api.startPayment(key, order.orderId, "sbp");
+      const p = await api.startPayment(state.key, id, "sbp");
       if (!p.qrLink) {
         await showResult(app, p, navigate);
         return;
       }
-      sbpPayment = p.paymentId;
+      const watching = { paymentId: p.paymentId, authorized: false };
       const svg = await QRCode.toString(p.qrLink, { type: "svg", margin: 2, width: 240 });
       const picture = h("div", { class: "qr", role: "img", "aria-label": "QR-код для оплаты через СБП" });
       picture.innerHTML = svg; // the library's own SVG of our link: no user text in it
       const waiting = h("p", { role: "status", "data-testid": "sbp-status" }, "Отсканируйте QR-код в приложении банка и подтвердите оплату.");
       qrBox.replaceChildren(picture, h("p", {}, h("a", { href: p.qrLink, target: "_blank", rel: "noopener", "data-testid": "sbp-link" }, "Открыть в приложении банка")), waiting);
-      qrBox.hidden = false;
+      update({ sbp: watching });
       // Watched until the bank settles it (its page expires on its own), the client picks
-      // another way to pay, or leaves the page.
-      const mine = ++polling;
+      // another way to pay (state.sbp is no longer this one), or leaves the page.
       const settled = await poll(
         app,
         async () => {
-          if (mine !== polling) return null;
+          if (state.sbp !== watching) return null;
           const now = await api.payment(p.paymentId);
           return withTheBank(now) ? undefined : now;
         },
@@ -287,62 +325,26 @@ export async function payOrderPage(app: HTMLElement, orderId: string, navigate: 
       if (!settled) return;
       if (settled.status === "authorized") {
         waiting.textContent = "Банк подтвердил оплату. Нажмите «Оплатить».";
-        pay.disabled = false;
+        watching.authorized = true;
+        render();
         return;
       }
       await showResult(app, settled, navigate);
     } catch (e) {
-      message.textContent = humanMessage(e);
+      update({ error: humanMessage(e) });
       showQr.disabled = false;
     }
   });
 
+  // «Оплатить»: the chosen way's own payment, then the result page.
   pay.addEventListener("click", async () => {
-    if (chosen === "card" && savedCard) {
-      pay.disabled = true;
-      message.textContent = "";
-      try {
-        const p = await api.startPayment(key, order.orderId, "saved_card", false, savedCard);
-        const done = p.status === "authorized" ? await api.confirmPayment(p.paymentId) : p;
-        await showResult(app, done, navigate);
-      } catch (e) {
-        message.textContent = humanMessage(e);
-        pay.disabled = false;
-      }
-      return;
-    }
-    if (chosen === "sbp" && sbpPayment) {
-      pay.disabled = true;
-      try {
-        await showResult(app, await api.confirmPayment(sbpPayment), navigate);
-      } catch (e) {
-        message.textContent = humanMessage(e);
-        pay.disabled = false;
-      }
-      return;
-    }
-    if (chosen === "gift_card" && giftCard) {
-      pay.disabled = true;
-      message.textContent = "";
-      try {
-        const p = await api.startPayment(key, order.orderId, "gift_card", false, giftCard);
-        await showResult(app, await api.confirmPayment(p.paymentId), navigate);
-      } catch (e) {
-        message.textContent = humanMessage(e);
-        pay.disabled = false;
-      }
-      return;
-    }
-    if (chosen !== "wallet") return;
-    pay.disabled = true;
-    message.textContent = "";
+    const way = state.method && ways[state.method];
+    if (!way || !way.ready(state)) return;
+    update({ busy: true, error: "" });
     try {
-      const p = await api.startPayment(key, order.orderId, "wallet");
-      const done = await api.confirmPayment(p.paymentId);
-      await showResult(app, done, navigate);
+      await showResult(app, await way.pay(state), navigate);
     } catch (e) {
-      message.textContent = humanMessage(e);
-      pay.disabled = !enough;
+      update({ busy: false, error: humanMessage(e) });
     }
   });
 
