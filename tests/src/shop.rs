@@ -70,12 +70,27 @@ impl Shop {
 
     /// Any request to the shop's API, JSON in and out.
     pub async fn send(&self, method: &str, path: &str, body: Option<&Value>) -> Reply {
+        self.send_keyed(method, path, body, None).await
+    }
+
+    /// A request with an `Idempotency-Key` (a payment, a purchase form): sent again with the
+    /// same key, it is the same request.
+    pub async fn send_keyed(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&Value>,
+        key: Option<&str>,
+    ) -> Reply {
         let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
         let mut req = self.http.request(method, format!("{}{path}", self.base));
         if let Some(b) = body {
             req = req
                 .header("content-type", "application/json")
                 .body(b.to_string());
+        }
+        if let Some(key) = key {
+            req = req.header("idempotency-key", key);
         }
         reply(req.send().await.expect("the shop answers")).await
     }
@@ -204,13 +219,8 @@ impl Shop {
 
     /// `POST /api/payments` with its `Idempotency-Key`.
     pub async fn start_payment(&self, key: &str, body: &Value) -> Reply {
-        let req = self
-            .http
-            .post(format!("{}/api/payments", self.base))
-            .header("content-type", "application/json")
-            .header("idempotency-key", key)
-            .body(body.to_string());
-        reply(req.send().await.expect("the shop answers")).await
+        self.send_keyed("POST", "/api/payments", Some(body), Some(key))
+            .await
     }
 
     pub async fn payment(&self, payment_id: &str) -> Reply {

@@ -106,55 +106,16 @@ pub struct OpenCaseRequest {
     pub delivery: DeliveryChoice,
 }
 
-/// Where an order's delivery case is: `created` → `in_transit` → `at_pickup_point` (pickup) |
-/// `out_for_delivery` (courier) → `delivered`, or `cancelled` before the goods left.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryStatus {
-    Created,
-    InTransit,
-    AtPickupPoint,
-    OutForDelivery,
-    Delivered,
-    Cancelled,
-}
-
-impl DeliveryStatus {
-    pub const ALL: [Self; 6] = [
-        Self::Created,
-        Self::InTransit,
-        Self::AtPickupPoint,
-        Self::OutForDelivery,
-        Self::Delivered,
-        Self::Cancelled,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Created => "created",
-            Self::InTransit => "in_transit",
-            Self::AtPickupPoint => "at_pickup_point",
-            Self::OutForDelivery => "out_for_delivery",
-            Self::Delivered => "delivered",
-            Self::Cancelled => "cancelled",
-        }
-    }
-}
-
-impl std::fmt::Display for DeliveryStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for DeliveryStatus {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str() == text)
-            .ok_or_else(|| format!("no delivery case status {text:?}"))
+crate::wire_enum! {
+    /// Where an order's delivery case is: `created` → `in_transit` → `at_pickup_point` (pickup) |
+    /// `out_for_delivery` (courier) → `delivered`, or `cancelled` before the goods left.
+    pub enum DeliveryStatus {
+        Created = "created",
+        InTransit = "in_transit",
+        AtPickupPoint = "at_pickup_point",
+        OutForDelivery = "out_for_delivery",
+        Delivered = "delivered",
+        Cancelled = "cancelled",
     }
 }
 

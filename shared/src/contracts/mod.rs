@@ -127,6 +127,49 @@ macro_rules! refusal_data {
     };
 }
 
+/// A unit-only enum that is its `snake_case` name on the wire and in the table (statuses,
+/// kinds): `as_str`, `ALL`, `Display` and `FromStr` written once, each name given once.
+#[macro_export]
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+        )]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),*
+        }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text),*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = String;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                Self::ALL
+                    .iter()
+                    .copied()
+                    .find(|s| s.as_str() == text)
+                    .ok_or_else(|| format!("no {} {text:?}", stringify!($name)))
+            }
+        }
+    };
+}
+
 /// For contracts that refuse nothing: every failure is `Unavailable`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NoRefusal {}

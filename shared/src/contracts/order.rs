@@ -4,63 +4,33 @@
 use super::Contract;
 use serde::{Deserialize, Serialize};
 
-/// Where an order is, from the cart to the client's hands — one list for order, the saga,
-/// delivery's reports, notification and the web client (`snake_case` on the wire).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    /// The cart: the client's order being put together.
-    Draft,
-    /// «Оплатить заказ» pressed: the lines and total frozen, waiting for the payment.
-    AwaitingPayment,
-    Paid,
-    /// «Вернуться к редактированию заказа»: its lines are back in the cart.
-    ReturnedToCart,
-    /// The saga reserved the goods: their picking case is open («Собирается»).
-    Assembling,
-    /// The saga opened the delivery case («Передан в доставку»).
-    HandedToDelivery,
-    /// The saga undid what it had done and gave the money back; the order says why.
-    Cancelled,
-    /// Delivery's moves (an operator's): the goods left the warehouse («В пути»), wait at the
-    /// pickup point, are out with the courier, or are in the client's hands.
-    InTransit,
-    AtPickupPoint,
-    OutForDelivery,
-    Delivered,
+crate::wire_enum! {
+    /// Where an order is, from the cart to the client's hands — one list for order, the saga,
+    /// delivery's reports, notification and the web client (`snake_case` on the wire).
+    pub enum OrderStatus {
+        /// The cart: the client's order being put together.
+        Draft = "draft",
+        /// «Оплатить заказ» pressed: the lines and total frozen, waiting for the payment.
+        AwaitingPayment = "awaiting_payment",
+        Paid = "paid",
+        /// «Вернуться к редактированию заказа»: its lines are back in the cart.
+        ReturnedToCart = "returned_to_cart",
+        /// The saga reserved the goods: their picking case is open («Собирается»).
+        Assembling = "assembling",
+        /// The saga opened the delivery case («Передан в доставку»).
+        HandedToDelivery = "handed_to_delivery",
+        /// The saga undid what it had done and gave the money back; the order says why.
+        Cancelled = "cancelled",
+        /// Delivery's moves (an operator's): the goods left the warehouse («В пути»), wait at the
+        /// pickup point, are out with the courier, or are in the client's hands.
+        InTransit = "in_transit",
+        AtPickupPoint = "at_pickup_point",
+        OutForDelivery = "out_for_delivery",
+        Delivered = "delivered",
+    }
 }
 
 impl OrderStatus {
-    pub const ALL: [Self; 11] = [
-        Self::Draft,
-        Self::AwaitingPayment,
-        Self::Paid,
-        Self::ReturnedToCart,
-        Self::Assembling,
-        Self::HandedToDelivery,
-        Self::Cancelled,
-        Self::InTransit,
-        Self::AtPickupPoint,
-        Self::OutForDelivery,
-        Self::Delivered,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::AwaitingPayment => "awaiting_payment",
-            Self::Paid => "paid",
-            Self::ReturnedToCart => "returned_to_cart",
-            Self::Assembling => "assembling",
-            Self::HandedToDelivery => "handed_to_delivery",
-            Self::Cancelled => "cancelled",
-            Self::InTransit => "in_transit",
-            Self::AtPickupPoint => "at_pickup_point",
-            Self::OutForDelivery => "out_for_delivery",
-            Self::Delivered => "delivered",
-        }
-    }
-
     /// A goods order whose money was taken and not given back, wherever the saga and delivery
     /// have taken it since.
     pub fn is_paid(self) -> bool {
@@ -74,23 +44,6 @@ impl OrderStatus {
                 | Self::OutForDelivery
                 | Self::Delivered
         )
-    }
-}
-
-impl std::fmt::Display for OrderStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for OrderStatus {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str() == text)
-            .ok_or_else(|| format!("no order status {text:?}"))
     }
 }
 
@@ -230,7 +183,7 @@ mod tests {
 
     #[test]
     fn an_order_status_is_its_snake_case_name_on_the_wire_and_back() {
-        for status in OrderStatus::ALL {
+        for &status in OrderStatus::ALL {
             let wire = serde_json::to_value(status).expect("serializes");
             assert_eq!(wire, status.as_str());
             assert_eq!(status.as_str().parse::<OrderStatus>(), Ok(status));

@@ -95,71 +95,26 @@ pub struct OrderedUnits {
     pub quantity: i64,
 }
 
-/// Where an order's picking case is: its units put aside, reserved, picked, handed to
-/// delivery — or given back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PickingStatus {
-    /// Put aside at «Оплатить заказ» until paid or lapsed.
-    Held,
-    /// A hold never paid: its units are back, it holds nothing.
-    Lapsed,
-    /// Paid: the saga's reservation, waiting for the warehouse.
-    Created,
-    Picking,
-    Packed,
-    HandedOver,
-    /// Undone before the goods were handed over: the units are back on the shelves.
-    Cancelled,
-    /// Undone after the goods were handed to delivery: they are off the shelves until the
-    /// warehouse's staff have them back.
-    Returning,
-    /// The goods of a `returning` case are back on the shelves (an operator's move).
-    Returned,
-}
-
-impl PickingStatus {
-    pub const ALL: [Self; 9] = [
-        Self::Held,
-        Self::Lapsed,
-        Self::Created,
-        Self::Picking,
-        Self::Packed,
-        Self::HandedOver,
-        Self::Cancelled,
-        Self::Returning,
-        Self::Returned,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Held => "held",
-            Self::Lapsed => "lapsed",
-            Self::Created => "created",
-            Self::Picking => "picking",
-            Self::Packed => "packed",
-            Self::HandedOver => "handed_over",
-            Self::Cancelled => "cancelled",
-            Self::Returning => "returning",
-            Self::Returned => "returned",
-        }
-    }
-}
-
-impl std::fmt::Display for PickingStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PickingStatus {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|s| s.as_str() == text)
-            .ok_or_else(|| format!("no picking status {text:?}"))
+crate::wire_enum! {
+    /// Where an order's picking case is: its units put aside, reserved, picked, handed to
+    /// delivery — or given back.
+    pub enum PickingStatus {
+        /// Put aside at «Оплатить заказ» until paid or lapsed.
+        Held = "held",
+        /// A hold never paid: its units are back, it holds nothing.
+        Lapsed = "lapsed",
+        /// Paid: the saga's reservation, waiting for the warehouse.
+        Created = "created",
+        Picking = "picking",
+        Packed = "packed",
+        HandedOver = "handed_over",
+        /// Undone before the goods were handed over: the units are back on the shelves.
+        Cancelled = "cancelled",
+        /// Undone after the goods were handed to delivery: they are off the shelves until the
+        /// warehouse's staff have them back.
+        Returning = "returning",
+        /// The goods of a `returning` case are back on the shelves (an operator's move).
+        Returned = "returned",
     }
 }
 

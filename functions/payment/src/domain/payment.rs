@@ -4,6 +4,7 @@
 //! wallet debited). A status only moves forward, and only by a conditional write.
 
 use serde::{Deserialize, Serialize};
+use vitrina_shared::contracts::billing::{GiftCardMove, WalletMove};
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -53,19 +54,20 @@ impl Status {
     }
 }
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    /// A card typed on the bank's page.
-    Card,
-    /// The client's wallet in billing.
-    Wallet,
-    /// SBP: a QR code the payer scans with the banking app.
-    Sbp,
-    /// A card the bank kept from an earlier payment: no page, authorised at once.
-    SavedCard,
-    /// One of the client's activated gift cards in billing.
-    GiftCard,
+vitrina_shared::wire_enum! {
+    /// How a payment is paid (`card`, `saved_card`, `sbp`, `wallet`, `gift_card` on the wire).
+    pub enum Method {
+        /// A card typed on the bank's page.
+        Card = "card",
+        /// The client's wallet in billing.
+        Wallet = "wallet",
+        /// SBP: a QR code the payer scans with the banking app.
+        Sbp = "sbp",
+        /// A card the bank kept from an earlier payment: no page, authorised at once.
+        SavedCard = "saved_card",
+        /// One of the client's activated gift cards in billing.
+        GiftCard = "gift_card",
+    }
 }
 
 impl Method {
@@ -73,27 +75,6 @@ impl Method {
     /// makes), rather than from a balance billing keeps.
     pub fn at_bank(self) -> bool {
         matches!(self, Self::Card | Self::Sbp | Self::SavedCard)
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "card" => Some(Self::Card),
-            "wallet" => Some(Self::Wallet),
-            "sbp" => Some(Self::Sbp),
-            "saved_card" => Some(Self::SavedCard),
-            "gift_card" => Some(Self::GiftCard),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Card => "card",
-            Self::Wallet => "wallet",
-            Self::Sbp => "sbp",
-            Self::SavedCard => "saved_card",
-            Self::GiftCard => "gift_card",
-        }
     }
 }
 
@@ -199,6 +180,28 @@ impl Payment {
         }
     }
 
+    /// This payment's money moved in the client's wallet (a debit or a credit back), keyed in
+    /// billing's ledger by `cause`.
+    pub fn wallet_move(&self, cause: String, description: String) -> WalletMove {
+        WalletMove {
+            user_id: self.user_id.clone(),
+            amount: self.amount,
+            cause,
+            description,
+        }
+    }
+
+    /// This payment's money moved on the gift card that pays it, keyed by `cause`.
+    pub fn gift_card_move(&self, cause: String, description: String) -> GiftCardMove {
+        GiftCardMove {
+            user_id: self.user_id.clone(),
+            card_id: self.saved_card_id.clone().unwrap_or_default(),
+            amount: self.amount,
+            cause,
+            description,
+        }
+    }
+
     /// Whether "Оплатить" may be pressed.
     pub fn confirmable(&self) -> bool {
         matches!(self.status, Status::Authorized | Status::Ready)
@@ -298,7 +301,7 @@ mod tests {
         assert!(w.confirmable());
         let c = Payment::new("p", "u", "o", 100, Method::Card, true, "t");
         assert!(!c.confirmable());
-        assert_eq!(Method::parse("sbp"), Some(Method::Sbp));
-        assert_eq!(Method::parse("cash"), None);
+        assert_eq!("sbp".parse(), Ok(Method::Sbp));
+        assert!("cash".parse::<Method>().is_err());
     }
 }

@@ -16,7 +16,7 @@ use crate::{
 use serde_json::json;
 use vitrina_shared::{
     contracts::{
-        billing::{DebitRefusal, GiftCardDebitRefusal, GiftCardMove, LedgerEntry, WalletMove},
+        billing::{DebitRefusal, GiftCardDebitRefusal, LedgerEntry},
         order::{PayableRefusal, PayableRequest},
         CallError, Refusal,
     },
@@ -574,14 +574,20 @@ async fn taken_by_billing<R: Refusal>(
     advance(p, payment, next).await
 }
 
+/// What a debit of this payment is keyed by in billing's ledger, and how the client reads it.
+fn debit_of(payment: &Payment) -> (String, String) {
+    (
+        format!("payment:{}", payment.payment_id),
+        format!("Оплата заказа {}", payment.order_id),
+    )
+}
+
 async fn debit_wallet(p: &Payments, payment: &Payment) -> Result<Payment, PaymentError> {
-    let movement = WalletMove {
-        user_id: payment.user_id.clone(),
-        amount: payment.amount,
-        cause: format!("payment:{}", payment.payment_id),
-        description: format!("Оплата заказа {}", payment.order_id),
-    };
-    let outcome = p.wallet.call(&movement).await;
+    let (cause, description) = debit_of(payment);
+    let outcome = p
+        .wallet
+        .call(&payment.wallet_move(cause, description))
+        .await;
     taken_by_billing(p, payment, outcome, |refusal| match refusal {
         DebitRefusal::InsufficientFunds(_) => Some("insufficient_funds"),
         DebitRefusal::WalletNotFound(_) => Some("wallet_not_found"),
@@ -591,14 +597,9 @@ async fn debit_wallet(p: &Payments, payment: &Payment) -> Result<Payment, Paymen
 }
 
 async fn debit_gift_card(p: &Payments, payment: &Payment) -> Result<Payment, PaymentError> {
-    let movement = GiftCardMove {
-        user_id: payment.user_id.clone(),
-        card_id: payment.saved_card_id.clone().unwrap_or_default(),
-        amount: payment.amount,
-        cause: format!("payment:{}", payment.payment_id),
-        description: format!("Оплата заказа {}", payment.order_id),
-    };
-    let outcome = p.gift_card.call(&movement).await;
+    let (cause, description) = debit_of(payment);
+    let debit = payment.gift_card_move(cause, description);
+    let outcome = p.gift_card.call(&debit).await;
     taken_by_billing(p, payment, outcome, |refusal| match refusal {
         GiftCardDebitRefusal::InsufficientFunds(_) => Some("insufficient_funds"),
         GiftCardDebitRefusal::GiftCardNotFound(_) => Some("card_not_found"),

@@ -9,10 +9,7 @@ use crate::{
     domain::payment::{Method, Payment, Status},
     Payments, TimedPayments,
 };
-use vitrina_shared::{
-    contracts::billing::{GiftCardMove, WalletMove},
-    StoreError, Unavailable,
-};
+use vitrina_shared::{StoreError, Unavailable};
 
 /// Gives the payment's money back; answers the payment as it is now (`Refunded`, or
 /// `Refunding` / `RefundFailed` while the bank has not finished or has refused).
@@ -52,35 +49,20 @@ pub async fn refund(
             after_refund(attempt, &at_bank)
         }
         Method::Wallet => {
+            let credit = payment.wallet_move(cause, description);
             p.wallet_credit
-                .call(&WalletMove {
-                    user_id: payment.user_id.clone(),
-                    amount: payment.amount,
-                    cause,
-                    description,
-                })
+                .call(&credit)
                 .await
                 .map_err(Unavailable::new)?;
-            Payment {
-                status: Status::Refunded,
-                ..payment.clone()
-            }
+            given_back(&payment)
         }
         Method::GiftCard => {
+            let credit = payment.gift_card_move(cause, description);
             p.gift_card_credit
-                .call(&GiftCardMove {
-                    user_id: payment.user_id.clone(),
-                    card_id: payment.saved_card_id.clone().unwrap_or_default(),
-                    amount: payment.amount,
-                    cause,
-                    description,
-                })
+                .call(&credit)
                 .await
                 .map_err(Unavailable::new)?;
-            Payment {
-                status: Status::Refunded,
-                ..payment.clone()
-            }
+            given_back(&payment)
         }
     };
     if done.status != Status::Refunded {
@@ -91,6 +73,14 @@ pub async fn refund(
     let done = record(p, &payment, done).await?;
     tracing::info!(payment_id = %done.payment_id, order_id = %done.order_id, amount = done.amount, status = ?done.status, reason, "payment refund asked");
     Ok(done)
+}
+
+/// A payment whose money billing credited back.
+fn given_back(payment: &Payment) -> Payment {
+    Payment {
+        status: Status::Refunded,
+        ..payment.clone()
+    }
 }
 
 /// A refund the bank has not finished, read again from the bank (never from a webhook's

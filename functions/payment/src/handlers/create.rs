@@ -51,7 +51,7 @@ pub async fn handle(t: Arc<TimedPayments>, req: Request) -> Result<Response<Body
     let method = body
         .method
         .as_deref()
-        .and_then(Method::parse)
+        .and_then(|m| m.parse::<Method>().ok())
         .ok_or_else(|| {
             ApiError::bad_request(
                 "invalid_method",

@@ -120,7 +120,7 @@ mod tests {
     #[test]
     fn what_a_case_holds_and_whether_it_is_undone() {
         use case::*;
-        for status in PickingStatus::ALL {
+        for &status in PickingStatus::ALL {
             let holds = holds_units(status);
             let expected = !matches!(status, Lapsed | Cancelled | Returned);
             assert_eq!(holds, expected, "{status}");
