@@ -95,8 +95,7 @@ pub struct PaymentOutcome {
     pub user_id: String,
     /// Kopecks.
     pub amount: i64,
-    /// `card`, `wallet`, …
-    pub method: String,
+    pub method: crate::contracts::payment::PaymentMethod,
     /// Why it failed, as a stable code (`insufficient_funds`, `card_expired`, …); none on success.
     #[serde(default)]
     pub reason: Option<String>,

@@ -100,11 +100,11 @@ pub enum OrderKind {
 impl OrderKind {
     /// Whether a way of paying may pay this kind: a gift card buys no gift card, and the
     /// wallet is topped up from outside (a bank card or SBP).
-    pub fn accepts(self, method: &str) -> bool {
+    pub fn accepts(self, method: super::payment::PaymentMethod) -> bool {
         match self {
             Self::Goods => true,
-            Self::GiftCard => method != "gift_card",
-            Self::WalletTopUp => matches!(method, "card" | "saved_card" | "sbp"),
+            Self::GiftCard => method != super::payment::PaymentMethod::GiftCard,
+            Self::WalletTopUp => method.at_bank(),
         }
     }
 }

@@ -13,6 +13,30 @@ impl Contract for RefundPayment {
     type Refusal = RefundRefusal;
 }
 
+crate::wire_enum! {
+    /// How a payment is paid, on every message and contract that names it.
+    pub enum PaymentMethod {
+        /// A card typed on the bank's page.
+        Card = "card",
+        /// The client's wallet in billing.
+        Wallet = "wallet",
+        /// SBP: a QR code the payer scans with the banking app.
+        Sbp = "sbp",
+        /// A card the bank kept from an earlier payment: no page, authorised at once.
+        SavedCard = "saved_card",
+        /// One of the client's activated gift cards in billing.
+        GiftCard = "gift_card",
+    }
+}
+
+impl PaymentMethod {
+    /// Paid through the bank (an authorisation to capture, a hold to release, a refund the bank
+    /// makes), rather than from a balance billing keeps.
+    pub fn at_bank(self) -> bool {
+        matches!(self, Self::Card | Self::Sbp | Self::SavedCard)
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct RefundRequest {
@@ -28,7 +52,7 @@ pub struct Refunded {
     pub order_id: String,
     /// Kopecks given back: the whole payment.
     pub amount: i64,
-    pub method: String,
+    pub method: PaymentMethod,
 }
 
 crate::refusals! {
@@ -65,7 +89,7 @@ pub struct ConfirmedPayment {
     pub payment_id: String,
     pub order_id: String,
     pub amount: i64,
-    pub method: String,
+    pub method: PaymentMethod,
 }
 
 crate::refusals! {

@@ -142,7 +142,7 @@ async fn a_payment_success_makes_the_order_paid_once_whatever_the_redeliveries()
             order_id: order_id.clone(),
             user_id,
             amount: 10_000,
-            method: "wallet".into(),
+            method: vitrina_shared::contracts::payment::PaymentMethod::Wallet,
             reason: None,
             lines: Vec::new(),
             delivery: String::new(),

@@ -59,7 +59,11 @@ async fn redeliver_to_billing(payment_id: &str, c: &reqwest::Client, order_id: &
             .unwrap()
             .clone(),
         amount: payment["amount"].as_i64().unwrap(),
-        method: payment["method"].as_str().unwrap().into(),
+        method: payment["method"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .expect("a payment method"),
         reason: None,
         lines: Vec::new(),
         delivery: String::new(),

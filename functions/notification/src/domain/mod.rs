@@ -333,7 +333,7 @@ mod tests {
             order_id: "0194f0a0-0000-7000-8000-0000abcd1234".into(),
             user_id: "u".into(),
             amount: 123_450,
-            method: "card".into(),
+            method: vitrina_shared::contracts::payment::PaymentMethod::Card,
             reason: reason.map(str::to_string),
             lines: vec![vitrina_shared::contracts::order::PaidLine {
                 name: "Чайник <стальной>".into(),

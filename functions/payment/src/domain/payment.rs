@@ -54,29 +54,8 @@ impl Status {
     }
 }
 
-vitrina_shared::wire_enum! {
-    /// How a payment is paid (`card`, `saved_card`, `sbp`, `wallet`, `gift_card` on the wire).
-    pub enum Method {
-        /// A card typed on the bank's page.
-        Card = "card",
-        /// The client's wallet in billing.
-        Wallet = "wallet",
-        /// SBP: a QR code the payer scans with the banking app.
-        Sbp = "sbp",
-        /// A card the bank kept from an earlier payment: no page, authorised at once.
-        SavedCard = "saved_card",
-        /// One of the client's activated gift cards in billing.
-        GiftCard = "gift_card",
-    }
-}
-
-impl Method {
-    /// Paid through the bank (an authorisation to capture, a hold to release, a refund the bank
-    /// makes), rather than from a balance billing keeps.
-    pub fn at_bank(self) -> bool {
-        matches!(self, Self::Card | Self::Sbp | Self::SavedCard)
-    }
-}
+/// How a payment is paid: the contracts' own type, named as payment has always named it.
+pub use vitrina_shared::contracts::payment::PaymentMethod as Method;
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]

@@ -61,7 +61,7 @@ pub async fn start(t: &TimedPayments, ask: StartPayment) -> Result<Payment, Paym
         })
         .await
         .map_err(payable_error)?;
-    if !order.kind.accepts(ask.method.as_str()) {
+    if !order.kind.accepts(ask.method) {
         return Err(PaymentError::MethodNotAllowed(order.kind));
     }
     let payment = Payment {
@@ -280,7 +280,7 @@ async fn tell_outcome(p: &Payments, payment: Payment) -> Result<Payment, Payment
             order_id: payment.order_id.clone(),
             user_id: payment.user_id.clone(),
             amount: payment.amount,
-            method: payment.method.as_str().into(),
+            method: payment.method,
             reason: payment.failure.clone(),
             lines: payment.lines.clone(),
             delivery: payment.delivery.clone(),

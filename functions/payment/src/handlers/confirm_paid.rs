@@ -32,7 +32,7 @@ pub async fn handle(
         payment_id: payment.payment_id,
         order_id: payment.order_id,
         amount: payment.amount,
-        method: payment.method.as_str().into(),
+        method: payment.method,
     })
 }
 

@@ -17,6 +17,6 @@ pub async fn handle(
         payment_id: done.payment_id,
         order_id: done.order_id,
         amount: done.amount,
-        method: done.method.as_str().into(),
+        method: done.method,
     })
 }
