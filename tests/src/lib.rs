@@ -436,10 +436,7 @@ pub async fn queue_url(sqs: &aws_sdk_sqs::Client, logical_id: &str) -> String {
 
 /// A logged-in client with a cart of `lines` products of its own (in stock, one each at
 /// `price` kopecks) and pickup chosen: ready for "Оплатить заказ".
-pub async fn client_ready_to_order(
-    lines: usize,
-    price: i64,
-) -> (reqwest::Client, NewUser, Vec<String>) {
+pub async fn client_ready_to_order(lines: usize, price: i64) -> (Shop, NewUser, Vec<String>) {
     let ids = products_in_stock(lines, price);
     let (c, user) = client_with_cart(&ids).await;
     (c, user, ids)
@@ -447,18 +444,15 @@ pub async fn client_ready_to_order(
 
 /// A new client, logged in, with one of each of `ids` in the cart and pickup at the store on
 /// Tverskaya chosen.
-pub async fn client_with_cart(ids: &[String]) -> (reqwest::Client, NewUser) {
-    let c = browser();
-    let user = register(&c).await;
-    assert_eq!(login(&c, &user).await.status, 200);
+pub async fn client_with_cart(ids: &[String]) -> (Shop, NewUser) {
+    let c = Shop::registered().await;
     for id in ids {
-        let body = serde_json::json!({"productId": id, "quantity": 1}).to_string();
-        let r = call(&c, "POST", "/api/cart/items", Some(&body)).await;
+        let r = c.add_to_cart(id, 1).await;
         assert!(r.status == 200 || r.status == 201, "{}", r.body);
     }
-    let pickup = serde_json::json!({"method": "pickup", "pickupPointId": "msk-tverskaya"});
-    let r = call(&c, "PUT", "/api/cart/delivery", Some(&pickup.to_string())).await;
+    let r = c.pick_up_at("msk-tverskaya").await;
     assert_eq!(r.status, 200, "{}", r.body);
+    let user = c.user().clone();
     (c, user)
 }
 
@@ -571,9 +565,9 @@ pub async fn bank_record_of(payment_id: &str) -> Value {
 }
 
 /// A client with one product ordered («Оплатить заказ» pressed): the order awaits payment.
-pub async fn placed_order(price: i64) -> (reqwest::Client, NewUser, String) {
+pub async fn placed_order(price: i64) -> (Shop, NewUser, String) {
     let (c, user, _) = client_ready_to_order(1, price).await;
-    let r = call(&c, "POST", "/api/orders", None).await;
+    let r = c.place_order().await;
     assert_eq!(r.status, 201, "{}", r.body);
     (
         c,

@@ -262,7 +262,7 @@ async fn a_product_out_of_stock_everywhere_cannot_go_to_the_cart_until_stocked()
         &[product_row(&id, "Фонарь налобный", 89_000), stock(0)],
     );
     assert!(catalog_tool().arg(&file).status().unwrap().success());
-    let c = browser();
+    let c = Shop::anonymous();
     let user = register(&c).await;
     assert_eq!(login(&c, &user).await.status, 200);
     let body = format!(r#"{{"productId":"{id}","quantity":1}}"#);

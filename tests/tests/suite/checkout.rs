@@ -5,12 +5,12 @@
 use serde_json::{json, Value};
 use vitrina_tests::*;
 
-async fn quote(c: &reqwest::Client, courier: &str, address: &str) -> Reply {
+async fn quote(c: &Shop, courier: &str, address: &str) -> Reply {
     let body = json!({"courierId": courier, "address": address}).to_string();
     call(c, "POST", "/api/delivery/quote", Some(&body)).await
 }
 
-async fn set_delivery(c: &reqwest::Client, choice: Value) -> Reply {
+async fn set_delivery(c: &Shop, choice: Value) -> Reply {
     call(c, "PUT", "/api/cart/delivery", Some(&choice.to_string())).await
 }
 

@@ -14,7 +14,7 @@ use vitrina_tests::*;
 #[tokio::test]
 async fn placing_freezes_the_cart_into_an_order_and_empties_the_cart() {
     let (c, user, ids) = client_ready_to_order(2, 150_000).await;
-    let placed = call(&c, "POST", "/api/orders", None).await;
+    let placed = c.place_order().await;
     assert_eq!(placed.status, 201, "{}", placed.body);
     let order_id = placed.body["orderId"].as_str().unwrap().to_string();
     assert_eq!(placed.body["status"], "awaiting_payment");
@@ -22,23 +22,23 @@ async fn placing_freezes_the_cart_into_an_order_and_empties_the_cart() {
     assert_eq!(placed.body["lines"].as_array().unwrap().len(), 2);
 
     // A second press answers the same order: nothing is placed twice.
-    let again = call(&c, "POST", "/api/orders", None).await;
+    let again = c.place_order().await;
     assert_eq!(again.status, 200, "{}", again.body);
     assert_eq!(again.body["orderId"], order_id.as_str());
 
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    let cart = c.cart().await;
     assert!(
         cart.status == 404 || cart.body["lines"].as_array().is_some_and(|l| l.is_empty()),
         "the cart starts empty again: {}",
         cart.body
     );
-    let list = call(&c, "GET", "/api/orders", None).await;
+    let list = c.orders().await;
     assert!(list.body["orders"]
         .as_array()
         .unwrap()
         .iter()
         .any(|o| o["orderId"] == order_id.as_str() && o["status"] == "awaiting_payment"));
-    let one = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+    let one = c.order(&order_id).await;
     assert_eq!((one.status, &one.body["total"]), (200, &json!(300_000)));
 
     // What payment will charge comes from the order.
@@ -55,7 +55,7 @@ async fn placing_freezes_the_cart_into_an_order_and_empties_the_cart() {
 
     // Another client sees nothing of it.
     let (other, _, _) = client_ready_to_order(1, 100).await;
-    let theirs = call(&other, "GET", &format!("/api/orders/{order_id}"), None).await;
+    let theirs = other.order(&order_id).await;
     assert_eq!(theirs.status, 404);
     let _ = ids;
 }
@@ -63,20 +63,20 @@ async fn placing_freezes_the_cart_into_an_order_and_empties_the_cart() {
 #[tokio::test]
 async fn an_unpaid_order_goes_back_into_the_cart_and_can_no_longer_be_paid() {
     let (c, user, ids) = client_ready_to_order(1, 99_000).await;
-    let order_id = call(&c, "POST", "/api/orders", None).await.body["orderId"]
+    let order_id = c.place_order().await.body["orderId"]
         .as_str()
         .unwrap()
         .to_string();
-    let back = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    let back = c.back_to_cart(&order_id).await;
     assert_eq!(back.status, 200, "{}", back.body);
     assert_eq!(back.body["lines"][0]["productId"], ids[0].as_str());
     assert_eq!(
         back.body["delivery"]["method"], "pickup",
         "the delivery comes back too"
     );
-    let order = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+    let order = c.order(&order_id).await;
     assert_eq!(order.body["status"], "returned_to_cart");
-    let twice = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    let twice = c.back_to_cart(&order_id).await;
     assert_eq!(twice.status, 409);
     let user_id = user_id_of(&user.username).await;
     match remote::<PayableOrder>("OrderPayableFunction")
@@ -91,10 +91,10 @@ async fn an_unpaid_order_goes_back_into_the_cart_and_can_no_longer_be_paid() {
 
 #[tokio::test]
 async fn placing_needs_a_delivery_and_a_cart() {
-    let c = browser();
+    let c = Shop::anonymous();
     let user = register(&c).await;
     login(&c, &user).await;
-    let empty = call(&c, "POST", "/api/orders", None).await;
+    let empty = c.place_order().await;
     assert_eq!(
         (empty.status, &empty.body["error"]["code"]),
         (409, &json!("cart_empty"))
@@ -102,7 +102,7 @@ async fn placing_needs_a_delivery_and_a_cart() {
     let id = &products_in_stock(1, 1_000)[0];
     let body = json!({"productId": id}).to_string();
     call(&c, "POST", "/api/cart/items", Some(&body)).await;
-    let r = call(&c, "POST", "/api/orders", None).await;
+    let r = c.place_order().await;
     assert_eq!(
         (r.status, &r.body["error"]["code"]),
         (409, &json!("delivery_not_chosen")),
@@ -114,7 +114,7 @@ async fn placing_needs_a_delivery_and_a_cart() {
 #[tokio::test]
 async fn a_payment_success_makes_the_order_paid_once_whatever_the_redeliveries() {
     let (c, user, _) = client_ready_to_order(1, 10_000).await;
-    let order_id = call(&c, "POST", "/api/orders", None).await.body["orderId"]
+    let order_id = c.place_order().await.body["orderId"]
         .as_str()
         .unwrap()
         .to_string();
@@ -169,13 +169,13 @@ async fn a_payment_success_makes_the_order_paid_once_whatever_the_redeliveries()
             .unwrap();
     }
     let paid = eventually(std::time::Duration::from_secs(15), || async {
-        let r = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+        let r = c.order(&order_id).await;
         is_paid(&r.body).then_some(r.body)
     })
     .await
     .expect("the order becomes paid");
     assert_eq!(paid["paymentId"], payment_id.as_str());
-    let back = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    let back = c.back_to_cart(&order_id).await;
     assert_eq!(back.status, 409, "a paid order stays an order");
     // The copies were consumed, not failed: a copy whose handling failed stays in flight for
     // the queue's visibility timeout (60 s) before each redelivery, so the queue is seen empty
@@ -184,7 +184,7 @@ async fn a_payment_success_makes_the_order_paid_once_whatever_the_redeliveries()
     assert!(drained, "a copy of the outcome was not consumed");
     // One saga, which hands the order over: the copies started no second one.
     let settled = eventually(std::time::Duration::from_secs(60), || async {
-        let r = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+        let r = c.order(&order_id).await;
         (r.body["status"] == "handed_to_delivery").then_some(())
     })
     .await;
@@ -198,7 +198,7 @@ async fn a_payment_success_makes_the_order_paid_once_whatever_the_redeliveries()
 #[tokio::test]
 async fn two_placings_at_once_keep_the_placed_orders_hold() {
     let (c, _user, ids) = client_ready_to_order(1, 120_000).await;
-    let cart = call(&c, "GET", "/api/cart", None).await;
+    let cart = c.cart().await;
     let order_id = cart.body["orderId"].as_str().unwrap().to_string();
     let write = hold_dynamodb(
         "TransactWriteItems",
@@ -208,7 +208,7 @@ async fn two_placings_at_once_keep_the_placed_orders_hold() {
     .await;
     let first = call_in_background(&c, "POST", "/api/orders".into());
     wait_until_held(&write).await;
-    let second = call(&c, "POST", "/api/orders", None).await;
+    let second = c.place_order().await;
     assert_eq!(second.status, 201, "{}", second.body);
     release_held(&write).await;
     let first = first.await.expect("the first press");

@@ -7,7 +7,7 @@ use vitrina_tests::*;
 
 #[tokio::test]
 async fn every_item_belongs_to_a_known_owner() {
-    let c = browser();
+    let c = Shop::anonymous();
     let user = register(&c).await;
     let r = login(&c, &user).await;
     assert_eq!(r.status, 200, "{}", r.body);

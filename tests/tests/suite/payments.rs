@@ -6,19 +6,17 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use vitrina_tests::*;
 
-async fn payment(c: &reqwest::Client, id: &str) -> Value {
-    let r = call(c, "GET", &format!("/api/payments/{id}"), None).await;
+async fn payment(c: &Shop, id: &str) -> Value {
+    let r = c.payment(id).await;
     assert_eq!(r.status, 200, "{}", r.body);
     r.body
 }
 
-async fn order_status(c: &reqwest::Client, order_id: &str) -> Value {
-    call(c, "GET", &format!("/api/orders/{order_id}"), None)
-        .await
-        .body
+async fn order_status(c: &Shop, order_id: &str) -> Value {
+    c.order(order_id).await.body
 }
 
-async fn wait_order(c: &reqwest::Client, order_id: &str, check: impl Fn(&Value) -> bool) -> Value {
+async fn wait_order(c: &Shop, order_id: &str, check: impl Fn(&Value) -> bool) -> Value {
     eventually(Duration::from_secs(15), || async {
         let o = order_status(c, order_id).await;
         check(&o).then_some(o)
@@ -28,7 +26,7 @@ async fn wait_order(c: &reqwest::Client, order_id: &str, check: impl Fn(&Value) 
 }
 
 /// Starts a card payment and pays on the bank's page with `number`; answers the payment id.
-async fn card_payment(c: &reqwest::Client, order_id: &str, number: &str) -> String {
+async fn card_payment(c: &Shop, order_id: &str, number: &str) -> String {
     let started = start_payment(
         c,
         &unique("key-"),
@@ -73,14 +71,14 @@ async fn a_card_payment_is_authorised_on_the_banks_page_and_taken_by_oplatit() {
         "awaiting_payment"
     );
 
-    let paid = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    let paid = c.confirm_payment(&id).await;
     assert_eq!(
         (paid.status, &paid.body["status"]),
         (200, &json!("paid")),
         "{}",
         paid.body
     );
-    let twice = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    let twice = c.confirm_payment(&id).await;
     assert_eq!(
         twice.body["status"], "paid",
         "a second press changes nothing"
@@ -133,7 +131,7 @@ async fn a_declined_card_fails_with_the_reason_and_the_order_waits_for_another_t
         (&json!("failed"), &json!("insufficient_funds"))
     );
     assert_eq!(failed["confirmable"], false);
-    let refused = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    let refused = c.confirm_payment(&id).await;
     assert_eq!(refused.status, 409, "{}", refused.body);
     let order = wait_order(&c, &order_id, |o| {
         o["lastPaymentFailure"] == "insufficient_funds"
@@ -151,7 +149,7 @@ async fn a_declined_card_fails_with_the_reason_and_the_order_waits_for_another_t
     // "Попробовать оплатить еще раз": a new payment, another card, and the order is paid.
     let retry = card_payment(&c, &order_id, "2200 0000 0000 0004").await;
     assert_eq!(payment(&c, &retry).await["status"], "authorized");
-    let paid = call(&c, "POST", &format!("/api/payments/{retry}/confirm"), None).await;
+    let paid = c.confirm_payment(&retry).await;
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
     wait_order(&c, &order_id, is_paid).await;
 }
@@ -173,14 +171,14 @@ async fn the_wallet_pays_when_it_holds_enough_and_refuses_with_409_when_not() {
         short.body
     );
     let id = short.body["paymentId"].as_str().unwrap();
-    let refused = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    let refused = c.confirm_payment(id).await;
     assert_eq!(
         (refused.status, &refused.body["error"]["code"]),
         (409, &json!("insufficient_funds")),
         "{}",
         refused.body
     );
-    let wallet = call(&c, "GET", "/api/wallet", None).await;
+    let wallet = c.wallet().await;
     assert_eq!(wallet.body["balance"], 50_000, "nothing was taken");
 
     credit_wallet(&user, 20_000).await;
@@ -191,12 +189,9 @@ async fn the_wallet_pays_when_it_holds_enough_and_refuses_with_409_when_not() {
     )
     .await;
     let id = enough.body["paymentId"].as_str().unwrap();
-    let paid = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    let paid = c.confirm_payment(id).await;
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
-    assert_eq!(
-        call(&c, "GET", "/api/wallet", None).await.body["balance"],
-        0
-    );
+    assert_eq!(c.wallet().await.body["balance"], 0);
     wait_order(&c, &order_id, is_paid).await;
 }
 
@@ -235,7 +230,7 @@ async fn two_tabs_paying_one_order_charge_it_once() {
 
     // The loser took nothing: the wallet is whole if the card won, and the card's hold was
     // released if the wallet won.
-    let balance = call(&c, "GET", "/api/wallet", None).await.body["balance"].clone();
+    let balance = c.wallet().await.body["balance"].clone();
     let card_status = payment(&c, &card).await["status"].clone();
     let at_bank = bank_record_of(&card).await;
     let winner = if card_status == "paid" {
@@ -348,7 +343,7 @@ async fn bad_payment_requests_are_refused_with_clear_codes() {
     )
     .await;
     let id = mine.body["paymentId"].as_str().unwrap();
-    let peek = call(&other, "GET", &format!("/api/payments/{id}"), None).await;
+    let peek = other.payment(id).await;
     assert_eq!(peek.status, 404, "another client's payment is not found");
     let not_mine = start_payment(
         &c,
@@ -368,7 +363,7 @@ async fn bad_payment_requests_are_refused_with_clear_codes() {
     )
     .await;
     let id = gift.body["paymentId"].as_str().unwrap();
-    let refused = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    let refused = c.confirm_payment(id).await;
     assert_eq!(
         (refused.status, &refused.body["error"]["code"]),
         (404, &json!("card_not_found")),
@@ -411,7 +406,7 @@ async fn sbp_is_paid_in_the_payers_app_then_taken_by_oplatit() {
         .await
         .unwrap();
     assert_eq!(payment(&c, id).await["status"], "authorized");
-    let paid = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    let paid = c.confirm_payment(id).await;
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
     wait_order(&c, &order_id, is_paid).await;
 }
@@ -443,7 +438,7 @@ async fn a_gift_card_pays_once_whatever_the_double_click() {
         (&a.body["status"], &b.body["status"]),
         (&json!("paid"), &json!("paid"))
     );
-    let cards = call(&c, "GET", "/api/gift-cards", None).await;
+    let cards = c.gift_cards().await;
     assert_eq!(
         cards.body["giftCards"][0]["balance"], 70_000,
         "taken once: {}",
@@ -467,7 +462,7 @@ async fn bank_fault(kind: &str, key: &str, times: u32, delay_ms: u64) {
 /// started; this leaves it room under load.
 const TIMER_PATIENCE: Duration = Duration::from_secs(75);
 
-async fn wait_payment(c: &reqwest::Client, id: &str, status: &str) -> Value {
+async fn wait_payment(c: &Shop, id: &str, status: &str) -> Value {
     eventually(TIMER_PATIENCE, || async {
         let p = payment(c, id).await;
         (p["status"] == status).then_some(p)
@@ -484,7 +479,7 @@ async fn the_bank_failing_or_slow_at_oplatit_still_captures_once() {
         let id = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
         assert_eq!(payment(&c, &id).await["status"], "authorized");
         bank_fault(kind, &format!("capture-{id}"), 1, delay_ms).await;
-        let paid = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+        let paid = c.confirm_payment(&id).await;
         assert_eq!(
             (paid.status, &paid.body["status"]),
             (200, &json!("paid")),
@@ -519,7 +514,7 @@ async fn oplatit_broken_off_by_the_bank_is_finished_by_the_timer_once() {
     let id = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
     // The bank fails every attempt of the capture: the client sees "try again" and leaves.
     bank_fault("error500", &format!("capture-{id}"), 3, 0).await;
-    let broken = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    let broken = c.confirm_payment(&id).await;
     assert_eq!(
         (broken.status, &broken.body["error"]["code"]),
         (503, &json!("payment_unavailable")),
@@ -555,7 +550,7 @@ async fn money_held_and_never_confirmed_is_released_by_the_timer() {
         "the bank's hold is released: {at_bank}"
     );
     // Too late to press: refused, nothing taken.
-    let late = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    let late = c.confirm_payment(&id).await;
     assert_eq!(
         (late.status, &late.body["error"]["code"]),
         (409, &json!("payment_not_confirmable")),
@@ -614,7 +609,7 @@ async fn a_second_oplatit_while_the_first_takes_the_money_gives_nothing_up() {
     .await;
     let first = call_in_background(&c, "POST", confirm.clone());
     wait_until_held(&debit).await;
-    let back = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    let back = c.back_to_cart(&order_id).await;
     assert_eq!(back.status, 200, "{}", back.body);
     let second = call(&c, "POST", &confirm, None).await;
     assert_eq!(
@@ -636,7 +631,7 @@ async fn a_second_oplatit_while_the_first_takes_the_money_gives_nothing_up() {
         refunded.is_some(),
         "the money of an order in the cart goes back"
     );
-    let wallet = call(&c, "GET", "/api/wallet", None).await;
+    let wallet = c.wallet().await;
     assert_eq!(wallet.body["balance"], 100_000, "{}", wallet.body);
 }
 
@@ -649,7 +644,7 @@ async fn a_payment_the_bank_ended_after_a_broken_capture_frees_the_order() {
     let id = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
     assert_eq!(payment(&c, &id).await["status"], "authorized");
     bank_fault("error500", &format!("capture-{id}"), 3, 0).await;
-    let broken = call(&c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    let broken = c.confirm_payment(&id).await;
     assert_eq!(broken.status, 503, "{}", broken.body);
     let bank_id = bank_record_of(&id).await["id"]
         .as_str()
@@ -666,7 +661,7 @@ async fn a_payment_the_bank_ended_after_a_broken_capture_frees_the_order() {
     assert!(ended.status().is_success(), "{}", ended.status());
     assert_eq!(payment(&c, &id).await["status"], "failed");
     let next = card_payment(&c, &order_id, "5555 5555 5555 4444").await;
-    let paid = call(&c, "POST", &format!("/api/payments/{next}/confirm"), None).await;
+    let paid = c.confirm_payment(&next).await;
     assert_eq!(
         (paid.status, &paid.body["status"]),
         (200, &json!("paid")),
@@ -715,7 +710,7 @@ async fn ids_no_shop_would_make_are_simply_not_found() {
             r.body
         );
     }
-    let own = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+    let own = c.order(&order_id).await;
     assert_eq!(own.status, 200, "the shop's own id still works");
 }
 
@@ -727,7 +722,7 @@ async fn ids_no_shop_would_make_are_simply_not_found() {
 /// over — 409, the wallet untouched.
 #[tokio::test]
 async fn oplatit_and_the_timer_at_once_take_or_release_never_both() {
-    let wallet_payment = |c: reqwest::Client, user: NewUser, order_id: String, total: i64| async move {
+    let wallet_payment = |c: Shop, user: NewUser, order_id: String, total: i64| async move {
         credit_wallet(&user, total).await;
         let started = start_payment(
             &c,
@@ -800,9 +795,7 @@ async fn oplatit_and_the_timer_at_once_take_or_release_never_both() {
         "{}",
         late.body
     );
-    let balance = |c: reqwest::Client| async move {
-        call(&c, "GET", "/api/wallet", None).await.body["balance"].clone()
-    };
+    let balance = |c: Shop| async move { c.wallet().await.body["balance"].clone() };
     assert_eq!(balance(c1.clone()).await, 0, "taken once");
     assert_eq!(balance(c2.clone()).await, 45_000, "nothing taken");
     assert_eq!(

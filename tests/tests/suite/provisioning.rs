@@ -10,11 +10,11 @@ use vitrina_tests::*;
 
 #[tokio::test]
 async fn registration_opens_an_empty_wallet_and_sends_a_welcome() {
-    let c = browser();
+    let c = Shop::anonymous();
     let user = register(&c).await;
     assert_eq!(login(&c, &user).await.status, 200);
     let wallet = eventually(STREAM_PATIENCE, || async {
-        let r = call(&c, "GET", "/api/wallet", None).await;
+        let r = c.wallet().await;
         (r.status == 200).then_some(r.body)
     })
     .await
@@ -46,7 +46,7 @@ const QUEUE_PATIENCE: Duration = Duration::from_secs(45);
 
 #[tokio::test]
 async fn a_refused_registration_announces_nothing() {
-    let c = browser();
+    let c = Shop::anonymous();
     let first = register(&c).await;
     // Same e-mail, new username: the transaction is cancelled at the e-mail claim, after the
     // profile item was already part of it. Nothing of it may reach the stream.
@@ -413,7 +413,7 @@ async fn a_stream_record_that_keeps_failing_ends_in_the_on_failure_queue() {
         "20 retries after the first attempt: {record}"
     );
     // The shard moved on: a user registered after it is still welcomed.
-    let c = browser();
+    let c = Shop::anonymous();
     let later = register(&c).await;
     assert!(
         eventually(Duration::from_secs(30), || async {
@@ -427,7 +427,7 @@ async fn a_stream_record_that_keeps_failing_ends_in_the_on_failure_queue() {
 
 #[tokio::test]
 async fn a_welcome_that_ses_refuses_is_retried_and_sent_once() {
-    let c = browser();
+    let c = Shop::anonymous();
     let email = format!("{}@example.ru", unique("ses"));
     // SES refuses the first two attempts to write to this address (SendEmail of SES v2).
     inject_fault("/v2/email/outbound-emails", &email, 2).await;

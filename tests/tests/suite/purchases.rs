@@ -7,25 +7,25 @@ use std::time::Duration;
 use vitrina_shared::envelope::{Envelope, PaymentOutcome, PAYMENT_SUCCEEDED};
 use vitrina_tests::*;
 
-async fn logged_in_client() -> (reqwest::Client, NewUser) {
-    let c = browser();
+async fn logged_in_client() -> (Shop, NewUser) {
+    let c = Shop::anonymous();
     let (user, _) = client_with_wallet(&c).await;
     assert_eq!(login(&c, &user).await.status, 200);
     (c, user)
 }
 
-async fn balance(c: &reqwest::Client) -> i64 {
-    call(c, "GET", "/api/wallet", None).await.body["balance"]
+async fn balance(c: &Shop) -> i64 {
+    c.wallet().await.body["balance"]
         .as_i64()
         .expect("a balance")
 }
 
-async fn order_of(c: &reqwest::Client, path: &str, body: Value) -> Reply {
+async fn order_of(c: &Shop, path: &str, body: Value) -> Reply {
     call(c, "POST", path, Some(&body.to_string())).await
 }
 
 /// Pays the order by a card on the bank's page and presses «Оплатить»; answers the payment id.
-async fn pay_by_card(c: &reqwest::Client, order_id: &str, number: &str) -> (String, Value) {
+async fn pay_by_card(c: &Shop, order_id: &str, number: &str) -> (String, Value) {
     let started = start_payment(
         c,
         &unique("key-"),
@@ -35,20 +35,16 @@ async fn pay_by_card(c: &reqwest::Client, order_id: &str, number: &str) -> (Stri
     assert_eq!(started.status, 201, "{}", started.body);
     let id = started.body["paymentId"].as_str().unwrap().to_string();
     pay_on_bank_page(started.body["redirectUrl"].as_str().unwrap(), number, None).await;
-    let seen = call(c, "GET", &format!("/api/payments/{id}"), None).await;
+    let seen = c.payment(&id).await;
     assert_eq!(seen.body["status"], "authorized", "{}", seen.body);
-    let done = call(c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+    let done = c.confirm_payment(&id).await;
     (id, done.body)
 }
 
 /// Delivers payment's success to billing once more, as SQS may.
-async fn redeliver_to_billing(payment_id: &str, c: &reqwest::Client, order_id: &str) {
-    let payment = call(c, "GET", &format!("/api/payments/{payment_id}"), None)
-        .await
-        .body;
-    let order = call(c, "GET", &format!("/api/orders/{order_id}"), None)
-        .await
-        .body;
+async fn redeliver_to_billing(payment_id: &str, c: &Shop, order_id: &str) {
+    let payment = c.payment(payment_id).await.body;
+    let order = c.order(order_id).await.body;
     let outcome = PaymentOutcome {
         payment_id: payment_id.into(),
         order_id: order_id.into(),
@@ -83,14 +79,14 @@ async fn redeliver_to_billing(payment_id: &str, c: &reqwest::Client, order_id: &
 }
 
 /// A top-up order of `rubles`: its id.
-async fn top_up_order(c: &reqwest::Client, rubles: i64) -> String {
+async fn top_up_order(c: &Shop, rubles: i64) -> String {
     let r = order_of(c, "/api/top-up-orders", json!({ "amount": rubles })).await;
     assert_eq!(r.status, 201, "{}", r.body);
     r.body["orderId"].as_str().expect("orderId").to_string()
 }
 
-async fn history(c: &reqwest::Client) -> Vec<Value> {
-    call(c, "GET", "/api/wallet/history", None).await.body["entries"]
+async fn history(c: &Shop) -> Vec<Value> {
+    c.wallet_history().await.body["entries"]
         .as_array()
         .expect("entries")
         .clone()
@@ -147,7 +143,7 @@ async fn a_top_up_by_card_credits_the_wallet_once() {
     assert_eq!(balance(&c).await, 150_000, "credited once");
     assert_eq!(history(&c).await.len(), 1);
     // No goods: no saga, and the order is simply paid.
-    let o = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+    let o = c.order(&order_id).await;
     assert_eq!(o.body["status"], "paid");
 }
 
@@ -169,9 +165,7 @@ async fn a_declined_top_up_credits_nothing() {
     )
     .await;
     let failed = eventually(Duration::from_secs(10), || async {
-        let p = call(&c, "GET", &format!("/api/payments/{id}"), None)
-            .await
-            .body;
+        let p = c.payment(&id).await.body;
         (p["status"] == "failed").then_some(p)
     })
     .await
@@ -298,7 +292,7 @@ async fn a_bought_gift_card_reaches_its_recipient_who_activates_it_and_pays_with
         .expect("the code in the letter")
         .to_string();
     // The buyer never sees it: not in the order, not in the buyer's mail.
-    let order = call(&buyer, "GET", &format!("/api/orders/{order_id}"), None).await;
+    let order = buyer.order(&order_id).await;
     assert!(!order.body.to_string().contains(&code));
     for m in mail_to(&mailbox().await, &buyer_user.email) {
         assert!(
@@ -334,7 +328,7 @@ async fn a_bought_gift_card_reaches_its_recipient_who_activates_it_and_pays_with
             .status,
         200
     );
-    let goods = call(&recipient, "POST", "/api/orders", None).await;
+    let goods = recipient.place_order().await;
     let goods_id = goods.body["orderId"].as_str().unwrap();
     let by_card = start_payment(
         &recipient,
@@ -351,7 +345,7 @@ async fn a_bought_gift_card_reaches_its_recipient_who_activates_it_and_pays_with
     )
     .await;
     assert_eq!(done.body["status"], "paid", "{}", done.body);
-    let cards = call(&recipient, "GET", "/api/gift-cards", None).await;
+    let cards = recipient.gift_cards().await;
     assert_eq!(cards.body["giftCards"][0]["balance"], 40_000);
     // Still one letter once the redelivery was consumed: billing's queue and the gift-card
     // letters' queue have nothing left, handled or in flight, so a second letter would be sent.
@@ -403,10 +397,7 @@ async fn the_same_form_sent_twice_is_one_order_and_a_reused_key_for_another_is_4
         (status, &reused["error"]["code"]),
         (409, &json!("idempotency_key_reused"))
     );
-    let orders = call(&c, "GET", "/api/orders", None).await.body["orders"]
-        .as_array()
-        .unwrap()
-        .len();
+    let orders = c.orders().await.body["orders"].as_array().unwrap().len();
     assert_eq!(orders, 1);
 }
 
@@ -426,7 +417,7 @@ async fn a_paid_top_up_is_not_cancelled_and_no_purchase_goes_back_to_a_cart() {
     .await;
     assert_eq!(gift.status, 201, "{}", gift.body);
     let gift_id = gift.body["orderId"].as_str().unwrap();
-    let back = call(&c, "POST", &format!("/api/orders/{gift_id}/cart"), None).await;
+    let back = c.back_to_cart(gift_id).await;
     assert_eq!(
         (back.status, &back.body["error"]["code"]),
         (409, &json!("order_not_editable")),
@@ -443,19 +434,19 @@ async fn a_paid_top_up_is_not_cancelled_and_no_purchase_goes_back_to_a_cart() {
     .await
     .is_some());
     let paid = eventually(Duration::from_secs(20), || async {
-        let o = call(&c, "GET", &format!("/api/orders/{order_id}"), None).await;
+        let o = c.order(&order_id).await;
         (o.body["status"] == "paid").then_some(o)
     })
     .await;
     assert!(paid.is_some(), "order hears of the payment");
-    let cancel = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let cancel = c.cancel_order(&order_id).await;
     assert_eq!(
         (cancel.status, &cancel.body["error"]["code"]),
         (409, &json!("order_not_cancellable")),
         "{}",
         cancel.body
     );
-    let back = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    let back = c.back_to_cart(&order_id).await;
     assert_eq!(
         (back.status, &back.body["error"]["code"]),
         (409, &json!("order_not_editable")),
@@ -470,6 +461,6 @@ async fn a_paid_top_up_is_not_cancelled_and_no_purchase_goes_back_to_a_cart() {
         "{at_bank}"
     );
     assert_eq!(balance(&c).await, 70_000);
-    let p = call(&c, "GET", &format!("/api/payments/{payment}"), None).await;
+    let p = c.payment(&payment).await;
     assert_eq!(p.body["status"], "paid");
 }

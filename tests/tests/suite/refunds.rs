@@ -9,8 +9,8 @@ use vitrina_shared::contracts::{
 };
 use vitrina_tests::*;
 
-async fn confirm(c: &reqwest::Client, id: &str) {
-    let r = call(c, "POST", &format!("/api/payments/{id}/confirm"), None).await;
+async fn confirm(c: &Shop, id: &str) {
+    let r = c.confirm_payment(id).await;
     assert_eq!(r.body["status"], "paid", "{}", r.body);
 }
 
@@ -29,7 +29,7 @@ async fn refund_twice(payment_id: &str, amount: i64) {
 /// The order the test refunded, cancelled by its client: the saga's compensations release its
 /// goods and its own refund answers the one made here, so the shop ends as it must — money
 /// back and nothing delivered, never both (`make audit` checks the whole table after the suite).
-async fn cancel_order(c: &reqwest::Client, order_id: &str) {
+async fn cancel_order(c: &Shop, order_id: &str) {
     let path = format!("/api/orders/{order_id}");
     let status = |o: &serde_json::Value| o["status"].as_str().unwrap_or_default().to_string();
     let heard = eventually(std::time::Duration::from_secs(20), || async {
@@ -58,7 +58,7 @@ async fn a_card_payment_is_refunded_through_the_bank_once() {
         at_bank["refunded_amount"]["value"], "450.00",
         "refunded once: {at_bank}"
     );
-    let p = call(&c, "GET", &format!("/api/payments/{id}"), None).await;
+    let p = c.payment(&id).await;
     assert_eq!(p.body["status"], "refunded");
     cancel_order(&c, &order_id).await;
     let at_bank = bank_record_of(&id).await;
@@ -82,18 +82,12 @@ async fn wallet_and_gift_card_payments_are_credited_back_once() {
     .body;
     let id = started["paymentId"].as_str().unwrap().to_string();
     confirm(&c, &id).await;
-    assert_eq!(
-        call(&c, "GET", "/api/wallet", None).await.body["balance"],
-        20_000
-    );
+    assert_eq!(c.wallet().await.body["balance"], 20_000);
     refund_twice(&id, 30_000).await;
-    assert_eq!(
-        call(&c, "GET", "/api/wallet", None).await.body["balance"],
-        50_000
-    );
+    assert_eq!(c.wallet().await.body["balance"], 50_000);
     cancel_order(&c, &order_id).await;
     assert_eq!(
-        call(&c, "GET", "/api/wallet", None).await.body["balance"],
+        c.wallet().await.body["balance"],
         50_000,
         "credited back once, by the test and the saga together"
     );
@@ -114,7 +108,7 @@ async fn wallet_and_gift_card_payments_are_credited_back_once() {
         call(&c, "POST", "/api/cart/items", Some(&body)).await;
         let pickup = json!({"method": "pickup", "pickupPointId": "msk-tverskaya"}).to_string();
         call(&c, "PUT", "/api/cart/delivery", Some(&pickup)).await;
-        let order = call(&c, "POST", "/api/orders", None).await;
+        let order = c.place_order().await;
         let order_id = order.body["orderId"].as_str().unwrap();
         let started = start_payment(
             &c,
@@ -129,7 +123,7 @@ async fn wallet_and_gift_card_payments_are_credited_back_once() {
         )
     };
     let card_balance = || async {
-        let cards = call(&c, "GET", "/api/gift-cards", None).await.body;
+        let cards = c.gift_cards().await.body;
         cards["giftCards"]
             .as_array()
             .into_iter()
@@ -179,7 +173,7 @@ async fn a_payment_that_took_no_money_is_not_refundable() {
 }
 
 /// A card order, paid through the bank's page and «Оплатить»: the client, the order, the payment.
-async fn card_order(price: i64) -> (reqwest::Client, String, String) {
+async fn card_order(price: i64) -> (Shop, String, String) {
     let (c, _, order_id) = placed_order(price).await;
     let started = start_payment(
         &c,
@@ -195,7 +189,7 @@ async fn card_order(price: i64) -> (reqwest::Client, String, String) {
         None,
     )
     .await;
-    call(&c, "GET", &format!("/api/payments/{id}"), None).await;
+    c.payment(&id).await;
     confirm(&c, &id).await;
     (c, order_id, id)
 }
@@ -231,11 +225,9 @@ async fn bank_ends_refund(payment_id: &str, outcome: &str) {
     assert!(r.status().is_success(), "{}", r.status());
 }
 
-async fn payment_becomes(c: &reqwest::Client, id: &str, status: &str, patience: u64) -> Value {
+async fn payment_becomes(c: &Shop, id: &str, status: &str, patience: u64) -> Value {
     eventually(std::time::Duration::from_secs(patience), || async {
-        let p = call(c, "GET", &format!("/api/payments/{id}"), None)
-            .await
-            .body;
+        let p = c.payment(id).await.body;
         (p["status"] == status).then_some(p)
     })
     .await

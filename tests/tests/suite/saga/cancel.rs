@@ -5,7 +5,7 @@ use super::*;
 #[tokio::test]
 async fn the_client_cancels_a_paid_order_and_everything_is_given_back() {
     let (c, user, order_id, product) = paid_order(21_000).await;
-    let early = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let early = c.cancel_order(&order_id).await;
     assert_eq!(
         (early.status, &early.body["error"]["code"]),
         (409, &json!("order_not_cancellable")),
@@ -15,7 +15,7 @@ async fn the_client_cancels_a_paid_order_and_everything_is_given_back() {
     pay_from_wallet(&c, &user, &order_id, 21_000).await;
     assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
     assert_eq!(units(&product, "msk-tverskaya").await, 49);
-    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let r = c.cancel_order(&order_id).await;
     assert_eq!(r.status, 202, "{}", r.body);
     let o = eventually(SAGA, || async {
         let o = order(&c, &order_id).await;
@@ -53,7 +53,7 @@ async fn the_client_cancels_a_paid_order_and_everything_is_given_back() {
         "a cancelled picking case moves no more: {said}"
     );
     // Pressed again: the order as it is, nothing undone twice.
-    let again = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let again = c.cancel_order(&order_id).await;
     assert_eq!(
         (again.status, &again.body["status"]),
         (200, &json!("cancelled"))
@@ -81,7 +81,7 @@ async fn a_card_order_cancelled_by_its_client_is_refunded_at_the_bank_once() {
         None,
     )
     .await;
-    call(&c, "GET", &format!("/api/payments/{id}"), None).await;
+    c.payment(&id).await;
     confirm(&c, &id).await;
     assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
     let at_bank = bank_record_of(&id).await;
@@ -90,17 +90,21 @@ async fn a_card_order_cancelled_by_its_client_is_refunded_at_the_bank_once() {
         (&json!("succeeded"), &json!("0.00")),
         "{at_bank}"
     );
-    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let r = c.cancel_order(&order_id).await;
     assert_eq!(r.status, 202, "{}", r.body);
     let refunded = eventually(SAGA, || async {
-        let p = call(&c, "GET", &format!("/api/payments/{id}"), None)
-            .await
-            .body;
+        let p = c.payment(&id).await.body;
         (p["status"] == "refunded").then_some(p)
     })
     .await;
     assert!(refunded.is_some(), "the payment is refunded");
-    assert_eq!(order(&c, &order_id).await["status"], "cancelled");
+    // The saga reports the order cancelled after the refund: wait for that report too.
+    let cancelled = eventually(SAGA, || async {
+        let o = order(&c, &order_id).await;
+        (o["status"] == "cancelled").then_some(o)
+    })
+    .await;
+    assert!(cancelled.is_some(), "the order is cancelled");
     let at_bank = bank_record_of(&id).await;
     assert_eq!(
         (
@@ -136,7 +140,7 @@ async fn a_cancel_that_loses_to_the_goods_leaving_undoes_nothing() {
         &format!("DELIVERYCASE#{order_id}"),
     )
     .await;
-    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let r = c.cancel_order(&order_id).await;
     assert_eq!(r.status, 202, "{}", r.body);
     wait_until_held(&read).await;
     let (moved, said) = move_case(&order_id, "in_transit");
@@ -188,7 +192,7 @@ async fn goods_handed_over_come_back_on_sale_only_when_the_warehouse_has_them() 
         let (moved, said) = cases("pick", &order_id, step);
         assert!(moved, "{said}");
     }
-    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let r = c.cancel_order(&order_id).await;
     assert_eq!(r.status, 202, "{}", r.body);
     let o = eventually(SAGA, || async {
         let o = order(&c, &order_id).await;
@@ -233,7 +237,7 @@ async fn a_cancel_pressed_before_order_hears_of_the_payment_is_taken() {
     confirm(&c, &payment).await;
     wait_until_held(&heard).await;
     assert_eq!(order(&c, &order_id).await["status"], "awaiting_payment");
-    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let r = c.cancel_order(&order_id).await;
     assert_eq!(r.status, 202, "{}", r.body);
     // The client's cancel runs to its end before the outcome reaches order.
     let cancelled = execution(&format!("{order_id}-cancel")).await;
@@ -285,7 +289,7 @@ async fn a_cancel_while_the_forward_saga_runs_undoes_everything_once() {
     pay_from_wallet(&c, &user, &order_id, 24_500).await;
     wait_until_held(&opening).await;
     assert_eq!(order(&c, &order_id).await["status"], "assembling");
-    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let r = c.cancel_order(&order_id).await;
     assert_eq!(r.status, 202, "{}", r.body);
     let cancel = execution(&format!("{order_id}-cancel")).await;
     assert_eq!(
@@ -323,10 +327,5 @@ async fn a_cancel_while_the_forward_saga_runs_undoes_everything_once() {
         Some("cancelled")
     );
     let payment = o["paymentId"].as_str().expect("the payment");
-    assert_eq!(
-        call(&c, "GET", &format!("/api/payments/{payment}"), None)
-            .await
-            .body["status"],
-        "refunded"
-    );
+    assert_eq!(c.payment(payment).await.body["status"], "refunded");
 }

@@ -53,7 +53,7 @@ async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_picku
     assert!(moved, "{said}");
     // The goods left: order hears of it («В пути»), and cancelling is over.
     assert_eq!(order(&c, &order_id).await["status"], "in_transit");
-    let cancel = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let cancel = c.cancel_order(&order_id).await;
     assert_eq!(
         (cancel.status, &cancel.body["error"]["code"]),
         (409, &json!("order_not_cancellable")),
@@ -82,7 +82,7 @@ async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_picku
         );
     }
     // The goods are at the point: too late to cancel.
-    let cancel = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let cancel = c.cancel_order(&order_id).await;
     assert_eq!(
         (cancel.status, &cancel.body["error"]["code"]),
         (409, &json!("order_not_cancellable")),
@@ -153,7 +153,7 @@ async fn operators_move_the_delivery_case_and_the_client_follows_it_to_the_picku
 /// A client whose cart goes by the own courier in an empty window (the first from the `from`th
 /// offered: tests that fill windows keep apart, also when run again on the same stack); the
 /// order placed, and the window's id.
-async fn own_courier_order(from: usize, price: i64) -> (reqwest::Client, NewUser, String, String) {
+async fn own_courier_order(from: usize, price: i64) -> (Shop, NewUser, String, String) {
     let (c, user, _) = client_ready_to_order(1, price).await;
     let window = choose_window(&c, |windows| {
         windows
@@ -164,14 +164,14 @@ async fn own_courier_order(from: usize, price: i64) -> (reqwest::Client, NewUser
             .expect("an empty window")
     })
     .await;
-    let placed = call(&c, "POST", "/api/orders", None).await;
+    let placed = c.place_order().await;
     assert_eq!(placed.status, 201, "{}", placed.body);
     let order_id = placed.body["orderId"].as_str().unwrap().to_string();
     (c, user, order_id, window)
 }
 
 /// The cart's delivery: the own courier in the window `pick` takes from those offered; its id.
-async fn choose_window(c: &reqwest::Client, pick: impl Fn(&[Value]) -> String) -> String {
+async fn choose_window(c: &Shop, pick: impl Fn(&[Value]) -> String) -> String {
     let quote = call(
         c,
         "POST",
@@ -209,7 +209,7 @@ async fn a_paid_order_keeps_its_delivery_window_and_a_cancelled_one_gives_it_bac
         "the saga keeps the paid order's place"
     );
 
-    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let r = c.cancel_order(&order_id).await;
     assert_eq!(r.status, 202, "{}", r.body);
     let given_back = eventually(SAGA, || async {
         window_hold(&window, &order_id)
@@ -275,10 +275,10 @@ async fn a_window_that_filled_up_before_the_payment_undoes_the_order_and_gives_t
 
 /// A client whose cart goes by СДЭК to a Moscow address (pre-booked on that choice), the order
 /// placed: the client, the order, its total and the booking's id.
-async fn cdek_order(price: i64) -> (reqwest::Client, NewUser, String, i64, String) {
+async fn cdek_order(price: i64) -> (Shop, NewUser, String, i64, String) {
     let (c, user, _) = client_ready_to_order(1, price).await;
     choose_courier(&c, "cdek", "Москва, ул. Ленина, д. 7").await;
-    let placed = call(&c, "POST", "/api/orders", None).await;
+    let placed = c.place_order().await;
     assert_eq!(placed.status, 201, "{}", placed.body);
     let order_id = placed.body["orderId"].as_str().unwrap().to_string();
     let total = placed.body["total"].as_i64().unwrap();
@@ -295,7 +295,7 @@ async fn another_companys_courier_is_confirmed_when_paid_and_cancelled_with_the_
     pay_from_wallet(&c, &user, &order_id, total).await;
     assert_eq!(settled(&c, &order_id).await["status"], "handed_to_delivery");
     assert_eq!(courier_bookings(&order_id).await[0]["status"], "confirmed");
-    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cancel"), None).await;
+    let r = c.cancel_order(&order_id).await;
     assert_eq!(r.status, 202, "{}", r.body);
     let cancelled = eventually(SAGA, || async {
         (order(&c, &order_id).await["status"] == "cancelled").then_some(())

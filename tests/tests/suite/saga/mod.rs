@@ -18,22 +18,22 @@ const SAGA: Duration = Duration::from_secs(75);
 
 /// A client with one unit of a product of its own in the cart (pickup at the product's store),
 /// the order placed and paid from the wallet. Answers the client, the order and the product.
-async fn paid_order(price: i64) -> (reqwest::Client, NewUser, String, String) {
+async fn paid_order(price: i64) -> (Shop, NewUser, String, String) {
     let (c, user, ids) = client_ready_to_order(1, price).await;
     let product = ids[0].clone();
-    let placed = call(&c, "POST", "/api/orders", None).await;
+    let placed = c.place_order().await;
     assert_eq!(placed.status, 201, "{}", placed.body);
     let order_id = placed.body["orderId"].as_str().unwrap().to_string();
     (c, user, order_id, product)
 }
 
-async fn pay_from_wallet(c: &reqwest::Client, user: &NewUser, order_id: &str, total: i64) {
+async fn pay_from_wallet(c: &Shop, user: &NewUser, order_id: &str, total: i64) {
     let id = wallet_payment(c, user, order_id, total).await;
     confirm(c, &id).await;
 }
 
 /// The wallet payment of the order, started and not yet confirmed; its id.
-async fn wallet_payment(c: &reqwest::Client, user: &NewUser, order_id: &str, total: i64) -> String {
+async fn wallet_payment(c: &Shop, user: &NewUser, order_id: &str, total: i64) -> String {
     credit_wallet(user, total).await;
     let started = start_payment(
         c,
@@ -46,7 +46,7 @@ async fn wallet_payment(c: &reqwest::Client, user: &NewUser, order_id: &str, tot
 }
 
 /// «Оплатить».
-async fn confirm(c: &reqwest::Client, payment_id: &str) {
+async fn confirm(c: &Shop, payment_id: &str) {
     let paid = call(
         c,
         "POST",
@@ -62,13 +62,7 @@ async fn confirm(c: &reqwest::Client, payment_id: &str) {
 /// (its first attempt failed `Unavailable` in the execution's history, a later one went on), one
 /// unit reserved, the payment still `paid` and the wallet still without the money once the
 /// execution is over.
-async fn handed_over_past(
-    c: &reqwest::Client,
-    order_id: &str,
-    product: &str,
-    marker: &str,
-    step: &str,
-) {
+async fn handed_over_past(c: &Shop, order_id: &str, product: &str, marker: &str, step: &str) {
     let o = settled(c, order_id).await;
     assert_eq!(o["status"], "handed_to_delivery", "{o}");
     assert_eq!(faults_left(marker).await, 0, "the fault happened");
@@ -105,7 +99,7 @@ async fn handed_over_past(
     );
     assert_eq!(units(product, "msk-tverskaya").await, 49, "reserved once");
     let payment_id = o["paymentId"].as_str().expect("the order's payment");
-    let payment = call(c, "GET", &format!("/api/payments/{payment_id}"), None).await;
+    let payment = c.payment(payment_id).await;
     assert_eq!(payment.body["status"], "paid", "{}", payment.body);
     assert_eq!(
         balance(c).await,
@@ -121,7 +115,7 @@ async fn refuse(function: &str, marker: &str, times: u32) {
 
 /// The order was undone for a technical fault: cancelled with that reason, nothing reserved,
 /// the money back in the wallet.
-async fn undone_and_refunded(c: &reqwest::Client, order_id: &str, product: &str, total: i64) {
+async fn undone_and_refunded(c: &Shop, order_id: &str, product: &str, total: i64) {
     let o = settled(c, order_id).await;
     assert_eq!(
         (&o["status"], &o["cancelReason"]),
@@ -140,14 +134,14 @@ async fn undone_and_refunded(c: &reqwest::Client, order_id: &str, product: &str,
     assert_eq!(refunded, Some(total), "the wallet has its money back");
 }
 
-async fn order(c: &reqwest::Client, order_id: &str) -> Value {
-    let r = call(c, "GET", &format!("/api/orders/{order_id}"), None).await;
+async fn order(c: &Shop, order_id: &str) -> Value {
+    let r = c.order(order_id).await;
     assert_eq!(r.status, 200, "{}", r.body);
     r.body
 }
 
 /// Waits until the order leaves "paid" (the saga's report), and answers it.
-async fn settled(c: &reqwest::Client, order_id: &str) -> Value {
+async fn settled(c: &Shop, order_id: &str) -> Value {
     eventually(SAGA, || async {
         let o = order(c, order_id).await;
         matches!(
@@ -182,8 +176,8 @@ async fn status_of(pk: &str) -> Option<String> {
     Some(item["status"].as_s().ok()?.clone())
 }
 
-async fn balance(c: &reqwest::Client) -> i64 {
-    call(c, "GET", "/api/wallet", None).await.body["balance"]
+async fn balance(c: &Shop) -> i64 {
+    c.wallet().await.body["balance"]
         .as_i64()
         .expect("a balance")
 }
@@ -324,7 +318,7 @@ fn cases(command: &str, order_id: &str, to: &str) -> (bool, String) {
 }
 
 /// The cart's delivery: another company's courier to `address`, at the price quoted.
-async fn choose_courier(c: &reqwest::Client, courier: &str, address: &str) {
+async fn choose_courier(c: &Shop, courier: &str, address: &str) {
     let body = json!({"courierId": courier, "address": address}).to_string();
     let q = call(c, "POST", "/api/delivery/quote", Some(&body)).await;
     assert_eq!(q.status, 200, "{}", q.body);

@@ -73,12 +73,7 @@ async fn an_order_whose_stock_vanished_is_cancelled_and_the_money_given_back() {
         "{reserve}"
     );
     let payment = o["paymentId"].as_str().unwrap();
-    assert_eq!(
-        call(&c, "GET", &format!("/api/payments/{payment}"), None)
-            .await
-            .body["status"],
-        "refunded"
-    );
+    assert_eq!(c.payment(payment).await.body["status"], "refunded");
     assert!(
         eventually(Duration::from_secs(20), || async {
             (letters(&user.email, "отменён").await >= 1).then_some(())
@@ -95,7 +90,7 @@ async fn an_order_whose_stock_vanished_is_cancelled_and_the_money_given_back() {
 async fn two_orders_for_the_last_unit_one_is_handed_over_and_the_other_refunded() {
     let (a, user_a, order_a, product) = paid_order(30_000).await;
     // A second client with the same product in the cart, while one unit was left.
-    let b = browser();
+    let b = Shop::anonymous();
     let user_b = register(&b).await;
     assert_eq!(login(&b, &user_b).await.status, 200);
     let add = json!({"productId": product, "quantity": 1}).to_string();
@@ -104,7 +99,7 @@ async fn two_orders_for_the_last_unit_one_is_handed_over_and_the_other_refunded(
     let pickup = json!({"method": "pickup", "pickupPointId": "msk-tverskaya"}).to_string();
     let r = call(&b, "PUT", "/api/cart/delivery", Some(&pickup)).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let placed = call(&b, "POST", "/api/orders", None).await;
+    let placed = b.place_order().await;
     assert_eq!(placed.status, 201, "{}", placed.body);
     let order_b = placed.body["orderId"].as_str().unwrap().to_string();
     // Both paid after their holds lapsed, when one unit was left. A's reservation reads the
@@ -145,12 +140,7 @@ async fn two_orders_for_the_last_unit_one_is_handed_over_and_the_other_refunded(
         Some("created")
     );
     let payment_a = oa["paymentId"].as_str().expect("A's payment");
-    assert_eq!(
-        call(&a, "GET", &format!("/api/payments/{payment_a}"), None)
-            .await
-            .body["status"],
-        "refunded"
-    );
+    assert_eq!(a.payment(payment_a).await.body["status"], "refunded");
     assert_eq!(balance(&b).await, 0);
     let refunded = eventually(SAGA, || async {
         (balance(&a).await == 30_000).then_some(())
@@ -169,7 +159,7 @@ async fn the_last_unit_is_put_aside_at_placing_and_the_payment_takes_it_as_held(
     let (b, _) = client_with_cart(&ids).await;
     set_units(&product, "msk-tverskaya", 1).await;
     set_units(&product, "spb-nevsky", 5).await;
-    let placed = call(&a, "POST", "/api/orders", None).await;
+    let placed = a.place_order().await;
     assert_eq!(placed.status, 201, "{}", placed.body);
     let order_id = placed.body["orderId"].as_str().unwrap().to_string();
     assert_eq!(units(&product, "msk-tverskaya").await, 0, "put aside");
@@ -179,14 +169,14 @@ async fn the_last_unit_is_put_aside_at_placing_and_the_payment_takes_it_as_held(
     assert_eq!(hold["status"].as_s().unwrap(), "held");
     assert!(hold.contains_key("heldUntil"), "{hold:?}");
     // The other client cannot order what is put aside for the first, and is told which.
-    let refused = call(&b, "POST", "/api/orders", None).await;
+    let refused = b.place_order().await;
     assert_eq!(
         (refused.status, &refused.body["error"]["code"]),
         (409, &json!("out_of_stock")),
         "{}",
         refused.body
     );
-    let cart = call(&b, "GET", "/api/cart", None).await;
+    let cart = b.cart().await;
     assert_eq!(
         refused.body["error"]["details"]["products"], cart.body["lines"][0]["name"],
         "{}",
@@ -282,7 +272,7 @@ async fn a_stocktaking_that_meets_an_order_keeps_the_orders_unit_counted() {
         })
     };
     wait_until_held(&held).await;
-    let placed = call(&c, "POST", "/api/orders", None).await;
+    let placed = c.place_order().await;
     assert_eq!(placed.status, 201, "{}", placed.body);
     assert_eq!(units(&product, "msk-tverskaya").await, 49, "one unit held");
     release_held(&held).await;
@@ -310,7 +300,7 @@ async fn a_stocktaking_that_meets_an_order_keeps_the_orders_unit_counted() {
 async fn an_order_taken_back_into_the_cart_puts_its_units_back_at_once() {
     let (c, _user, order_id, product) = paid_order(27_000).await;
     assert_eq!(units(&product, "msk-tverskaya").await, 49, "put aside");
-    let r = call(&c, "POST", &format!("/api/orders/{order_id}/cart"), None).await;
+    let r = c.back_to_cart(&order_id).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(units(&product, "msk-tverskaya").await, 50, "back at once");
     assert_eq!(
@@ -318,7 +308,7 @@ async fn an_order_taken_back_into_the_cart_puts_its_units_back_at_once() {
         Some("cancelled")
     );
     // Placed again: a new order, its unit put aside anew.
-    let again = call(&c, "POST", "/api/orders", None).await;
+    let again = c.place_order().await;
     assert_eq!(again.status, 201, "{}", again.body);
     assert_ne!(again.body["orderId"], json!(order_id));
     assert_eq!(units(&product, "msk-tverskaya").await, 49);
@@ -353,7 +343,7 @@ async fn search_shows_the_last_unit_gone_as_soon_as_an_order_takes_it() {
     assert_eq!(before.as_deref(), Some("few"), "indexed with its one unit");
 
     let (c, user) = client_with_cart(std::slice::from_ref(&id)).await;
-    let placed = call(&c, "POST", "/api/orders", None).await;
+    let placed = c.place_order().await;
     assert_eq!(placed.status, 201, "{}", placed.body);
     let order_id = placed.body["orderId"].as_str().unwrap().to_string();
     pay_from_wallet(&c, &user, &order_id, 24_000).await;
@@ -401,7 +391,7 @@ async fn search_ranks_a_product_put_aside_to_its_last_unit_below_one_still_for_s
     );
 
     // A client puts every unit of the first aside: a courier order takes one from each store.
-    let c = browser();
+    let c = Shop::anonymous();
     let user = register(&c).await;
     assert_eq!(login(&c, &user).await.status, 200);
     let add = json!({"productId": a, "quantity": 3}).to_string();
@@ -410,7 +400,7 @@ async fn search_ranks_a_product_put_aside_to_its_last_unit_below_one_still_for_s
         201
     );
     choose_courier(&c, "cdek", "Москва, ул. Ленина, д. 9").await;
-    let placed = call(&c, "POST", "/api/orders", None).await;
+    let placed = c.place_order().await;
     assert_eq!(placed.status, 201, "{}", placed.body);
 
     // No import: the table's stream asked for a new index, which ranks it after the other.
