@@ -161,7 +161,8 @@ pub async fn run() -> Result<(), String> {
             vars.insert(k.clone(), (spec.logical_id.clone(), value));
         }
     }
-    let config = Config::from_vars(vars.into_iter().map(|(k, (_, v))| (k, v)).collect())?;
+    let config = Config::from_vars(vars.into_iter().map(|(k, (_, v))| (k, v)).collect())
+        .map_err(|e| e.to_string())?;
     let env = Arc::new(Env {
         config,
         aws: Aws::new(sdk),

@@ -13,15 +13,15 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn from_env() -> Result<Self, String> {
+    pub fn from_env() -> Result<Self, SettingsError> {
         Self::from_vars(std::env::vars().collect())
     }
 
-    pub fn from_vars(vars: HashMap<String, String>) -> Result<Self, String> {
+    pub fn from_vars(vars: HashMap<String, String>) -> Result<Self, SettingsError> {
         let table_name = vars
             .get("TABLE_NAME")
             .cloned()
-            .ok_or_else(|| "TABLE_NAME is not set".to_string())?;
+            .ok_or_else(|| SettingsError::Missing("TABLE_NAME".into()))?;
         let stage = vars
             .get("STAGE")
             .cloned()

@@ -5,12 +5,13 @@ use argon2::{
     Argon2,
 };
 
-pub fn hash(password: &str) -> Result<String, String> {
+/// The password as an argon2id PHC string; argon2's own error if it cannot hash (a password
+/// longer than argon2 takes, parameters it refuses).
+pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
 }
 
 pub fn verify(password: &str, phc: &str) -> bool {

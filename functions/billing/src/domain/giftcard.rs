@@ -101,10 +101,22 @@ impl GiftCard {
     }
 }
 
+/// Why a gift card cannot be issued.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum IssueError {
+    #[error("amount must be {MIN_AMOUNT}..{MAX_AMOUNT} kopecks")]
+    AmountOutOfRange,
+    #[error("not a gift card code")]
+    NotACode,
+    /// The operating system gave no random bytes for a code.
+    #[error("no randomness for a code: {0}")]
+    NoRandomness(getrandom::Error),
+}
+
 /// A fresh code, `XXXX-XXXX-XXXX-XXXX`.
-pub fn new_code() -> Result<String, String> {
+pub fn new_code() -> Result<String, IssueError> {
     let mut bytes = [0u8; CODE_LEN];
-    getrandom::getrandom(&mut bytes).map_err(|e| e.to_string())?;
+    getrandom::getrandom(&mut bytes).map_err(IssueError::NoRandomness)?;
     let chars: Vec<char> = bytes
         .iter()
         .map(|b| ALPHABET[usize::from(b % 32)] as char)
@@ -134,11 +146,11 @@ pub fn code_hash(normalized: &str) -> String {
         .collect()
 }
 
-pub fn issue(code: &str, amount: i64, now: &str) -> Result<GiftCard, String> {
+pub fn issue(code: &str, amount: i64, now: &str) -> Result<GiftCard, IssueError> {
     if !(MIN_AMOUNT..=MAX_AMOUNT).contains(&amount) {
-        return Err(format!("amount must be {MIN_AMOUNT}..{MAX_AMOUNT} kopecks"));
+        return Err(IssueError::AmountOutOfRange);
     }
-    let normalized = normalize(code).ok_or("not a gift card code")?;
+    let normalized = normalize(code).ok_or(IssueError::NotACode)?;
     Ok(GiftCard {
         card_id: uuid::Uuid::now_v7().to_string(),
         amount,

@@ -4,7 +4,7 @@ pub mod payment_events;
 pub mod user_registered;
 
 use crate::{domain::Letter, store::Claim, Notification};
-use vitrina_shared::ConsumeError;
+use vitrina_shared::{ConsumeError, Unavailable};
 
 /// Sends `letter` to `email` once per `(user, notification_id)` whatever the redeliveries.
 pub async fn send_once(
@@ -16,10 +16,7 @@ pub async fn send_once(
     letter: &Letter,
 ) -> Result<(), ConsumeError> {
     once(n, user_id, notification_id, kind, || async {
-        n.mailer
-            .send(email, letter)
-            .await
-            .map_err(|e| e.to_string())
+        n.mailer.send(email, letter).await.map_err(Unavailable::new)
     })
     .await
 }
@@ -33,7 +30,7 @@ pub async fn text_once(
     text: &str,
 ) -> Result<(), ConsumeError> {
     once(n, user_id, notification_id, "sms", || async {
-        n.texter.send(phone, text).await.map_err(|e| e.to_string())
+        n.texter.send(phone, text).await.map_err(Unavailable::new)
     })
     .await
 }
@@ -51,7 +48,7 @@ async fn once<F, Fut>(
 ) -> Result<(), ConsumeError>
 where
     F: FnOnce() -> Fut,
-    Fut: std::future::Future<Output = Result<String, String>>,
+    Fut: std::future::Future<Output = Result<String, Unavailable>>,
 {
     match n.store.claim(user_id, notification_id, kind).await? {
         Claim::Ours => {}

@@ -110,40 +110,48 @@ fn valid_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-fn check_text(what: &str, v: &str, max: usize, required: bool) -> Result<(), String> {
+/// Why a catalog row is refused, in words for the operator who wrote the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Invalid(String);
+
+fn check_text(what: &str, v: &str, max: usize, required: bool) -> Result<(), Invalid> {
     if required && v.trim().is_empty() {
-        return Err(format!("{what} is empty"));
+        return Err(Invalid(format!("{what} is empty")));
     }
     if v.chars().count() > max {
-        return Err(format!("{what} is longer than {max} characters"));
+        return Err(Invalid(format!("{what} is longer than {max} characters")));
     }
     if v.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(format!("{what} has control characters"));
+        return Err(Invalid(format!("{what} has control characters")));
     }
     Ok(())
 }
 
 impl Product {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if !valid_id(&self.id) {
-            return Err(format!(
+            return Err(Invalid(format!(
                 "product id {:?} must be 1-64 of A-Z a-z 0-9 - _",
                 self.id
-            ));
+            )));
         }
         check_text("name", &self.name, MAX_NAME, true)?;
         check_text("description", &self.description, MAX_DESCRIPTION, false)?;
         check_text("category", &self.category, 100, true)?;
         check_text("brand", &self.brand, 100, false)?;
         if !(1..=MAX_PRICE).contains(&self.price) {
-            return Err(format!(
+            return Err(Invalid(format!(
                 "price {} must be 1..{MAX_PRICE} kopecks",
                 self.price
-            ));
+            )));
         }
         if let Some(old) = self.old_price {
             if old <= self.price || old > MAX_PRICE {
-                return Err(format!("oldPrice {old} must be above price {}", self.price));
+                return Err(Invalid(format!(
+                    "oldPrice {old} must be above price {}",
+                    self.price
+                )));
             }
         }
         for (k, v) in &self.attributes {
@@ -155,12 +163,12 @@ impl Product {
 }
 
 impl Store {
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), Invalid> {
         if !valid_id(&self.id) {
-            return Err(format!(
+            return Err(Invalid(format!(
                 "store id {:?} must be 1-64 of A-Z a-z 0-9 - _",
                 self.id
-            ));
+            )));
         }
         check_text("store name", &self.name, MAX_NAME, true)?;
         check_text("address", &self.address, 300, true)?;
@@ -244,28 +252,31 @@ pub fn parse_rows(text: &str) -> (Catalog, Vec<usize>, Vec<RowError>) {
                 product_ids
                     .insert(p.id.clone())
                     .then_some(())
-                    .ok_or(format!("product {} appears twice", p.id))
+                    .ok_or(Invalid(format!("product {} appears twice", p.id)))
             }),
             Row::Store(s) => s.validate().and_then(|_| {
                 store_ids
                     .insert(s.id.clone())
                     .then_some(())
-                    .ok_or(format!("store {} appears twice", s.id))
+                    .ok_or(Invalid(format!("store {} appears twice", s.id)))
             }),
             Row::Stock(s) => {
                 if !(0..=1_000_000).contains(&s.quantity) {
-                    Err(format!("quantity {} must be 0..1000000", s.quantity))
+                    Err(Invalid(format!(
+                        "quantity {} must be 0..1000000",
+                        s.quantity
+                    )))
                 } else if !stock_keys.insert((s.product_id.clone(), s.store_id.clone())) {
-                    Err(format!(
+                    Err(Invalid(format!(
                         "stock of {} in {} appears twice",
                         s.product_id, s.store_id
-                    ))
+                    )))
                 } else {
                     Ok(())
                 }
             }
         };
-        if let Err(reason) = result {
+        if let Err(Invalid(reason)) = result {
             errors.push(RowError { line, reason });
             continue;
         }
