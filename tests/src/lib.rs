@@ -586,12 +586,7 @@ pub async fn start_payment(client: &reqwest::Client, key: &str, body: Value) -> 
         .send()
         .await
         .expect("request");
-    let status = r.status().as_u16();
-    Reply {
-        status,
-        body: r.json().await.unwrap_or(Value::Null),
-        set_cookies: Vec::new(),
-    }
+    reply(r).await
 }
 
 /// Whether an order has been paid, whatever the order saga has done with it since (it moves a
