@@ -3,8 +3,8 @@
 
 pub mod couriers;
 pub mod domain;
+pub mod flow;
 pub mod handlers;
-pub mod slots;
 pub mod store;
 
 use vitrina_shared::{
@@ -102,8 +102,16 @@ pub fn functions() -> Vec<Function> {
             handlers::quote::handle,
         ),
         internal(ChooseDelivery, Carriers::new, handlers::choose::handle),
-        internal(OpenDeliveryCase, Carriers::new, handlers::case::open),
-        internal(CancelDeliveryCase, Carriers::new, handlers::case::cancel),
-        internal(MoveDeliveryCase, CaseMoves::new, handlers::case::move_case),
+        internal(OpenDeliveryCase, Carriers::new, handlers::case_open::handle),
+        internal(
+            CancelDeliveryCase,
+            Carriers::new,
+            handlers::case_cancel::handle,
+        ),
+        internal(
+            MoveDeliveryCase,
+            CaseMoves::new,
+            handlers::case_move::handle,
+        ),
     ]
 }

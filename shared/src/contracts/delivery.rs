@@ -18,8 +18,8 @@ impl Contract for ChooseDelivery {
 pub struct ChooseRequest {
     pub user_id: String,
     pub order_id: String,
-    /// `pickup` or `courier`.
-    pub method: String,
+    /// `pickup` or `courier`: the client chooses no other.
+    pub method: DeliveryMethod,
     /// For `pickup`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pickup_point_id: Option<String>,
@@ -29,6 +29,24 @@ pub struct ChooseRequest {
     /// For the shop's own courier: the two-hour window the client chose among the quote's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slot_id: Option<String>,
+}
+
+crate::wire_enum! {
+    /// How an order reaches the client.
+    #[derive(Default)]
+    pub enum DeliveryMethod {
+        /// The client collects it at one of the shop's pickup points.
+        Pickup = "pickup",
+        /// A courier brings it to the client's address (the shop's own or a company's).
+        Courier = "courier",
+        /// A gift card: its code by e-mail to the recipient.
+        Email = "email",
+        /// A wallet top-up: the money into the client's wallet.
+        Wallet = "wallet",
+        /// No delivery: what a case cancelled before it was ever opened records.
+        #[default]
+        NoDelivery = "none",
+    }
 }
 
 /// An own-courier delivery window held for an order.
@@ -47,8 +65,7 @@ pub struct DeliverySlot {
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryChoice {
-    /// `pickup` or `courier`.
-    pub method: String,
+    pub method: DeliveryMethod,
     /// One line for the client: "Пункт выдачи: …" / "Курьер «СДЭК», 1–4 дн.".
     pub label: String,
     pub address: String,

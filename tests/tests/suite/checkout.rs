@@ -78,8 +78,13 @@ async fn the_cart_settles_pickup_or_courier_and_adds_the_cost() {
     let bad = set_delivery(&c, json!({"method": "pickup", "pickupPointId": "nowhere"})).await;
     assert_eq!(bad.status, 400, "{}", bad.body);
     assert_eq!(bad.body["error"]["code"], "invalid_delivery");
-    let bad = set_delivery(&c, json!({"method": "teleport"})).await;
-    assert_eq!(bad.status, 400);
+    // Only the two a client chooses: a gift card's e-mail and a top-up's wallet are not ways
+    // for goods.
+    for method in ["teleport", "email", "wallet", "none", ""] {
+        let bad = set_delivery(&c, json!({ "method": method })).await;
+        assert_eq!(bad.status, 400, "{method}: {}", bad.body);
+        assert_eq!(bad.body["error"]["code"], "invalid_delivery", "{method}");
+    }
 
     let pickup = set_delivery(
         &c,

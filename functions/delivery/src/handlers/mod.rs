@@ -1,4 +1,6 @@
-pub mod case;
+pub mod case_cancel;
+pub mod case_move;
+pub mod case_open;
 pub mod choose;
 pub mod options;
 pub mod quote;

@@ -13,7 +13,10 @@ pub const MAX_LINES: usize = 50;
 
 /// What store says about a product now, and what delivery settled for an order: the
 /// contracts' own types.
-pub use vitrina_shared::contracts::{delivery::DeliveryChoice, store::ProductSnapshot};
+pub use vitrina_shared::contracts::{
+    delivery::{DeliveryChoice, DeliveryMethod},
+    store::ProductSnapshot,
+};
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
@@ -230,7 +233,7 @@ mod tests {
         o.add(&p("a", 10), 1).unwrap();
         o.add(&p("b", 10), 1).unwrap();
         o.delivery = Some(DeliveryChoice {
-            method: "pickup".into(),
+            method: DeliveryMethod::Pickup,
             cost: 29_000,
             ..Default::default()
         });

@@ -2,7 +2,7 @@
 //! the delivery settled, the total the client pays. It waits for payment, is paid, or is taken
 //! back into the cart ("Вернуться к редактированию заказа").
 
-use super::{DeliveryChoice, Line, Order, ProductSnapshot};
+use super::{DeliveryChoice, DeliveryMethod, Line, Order, ProductSnapshot};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use vitrina_shared::contracts::order::{
@@ -178,7 +178,7 @@ impl PlacedOrder {
                 })
                 .collect(),
             // Pickup points are the shop's stores, by the same id.
-            pickup_store_id: (self.delivery.method == "pickup")
+            pickup_store_id: (self.delivery.method == DeliveryMethod::Pickup)
                 .then(|| self.delivery.pickup_point_id.clone())
                 .flatten(),
         }
@@ -226,7 +226,7 @@ mod tests {
 
     fn pickup() -> DeliveryChoice {
         DeliveryChoice {
-            method: "pickup".into(),
+            method: DeliveryMethod::Pickup,
             label: "Пункт выдачи".into(),
             address: "Москва".into(),
             cost: 0,

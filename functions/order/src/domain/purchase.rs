@@ -2,7 +2,7 @@
 //! card ("Оформление подарочной карты") and money on the wallet ("Пополнение кошелька").
 //! Amounts are whole rubles within bounds the form shows.
 
-use super::{placed::PlacedOrder, DeliveryChoice, Line};
+use super::{placed::PlacedOrder, DeliveryChoice, DeliveryMethod, Line};
 use serde::Deserialize;
 use vitrina_shared::contracts::order::OrderStatus;
 use vitrina_shared::contracts::order::{GiftCardOrder, OrderKind, GIFT_CARD_DESIGNS};
@@ -164,7 +164,7 @@ impl GiftCardForm {
                 rubles * 100,
             ),
             DeliveryChoice {
-                method: "email".into(),
+                method: DeliveryMethod::Email,
                 label: format!("Письмо с кодом для {name}"),
                 address: email.to_string(),
                 ..Default::default()
@@ -193,7 +193,7 @@ impl TopUpForm {
                 rubles * 100,
             ),
             DeliveryChoice {
-                method: "wallet".into(),
+                method: DeliveryMethod::Wallet,
                 label: "На кошелёк в «Витрине»".into(),
                 ..Default::default()
             },

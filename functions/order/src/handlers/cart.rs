@@ -177,7 +177,7 @@ pub async fn set_delivery(
         .await?
         .filter(|o| !o.lines.is_empty())
         .ok_or_else(|| ApiError::new(StatusCode::CONFLICT, "cart_empty", "The cart is empty"))?;
-    let request = choose_request(&caller.user_id, &draft.order_id, &body);
+    let request = choose_request(&caller.user_id, &draft.order_id, &body)?;
     let choice = checkout
         .delivery
         .call(&request)

@@ -1,6 +1,6 @@
 //! An order's place in an own-courier window: taken when the client chooses the window, kept
 //! for good when the saga opens the paid order's case, given back when the case is cancelled or
-//! the client chooses another. Shared by `choose` and the case handlers.
+//! the client chooses another. Shared by the choice and the cases.
 
 use crate::{
     domain::slot::{Window, HOLD_MINUTES},
