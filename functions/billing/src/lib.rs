@@ -1,6 +1,7 @@
 //! billing: clients' wallets with their ledger, and gift cards. Balances are kopecks.
 
 pub mod domain;
+pub mod flow;
 pub mod handlers;
 pub mod store;
 
@@ -26,13 +27,13 @@ impl Billing {
 
 /// What a payment bought besides goods, delivered: billing's own items, and notification's
 /// queue for the code of a bought gift card.
-pub struct BillingPayments {
+pub struct PaymentOutcomes {
     pub billing: std::sync::Arc<Billing>,
     pub sqs: aws_sdk_sqs::Client,
     pub notification_queue: String,
 }
 
-impl BillingPayments {
+impl PaymentOutcomes {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
             billing: std::sync::Arc::new(Billing::new(env)?),
@@ -48,18 +49,18 @@ pub fn functions() -> Vec<Function> {
             "wallet-get",
             Route::get("/api/wallet").authorized(),
             Billing::new,
-            handlers::wallet::get,
+            handlers::wallet_get::handle,
         ),
         http_route(
             "wallet-history",
             Route::get("/api/wallet/history").authorized(),
             Billing::new,
-            handlers::wallet::history,
+            handlers::wallet_history::handle,
         ),
         sqs_consumer(
             "payment-events",
             "BillingPaymentQueue",
-            BillingPayments::new,
+            PaymentOutcomes::new,
             handlers::payment_events::handle,
         ),
         sqs_consumer(
@@ -71,20 +72,20 @@ pub fn functions() -> Vec<Function> {
         internal(
             ActivateGiftCard,
             Billing::new,
-            handlers::giftcards::activate,
+            handlers::gift_card_activate::handle,
         ),
-        internal(GiftCardsOf, Billing::new, handlers::giftcards::cards_of),
-        internal(DebitWallet, Billing::new, handlers::ledger::debit),
-        internal(CreditWallet, Billing::new, handlers::ledger::credit),
+        internal(GiftCardsOf, Billing::new, handlers::gift_cards_of::handle),
+        internal(DebitWallet, Billing::new, handlers::wallet_debit::handle),
+        internal(CreditWallet, Billing::new, handlers::wallet_credit::handle),
         internal(
             DebitGiftCard,
             Billing::new,
-            handlers::ledger::debit_gift_card,
+            handlers::gift_card_debit::handle,
         ),
         internal(
             CreditGiftCard,
             Billing::new,
-            handlers::ledger::credit_gift_card,
+            handlers::gift_card_credit::handle,
         ),
     ]
 }

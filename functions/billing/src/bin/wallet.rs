@@ -7,8 +7,8 @@
 //! is a new cause. AWS endpoints and credentials come from the environment; with `AWS_ENDPOINT_URL` alone (a
 //! local stack) it needs no credentials.
 
-use std::{process::ExitCode, sync::Arc};
-use vitrina_billing::{handlers::ledger, store::BillingStore, Billing};
+use std::process::ExitCode;
+use vitrina_billing::{flow::ledger, store::BillingStore, Billing};
 use vitrina_shared::cli::flag;
 use vitrina_shared::{contracts::billing::WalletMove, money::format_rub};
 
@@ -40,12 +40,12 @@ async fn credit(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         flag(args, "--cause").unwrap_or_else(|| format!("operator:{}", uuid::Uuid::now_v7()));
     let table = flag(args, "--table").unwrap_or_else(|| "vitrina-Table".into());
     let clients = vitrina_shared::aws::operator_clients().await;
-    let billing = Arc::new(Billing {
+    let billing = Billing {
         store: BillingStore::new(clients.dynamodb, table),
-    });
-    let entry = ledger::credit(
-        billing,
-        WalletMove {
+    };
+    let entry = ledger::credit_wallet(
+        &billing,
+        &WalletMove {
             user_id,
             amount: rubles * 100,
             cause,

@@ -1,0 +1,43 @@
+//! `GET /api/wallet/history` — the wallet's movements, newest first: when, what, how much, and
+//! the balance after (the personal account's history).
+
+use crate::Billing;
+use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+use std::sync::Arc;
+use vitrina_shared::{
+    http::{ok, Caller},
+    ApiError,
+};
+
+#[derive(Serialize)]
+struct History {
+    entries: Vec<HistoryEntry>,
+}
+
+/// One movement of the wallet, as the personal account lists it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct HistoryEntry {
+    at: String,
+    description: String,
+    /// Kopecks: negative for a debit.
+    amount: i64,
+    balance_after: i64,
+}
+
+pub async fn handle(billing: Arc<Billing>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let mut entries = billing.store.ledger(&caller.user_id).await?;
+    entries.reverse();
+    let entries = entries
+        .into_iter()
+        .map(|e| HistoryEntry {
+            at: e.at,
+            description: e.description,
+            amount: e.amount,
+            balance_after: e.balance_after,
+        })
+        .collect();
+    Ok(ok(&History { entries }))
+}
