@@ -2,6 +2,7 @@
 //! and the HTTP API's session authorizer.
 
 pub mod domain;
+pub mod flow;
 pub mod handlers;
 pub mod store;
 
@@ -73,20 +74,20 @@ pub fn functions() -> Vec<Function> {
             "logout-all",
             Route::post("/api/logout/all").authorized(),
             Auth::new,
-            logout::all,
+            logout_all::handle,
         ),
-        http_route("auth", Route::get("/api/auth"), Auth::new, check::handle),
+        http_route("auth", Route::get("/api/auth"), Auth::new, auth::handle),
         http_route(
             "me-get",
             Route::get("/api/me").authorized(),
             Auth::new,
-            me::get,
+            me_get::handle,
         ),
         http_route(
             "me-put",
             Route::put("/api/me").authorized(),
             Auth::new,
-            me::put,
+            me_put::handle,
         ),
         stream_consumer("user-events", "Table", UserEvents::new, user_events::handle),
         authorizer("authorizer", Auth::new, authorizer::handle),

@@ -220,7 +220,7 @@ async fn repeated_wrong_passwords_are_rate_limited() {
     let user = register(&c).await;
     let wrong = json!({"username": user.username, "password": "Wrong-123"}).to_string();
     // Failures count per fixed 15-minute window: all seven calls must land in one.
-    clear_of_window_edge(vitrina_auth::handlers::login::WINDOW_SECONDS, 60).await;
+    clear_of_window_edge(vitrina_auth::flow::sessions::WINDOW_SECONDS, 60).await;
     for _ in 0..5 {
         assert_eq!(
             call(&c, "POST", "/api/login", Some(&wrong)).await.status,

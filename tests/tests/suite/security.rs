@@ -26,7 +26,7 @@ async fn post_raw(
 async fn twenty_parallel_wrong_logins_reach_the_password_check_exactly_five_times() {
     let c = browser();
     let user = register(&c).await;
-    clear_of_window_edge(vitrina_auth::handlers::login::WINDOW_SECONDS, 60).await;
+    clear_of_window_edge(vitrina_auth::flow::sessions::WINDOW_SECONDS, 60).await;
     let body = json!({"username": user.username, "password": "Wrong-password-1"}).to_string();
     let attempts = (0..20).map(|_| {
         let (c, body) = (browser(), body.clone());
@@ -50,7 +50,7 @@ async fn twenty_parallel_wrong_logins_reach_the_password_check_exactly_five_time
 async fn right_passwords_do_not_use_up_the_attempts() {
     let c = browser();
     let user = register(&c).await;
-    clear_of_window_edge(vitrina_auth::handlers::login::WINDOW_SECONDS, 60).await;
+    clear_of_window_edge(vitrina_auth::flow::sessions::WINDOW_SECONDS, 60).await;
     for _ in 0..7 {
         assert_eq!(login(&c, &user).await.status, 200);
     }

@@ -18,7 +18,8 @@ pub struct NewUser {
     pub password: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum RegistrationError {
     /// The spec's own 400: "Username, password, email should be provided".
     Missing,

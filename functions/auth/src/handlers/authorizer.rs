@@ -1,8 +1,7 @@
 //! The HTTP API's Lambda authorizer (payload 2.0, simple responses): the same session check as
 //! `GET /api/auth`, handing the user to every protected function in its request context.
 
-use super::live_session;
-use crate::{domain::session, Auth};
+use crate::{domain::session, flow::sessions::live_session, Auth};
 use aws_lambda_events::apigw::{
     ApiGatewayV2CustomAuthorizerSimpleResponse, ApiGatewayV2CustomAuthorizerV2Request,
 };

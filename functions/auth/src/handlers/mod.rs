@@ -1,38 +1,30 @@
-//! One module per endpoint: parse, call the domain and the store, map the result.
+//! One module per function: parse, call the workflow (`crate::flow`), map the result.
 
+pub mod auth;
 pub mod authorizer;
-pub mod check;
 pub mod login;
 pub mod logout;
-pub mod me;
+pub mod logout_all;
+pub mod me_get;
+pub mod me_put;
 pub mod register;
 pub mod user_events;
 
-use crate::{domain::session, store::SessionRecord, Auth};
+use crate::domain::session;
+use lambda_http::http::{header::SET_COOKIE, HeaderValue};
+use lambda_http::{Body, Response};
 use vitrina_shared::{http::cookie, ApiError};
-
-pub(crate) fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-/// The live session behind a cookie value, sliding its expiry forward.
-pub(crate) async fn live_session(
-    auth: &Auth,
-    token: Option<&str>,
-) -> Result<Option<(String, SessionRecord)>, ApiError> {
-    let Some(hash) = token.and_then(session::token_hash) else {
-        return Ok(None);
-    };
-    let now = now();
-    let Some(found) = auth.store.session(&hash, now).await? else {
-        return Ok(None);
-    };
-    if let Some(expiry) = session::refreshed_expiry(now, found.expires_at, found.created_at) {
-        auth.store.touch_session(&hash, expiry).await?;
-    }
-    Ok(Some((hash, found)))
-}
 
 pub(crate) fn session_cookie(req: &lambda_http::Request) -> Option<String> {
     cookie(req, session::COOKIE)
+}
+
+/// Adds a `Set-Cookie` to an answer.
+pub(crate) fn with_cookie(
+    mut resp: Response<Body>,
+    cookie: &str,
+) -> Result<Response<Body>, ApiError> {
+    let value = HeaderValue::from_str(cookie).map_err(ApiError::internal)?;
+    resp.headers_mut().append(SET_COOKIE, value);
+    Ok(resp)
 }

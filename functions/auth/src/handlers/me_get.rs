@@ -1,0 +1,29 @@
+//! `GET /api/me` — the personal account's data («Личный кабинет»): the profile, and the
+//! client's number, what support asks for (and what an operator's tools, such as
+//! `vitrina-wallet`, take).
+
+use crate::{domain::registration::Profile, flow::accounts, Auth};
+use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+use std::sync::Arc;
+use vitrina_shared::{
+    http::{ok, Caller},
+    ApiError,
+};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Account {
+    #[serde(flatten)]
+    profile: Profile,
+    client_id: String,
+}
+
+pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
+    let caller = Caller::from_request(&req)?;
+    let record = accounts::account(&auth, &caller.user_id).await?;
+    Ok(ok(&Account {
+        profile: record.profile(),
+        client_id: record.user_id,
+    }))
+}
