@@ -2,6 +2,8 @@
 //! `statemachines/order-saga.asl.json` (payment, store, delivery and order steps with their
 //! compensations); this service starts it for every paid order order hands over.
 
+pub mod domain;
+pub mod flow;
 pub mod handlers;
 pub mod saga;
 

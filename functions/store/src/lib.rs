@@ -17,14 +17,14 @@ use vitrina_shared::{
     timer::Timer,
 };
 
-pub struct StoreService {
+pub struct Storefront {
     pub catalog: store::CatalogStore,
     /// Holds the packed search index and product images.
     pub bucket: bucket::CatalogBucket,
     pub index: handlers::search::IndexCache,
 }
 
-impl StoreService {
+impl Storefront {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         let refresh = env.config.parse_or("SEARCH_INDEX_REFRESH_SECONDS", 10)?;
         Ok(Self {
@@ -36,11 +36,11 @@ impl StoreService {
 }
 
 /// What the saga's stock steps need: the catalog's items alone (no bucket, no index).
-pub struct Stock {
+pub struct Reservations {
     pub catalog: store::CatalogStore,
 }
 
-impl Stock {
+impl Reservations {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
             catalog: store::CatalogStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
@@ -86,30 +86,30 @@ pub fn functions() -> Vec<Function> {
         http_route(
             "search",
             Route::get("/api/products"),
-            StoreService::new,
+            Storefront::new,
             handlers::search::handle,
         ),
         http_route(
             "product-get",
             Route::get("/api/products/{id}"),
-            StoreService::new,
+            Storefront::new,
             handlers::product_get::handle,
         ),
         http_route(
             "categories",
             Route::get("/api/categories"),
-            StoreService::new,
+            Storefront::new,
             handlers::categories::handle,
         ),
         sqs_consumer(
             "index-rebuild",
             "CatalogQueue",
-            StoreService::new,
+            Storefront::new,
             handlers::index_rebuild::handle,
         ),
         internal(
             SnapshotProducts,
-            StoreService::new,
+            Storefront::new,
             handlers::product_snapshot::handle,
         ),
         internal(HoldStock, Holds::new, handlers::stock_hold::handle),
@@ -125,16 +125,24 @@ pub fn functions() -> Vec<Function> {
             StockEvents::new,
             handlers::stock_events::handle,
         ),
-        internal(ReserveStock, Stock::new, handlers::stock_reserve::handle),
-        internal(ReleaseStock, Stock::new, handlers::stock_release::handle),
+        internal(
+            ReserveStock,
+            Reservations::new,
+            handlers::stock_reserve::handle,
+        ),
+        internal(
+            ReleaseStock,
+            Reservations::new,
+            handlers::stock_release::handle,
+        ),
         internal(
             MovePickingCase,
-            Stock::new,
+            Reservations::new,
             handlers::picking_case_move::handle,
         ),
         internal(
             PickingCaseOf,
-            Stock::new,
+            Reservations::new,
             handlers::picking_case_get::handle,
         ),
     ]

@@ -2,12 +2,12 @@
 //! search index (the search handler's cache of it).
 
 use super::search::current_index;
-use crate::StoreService;
+use crate::Storefront;
 use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{http::ok, ApiError};
 
-pub async fn handle(svc: Arc<StoreService>, _req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn handle(svc: Arc<Storefront>, _req: Request) -> Result<Response<Body>, ApiError> {
     let index = current_index(&svc).await?;
     Ok(ok(&Categories {
         categories: &index.categories,

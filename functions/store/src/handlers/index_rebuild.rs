@@ -2,7 +2,7 @@
 //! to S3 and records it as current. A duplicate or stale message costs a rebuild at most: a
 //! build never replaces a newer one, and a message older than the current build is skipped.
 
-use crate::{search::SearchIndex, store::IndexMeta, StoreService};
+use crate::{search::SearchIndex, store::IndexMeta, Storefront};
 use std::sync::Arc;
 use vitrina_shared::{
     envelope::{parse, CatalogChanged, CATALOG_CHANGED},
@@ -10,7 +10,7 @@ use vitrina_shared::{
     ConsumeError,
 };
 
-pub async fn handle(svc: Arc<StoreService>, record: SqsMessage) -> Result<(), ConsumeError> {
+pub async fn handle(svc: Arc<Storefront>, record: SqsMessage) -> Result<(), ConsumeError> {
     let message = parse::<CatalogChanged>(sqs::body(&record), CATALOG_CHANGED)?;
     let current = svc.catalog.index_meta().await?.map(|m| m.version);
     if crate::domain::index::covers(current, message.occurred_at.timestamp_millis()) {
@@ -21,7 +21,7 @@ pub async fn handle(svc: Arc<StoreService>, record: SqsMessage) -> Result<(), Co
 }
 
 /// Builds and publishes the index of the catalog as it is now; answers the new version.
-pub async fn rebuild(svc: &StoreService) -> Result<IndexMeta, ConsumeError> {
+pub async fn rebuild(svc: &Storefront) -> Result<IndexMeta, ConsumeError> {
     let version = chrono::Utc::now().timestamp_millis();
     let catalog = svc.catalog.load_catalog().await?;
     let products = catalog.products.len();

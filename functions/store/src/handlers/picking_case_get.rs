@@ -1,6 +1,6 @@
 //! `picking-case-get` (internal, delivery's): where an order's picking case is.
 
-use crate::Stock;
+use crate::Reservations;
 use std::sync::Arc;
 use vitrina_shared::contracts::{
     store::{PickingCase, PickingCaseRefusal, PickingCaseRequest},
@@ -8,7 +8,7 @@ use vitrina_shared::contracts::{
 };
 
 pub async fn handle(
-    s: Arc<Stock>,
+    s: Arc<Reservations>,
     req: PickingCaseRequest,
 ) -> Result<PickingCase, Failure<PickingCaseRefusal>> {
     s.catalog.picking_case(&req.order_id).await?.ok_or_else(|| {

@@ -2,7 +2,7 @@
 //! delivery, one step at a time — `created → picking → packed → handed_over` — and the goods of
 //! an order cancelled after its hand-over go back on the shelves (`returning → returned`).
 
-use crate::{domain::picking::case, Stock};
+use crate::{domain::picking::case, Reservations};
 use std::sync::Arc;
 use vitrina_shared::{
     contracts::{
@@ -13,7 +13,7 @@ use vitrina_shared::{
 };
 
 pub async fn handle(
-    s: Arc<Stock>,
+    s: Arc<Reservations>,
     req: MovePickingRequest,
 ) -> Result<PickingCase, Failure<MovePickingRefusal>> {
     let current = s

@@ -1,13 +1,13 @@
 //! `GET /api/products/{id}`: the product page — description, image, price and discount, and
 //! availability in each store with its address. Read live from the table, not the index.
 
-use crate::{domain::Availability, StoreService};
+use crate::{domain::Availability, Storefront};
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::Serialize;
 use std::{collections::BTreeMap, sync::Arc};
 use vitrina_shared::{http::ok, ApiError};
 
-pub async fn handle(svc: Arc<StoreService>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn handle(svc: Arc<Storefront>, req: Request) -> Result<Response<Body>, ApiError> {
     let id = req
         .path_parameters()
         .first("id")

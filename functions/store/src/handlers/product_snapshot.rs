@@ -3,7 +3,7 @@
 //! Invoked directly (Lambda Invoke), never over HTTP. Unknown ids are left out. One BatchGetItem:
 //! stock sits on the product's item.
 
-use crate::{domain::Product, store::available_anywhere, StoreService};
+use crate::{domain::Product, store::available_anywhere, Storefront};
 use std::sync::Arc;
 use vitrina_shared::contracts::{
     store::{ProductSnapshot, SnapshotRefusal, SnapshotRequest, Snapshots, MAX_PRODUCTS},
@@ -11,7 +11,7 @@ use vitrina_shared::contracts::{
 };
 
 pub async fn handle(
-    svc: Arc<StoreService>,
+    svc: Arc<Storefront>,
     req: SnapshotRequest,
 ) -> Result<Snapshots, Failure<SnapshotRefusal>> {
     if req.product_ids.len() > MAX_PRODUCTS {

@@ -7,7 +7,7 @@ use crate::{
     domain::catalog::Availability,
     search::{Card, SearchError, SearchIndex},
     store::IndexMeta,
-    StoreService,
+    Storefront,
 };
 use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
 use std::{
@@ -47,7 +47,7 @@ fn not_ready() -> ApiError {
 }
 
 /// The current index: checks for a newer build at most every `refresh`, downloads it once.
-pub async fn current_index(svc: &StoreService) -> Result<Arc<SearchIndex>, ApiError> {
+pub async fn current_index(svc: &Storefront) -> Result<Arc<SearchIndex>, ApiError> {
     // One check at a time: concurrent requests on a cold instance download the index once.
     let mut checked = svc.index.checked_at.lock().await;
     let loaded = svc
@@ -71,7 +71,7 @@ pub async fn current_index(svc: &StoreService) -> Result<Arc<SearchIndex>, ApiEr
     }
 }
 
-async fn load(svc: &StoreService, meta: &IndexMeta) -> Result<Arc<SearchIndex>, ApiError> {
+async fn load(svc: &Storefront, meta: &IndexMeta) -> Result<Arc<SearchIndex>, ApiError> {
     let bytes = svc
         .bucket
         .index(&meta.key)
@@ -102,7 +102,7 @@ async fn load(svc: &StoreService, meta: &IndexMeta) -> Result<Arc<SearchIndex>, 
     Ok(index)
 }
 
-pub async fn handle(svc: Arc<StoreService>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn handle(svc: Arc<Storefront>, req: Request) -> Result<Response<Body>, ApiError> {
     let params = req.query_string_parameters();
     let q = params.first("q").unwrap_or_default().trim().to_string();
     let category = params.first("category").map(str::to_string);
@@ -127,7 +127,7 @@ pub async fn handle(svc: Arc<StoreService>, req: Request) -> Result<Response<Bod
 /// Each card's availability from the stock of now: one BatchGetItem of the page (24 products).
 /// Should the table not answer, the page keeps the index's levels — a search still works, and
 /// the cart and the saga check the stock of now anyway.
-async fn follow_stock(svc: &StoreService, cards: &mut [Card]) {
+async fn follow_stock(svc: &Storefront, cards: &mut [Card]) {
     if cards.is_empty() {
         return;
     }
