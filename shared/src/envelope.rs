@@ -96,9 +96,9 @@ pub struct PaymentOutcome {
     /// Kopecks.
     pub amount: i64,
     pub method: crate::contracts::payment::PaymentMethod,
-    /// Why it failed, as a stable code (`insufficient_funds`, `card_expired`, …); none on success.
+    /// Why it failed; none on success.
     #[serde(default)]
-    pub reason: Option<String>,
+    pub reason: Option<crate::contracts::payment::PaymentFailure>,
     /// The order's lines and delivery, for the result e-mail.
     #[serde(default)]
     pub lines: Vec<crate::contracts::order::PaidLine>,

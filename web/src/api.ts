@@ -77,7 +77,8 @@ export interface CartLine {
 }
 
 export interface DeliveryChoice {
-  method: "pickup" | "courier";
+  // A gift card travels by e-mail, a top-up to the wallet.
+  method: "pickup" | "courier" | "email" | "wallet";
   label: string;
   address: string;
   cost: number;
@@ -156,7 +157,7 @@ export interface Payment {
   orderId: string;
   amount: number;
   method: "card" | "wallet" | "sbp" | "saved_card" | "gift_card";
-  status: "created" | "awaiting_payer" | "authorized" | "ready" | "paid" | "failed" | "cancelled";
+  status: "created" | "awaiting_payer" | "authorized" | "ready" | "paid" | "failed" | "cancelled" | "refunding" | "refunded" | "refund_failed";
   failure: string | null;
   card: string | null;
   confirmable: boolean;
@@ -293,6 +294,8 @@ const MESSAGES: Record<string, string> = {
   not_confirmed_in_time: "«Оплатить» не была нажата вовремя: банк снял блокировку денег. Попробуйте оплатить еще раз",
   payment_unavailable: "Банк не отвечает. Попробуйте ещё раз — дважды деньги не спишутся",
   payment_not_found: "Такого платежа нет",
+  card_not_found: "Карта не найдена среди ваших карт",
+  refund_declined: "Банк не вернул деньги: мы уже разбираемся и вернём их",
 };
 
 /// A message's {name} placeholders filled from the error's details.

@@ -2,6 +2,7 @@
 //! Triggered by SQS only.
 
 pub mod domain;
+pub mod flow;
 pub mod handlers;
 pub mod ses;
 pub mod sms;

@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod delivery;
 pub mod domain;
+pub mod flow;
 pub mod handlers;
 pub mod orchestra;
 pub mod store;
@@ -20,12 +21,12 @@ use vitrina_shared::{
 };
 
 /// What every order handler shares: the orders and store's product snapshots.
-pub struct OrderService {
+pub struct Orders {
     pub store: store::OrderStore,
     pub catalog: catalog::StoreCatalog,
 }
 
-impl OrderService {
+impl Orders {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
             store: store::OrderStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
@@ -42,7 +43,7 @@ impl OrderService {
 /// Payment's outcomes: a paid order goes on to orchestra (its queue); a payment that arrives for
 /// an order taken back into the cart is refunded.
 pub struct PaidOrders {
-    pub order: OrderService,
+    pub order: Orders,
     pub orchestra: orchestra::ToOrchestra,
     pub refund: Remote<RefundPayment>,
 }
@@ -50,7 +51,7 @@ pub struct PaidOrders {
 impl PaidOrders {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
-            order: OrderService::new(env)?,
+            order: Orders::new(env)?,
             orchestra: orchestra::ToOrchestra::new(env)?,
             refund: Remote::new(
                 env.aws.lambda(),
@@ -63,7 +64,7 @@ impl PaidOrders {
 /// The client's cancellation of a paid order: orchestra undoes it. payment says whether an
 /// order not yet heard of as paid has its money already.
 pub struct Cancellations {
-    pub order: OrderService,
+    pub order: Orders,
     pub orchestra: orchestra::ToOrchestra,
     pub payment_of: Remote<PaymentOfOrder>,
 }
@@ -71,7 +72,7 @@ pub struct Cancellations {
 impl Cancellations {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
-            order: OrderService::new(env)?,
+            order: Orders::new(env)?,
             orchestra: orchestra::ToOrchestra::new(env)?,
             payment_of: Remote::new(
                 env.aws.lambda(),
@@ -84,7 +85,7 @@ impl Cancellations {
 /// "Оплатить заказ" asks store to put the order's units aside while the client pays;
 /// "Вернуться к редактированию заказа" gives them back.
 pub struct Placing {
-    pub order: OrderService,
+    pub order: Orders,
     pub hold: Remote<HoldStock>,
     pub release: Remote<ReleaseStock>,
 }
@@ -92,7 +93,7 @@ pub struct Placing {
 impl Placing {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
-            order: OrderService::new(env)?,
+            order: Orders::new(env)?,
             hold: Remote::new(
                 env.aws.lambda(),
                 env.config.require("STORE_STOCK_HOLD_FUNCTION")?,
@@ -107,14 +108,14 @@ impl Placing {
 
 /// Checkout also asks delivery to settle the client's choice.
 pub struct Checkout {
-    pub order: OrderService,
+    pub order: Orders,
     pub delivery: delivery::DeliveryService,
 }
 
 impl Checkout {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
-            order: OrderService::new(env)?,
+            order: Orders::new(env)?,
             delivery: Remote::new(
                 env.aws.lambda(),
                 env.config.require("DELIVERY_CHOOSE_FUNCTION")?,
@@ -124,91 +125,87 @@ impl Checkout {
 }
 
 pub fn functions() -> Vec<Function> {
-    use handlers::cart;
+    use handlers::*;
     vec![
         http_route(
             "cart-add",
             Route::post("/api/cart/items").authorized(),
-            OrderService::new,
-            cart::add,
+            Orders::new,
+            cart_add::handle,
         ),
         http_route(
             "cart-get",
             Route::get("/api/cart").authorized(),
-            OrderService::new,
-            cart::get,
+            Orders::new,
+            cart_get::handle,
         ),
         http_route(
             "cart-item-patch",
             Route::patch("/api/cart/items/{productId}").authorized(),
-            OrderService::new,
-            cart::patch,
+            Orders::new,
+            cart_item_patch::handle,
         ),
         http_route(
             "cart-item-delete",
             Route::delete("/api/cart/items/{productId}").authorized(),
-            OrderService::new,
-            cart::delete,
+            Orders::new,
+            cart_item_delete::handle,
         ),
         http_route(
             "cart-delivery-put",
             Route::put("/api/cart/delivery").authorized(),
             Checkout::new,
-            cart::set_delivery,
+            cart_delivery_put::handle,
         ),
         http_route(
             "orders-list",
             Route::get("/api/orders").authorized(),
-            OrderService::new,
-            handlers::orders::list,
+            Orders::new,
+            orders_list::handle,
         ),
         http_route(
             "order-get",
             Route::get("/api/orders/{id}").authorized(),
-            OrderService::new,
-            handlers::orders::get,
+            Orders::new,
+            order_get::handle,
         ),
         http_route(
             "order-place",
             Route::post("/api/orders").authorized(),
             Placing::new,
-            handlers::placed::place,
+            order_place::handle,
         ),
         http_route(
             "gift-card-order",
             Route::post("/api/gift-card-orders").authorized(),
-            OrderService::new,
-            handlers::purchases::gift_card,
+            Orders::new,
+            gift_card_order::handle,
         ),
         http_route(
             "top-up-order",
             Route::post("/api/top-up-orders").authorized(),
-            OrderService::new,
-            handlers::purchases::top_up,
+            Orders::new,
+            top_up_order::handle,
         ),
         http_route(
             "order-cancel",
             Route::post("/api/orders/{id}/cancel").authorized(),
             Cancellations::new,
-            handlers::placed::cancel,
+            order_cancel::handle,
         ),
         http_route(
             "order-back-to-cart",
             Route::post("/api/orders/{id}/cart").authorized(),
             Placing::new,
-            handlers::placed::back_to_cart,
+            order_back_to_cart::handle,
         ),
-        internal(PayableOrder, OrderService::new, handlers::payable::handle),
-        internal(
-            ReportOrderStatus,
-            OrderService::new,
-            handlers::status::handle,
-        ),
+        internal(PayableOrder, Orders::new, order_payable::handle),
+        internal(ReportOrderStatus, Orders::new, order_status::handle),
         sqs_consumer(
             "payment-events",
             "OrderPaymentQueue",
             PaidOrders::new,
-            handlers::payment_events::handle,
+            payment_events::handle,
         ),
     ]
 }

@@ -7,7 +7,10 @@ use aws_sdk_dynamodb::{
     types::{AttributeValue, Delete, Put, TransactWriteItem, Update},
     Client,
 };
-use vitrina_shared::{contracts::order::OrderStatus, keys, table, StoreError};
+use vitrina_shared::{
+    contracts::{order::OrderStatus, payment::PaymentFailure},
+    keys, table, StoreError,
+};
 
 #[derive(Clone, Debug)]
 pub struct OrderStore {
@@ -179,7 +182,7 @@ impl OrderStore {
     pub async fn note_failure(
         &self,
         order_id: &str,
-        reason: &str,
+        reason: PaymentFailure,
         at: &str,
     ) -> Result<(), StoreError> {
         let result = self
@@ -191,7 +194,7 @@ impl OrderStore {
             .condition_expression("#s = :awaiting")
             .expression_attribute_names("#s", "status")
             .expression_attribute_values(":awaiting", status(OrderStatus::AwaitingPayment))
-            .expression_attribute_values(":r", AttributeValue::S(reason.into()))
+            .expression_attribute_values(":r", AttributeValue::S(reason.as_str().into()))
             .expression_attribute_values(":at", AttributeValue::S(at.into()))
             .send()
             .await;

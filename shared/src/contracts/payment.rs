@@ -14,6 +14,36 @@ impl Contract for RefundPayment {
 }
 
 crate::wire_enum! {
+    /// Why a payment failed, or why its money did not come back: a stable code that the web
+    /// client, order and notification word in Russian.
+    pub enum PaymentFailure {
+        /// The bank's: the card or account holds less (or, for billing, the wallet or card).
+        InsufficientFunds = "insufficient_funds",
+        CardExpired = "card_expired",
+        /// The payer did not pass 3-D Secure.
+        ThreeDSecureFailed = "3d_secure_failed",
+        FraudSuspected = "fraud_suspected",
+        /// The payer did not confirm at the bank in time.
+        PaymentExpired = "payment_expired",
+        /// The money held was not captured in time, and the bank let it go.
+        AuthorizationExpired = "authorization_expired",
+        PaymentCancelled = "payment_cancelled",
+        /// Any other refusal of the bank.
+        PaymentDeclined = "payment_declined",
+        /// billing's: no wallet yet, or no such activated gift card of the client.
+        WalletNotFound = "wallet_not_found",
+        CardNotFound = "card_not_found",
+        /// The shop's: the order was changed, cancelled or paid by another payment meanwhile.
+        OrderNotPayable = "order_not_payable",
+        OrderAlreadyPaid = "order_already_paid",
+        /// The payer left an authorised payment unconfirmed until the timer gave it up.
+        NotConfirmedInTime = "not_confirmed_in_time",
+        /// The bank refused to give the money back (its reason goes to the operators).
+        RefundDeclined = "refund_declined",
+    }
+}
+
+crate::wire_enum! {
     /// How a payment is paid, on every message and contract that names it.
     pub enum PaymentMethod {
         /// A card typed on the bank's page.

@@ -55,7 +55,8 @@ pub struct Order {
     pub updated_at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum CartError {
     BadQuantity,
     QuantityTooHigh,

@@ -5,9 +5,12 @@
 use super::{DeliveryChoice, DeliveryMethod, Line, Order, ProductSnapshot};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use vitrina_shared::contracts::order::{
-    GiftCardOrder, OrderKind,
-    OrderStatus::{self, *},
+use vitrina_shared::contracts::{
+    order::{
+        GiftCardOrder, OrderKind,
+        OrderStatus::{self, *},
+    },
+    payment::PaymentFailure,
 };
 
 /// The statuses from which the client may cancel a paid order: until the goods leave the
@@ -49,7 +52,7 @@ pub struct PlacedOrder {
     pub payment_id: Option<String>,
     /// Why the last payment failed (a stable code), while the order waits for another try.
     #[serde(default)]
-    pub last_payment_failure: Option<String>,
+    pub last_payment_failure: Option<PaymentFailure>,
     /// Why the order was cancelled, in words for the client.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cancel_reason: Option<String>,
@@ -64,7 +67,8 @@ pub struct PlacedOrder {
     pub stages: BTreeMap<String, String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
 pub enum PlaceError {
     Empty,
     NoDelivery,

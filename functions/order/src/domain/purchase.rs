@@ -30,7 +30,8 @@ pub struct TopUpForm {
 }
 
 /// A form's field that is wrong: which, and why (a stable code the web client words).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
 pub struct Invalid {
     pub field: &'static str,
     pub code: &'static str,

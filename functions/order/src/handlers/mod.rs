@@ -1,21 +1,33 @@
-pub mod cart;
-pub mod orders;
-pub mod payable;
+//! One module per function: parse, call the workflow (`crate::flow`), map the result.
+
+pub mod cart_add;
+pub mod cart_delivery_put;
+pub mod cart_get;
+pub mod cart_item_delete;
+pub mod cart_item_patch;
+pub mod gift_card_order;
+pub mod order_back_to_cart;
+pub mod order_cancel;
+pub mod order_get;
+pub mod order_payable;
+pub mod order_place;
+pub mod order_status;
+pub mod orders_list;
 pub mod payment_events;
-pub mod placed;
-pub mod purchases;
-pub mod status;
+pub mod top_up_order;
 
 use crate::{
-    domain::{cart::priced, placed::PlacedOrder, DeliveryChoice, Order},
-    OrderService,
+    domain::{placed::PlacedOrder, CartError, DeliveryChoice},
+    flow::{cart::valid_product_id, OrderError},
 };
-use lambda_http::{Body, Response};
+use lambda_http::{Request, RequestExt};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use vitrina_shared::{
-    contracts::order::{GiftCardOrder, OrderKind, OrderStatus},
-    http::ok,
+    contracts::{
+        order::{GiftCardOrder, OrderKind, OrderStatus},
+        payment::PaymentFailure,
+    },
     ApiError,
 };
 
@@ -35,7 +47,7 @@ pub struct PlacedView {
     pub updated_at: String,
     pub payment_id: Option<String>,
     /// Why the last payment failed (a stable code), while the order waits for another try.
-    pub last_payment_failure: Option<String>,
+    pub last_payment_failure: Option<PaymentFailure>,
     /// Why it was cancelled, in words for the client.
     pub cancel_reason: Option<String>,
     pub kind: OrderKind,
@@ -79,7 +91,7 @@ impl From<&PlacedOrder> for PlacedView {
             placed_at: o.placed_at.clone(),
             updated_at: o.updated_at.clone(),
             payment_id: o.payment_id.clone(),
-            last_payment_failure: o.last_payment_failure.clone(),
+            last_payment_failure: o.last_payment_failure,
             cancel_reason: o.cancel_reason.clone(),
             kind: o.kind,
             gift_card: o.gift_card.clone(),
@@ -90,17 +102,33 @@ impl From<&PlacedOrder> for PlacedView {
 
 /// The `{id}` of an order's route (`/api/orders/{id}/…`): order ids are the shop's UUIDs, so
 /// anything else is simply not found (and never reaches a key).
-pub fn order_id_in_path(req: &lambda_http::Request) -> Result<String, ApiError> {
-    vitrina_shared::http::path_uuid(req, "id").ok_or_else(order_not_found)
+fn order_id_in_path(req: &Request) -> Result<String, ApiError> {
+    vitrina_shared::http::path_uuid(req, "id").ok_or_else(|| OrderError::OrderNotFound.into())
 }
 
-pub fn order_not_found() -> ApiError {
-    ApiError::not_found("order_not_found", "Order not found")
+/// The `{productId}` of a cart line's route: anything that cannot be a product id is no line.
+fn product_in_path(req: &Request) -> Result<String, ApiError> {
+    req.path_parameters()
+        .first("productId")
+        .filter(|id| valid_product_id(id))
+        .map(str::to_string)
+        .ok_or_else(|| OrderError::Cart(CartError::NotInCart).into())
 }
 
-/// The order as a response, its lines re-checked against the catalog now.
-pub async fn respond_with(svc: &OrderService, order: &Order) -> Result<Response<Body>, ApiError> {
-    let ids: Vec<String> = order.lines.iter().map(|l| l.product_id.clone()).collect();
-    let now = svc.catalog.snapshot(&ids).await?;
-    Ok(ok(&priced(order, &now)))
+/// The client's `Idempotency-Key` of a purchase form, 8 to 64 characters, if it sends one.
+fn idempotency_key(req: &Request) -> Result<Option<&str>, ApiError> {
+    let Some(key) = req.headers().get("idempotency-key") else {
+        return Ok(None);
+    };
+    key.to_str()
+        .ok()
+        .map(str::trim)
+        .filter(|k| (8..=64).contains(&k.len()))
+        .map(Some)
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "invalid_idempotency_key",
+                "The Idempotency-Key header is 8 to 64 characters",
+            )
+        })
 }

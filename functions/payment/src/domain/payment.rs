@@ -4,7 +4,10 @@
 //! wallet debited). A status only moves forward, and only by a conditional write.
 
 use serde::{Deserialize, Serialize};
-use vitrina_shared::contracts::billing::{GiftCardMove, WalletMove};
+use vitrina_shared::contracts::{
+    billing::{GiftCardMove, WalletMove},
+    payment::PaymentFailure,
+};
 
 #[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
@@ -81,9 +84,12 @@ pub struct Payment {
     /// The bank's id of the saved card paying (`saved_card`), or the gift card's (`gift_card`).
     #[serde(default)]
     pub saved_card_id: Option<String>,
-    /// Why it failed: a stable code the web client words in Russian.
+    /// Why it failed (or why its refund did not go through).
     #[serde(default)]
-    pub failure: Option<String>,
+    pub failure: Option<PaymentFailure>,
+    /// The bank's own reason for refusing the refund, for the operators.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_refused_by_bank: Option<String>,
     /// The card, once the bank names it ("Mir *0004").
     #[serde(default)]
     pub card: Option<String>,
@@ -137,6 +143,7 @@ impl Payment {
             qr_link: None,
             saved_card_id: None,
             failure: None,
+            refund_refused_by_bank: None,
             card: None,
             outcome_sent: false,
             lines: Vec::new(),
@@ -197,7 +204,7 @@ pub enum BankState {
 }
 
 /// Where a payment goes when the bank says `bank`: `None` if nowhere.
-pub fn after_bank(status: Status, bank: &BankState) -> Option<(Status, Option<String>)> {
+pub fn after_bank(status: Status, bank: &BankState) -> Option<(Status, Option<PaymentFailure>)> {
     match (status, bank) {
         (Status::Created | Status::AwaitingPayer, BankState::WaitingForCapture) => {
             Some((Status::Authorized, None))
@@ -205,7 +212,7 @@ pub fn after_bank(status: Status, bank: &BankState) -> Option<(Status, Option<St
         (
             Status::Created | Status::AwaitingPayer | Status::Authorized,
             BankState::Canceled { reason },
-        ) => Some((Status::Failed, Some(failure_code(reason).into()))),
+        ) => Some((Status::Failed, Some(failure_code(reason)))),
         // Captured by "Оплатить" whose answer was lost: the capture is the bank's fact.
         (Status::Authorized, BankState::Succeeded) => Some((Status::Paid, None)),
         _ => None,
@@ -213,16 +220,16 @@ pub fn after_bank(status: Status, bank: &BankState) -> Option<(Status, Option<St
 }
 
 /// The bank's cancellation reason as the shop's failure code.
-pub fn failure_code(reason: &str) -> &'static str {
+pub fn failure_code(reason: &str) -> PaymentFailure {
     match reason {
-        "insufficient_funds" => "insufficient_funds",
-        "card_expired" => "card_expired",
-        "3d_secure_failed" => "3d_secure_failed",
-        "fraud_suspected" => "fraud_suspected",
-        "expired_on_confirmation" => "payment_expired",
-        "expired_on_capture" => "authorization_expired",
-        "canceled_by_merchant" => "payment_cancelled",
-        _ => "payment_declined",
+        "insufficient_funds" => PaymentFailure::InsufficientFunds,
+        "card_expired" => PaymentFailure::CardExpired,
+        "3d_secure_failed" => PaymentFailure::ThreeDSecureFailed,
+        "fraud_suspected" => PaymentFailure::FraudSuspected,
+        "expired_on_confirmation" => PaymentFailure::PaymentExpired,
+        "expired_on_capture" => PaymentFailure::AuthorizationExpired,
+        "canceled_by_merchant" => PaymentFailure::PaymentCancelled,
+        _ => PaymentFailure::PaymentDeclined,
     }
 }
 
@@ -251,11 +258,11 @@ mod tests {
         );
         assert_eq!(
             after_bank(Status::AwaitingPayer, &cancel("insufficient_funds")),
-            Some((Status::Failed, Some("insufficient_funds".into())))
+            Some((Status::Failed, Some(PaymentFailure::InsufficientFunds)))
         );
         assert_eq!(
             after_bank(Status::Authorized, &cancel("expired_on_capture")),
-            Some((Status::Failed, Some("authorization_expired".into())))
+            Some((Status::Failed, Some(PaymentFailure::AuthorizationExpired)))
         );
         assert_eq!(after_bank(Status::AwaitingPayer, &BankState::Pending), None);
         assert_eq!(
@@ -271,7 +278,10 @@ mod tests {
             after_bank(Status::Authorized, &BankState::Succeeded),
             Some((Status::Paid, None))
         );
-        assert_eq!(failure_code("something_new"), "payment_declined");
+        assert_eq!(
+            failure_code("something_new"),
+            PaymentFailure::PaymentDeclined
+        );
     }
 
     #[test]

@@ -12,7 +12,11 @@ use crate::domain::payment::Status;
 use lambda_http::http::StatusCode;
 use serde_json::json;
 use vitrina_shared::{
-    contracts::{order::OrderKind, payment::RefundRefusal, Failure},
+    contracts::{
+        order::OrderKind,
+        payment::{PaymentFailure, RefundRefusal},
+        Failure,
+    },
     ApiError, ConsumeError, StoreError, Unavailable,
 };
 
@@ -38,7 +42,7 @@ pub enum PaymentError {
     #[error("the payment is {status:?}: it cannot be confirmed")]
     NotConfirmable {
         status: Status,
-        failure: Option<String>,
+        failure: Option<PaymentFailure>,
     },
     /// Another «Оплатить» of this payment is taking the money.
     #[error("the payment is being confirmed elsewhere ({0:?})")]

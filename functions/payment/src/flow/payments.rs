@@ -18,6 +18,7 @@ use vitrina_shared::{
     contracts::{
         billing::{DebitRefusal, GiftCardDebitRefusal, LedgerEntry},
         order::{PayableRefusal, PayableRequest},
+        payment::PaymentFailure,
         CallError, Refusal,
     },
     envelope::{Envelope, PaymentOutcome, PAYMENT_FAILED, PAYMENT_SUCCEEDED},
@@ -149,7 +150,7 @@ pub async fn confirm(
     {
         Ok(_) => {}
         Err(CallError::Refused(refusal)) => {
-            if let Some(now) = give_up_now(p, &payment, "order_not_payable").await? {
+            if let Some(now) = give_up_now(p, &payment, PaymentFailure::OrderNotPayable).await? {
                 return confirmed_elsewhere(now);
             }
             return Err(payable_error(CallError::Refused(refusal)));
@@ -159,7 +160,7 @@ pub async fn confirm(
     match p.store.claim_order(&payment).await? {
         Claim::Ours => {}
         Claim::TakenByAnother => {
-            if let Some(now) = give_up_now(p, &payment, "order_already_paid").await? {
+            if let Some(now) = give_up_now(p, &payment, PaymentFailure::OrderAlreadyPaid).await? {
                 return confirmed_elsewhere(now);
             }
             return Err(PaymentError::OrderAlreadyPaid);
@@ -174,13 +175,13 @@ pub async fn confirm(
         }
     }
     let taken = take_money(p, &payment).await?;
-    match (taken.status, taken.failure.as_deref()) {
+    match (taken.status, taken.failure) {
         (Status::Paid, _) => {
             tracing::info!(payment_id = %taken.payment_id, order_id = %taken.order_id, amount = taken.amount, "paid");
             Ok(taken)
         }
-        (_, Some("insufficient_funds")) => Err(PaymentError::InsufficientFunds),
-        (_, Some("card_not_found")) => Err(PaymentError::GiftCardNotFound),
+        (_, Some(PaymentFailure::InsufficientFunds)) => Err(PaymentError::InsufficientFunds),
+        (_, Some(PaymentFailure::CardNotFound)) => Err(PaymentError::GiftCardNotFound),
         _ => Ok(taken),
     }
 }
@@ -281,7 +282,7 @@ async fn tell_outcome(p: &Payments, payment: Payment) -> Result<Payment, Payment
             user_id: payment.user_id.clone(),
             amount: payment.amount,
             method: payment.method,
-            reason: payment.failure.clone(),
+            reason: payment.failure,
             lines: payment.lines.clone(),
             delivery: payment.delivery.clone(),
             kind: payment.kind,
@@ -420,7 +421,7 @@ async fn start_at_bank(p: &Payments, payment: Payment) -> Result<Payment, Paymen
             tracing::error!(error = %refused, "the bank refused the payment");
             let failed = Payment {
                 status: Status::Failed,
-                failure: Some("payment_declined".into()),
+                failure: Some(PaymentFailure::PaymentDeclined),
                 ..payment.clone()
             };
             return advance(p, &payment, failed).await;
@@ -456,18 +457,18 @@ async fn start_at_bank(p: &Payments, payment: Payment) -> Result<Payment, Paymen
 pub(crate) async fn give_up(
     p: &Payments,
     payment: &Payment,
-    failure: &str,
+    failure: PaymentFailure,
 ) -> Result<Option<Payment>, StoreError> {
     let given_up = Payment {
         status: Status::Cancelled,
-        failure: Some(failure.into()),
+        failure: Some(failure),
         updated_at: now(),
         ..payment.clone()
     };
     if !p.store.give_up_unclaimed(&given_up, payment.status).await? {
         return Ok(None);
     }
-    tracing::info!(payment_id = %payment.payment_id, order_id = %payment.order_id, failure, "payment given up");
+    tracing::info!(payment_id = %payment.payment_id, order_id = %payment.order_id, %failure, "payment given up");
     Ok(Some(given_up))
 }
 
@@ -498,7 +499,7 @@ pub(crate) async fn release_at_bank(p: &Payments, payment: &Payment) -> Result<(
 async fn give_up_now(
     p: &Payments,
     payment: &Payment,
-    failure: &str,
+    failure: PaymentFailure,
 ) -> Result<Option<Payment>, PaymentError> {
     match give_up(p, payment, failure).await? {
         Some(given_up) => {
@@ -556,12 +557,12 @@ async fn taken_by_billing<R: Refusal>(
     p: &Payments,
     payment: &Payment,
     outcome: Result<LedgerEntry, CallError<R>>,
-    failure_of: impl Fn(&R) -> Option<&'static str>,
+    failure_of: impl Fn(&R) -> Option<PaymentFailure>,
 ) -> Result<Payment, PaymentError> {
     let (status, failure) = match outcome {
         Ok(_) => (Status::Paid, None),
         Err(CallError::Refused(refusal)) => match failure_of(&refusal) {
-            Some(code) => (Status::Failed, Some(code.to_string())),
+            Some(code) => (Status::Failed, Some(code)),
             None => return Err(PaymentError::Bug(format!("billing refused: {refusal}"))),
         },
         Err(CallError::Unavailable(e)) => return Err(Unavailable(e).into()),
@@ -589,8 +590,8 @@ async fn debit_wallet(p: &Payments, payment: &Payment) -> Result<Payment, Paymen
         .call(&payment.wallet_move(cause, description))
         .await;
     taken_by_billing(p, payment, outcome, |refusal| match refusal {
-        DebitRefusal::InsufficientFunds(_) => Some("insufficient_funds"),
-        DebitRefusal::WalletNotFound(_) => Some("wallet_not_found"),
+        DebitRefusal::InsufficientFunds(_) => Some(PaymentFailure::InsufficientFunds),
+        DebitRefusal::WalletNotFound(_) => Some(PaymentFailure::WalletNotFound),
         DebitRefusal::InvalidAmount(_) => None,
     })
     .await
@@ -601,8 +602,8 @@ async fn debit_gift_card(p: &Payments, payment: &Payment) -> Result<Payment, Pay
     let debit = payment.gift_card_move(cause, description);
     let outcome = p.gift_card.call(&debit).await;
     taken_by_billing(p, payment, outcome, |refusal| match refusal {
-        GiftCardDebitRefusal::InsufficientFunds(_) => Some("insufficient_funds"),
-        GiftCardDebitRefusal::GiftCardNotFound(_) => Some("card_not_found"),
+        GiftCardDebitRefusal::InsufficientFunds(_) => Some(PaymentFailure::InsufficientFunds),
+        GiftCardDebitRefusal::GiftCardNotFound(_) => Some(PaymentFailure::CardNotFound),
         GiftCardDebitRefusal::InvalidAmount(_) => None,
     })
     .await

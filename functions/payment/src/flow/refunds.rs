@@ -9,7 +9,7 @@ use crate::{
     domain::payment::{Method, Payment, Status},
     Payments, TimedPayments,
 };
-use vitrina_shared::{StoreError, Unavailable};
+use vitrina_shared::{contracts::payment::PaymentFailure, StoreError, Unavailable};
 
 /// Gives the payment's money back; answers the payment as it is now (`Refunded`, or
 /// `Refunding` / `RefundFailed` while the bank has not finished or has refused).
@@ -104,25 +104,27 @@ pub(crate) async fn follow(p: &Payments, payment: Payment) -> Result<Payment, Pa
 
 /// The payment after the bank's word on its refund.
 fn after_refund(payment: Payment, at_bank: &bank::Refund) -> Payment {
-    let (status, failure) = match at_bank.status {
-        bank::Status::Succeeded => (Status::Refunded, payment.failure.clone()),
+    let (status, failure, refused_by_bank) = match at_bank.status {
+        bank::Status::Succeeded => (Status::Refunded, payment.failure, None),
         bank::Status::Canceled => (
             Status::RefundFailed,
+            Some(PaymentFailure::RefundDeclined),
             Some(
                 at_bank
                     .cancellation_details
                     .as_ref()
-                    .map(|c| format!("refund_{}", c.reason))
-                    .unwrap_or_else(|| "refund_canceled".into()),
+                    .map(|c| c.reason.clone())
+                    .unwrap_or_else(|| "canceled".into()),
             ),
         ),
         bank::Status::Pending | bank::Status::WaitingForCapture => {
-            (Status::Refunding, payment.failure.clone())
+            (Status::Refunding, payment.failure, None)
         }
     };
     Payment {
         status,
         failure,
+        refund_refused_by_bank: refused_by_bank,
         refund_id: Some(at_bank.id.clone()),
         updated_at: now(),
         ..payment

@@ -24,10 +24,7 @@ use crate::{
     },
     TimerChecks,
 };
-use vitrina_shared::Unavailable;
-
-/// Why a payment nobody confirmed was given up (the web client words it in Russian).
-pub const NOT_CONFIRMED: &str = "not_confirmed_in_time";
+use vitrina_shared::{contracts::payment::PaymentFailure, Unavailable};
 
 /// What one look at a payment did, for the log and the tests.
 pub async fn look(checks: &TimerChecks, payment_id: &str) -> Result<Step, PaymentError> {
@@ -67,7 +64,7 @@ pub async fn look(checks: &TimerChecks, payment_id: &str) -> Result<Step, Paymen
             let taken = take_money(p, &payment).await?;
             tracing::warn!(payment_id = %taken.payment_id, status = ?taken.status, "a confirm that broke off finished by the timer");
         }
-        Step::GiveUp => match give_up(p, &payment, NOT_CONFIRMED).await? {
+        Step::GiveUp => match give_up(p, &payment, PaymentFailure::NotConfirmedInTime).await? {
             Some(given_up) => release_at_bank(p, &given_up).await?,
             // Claimed or moved meanwhile: the redelivery looks again.
             None => {
@@ -105,6 +102,7 @@ async fn follow_refund(checks: &TimerChecks, payment: Payment) -> Result<(), Pay
                 "orderId": payment.order_id,
                 "amount": payment.amount,
                 "reason": payment.failure,
+                "bankReason": payment.refund_refused_by_bank,
                 "do": "the money is still the shop's: invoke payment-refund with this paymentId again",
             });
             t.payments

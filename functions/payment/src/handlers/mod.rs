@@ -16,7 +16,11 @@ pub mod webhook;
 use crate::domain::payment::{Method, Payment, Status};
 use lambda_http::Request;
 use serde::Serialize;
-use vitrina_shared::{contracts::billing::GiftCard, money::format_rub, ApiError};
+use vitrina_shared::{
+    contracts::{billing::GiftCard, payment::PaymentFailure},
+    money::format_rub,
+    ApiError,
+};
 
 /// A card as the client sees it: billing's view and its balance formatted in rubles.
 #[derive(Serialize)]
@@ -45,7 +49,7 @@ pub struct PaymentView {
     pub method: Method,
     pub status: Status,
     /// Why it failed: a stable code the web client words in Russian.
-    pub failure: Option<String>,
+    pub failure: Option<PaymentFailure>,
     /// The card, once the bank names it ("Mir *0004").
     pub card: Option<String>,
     /// Whether «Оплатить» may be pressed.
