@@ -47,3 +47,19 @@ export async function seen(page, name) {
     if (size) await page.setViewportSize(size);
   }
 }
+
+// Reloads the page until `locator` shows: what the page reads on opening changes on the server
+// meanwhile (the saga moves a paid order on), and the client looks again as a person would.
+// Each look gives the page `look` ms to render before reloading; a check right after a reload
+// would always find the page still loading.
+export async function reloadUntil(page, locator, { tries = 30, look = 1_000 } = {}) {
+  for (let i = 0; i < tries; i++) {
+    try {
+      await locator.waitFor({ timeout: look });
+      return;
+    } catch {
+      await page.reload();
+    }
+  }
+  await locator.waitFor();
+}

@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BASE, launch, unique, seen } from "./helpers.mjs";
+import { BASE, launch, unique, seen, reloadUntil } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -101,11 +101,7 @@ test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить»,
   // The order saga takes the paid order on: reserved, handed to delivery, within seconds. The
   // list is read on opening, so the client looks again as a person would.
   const handed = page.getByTestId("order-status").filter({ hasText: "Передан в доставку" }).first();
-  for (let i = 0; i < 30 && !(await handed.isVisible()); i++) {
-    await page.waitForTimeout(1_000);
-    await page.reload();
-  }
-  await handed.waitFor();
+  await reloadUntil(page, handed);
   // "Отменить заказ": confirmed in a window, the money goes back to the card.
   await page.getByRole("button", { name: "Отменить заказ", ...exact }).first().click();
   const dialog = page.getByRole("dialog");
@@ -113,11 +109,7 @@ test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить»,
   await dialog.getByRole("button", { name: "Отменить заказ", ...exact }).click();
   await page.getByText("Отменяется…", exact).waitFor();
   const cancelled = page.getByTestId("order-status").filter({ hasText: "Отменён" }).first();
-  for (let i = 0; i < 30 && !(await cancelled.isVisible()); i++) {
-    await page.waitForTimeout(1_000);
-    await page.reload();
-  }
-  await cancelled.waitFor();
+  await reloadUntil(page, cancelled);
   assert.equal(await page.getByTestId("cancel-reason").first().innerText(), ": заказ отменён по вашей просьбе");
   // The money is back on the card, as the bank itself says: all of it, once.
   let atBank = await atTheBank(page, bankPaymentId);
