@@ -58,6 +58,7 @@ test("S1: registration, result page, logout, login, personal account", async () 
   await page.getByLabel("Пароль", { exact: true }).fill("Wrong-password-1");
   await page.getByRole("button", { name: "Войти", exact: true }).click();
   await page.getByText("Неверный логин или пароль", { exact: true }).waitFor();
+  await seen(page, "login-refused");
 
   await page.getByLabel("Пароль", { exact: true }).fill(user.password);
   await page.getByRole("button", { name: "Войти", exact: true }).click();

@@ -67,6 +67,7 @@ test("the catalog landing leads to a category; an unknown word says nothing was 
   const page = await newPage();
   await page.goto(BASE + "/");
   await page.getByRole("heading", { name: "Каталог", exact: true }).waitFor();
+  await seen(page, "home");
   await page.getByRole("link", { name: /Обувь/ }).click();
   await page.getByRole("heading", { name: "Обувь", exact: true }).waitFor();
   assert.match(await page.getByTestId("result-count").innerText(), /Найдено товаров: \d+/);
@@ -77,5 +78,10 @@ test("the catalog landing leads to a category; an unknown word says nothing was 
 
   await searchFor(page, "ыщклмнпр");
   await page.getByText("Ничего не найдено", { exact: true }).waitFor();
+  await seen(page, "search-nothing");
+  // An address the shop has no page for says so, with the way home.
+  await page.goto(BASE + "/no-such-page");
+  await page.getByRole("heading", { name: "Страница не найдена", exact: true }).waitFor();
+  await seen(page, "not-found");
   await page.context().close();
 });
