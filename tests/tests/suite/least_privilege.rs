@@ -30,13 +30,6 @@ const KNOWN_UNUSED: &[&str] = &[
     "PaymentCreateFunction: sqs:SendMessage* (SQSSendMessagePolicy vitrina-NotificationPaymentQueue)",
     "PaymentCreateFunction: sqs:SendMessage* (SQSSendMessagePolicy vitrina-BillingPaymentQueue)",
     "PaymentGetFunction: dynamodb:PutItem on CARDS#* (Statement 0)",
-    // Used when the payer's return page is the first to see a payment end; the bank's webhook
-    // and the timer race it for that, and with the whole suite on four threads they can win
-    // every time (seen once in a clean-clone `make test`). Needed in AWS all the same.
-    "PaymentGetFunction: dynamodb:DeleteItem on ORDERPAY#* (Statement 2)",
-    "PaymentGetFunction: sqs:SendMessage* (SQSSendMessagePolicy vitrina-OrderPaymentQueue)",
-    "PaymentGetFunction: sqs:SendMessage* (SQSSendMessagePolicy vitrina-NotificationPaymentQueue)",
-    "PaymentGetFunction: sqs:SendMessage* (SQSSendMessagePolicy vitrina-BillingPaymentQueue)",
     // The timer arms itself again only when it looks at a payment still in flight.
     "PaymentTimerFunction: sqs:SendMessage* (SQSSendMessagePolicy vitrina-PaymentTimerQueue)",
     "PaymentTimerFunction: lambda:InvokeFunction (LambdaInvokePolicy BillingWalletDebitFunction)",

@@ -25,8 +25,8 @@ async fn wait_order(c: &Shop, order_id: &str, check: impl Fn(&Value) -> bool) ->
     .unwrap_or_else(|| panic!("order {order_id} never got there"))
 }
 
-/// Starts a card payment and pays on the bank's page with `number`; answers the payment id.
-async fn card_payment(c: &Shop, order_id: &str, number: &str) -> String {
+/// Starts a card payment: its id and the bank's page.
+async fn start_card_payment(c: &Shop, order_id: &str) -> (String, String) {
     let started = start_payment(
         c,
         &unique("key-"),
@@ -38,14 +38,26 @@ async fn card_payment(c: &Shop, order_id: &str, number: &str) -> String {
     let id = started.body["paymentId"].as_str().unwrap().to_string();
     let url = started.body["redirectUrl"]
         .as_str()
-        .expect("the bank's page");
+        .expect("the bank's page")
+        .to_string();
+    (id, url)
+}
+
+/// Starts a card payment and pays on the bank's page with `number`; answers the payment id.
+async fn card_payment(c: &Shop, order_id: &str, number: &str) -> String {
+    let (id, url) = start_card_payment(c, order_id).await;
+    pay_at_bank(&id, &url, number).await;
+    id
+}
+
+/// Pays payment `id` on the bank's page `url` with `number` (and the 3-D Secure code).
+async fn pay_at_bank(id: &str, url: &str, number: &str) {
     let back = pay_on_bank_page(url, number, Some("123456")).await;
     assert_eq!(
         back,
         format!("{}/payment/{id}", base_url()),
         "the bank sends the payer back to the shop's payment page"
     );
-    id
 }
 
 #[tokio::test]
@@ -124,12 +136,29 @@ async fn result_letters(address: &str, subject_part: &str) -> Vec<Value> {
 #[tokio::test]
 async fn a_declined_card_fails_with_the_reason_and_the_order_waits_for_another_try() {
     let (c, user, order_id) = placed_order(40_000).await;
-    let id = card_payment(&c, &order_id, "5555 5555 5555 4600").await;
+    let (id, url) = start_card_payment(&c, &order_id).await;
+    // The payer's return page is the first to see the bank's refusal: the bank's webhook is held
+    // at its first read (and its retries with it) until the page has settled the payment. The
+    // webhook then finds the payment over and tells nobody again: one letter.
+    let bank_id = url
+        .rsplit('/')
+        .find(|part| !part.is_empty())
+        .expect("the bank's payment id in its page's address")
+        .to_string();
+    let webhook = hold_requests(json!({
+        "path": "/", "target": "GetItem", "contains": bank_id,
+        "principal": "PaymentWebhookFunction", "times": 5,
+    }))
+    .await;
+    pay_at_bank(&id, &url, "5555 5555 5555 4600").await;
+    wait_until_held(&webhook).await;
     let failed = payment(&c, &id).await;
+    release_held(&webhook).await;
     assert_eq!(
         (&failed["status"], &failed["failure"]),
         (&json!("failed"), &json!("insufficient_funds"))
     );
+    wait_until_done(&webhook).await;
     assert_eq!(failed["confirmable"], false);
     let refused = c.confirm_payment(&id).await;
     assert_eq!(refused.status, 409, "{}", refused.body);
