@@ -53,6 +53,30 @@ pub fn body(message: &SqsMessage) -> &str {
     message.body.as_deref().unwrap_or_default()
 }
 
+/// Sends `message` to the queue at `queue_url`. `Unavailable`, naming the message's type and the
+/// queue, when SQS does not take it: the sender's caller tries again, and every consumer takes
+/// a message twice as once.
+pub async fn send<T: serde::Serialize>(
+    sqs: &aws_sdk_sqs::Client,
+    queue_url: &str,
+    message: &crate::envelope::Envelope<T>,
+) -> Result<(), crate::Unavailable> {
+    let body = serde_json::to_string(message).map_err(crate::Unavailable::new)?;
+    sqs.send_message()
+        .queue_url(queue_url)
+        .message_body(body)
+        .send()
+        .await
+        .map_err(|e| {
+            crate::Unavailable(format!(
+                "{} to {queue_url}: {}",
+                message.kind,
+                aws_sdk_sqs::error::DisplayErrorContext(e)
+            ))
+        })?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

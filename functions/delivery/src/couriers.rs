@@ -35,6 +35,13 @@ pub enum CourierError {
     Unavailable(String),
 }
 
+impl CourierError {
+    /// The company knows no such booking (never made, or long gone): nothing is booked there.
+    pub fn no_such_booking(&self) -> bool {
+        matches!(self, Self::Refused { code, .. } if code == "not_found")
+    }
+}
+
 /// The API's token: a Secrets Manager secret `{"token": …}`, read at the first call that needs
 /// it and kept for the process's life (a rotated token reaches new instances without a deploy).
 pub struct Token {

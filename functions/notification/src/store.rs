@@ -27,9 +27,29 @@ pub enum Claim {
     Held,
 }
 
+/// Where the claim of one notification stands: being sent by the delivery that holds it, or sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SendStatus {
+    Sending,
+    Sent,
+}
+
+impl SendStatus {
+    fn value(self) -> AttributeValue {
+        AttributeValue::S(
+            match self {
+                Self::Sending => "sending",
+                Self::Sent => "sent",
+            }
+            .into(),
+        )
+    }
+}
+
 #[derive(serde::Deserialize)]
 struct SentItem {
-    status: String,
+    status: SendStatus,
 }
 
 #[derive(Clone, Debug)]
@@ -73,7 +93,7 @@ impl NotificationStore {
         let now = chrono::Utc::now();
         let mut item = key(keys::notification::sent(user_id, notification_id));
         item.insert("kind".into(), AttributeValue::S(kind.into()));
-        item.insert("status".into(), AttributeValue::S("sending".into()));
+        item.insert("status".into(), SendStatus::Sending.value());
         item.insert("claimedAt".into(), AttributeValue::S(now.to_rfc3339()));
         item.insert(
             "claimedEpoch".into(),
@@ -95,7 +115,7 @@ impl NotificationStore {
                  (claimedUntilMs < :over OR (attribute_not_exists(claimedUntilMs) AND claimedEpoch < :stale)))",
             )
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sending", AttributeValue::S("sending".into()))
+            .expression_attribute_values(":sending", SendStatus::Sending.value())
             .expression_attribute_values(
                 ":over",
                 AttributeValue::N((now.timestamp_millis() - CLOCK_MARGIN_MS).to_string()),
@@ -117,7 +137,7 @@ impl NotificationStore {
         )
         .await?;
         Ok(match held {
-            Some(item) if item.status == "sent" => Claim::Sent,
+            Some(item) if item.status == SendStatus::Sent => Claim::Sent,
             // Sent and given back in between: the next delivery claims it afresh.
             _ => Claim::Held,
         })
@@ -152,7 +172,7 @@ impl NotificationStore {
             ))))
             .update_expression("SET #s = :sent, providerId = :p, sentAt = :t")
             .expression_attribute_names("#s", "status")
-            .expression_attribute_values(":sent", AttributeValue::S("sent".into()))
+            .expression_attribute_values(":sent", SendStatus::Sent.value())
             .expression_attribute_values(":p", AttributeValue::S(provider_id.into()))
             .expression_attribute_values(":t", AttributeValue::S(chrono::Utc::now().to_rfc3339()))
             .send()

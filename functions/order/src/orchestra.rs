@@ -27,20 +27,7 @@ impl ToOrchestra {
         correlation_id: &str,
         order: OrderPaid,
     ) -> Result<(), Unavailable> {
-        let body = serde_json::to_string(&Envelope::new(kind, correlation_id, order))
-            .map_err(Unavailable::new)?;
-        self.sqs
-            .send_message()
-            .queue_url(&self.queue_url)
-            .message_body(body)
-            .send()
-            .await
-            .map_err(|e| {
-                Unavailable(format!(
-                    "{kind} to orchestra: {}",
-                    aws_sdk_sqs::error::DisplayErrorContext(e)
-                ))
-            })?;
-        Ok(())
+        let message = Envelope::new(kind, correlation_id, order);
+        vitrina_shared::sqs::send(&self.sqs, &self.queue_url, &message).await
     }
 }

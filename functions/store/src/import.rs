@@ -142,17 +142,9 @@ pub async fn import(catalog: &Catalog, to: &Target<'_>) -> Result<ImportReport, 
                 products_changed: changed,
             },
         );
-        to.sqs
-            .send_message()
-            .queue_url(to.queue_url)
-            .message_body(
-                serde_json::to_string(&message).map_err(|e| ImportError::Queue(e.to_string()))?,
-            )
-            .send()
+        vitrina_shared::sqs::send(to.sqs, to.queue_url, &message)
             .await
-            .map_err(|e| {
-                ImportError::Queue(aws_sdk_sqs::error::DisplayErrorContext(e).to_string())
-            })?;
+            .map_err(|e| ImportError::Queue(e.to_string()))?;
     }
     Ok(report)
 }

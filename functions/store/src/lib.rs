@@ -21,7 +21,7 @@ pub struct Storefront {
     pub catalog: store::CatalogStore,
     /// Holds the packed search index and product images.
     pub bucket: bucket::CatalogBucket,
-    pub index: handlers::search::IndexCache,
+    pub index: flow::catalog::IndexCache,
 }
 
 impl Storefront {
@@ -30,7 +30,7 @@ impl Storefront {
         Ok(Self {
             catalog: store::CatalogStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
             bucket: bucket::CatalogBucket::new(env.aws.s3(), env.config.require("CATALOG_BUCKET")?),
-            index: handlers::search::IndexCache::new(std::time::Duration::from_secs(refresh)),
+            index: flow::catalog::IndexCache::new(std::time::Duration::from_secs(refresh)),
         })
     }
 }

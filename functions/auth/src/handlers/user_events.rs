@@ -8,7 +8,7 @@ use crate::{store::UserRecord, UserEvents};
 use std::sync::Arc;
 use vitrina_shared::{
     envelope::{Envelope, UserRegistered, USER_REGISTERED},
-    keys,
+    keys, sqs,
     stream::{self, StreamRecord},
     ConsumeError,
 };
@@ -36,22 +36,9 @@ pub async fn handle(auth: Arc<UserEvents>, record: StreamRecord) -> Result<(), C
             phone: user.phone,
         },
     );
-    let body =
-        serde_json::to_string(&message).map_err(|e| ConsumeError::Malformed(e.to_string()))?;
     // A retry after a partial failure sends to both queues again: the consumers are idempotent.
     for queue in &auth.registration_queues {
-        auth.sqs
-            .send_message()
-            .queue_url(queue)
-            .message_body(&body)
-            .send()
-            .await
-            .map_err(|e| {
-                ConsumeError::unavailable(format_args!(
-                    "user.registered to {queue}: {}",
-                    aws_sdk_sqs::error::DisplayErrorContext(e)
-                ))
-            })?;
+        sqs::send(&auth.sqs, queue, &message).await?;
     }
     tracing::info!(user_id = %user.user_id, message_id = %message.id, "user.registered sent");
     Ok(())

@@ -10,7 +10,7 @@ use crate::{
 use vitrina_shared::{
     contracts::billing::WalletMove,
     envelope::{Envelope, GiftCardIssued, PaymentOutcome, GIFT_CARD_ISSUED},
-    StoreError, Unavailable,
+    sqs, StoreError, Unavailable,
 };
 
 pub async fn top_up(b: &PaymentOutcomes, paid: &PaymentOutcome) -> Result<(), BillingError> {
@@ -85,20 +85,7 @@ pub async fn gift_card(b: &PaymentOutcomes, paid: &PaymentOutcome) -> Result<(),
             code,
         },
     );
-    let body =
-        serde_json::to_string(&letter).map_err(|e| BillingError::Malformed(e.to_string()))?;
-    b.sqs
-        .send_message()
-        .queue_url(&b.notification_queue)
-        .message_body(body)
-        .send()
-        .await
-        .map_err(|e| {
-            Unavailable::new(format!(
-                "gift_card.issued: {}",
-                aws_sdk_sqs::error::DisplayErrorContext(e)
-            ))
-        })?;
+    sqs::send(&b.sqs, &b.notification_queue, &letter).await?;
     store.mark_mailed(&paid.payment_id).await?;
     Ok(())
 }

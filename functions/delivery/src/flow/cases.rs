@@ -15,7 +15,7 @@ use vitrina_shared::{
         CallError,
     },
     envelope::{Envelope, OrderStatusChanged, ORDER_STATUS},
-    StoreError,
+    sqs, StoreError,
 };
 
 use crate::domain::case::DeliveryStatus;
@@ -188,7 +188,7 @@ async fn give_back(
         match c.couriers.cancel(booking_id).await {
             Ok(_) => tracing::info!(%order_id, %booking_id, "courier booking cancelled"),
             // Unknown to the company (never made, or long gone): nothing is booked.
-            Err(CourierError::Refused { code, .. }) if code == "not_found" => {}
+            Err(e) if e.no_such_booking() => {}
             Err(e) => return Err(DeliveryError::unavailable(e)),
         }
     }
@@ -291,16 +291,8 @@ async fn tell(m: &CaseMoves, case: &DeliveryCase) -> Result<(), DeliveryError> {
         reason: None,
         place: domain::place_of(&case.delivery),
     };
-    let body = serde_json::to_string(&Envelope::new(ORDER_STATUS, case.order_id.clone(), change))
-        .map_err(DeliveryError::unavailable)?;
-    m.sqs
-        .send_message()
-        .queue_url(&m.notification_queue)
-        .message_body(body)
-        .send()
-        .await
-        .map_err(|e| DeliveryError::unavailable(aws_sdk_sqs::error::DisplayErrorContext(e)))?;
-    Ok(())
+    let message = Envelope::new(ORDER_STATUS, case.order_id.clone(), change);
+    Ok(sqs::send(&m.sqs, &m.notification_queue, &message).await?)
 }
 
 /// The order's status the case stands for; asked only of a case whose moves order hears of.

@@ -22,7 +22,7 @@ use vitrina_shared::{
         CallError, Refusal,
     },
     envelope::{Envelope, PaymentOutcome, PAYMENT_FAILED, PAYMENT_SUCCEEDED},
-    StoreError, Unavailable,
+    sqs, StoreError, Unavailable,
 };
 
 /// What a client asks for at `POST /api/payments`, checked for shape by the handler.
@@ -289,20 +289,12 @@ async fn tell_outcome(p: &Payments, payment: Payment) -> Result<Payment, Payment
             gift_card: payment.gift_card.clone(),
         },
     );
-    let body = serde_json::to_string(&message).map_err(|e| PaymentError::Bug(e.to_string()))?;
     // order (paid, or waits for another try), notification (the result e-mail) and billing (a
     // bought gift card or top-up); all tolerate the message twice, so a send repeated after a
     // partial failure is harmless.
     for queue in &p.outcome_queues {
-        if let Err(e) = p
-            .sqs
-            .send_message()
-            .queue_url(queue)
-            .message_body(&body)
-            .send()
-            .await
-        {
-            tracing::error!(payment_id = %payment.payment_id, error = %aws_sdk_sqs::error::DisplayErrorContext(e), "outcome not sent yet");
+        if let Err(e) = sqs::send(&p.sqs, queue, &message).await {
+            tracing::error!(payment_id = %payment.payment_id, error = %e, "outcome not sent yet");
             return Ok(payment);
         }
     }

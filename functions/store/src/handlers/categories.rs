@@ -1,8 +1,7 @@
 //! `GET /api/categories`: the catalog's sections with how many products each holds, from the
-//! search index (the search handler's cache of it).
+//! search index (`flow::catalog`'s cache of it).
 
-use super::search::current_index;
-use crate::Storefront;
+use crate::{flow::catalog::current_index, Storefront};
 use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{http::ok, ApiError};
