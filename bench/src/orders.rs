@@ -199,12 +199,6 @@ pub(crate) async fn order_cost_bench(base: &str) {
         ("stock vanished: compensated, refunded", "p-000006"),
     ] {
         let client = bench_client(base).await;
-        let post = |path: &str, body: serde_json::Value| {
-            client
-                .post(format!("{base}{path}"))
-                .header("content-type", "application/json")
-                .body(body.to_string())
-        };
         credit_wallet(&client, base, &lambda).await;
         // The registration's own work (the welcome letter, the wallet) settles first: it is
         // not the order's.
@@ -214,7 +208,7 @@ pub(crate) async fn order_cost_bench(base: &str) {
         // the payment and «Оплатить», then the order's page.
         let mut api_requests = 0;
         let order_id = place_order(&client, product).await;
-        client.get(format!("{base}/api/cart")).send().await.unwrap();
+        client.cart().await;
         api_requests += 4;
         if name.starts_with("stock vanished") {
             // The client paid after the hold of «Оплатить заказ» lapsed (the bench's stack
@@ -250,51 +244,24 @@ pub(crate) async fn order_cost_bench(base: &str) {
             // A stocktaking of the store's shelves: what every operator's count goes through.
             sold_out(product, "msk-tverskaya");
         }
-        client
-            .get(format!("{base}/api/payment-methods"))
-            .send()
+        client.payment_methods().await;
+        client.wallet().await;
+        let key = uuid::Uuid::now_v7().to_string();
+        let payment = client
+            .start_payment(
+                &key,
+                &serde_json::json!({"orderId": order_id, "method": "wallet"}),
+            )
             .await
-            .unwrap();
-        client
-            .get(format!("{base}/api/wallet"))
-            .send()
-            .await
-            .unwrap();
-        let payment = post(
-            "/api/payments",
-            serde_json::json!({"orderId": order_id, "method": "wallet"}),
-        )
-        .header("idempotency-key", uuid::Uuid::now_v7().to_string())
-        .send()
-        .await
-        .unwrap()
-        .json::<serde_json::Value>()
-        .await
-        .unwrap();
+            .body;
         let id = payment["paymentId"].as_str().expect("payment").to_string();
-        post(
-            &format!("/api/payments/{id}/confirm"),
-            serde_json::json!({}),
-        )
-        .send()
-        .await
-        .unwrap();
-        client
-            .get(format!("{base}/api/orders/{order_id}"))
-            .send()
-            .await
-            .unwrap();
+        client.confirm_payment(&id).await;
+        client.order(&order_id).await;
         api_requests += 5;
         let mut executions = vec![order_id.clone()];
         if name.starts_with("cancelled") {
             saga_of(&clients.sfn, &executions).await;
-            post(
-                &format!("/api/orders/{order_id}/cancel"),
-                serde_json::json!({}),
-            )
-            .send()
-            .await
-            .unwrap();
+            client.cancel_order(&order_id).await;
             api_requests += 1;
             executions.push(format!("{order_id}-cancel"));
         }

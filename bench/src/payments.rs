@@ -99,142 +99,99 @@ pub(crate) async fn payment_bench(base: &str) {
     for _ in 0..10 {
         for method in ["card", "wallet", "sbp"] {
             let client = bench_client(base).await;
-            let post = |path: &str, body: serde_json::Value| {
-                client
-                    .post(format!("{base}{path}"))
-                    .header("content-type", "application/json")
-                    .body(body.to_string())
-            };
             let order_id = place_order(&client, "p-000002").await;
-            let start = |m: &str| {
-                post(
-                    "/api/payments",
-                    serde_json::json!({"orderId": order_id, "method": m, "saveCard": true}),
-                )
-                .header("idempotency-key", uuid::Uuid::now_v7().to_string())
+            let start = |method: &str, card_id: Option<&str>| {
+                let body = serde_json::json!({
+                    "orderId": order_id, "method": method, "saveCard": true, "cardId": card_id,
+                });
+                let client = &client;
+                async move {
+                    let key = uuid::Uuid::now_v7().to_string();
+                    client.start_payment(&key, &body).await.body
+                }
             };
-            let confirm = |id: &str| {
-                post(
-                    &format!("/api/payments/{id}/confirm"),
-                    serde_json::json!({}),
-                )
-            };
-            if method == "wallet" {
-                credit_wallet(&client, base, &lambda).await;
-                let p: serde_json::Value = wallet_start
-                    .run(&plain, &aws, async {
-                        start("wallet").send().await.unwrap().json().await.unwrap()
-                    })
-                    .await;
-                let id = p["paymentId"].as_str().expect("payment").to_string();
-                let done: serde_json::Value = wallet_confirm
-                    .run(&plain, &aws, async {
-                        confirm(&id).send().await.unwrap().json().await.unwrap()
-                    })
-                    .await;
-                assert_eq!(done["status"], "paid", "{done}");
-            } else if method == "sbp" {
-                let p: serde_json::Value = sbp_start
-                    .run(&plain, &aws, async {
-                        start("sbp").send().await.unwrap().json().await.unwrap()
-                    })
-                    .await;
-                let id = p["paymentId"].as_str().expect("payment").to_string();
-                // The payer's banking app pays the QR's link.
-                let link = p["qrLink"].as_str().expect("the QR's link");
-                let app = format!("{}/pay", link.split('?').next().unwrap_or(link));
-                let paid_in_app = plain.post(&app).send().await.unwrap().status();
-                assert!(
-                    paid_in_app.is_success() || paid_in_app.is_redirection(),
-                    "{paid_in_app}"
-                );
-                let got: serde_json::Value = sbp_poll
-                    .run(
+            match method {
+                "wallet" => {
+                    credit_wallet(&client, base, &lambda).await;
+                    let p = wallet_start.run(&plain, &aws, start("wallet", None)).await;
+                    let id = p["paymentId"].as_str().expect("payment").to_string();
+                    let done = wallet_confirm
+                        .run(&plain, &aws, async {
+                            client.confirm_payment(&id).await.body
+                        })
+                        .await;
+                    assert_eq!(done["status"], "paid", "{done}");
+                }
+                "sbp" => {
+                    let p = sbp_start.run(&plain, &aws, start("sbp", None)).await;
+                    let id = p["paymentId"].as_str().expect("payment").to_string();
+                    // The payer's banking app, outside the timing: the QR's link, paid.
+                    let link = p["qrLink"].as_str().expect("the QR's link");
+                    let app = format!("{}/pay", link.split('?').next().unwrap_or(link));
+                    let paid_in_app = plain.post(&app).send().await.unwrap().status();
+                    assert!(
+                        paid_in_app.is_success() || paid_in_app.is_redirection(),
+                        "{paid_in_app}"
+                    );
+                    authorised_then_paid(
+                        &client,
                         &plain,
                         &aws,
-                        json_of(&client, &format!("{base}/api/payments/{id}")),
+                        &id,
+                        &mut sbp_poll,
+                        &mut sbp_confirm,
                     )
                     .await;
-                assert_eq!(got["status"], "authorized", "{got}");
-                let done: serde_json::Value = sbp_confirm
-                    .run(&plain, &aws, async {
-                        confirm(&id).send().await.unwrap().json().await.unwrap()
-                    })
-                    .await;
-                assert_eq!(done["status"], "paid", "{done}");
-            } else {
-                let p: serde_json::Value = card_start
-                    .run(&plain, &aws, async {
-                        start("card").send().await.unwrap().json().await.unwrap()
-                    })
-                    .await;
-                let id = p["paymentId"].as_str().expect("payment").to_string();
-                let page = p["redirectUrl"]
-                    .as_str()
-                    .expect("the bank's page")
-                    .to_string();
-                let r = plain
-                    .post(&page)
-                    .form(&[
-                        ("number", "5555555555554444"),
-                        ("expiry", "12/30"),
-                        ("cvc", "123"),
-                    ])
-                    .send()
-                    .await
-                    .unwrap();
-                assert!(r.status().is_redirection(), "{}", r.status());
-                let got: serde_json::Value = card_return
-                    .run(
-                        &plain,
-                        &aws,
-                        json_of(&client, &format!("{base}/api/payments/{id}")),
-                    )
-                    .await;
-                assert_eq!(got["status"], "authorized", "{got}");
-                let done: serde_json::Value = card_confirm
-                    .run(&plain, &aws, async {
-                        confirm(&id).send().await.unwrap().json().await.unwrap()
-                    })
-                    .await;
-                assert_eq!(done["status"], "paid", "{done}");
-                // The next order, by the card the bank kept.
-                let cards: serde_json::Value = client
-                    .get(format!("{base}/api/payment-methods"))
-                    .send()
-                    .await
-                    .unwrap()
-                    .json()
-                    .await
-                    .unwrap();
-                let card_id = cards["cards"][0]["cardId"]
-                    .as_str()
-                    .expect("the kept card")
-                    .to_string();
-                let next_id = place_order(&client, "p-000002").await;
-                let p: serde_json::Value = saved_start
-                    .run(&plain, &aws, async {
-                        post(
-                            "/api/payments",
-                            serde_json::json!({"orderId": next_id, "method": "saved_card", "cardId": card_id}),
-                        )
-                        .header("idempotency-key", uuid::Uuid::now_v7().to_string())
+                }
+                _ => {
+                    let p = card_start.run(&plain, &aws, start("card", None)).await;
+                    let id = p["paymentId"].as_str().expect("payment").to_string();
+                    let page = p["redirectUrl"].as_str().expect("the bank's page");
+                    let r = plain
+                        .post(page)
+                        .form(&[
+                            ("number", "5555555555554444"),
+                            ("expiry", "12/30"),
+                            ("cvc", "123"),
+                        ])
                         .send()
                         .await
-                        .unwrap()
-                        .json()
-                        .await
-                        .unwrap()
-                    })
+                        .unwrap();
+                    assert!(r.status().is_redirection(), "{}", r.status());
+                    authorised_then_paid(
+                        &client,
+                        &plain,
+                        &aws,
+                        &id,
+                        &mut card_return,
+                        &mut card_confirm,
+                    )
                     .await;
-                assert_eq!(p["status"], "authorized", "{p}");
-                let id = p["paymentId"].as_str().expect("payment").to_string();
-                let done: serde_json::Value = saved_confirm
-                    .run(&plain, &aws, async {
-                        confirm(&id).send().await.unwrap().json().await.unwrap()
-                    })
-                    .await;
-                assert_eq!(done["status"], "paid", "{done}");
+                    // The next order, by the card the bank kept.
+                    let cards = client.payment_methods().await.body;
+                    let card_id = cards["cards"][0]["cardId"]
+                        .as_str()
+                        .expect("the kept card")
+                        .to_string();
+                    let next_id = place_order(&client, "p-000002").await;
+                    let body = serde_json::json!({
+                        "orderId": next_id, "method": "saved_card", "cardId": card_id,
+                    });
+                    let key = uuid::Uuid::now_v7().to_string();
+                    let p = saved_start
+                        .run(&plain, &aws, async {
+                            client.start_payment(&key, &body).await.body
+                        })
+                        .await;
+                    assert_eq!(p["status"], "authorized", "{p}");
+                    let id = p["paymentId"].as_str().expect("payment").to_string();
+                    let done = saved_confirm
+                        .run(&plain, &aws, async {
+                            client.confirm_payment(&id).await.body
+                        })
+                        .await;
+                    assert_eq!(done["status"], "paid", "{done}");
+                }
             }
         }
     }
@@ -248,4 +205,24 @@ pub(crate) async fn payment_bench(base: &str) {
     sbp_start.report("SBP: POST /api/payments (the QR)");
     sbp_poll.report("SBP: GET /api/payments/{id} (the page's poll)");
     sbp_confirm.report("SBP: «Оплатить» (capture)");
+}
+
+/// The payment looked at once the payer is back (the return page, the SBP page's poll): it is
+/// authorised; then «Оплатить» takes the money. Each a step of its own.
+async fn authorised_then_paid(
+    client: &Shop,
+    plain: &reqwest::Client,
+    aws: &str,
+    id: &str,
+    look: &mut Step,
+    pay: &mut Step,
+) {
+    let got = look
+        .run(plain, aws, async { client.payment(id).await.body })
+        .await;
+    assert_eq!(got["status"], "authorized", "{got}");
+    let done = pay
+        .run(plain, aws, async { client.confirm_payment(id).await.body })
+        .await;
+    assert_eq!(done["status"], "paid", "{done}");
 }
