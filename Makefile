@@ -17,7 +17,7 @@ TEST_ENV := MOTO_PORT=4576 VITRINA_PORT=3010 VITRINA_LAMBDA_PORT=3011 VITRINA_BA
             VITRINA_PAYMENT_HOLD_SECONDS=30 VITRINA_STOCK_HOLD_SECONDS=20 \
             VITRINA_EXTRA_TEMPLATES=tests/fixtures/platform.yaml STACK_NAME=test
 
-.PHONY: help setup run test build web lint unit validate integration browser least-privilege audit load stack-up stack-down sam-build bench clean
+.PHONY: help setup run test build web lint unit validate integration browser least-privilege audit load stack-up stack-down sam-build bench clean openapi
 
 help:
 	@echo "make run   - the whole shop locally on http://127.0.0.1:3000 (AWS emulated by moto)"
@@ -60,6 +60,14 @@ build: web
 web: $(STAMP)/npm
 	npx tsc -p web
 	npx vite build web --logLevel warn
+	@# The API's OpenAPI document and Swagger UI over it, served beside the app (CloudFront's
+	@# /api/openapi.json and /api/docs behaviours).
+	mkdir -p web/dist/api/docs && cp docs/openapi.json web/dist/api/openapi.json
+	cp web/api-docs/* $(addprefix node_modules/swagger-ui-dist/,swagger-ui.css index.css swagger-ui-bundle.js swagger-ui-standalone-preset.js favicon-32x32.png) web/dist/api/docs/
+
+# The API's OpenAPI document from the code (the unit tests fail while it differs).
+openapi:
+	cargo run -q -p vitrina-openapi > docs/openapi.json
 
 # ---------------------------------------------------------------- run
 run: $(STAMP)/moto $(STAMP)/npm build
@@ -83,6 +91,7 @@ unit:
 validate: $(STAMP)/tools $(STAMP)/npm
 	$(TOOLS)/bin/cfn-lint template.yaml
 	$(TOOLS)/bin/sam validate --lint --template-file template.yaml --region us-east-1
+	npx redocly lint --format=summary docs/openapi.json
 	npx asl-validator --no-arn-check $(addprefix --json-path ,$(wildcard statemachines/*.asl.json tests/fixtures/*.asl.json))
 
 integration:

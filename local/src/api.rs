@@ -141,6 +141,17 @@ pub fn router(api: Arc<Api>, web_dir: &str) -> Result<Router, String> {
         .route("/_local/sms.json", get(sms_json))
         .route("/_local/health", get(|| async { "ok" }))
         .route("/images/{file}", get(image))
+        // A file of the web build, as CloudFront serves it from the web bucket.
+        .route_service(
+            "/api/openapi.json",
+            ServeFile::new(format!("{web_dir}/api/openapi.json")),
+        )
+        // Swagger UI over it, files of the web build too.
+        .route_service(
+            "/api/docs",
+            ServeFile::new(format!("{web_dir}/api/docs/index.html")),
+        )
+        .nest_service("/api/docs/", ServeDir::new(format!("{web_dir}/api/docs")))
         .merge(api_routes(&api)?)
         .fallback_service(ServeDir::new(web_dir).fallback(ServeFile::new(index)))
         .with_state(api))

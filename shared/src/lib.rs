@@ -12,6 +12,7 @@ pub mod error;
 pub mod http;
 pub mod keys;
 pub mod money;
+pub mod openapi;
 pub mod runtime;
 pub mod sqs;
 pub mod stream;

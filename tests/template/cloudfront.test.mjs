@@ -7,11 +7,14 @@ import { readFileSync } from "node:fs";
 
 const template = readFileSync(new URL("../../template.yaml", import.meta.url), "utf8");
 
-// The block under `key: |` at its indentation (the template is YAML; this is all we need of it).
-function literalBlock(key) {
+// The block under `key: |` at its indentation, the first after the resource `resource` (the
+// template is YAML; this is all we need of it).
+function literalBlock(key, resource) {
   const lines = template.split("\n");
-  const at = lines.findIndex((l) => l.trimEnd().endsWith(`${key}: |`));
-  assert.ok(at >= 0, `${key} in template.yaml`);
+  const from = lines.findIndex((l) => l.trimEnd() === `  ${resource}:`);
+  assert.ok(from >= 0, `${resource} in template.yaml`);
+  const at = lines.findIndex((l, i) => i > from && l.trimEnd().endsWith(`${key}: |`));
+  assert.ok(at >= 0, `${key} of ${resource} in template.yaml`);
   const body = [];
   const indent = (l) => l.length - l.trimStart().length;
   const first = indent(lines[at + 1]);
@@ -22,7 +25,7 @@ function literalBlock(key) {
   return body.join("\n");
 }
 
-const handler = new Function(`${literalBlock("FunctionCode")}\nreturn handler;`)();
+const handler = new Function(`${literalBlock("FunctionCode", "SpaRoutes")}\nreturn handler;`)();
 const viewerRequest = (uri) => handler({ request: { uri, method: "GET", headers: {} } }).uri;
 
 test("client-side routes get the app's index; files and the root are served as they are", () => {
@@ -43,8 +46,26 @@ test("no custom error response turns an error into the app's index (the API's 40
   assert.doesNotMatch(api.slice(0, api.indexOf("SpaRoutes:")), /FunctionAssociations/, "and not on the API's");
 });
 
+test("the OpenAPI document comes from the web bucket: its behaviour is listed before the API's", () => {
+  const distribution = template.slice(template.indexOf("WebDistribution:"));
+  const doc = distribution.indexOf("PathPattern: /api/openapi.json");
+  assert.ok(doc >= 0, "a behaviour for /api/openapi.json");
+  assert.ok(doc < distribution.indexOf("PathPattern: /api/*"), "CloudFront takes the first pattern that matches");
+  assert.match(distribution.slice(doc, doc + 200), /TargetOriginId: web/);
+});
+
+test("/api/docs and /api/docs/ get Swagger UI's page; its files are served as they are", () => {
+  const docs = new Function(`${literalBlock("FunctionCode", "ApiDocsIndex")}\nreturn handler;`)();
+  const uri = (u) => docs({ request: { uri: u, method: "GET", headers: {} } }).uri;
+  assert.equal(uri("/api/docs"), "/api/docs/index.html");
+  assert.equal(uri("/api/docs/"), "/api/docs/index.html");
+  assert.equal(uri("/api/docs/swagger-ui-bundle.js"), "/api/docs/swagger-ui-bundle.js");
+  const distribution = template.slice(template.indexOf("WebDistribution:"));
+  assert.ok(distribution.indexOf("PathPattern: /api/docs*") < distribution.indexOf("PathPattern: /api/*"));
+});
+
 test("every behaviour sends the security headers, and the API is reachable only through CloudFront", () => {
-  assert.equal((template.match(/ResponseHeadersPolicyId: !Ref SecurityHeaders/g) ?? []).length, 3);
+  assert.equal((template.match(/ResponseHeadersPolicyId: !Ref SecurityHeaders/g) ?? []).length, 5);
   for (const header of ["StrictTransportSecurity:", "frame-ancestors 'none'", "ContentTypeOptions: { Override: true }", "FrameOption: DENY"]) {
     assert.ok(template.includes(header), header);
   }

@@ -68,7 +68,7 @@ pub fn functions() -> Vec<Function> {
             "logout-post",
             Route::post("/api/logout"),
             Auth::new,
-            logout::handle,
+            logout::handle_post,
         ),
         http_route(
             "logout-all",
@@ -93,3 +93,21 @@ pub fn functions() -> Vec<Function> {
         authorizer("authorizer", Auth::new, authorizer::handle),
     ]
 }
+
+/// auth's part of the API's OpenAPI document: the spec's auth contract and the personal
+/// account's routes, as the handlers describe them.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        handlers::register::handle,
+        handlers::login::handle,
+        handlers::logout::handle,
+        handlers::logout::handle_post,
+        handlers::logout_all::handle,
+        handlers::auth::handle,
+        handlers::me_get::handle,
+        handlers::me_put::handle,
+    ),
+    tags((name = "auth", description = "Clients' accounts and sessions (the spec's auth contract)"))
+)]
+pub struct AuthApi;

@@ -6,6 +6,7 @@
 //! three `#[ignore]`d modules run after the suite, each on its own: `least_privilege::` and
 //! `audit::` over the traffic the suite made, `load::` on a stack of its own (`make load`).
 
+mod api_document;
 mod audit;
 mod auth_contract;
 mod bank;

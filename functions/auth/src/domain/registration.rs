@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The user model of the spec's contract (`/register`, `/login`, `/auth` all answer with it).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     pub username: String,
@@ -61,7 +61,7 @@ impl RegistrationError {
 pub const MAX_NAME_CHARS: usize = 100;
 
 /// What the client sent; every field optional so that a missing one is our 400, not serde's.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationForm {
     pub username: Option<String>,
@@ -109,7 +109,7 @@ impl RegistrationForm {
 }
 
 /// The personal account's editable fields (`PUT /api/me`).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileUpdateForm {
     pub first_name: Option<String>,

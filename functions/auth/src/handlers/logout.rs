@@ -10,17 +10,33 @@ use crate::{
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use std::sync::Arc;
-use vitrina_shared::{http::ok, ApiError};
+use vitrina_shared::{http::ok, openapi::ErrorBody, ApiError};
 
 /// The spec's answer to a logout (`{"message": "Success"}`); logging out everywhere adds how
 /// many sessions it ended.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct LoggedOut {
     pub message: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ended: Option<usize>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/logout",
+    operation_id = "logout",
+    tag = "auth",
+    security(()),
+    summary = "Выход из системы",
+    params(("sessionId" = Option<String>, Cookie, description = "The session to end")),
+    responses(
+        (status = 200, description = "`{\"message\": \"Success\"}`; the cookie emptied", body = LoggedOut,
+            headers(("Set-Cookie" = String, description = "sessionId=; Max-Age=0"))),
+        (status = 401, body = ErrorBody, description = "`unauthorized` «Not authorized»: no live session; the cookie emptied too",
+            headers(("Set-Cookie" = String, description = "sessionId=; Max-Age=0"))),
+        (status = 503, body = ErrorBody, description = "`unavailable`"),
+    )
+)]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
     let resp = match sessions::logout(&auth, session_cookie(&req).as_deref()).await {
         Ok(()) => ok(&LoggedOut {
@@ -33,4 +49,23 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
         Err(e) => return Err(e.into()),
     };
     with_cookie(resp, &session::clear_cookie(auth.secure_cookies))
+}
+
+/// The web client's logout: a POST, so another site cannot end a session by a link.
+#[utoipa::path(
+    post,
+    path = "/api/logout",
+    operation_id = "logout-post",
+    tag = "auth",
+    security(()),
+    summary = "Выйти (the web client's)",
+    params(("sessionId" = Option<String>, Cookie, description = "The session to end")),
+    responses(
+        (status = 200, description = "`{\"message\": \"Success\"}`; the cookie emptied", body = LoggedOut),
+        (status = 401, body = ErrorBody, description = "`unauthorized`: no live session; the cookie emptied too"),
+        (status = 503, body = ErrorBody, description = "`unavailable`"),
+    )
+)]
+pub async fn handle_post(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
+    handle(auth, req).await
 }

@@ -6,9 +6,23 @@ use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, Caller},
+    openapi::ErrorBody,
     ApiError,
 };
 
+#[utoipa::path(
+    post,
+    path = "/api/logout/all",
+    operation_id = "logout-all",
+    tag = "auth",
+    summary = "Выйти на всех устройствах",
+    security(("sessionId" = [])),
+    responses(
+        (status = 200, description = "Every session of the client ended; how many", body = LoggedOut),
+        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
+        (status = 503, body = ErrorBody, description = "`unavailable`"),
+    )
+)]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let ended = sessions::logout_everywhere(&auth, &caller.user_id).await?;

@@ -8,10 +8,11 @@ use serde::Serialize;
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, Caller},
+    openapi::ErrorBody,
     ApiError,
 };
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Account {
     #[serde(flatten)]
@@ -19,6 +20,20 @@ struct Account {
     client_id: String,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/me",
+    operation_id = "me-get",
+    tag = "auth",
+    summary = "Личный кабинет: данные клиента",
+    security(("sessionId" = [])),
+    responses(
+        (status = 200, description = "The profile and the client's number", body = Account),
+        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
+        (status = 404, body = ErrorBody, description = "`user_not_found`: the user was deleted under a live session"),
+        (status = 503, body = ErrorBody, description = "`unavailable`"),
+    )
+)]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let record = accounts::account(&auth, &caller.user_id).await?;
