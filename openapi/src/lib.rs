@@ -9,10 +9,13 @@ use utoipa::{openapi::OpenApi, Modify};
 /// The services whose routes the document describes so far (the others follow). Open
 /// operations say so (`security(())`, an empty requirement): a linter tells a forgotten scheme
 /// from none.
-pub const DESCRIBED: &[&str] = &["auth"];
+pub const DESCRIBED: &[&str] = &["auth", "billing", "delivery"];
 
 pub fn document() -> OpenApi {
-    let mut doc = <vitrina_auth::AuthApi as utoipa::OpenApi>::openapi();
+    use utoipa::OpenApi as _;
+    let mut doc = vitrina_auth::AuthApi::openapi();
+    doc.merge(vitrina_billing::BillingApi::openapi());
+    doc.merge(vitrina_delivery::DeliveryApi::openapi());
     doc.info = utoipa::openapi::InfoBuilder::new()
         .title("vitrina")
         .version("1")

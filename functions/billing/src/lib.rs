@@ -89,3 +89,11 @@ pub fn functions() -> Vec<Function> {
         ),
     ]
 }
+
+/// billing's part of the API's OpenAPI document: the wallet as its client sees it.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handlers::wallet_get::handle, handlers::wallet_history::handle),
+    tags((name = "billing", description = "The client's wallet"))
+)]
+pub struct BillingApi;

@@ -115,3 +115,11 @@ pub fn functions() -> Vec<Function> {
         ),
     ]
 }
+
+/// delivery's part of the API's OpenAPI document: what checkout asks of it directly.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(handlers::options::handle, handlers::quote::handle),
+    tags((name = "delivery", description = "Pickup points, courier companies and their prices"))
+)]
+pub struct DeliveryApi;

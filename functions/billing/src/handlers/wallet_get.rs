@@ -7,9 +7,24 @@ use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, Caller},
     money::format_rub,
+    openapi::ErrorBody,
     ApiError,
 };
 
+#[utoipa::path(
+    get,
+    path = "/api/wallet",
+    operation_id = "wallet-get",
+    tag = "billing",
+    summary = "Кошелёк: баланс",
+    security(("sessionId" = [])),
+    responses(
+        (status = 200, description = "The balance, kopecks and worded", body = WalletView),
+        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
+        (status = 404, body = ErrorBody, description = "`wallet_not_found`: it opens moments after registration"),
+        (status = 503, body = ErrorBody, description = "`unavailable`"),
+    )
+)]
 pub async fn handle(billing: Arc<Billing>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let wallet = billing
@@ -26,7 +41,7 @@ pub async fn handle(billing: Arc<Billing>, req: Request) -> Result<Response<Body
 }
 
 /// The wallet as its client sees it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct WalletView {
     /// Kopecks.
     balance: i64,

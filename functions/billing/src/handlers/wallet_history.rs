@@ -7,16 +7,17 @@ use serde::Serialize;
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, Caller},
+    openapi::ErrorBody,
     ApiError,
 };
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct History {
     entries: Vec<HistoryEntry>,
 }
 
 /// One movement of the wallet, as the personal account lists it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct HistoryEntry {
     at: String,
@@ -26,6 +27,19 @@ struct HistoryEntry {
     balance_after: i64,
 }
 
+#[utoipa::path(
+    get,
+    path = "/api/wallet/history",
+    operation_id = "wallet-history",
+    tag = "billing",
+    summary = "Кошелёк: история движения средств",
+    security(("sessionId" = [])),
+    responses(
+        (status = 200, description = "The wallet's movements, newest first", body = History),
+        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
+        (status = 503, body = ErrorBody, description = "`unavailable`"),
+    )
+)]
 pub async fn handle(billing: Arc<Billing>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let mut entries = billing.store.ledger(&caller.user_id).await?;

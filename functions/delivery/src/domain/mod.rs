@@ -13,7 +13,7 @@ pub mod slot;
 
 pub use quote::{parse_address, price, Address, Quote, QuoteError, QUOTE_MINUTES};
 
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PickupPoint {
     pub id: &'static str,
@@ -67,7 +67,7 @@ pub fn pickup_point(id: &str) -> Option<&'static PickupPoint> {
 
 /// A courier company's tariff: kopecks per delivery zone (index = zone), `None` where it does
 /// not deliver.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Courier {
     pub id: &'static str,

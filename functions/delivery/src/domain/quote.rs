@@ -96,7 +96,7 @@ pub fn price(courier: &Courier, address: &Address) -> Result<i64, QuoteError> {
 pub const QUOTE_MINUTES: i64 = 30;
 
 /// A courier price for a client's address, held for `QUOTE_MINUTES`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Quote {
     pub quote_id: String,

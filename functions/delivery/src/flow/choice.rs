@@ -14,7 +14,7 @@ use vitrina_shared::contracts::delivery::{
 };
 
 /// A delivery window as the client picks it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WindowOffer {
     pub id: String,
@@ -24,7 +24,7 @@ pub struct WindowOffer {
 }
 
 /// A price held for the client, with the own courier's windows (none for the companies).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QuoteView {
     #[serde(flatten)]

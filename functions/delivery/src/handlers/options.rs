@@ -7,8 +7,20 @@ use crate::{
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use std::sync::Arc;
-use vitrina_shared::{http::ok, ApiError};
+use vitrina_shared::{http::ok, openapi::ErrorBody, ApiError};
 
+#[utoipa::path(
+    get,
+    path = "/api/delivery/options",
+    operation_id = "options",
+    tag = "delivery",
+    summary = "Способы доставки: пункты выдачи и курьерские службы",
+    security(("sessionId" = [])),
+    responses(
+        (status = 200, description = "The shop's pickup points and the courier companies", body = Options),
+        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
+    )
+)]
 pub async fn handle(_: Arc<Delivery>, _req: Request) -> Result<Response<Body>, ApiError> {
     Ok(ok(&Options {
         pickup_points: PICKUP_POINTS,
@@ -17,7 +29,7 @@ pub async fn handle(_: Arc<Delivery>, _req: Request) -> Result<Response<Body>, A
 }
 
 /// Where an order can go: the shop's pickup points and the courier companies.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct Options {
     pickup_points: &'static [PickupPoint],

@@ -2,22 +2,41 @@
 //! that client only; for the shop's own courier, with the delivery windows of the next days and
 //! how many places each has left.
 
-use crate::{flow::choice, Delivery};
+use crate::{
+    flow::choice::{self, QuoteView},
+    Delivery,
+};
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, parse_json, Caller},
+    openapi::ErrorBody,
     ApiError,
 };
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct QuoteRequest {
     courier_id: Option<String>,
     address: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/delivery/quote",
+    operation_id = "quote",
+    tag = "delivery",
+    summary = "Стоимость доставки курьером",
+    security(("sessionId" = [])),
+    request_body = QuoteRequest,
+    responses(
+        (status = 200, description = "The price, held 30 minutes for this client; the own courier's windows with their free places", body = QuoteView),
+        (status = 400, body = ErrorBody, description = "`unknown_courier`, `invalid_address`, `city_not_served` (details: city), `courier_not_in_city` (details: courier, city); `invalid_json`"),
+        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
+        (status = 503, body = ErrorBody, description = "`unavailable`"),
+    )
+)]
 pub async fn handle(delivery: Arc<Delivery>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let body: QuoteRequest = parse_json(&req)?;
