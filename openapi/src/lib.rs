@@ -9,13 +9,14 @@ use utoipa::{openapi::OpenApi, Modify};
 /// The services whose routes the document describes so far (the others follow). Open
 /// operations say so (`security(())`, an empty requirement): a linter tells a forgotten scheme
 /// from none.
-pub const DESCRIBED: &[&str] = &["auth", "billing", "delivery"];
+pub const DESCRIBED: &[&str] = &["auth", "billing", "delivery", "store"];
 
 pub fn document() -> OpenApi {
     use utoipa::OpenApi as _;
     let mut doc = vitrina_auth::AuthApi::openapi();
     doc.merge(vitrina_billing::BillingApi::openapi());
     doc.merge(vitrina_delivery::DeliveryApi::openapi());
+    doc.merge(vitrina_store::StoreApi::openapi());
     doc.info = utoipa::openapi::InfoBuilder::new()
         .title("vitrina")
         .version("1")

@@ -147,3 +147,15 @@ pub fn functions() -> Vec<Function> {
         ),
     ]
 }
+
+/// store's part of the API's OpenAPI document: the catalog as clients browse it.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        handlers::search::handle,
+        handlers::product_get::handle,
+        handlers::categories::handle,
+    ),
+    tags((name = "store", description = "The catalog: search, product pages, sections"))
+)]
+pub struct StoreApi;

@@ -4,8 +4,20 @@
 use crate::{flow::catalog::current_index, Storefront};
 use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
-use vitrina_shared::{http::ok, ApiError};
+use vitrina_shared::{http::ok, openapi::ErrorBody, ApiError};
 
+#[utoipa::path(
+    get,
+    path = "/api/categories",
+    operation_id = "categories",
+    tag = "store",
+    summary = "Разделы каталога",
+    security(()),
+    responses(
+        (status = 200, description = "The catalog's sections with how many products each holds", body = Categories),
+        (status = 503, body = ErrorBody, description = "`index_not_ready`, `unavailable`"),
+    )
+)]
 pub async fn handle(svc: Arc<Storefront>, _req: Request) -> Result<Response<Body>, ApiError> {
     let index = current_index(&svc).await?;
     Ok(ok(&Categories {
@@ -14,7 +26,7 @@ pub async fn handle(svc: Arc<Storefront>, _req: Request) -> Result<Response<Body
 }
 
 /// The catalog's sections with how many products each holds.
-#[derive(serde::Serialize)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 struct Categories<'a> {
     categories: &'a [crate::search::CategoryCount],
 }

@@ -5,8 +5,22 @@ use crate::{domain::Availability, Storefront};
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::Serialize;
 use std::{collections::BTreeMap, sync::Arc};
-use vitrina_shared::{http::ok, ApiError};
+use vitrina_shared::{http::ok, openapi::ErrorBody, ApiError};
 
+#[utoipa::path(
+    get,
+    path = "/api/products/{id}",
+    operation_id = "product-get",
+    tag = "store",
+    summary = "Карточка товара",
+    security(()),
+    params(("id" = String, Path, description = "The product's id (`p-000123`)")),
+    responses(
+        (status = 200, description = "The product page: description, image, price and discount, each store's availability in words", body = ProductPage),
+        (status = 404, body = ErrorBody, description = "`product_not_found`"),
+        (status = 503, body = ErrorBody, description = "`unavailable`"),
+    )
+)]
 pub async fn handle(svc: Arc<Storefront>, req: Request) -> Result<Response<Body>, ApiError> {
     let id = req
         .path_parameters()
@@ -34,7 +48,7 @@ pub async fn handle(svc: Arc<Storefront>, req: Request) -> Result<Response<Body>
         .into_iter()
         .map(|s| {
             let quantity = stock.get(&s.id).copied().unwrap_or(0);
-            StoreAvailability {
+            StoreWithStock {
                 store_id: s.id,
                 store_name: s.name,
                 address: s.address,
@@ -61,7 +75,7 @@ pub async fn handle(svc: Arc<Storefront>, req: Request) -> Result<Response<Body>
 }
 
 /// The product page's data.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct ProductPage {
     id: String,
@@ -76,13 +90,13 @@ struct ProductPage {
     discount_percent: Option<i64>,
     image: String,
     attributes: BTreeMap<String, String>,
-    availability: Vec<StoreAvailability>,
+    availability: Vec<StoreWithStock>,
 }
 
 /// How much of the product a store has, in words (never the count).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
-struct StoreAvailability {
+struct StoreWithStock {
     store_id: String,
     store_name: String,
     address: String,

@@ -24,7 +24,7 @@ pub const MAX_QUERY_WORDS: usize = 8;
 pub const PER_PAGE: usize = 24;
 pub const MAX_PAGE: usize = 400;
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StoreAvailability {
     pub store_id: String,
@@ -33,7 +33,7 @@ pub struct StoreAvailability {
 }
 
 /// What a search result shows: the spec's card (name, price, image, discount, availability).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Card {
     pub id: String,
@@ -48,7 +48,7 @@ pub struct Card {
     pub availability: Vec<StoreAvailability>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryCount {
     pub slug: String,
@@ -56,7 +56,7 @@ pub struct CategoryCount {
     pub count: usize,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchPage {
     pub total: usize,
