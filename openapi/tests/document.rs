@@ -159,3 +159,34 @@ fn the_spec_auth_contract_is_described_as_the_spec_gives_it() {
         "cookie"
     );
 }
+
+#[test]
+fn no_two_services_give_one_schema_name_to_two_shapes() {
+    use utoipa::OpenApi as _;
+    // Merging keeps the first schema of a name: a second service's type of that name would be
+    // described by the first's shape.
+    let merged = serde_json::to_value(vitrina_openapi::document()).expect("JSON");
+    let parts = [
+        ("auth", vitrina_auth::AuthApi::openapi()),
+        ("billing", vitrina_billing::BillingApi::openapi()),
+        ("delivery", vitrina_delivery::DeliveryApi::openapi()),
+        ("store", vitrina_store::StoreApi::openapi()),
+    ];
+    assert_eq!(
+        parts.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+        vitrina_openapi::DESCRIBED,
+        "every described service is checked here"
+    );
+    for (service, part) in parts {
+        let part = serde_json::to_value(part).expect("JSON");
+        let Some(schemas) = part["components"]["schemas"].as_object() else {
+            continue;
+        };
+        for (name, schema) in schemas {
+            assert_eq!(
+                &merged["components"]["schemas"][name], schema,
+                "{service}'s {name} is another shape in the document"
+            );
+        }
+    }
+}
