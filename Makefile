@@ -25,6 +25,7 @@ help:
 	@echo "make bench - binary sizes, cold start and handler latency (numbers, no asserts)"
 	@echo "make audit - the whole table checked: money and stock add up (run after make run or make test)"
 	@echo "make load  - N clients at once placing, paying, cancelling on a stack of their own, then the audit"
+	@echo "make openapi - docs/openapi.json rewritten from the code (the unit tests fail while it differs)"
 
 # ---------------------------------------------------------------- installation
 setup: $(STAMP)/moto $(STAMP)/tools $(STAMP)/npm $(STAMP)/chromium
