@@ -7,7 +7,7 @@ use crate::{
     delivery::{DeliveryForm, DeliveryService},
     domain::{
         cart::{priced, CartView},
-        CartError, Order,
+        check_quantity, CartError, Order,
     },
     Orders,
 };
@@ -63,17 +63,19 @@ where
     ))
 }
 
-/// `quantity` of a product into the cart (a new cart for its first line). The cart as the
-/// client sees it, and whether this made the cart.
+/// `quantity` of a product into the cart (a new cart for its first line), both as the client
+/// sent them: the product id is checked first, then the quantity. The cart as the client sees
+/// it, and whether this made the cart.
 pub async fn add(
     orders: &Orders,
     user_id: &str,
-    product_id: &str,
-    quantity: u32,
+    product_id: Option<&str>,
+    quantity: i64,
 ) -> Result<(CartView, bool), OrderError> {
-    if !valid_product_id(product_id) {
-        return Err(OrderError::InvalidProduct);
-    }
+    let product_id = product_id
+        .filter(|id| valid_product_id(id))
+        .ok_or(OrderError::InvalidProduct)?;
+    let quantity = check_quantity(quantity)?;
     let snapshot = orders
         .catalog
         .snapshot(&[product_id.to_string()])
