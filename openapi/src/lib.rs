@@ -49,7 +49,7 @@ pub fn document() -> OpenApi {
         .url("/")
         .description(Some("the shop's own origin"))
         .build()]);
-    vitrina_shared::openapi::SessionCookie.modify(&mut doc);
+    vitrina_shared::openapi::Shared.modify(&mut doc);
     doc
 }
 

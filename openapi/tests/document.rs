@@ -101,6 +101,37 @@ fn every_operation_is_a_route_of_the_template_and_every_route_of_a_described_ser
     );
 }
 
+/// API Gateway answers 401 (no cookie) and 403 (refused) itself on a guarded route, in its own
+/// `{"message"}` shape; a route the authorizer does not guard never hears them from it.
+#[test]
+fn the_authorizers_refusals_are_described_on_every_guarded_route_and_only_there() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&vitrina_openapi::json()).expect("the document is JSON");
+    let gateway = "#/components/schemas/GatewayMessage";
+    let mut wrong = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("a path item") {
+            let guarded = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("sessionId").is_some()));
+            let refusals = ["401", "403"]
+                .iter()
+                .filter(|status| {
+                    op["responses"][**status]["content"]["application/json"]["schema"]["$ref"]
+                        == gateway
+                })
+                .count();
+            if (guarded && refusals != 2) || (!guarded && refusals != 0) {
+                wrong.push(format!("{method} {path} (guarded: {guarded})"));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "add `Guarded` to the responses of a guarded route, and only there: {wrong:#?}"
+    );
+}
+
 #[test]
 fn the_committed_document_is_the_one_the_code_writes() {
     let committed =

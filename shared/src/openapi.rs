@@ -6,7 +6,7 @@
 use serde::Serialize;
 use utoipa::{
     openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
-    Modify, ToSchema,
+    IntoResponses, Modify, PartialSchema, ToSchema,
 };
 
 /// The name of the session's security scheme: the `sessionId` cookie a login sets.
@@ -30,12 +30,46 @@ pub struct ErrorDetail {
     pub details: Option<serde_json::Value>,
 }
 
-/// Adds the session cookie's security scheme to a document.
-pub struct SessionCookie;
+/// API Gateway's own answer, given before any function runs: `{"message": "Unauthorized"}`.
+#[derive(Serialize, ToSchema)]
+pub struct GatewayMessage {
+    #[schema(example = "Forbidden")]
+    pub message: String,
+}
 
-impl Modify for SessionCookie {
+/// What API Gateway answers on every route behind the session authorizer, in its own words
+/// (HTTP APIs cannot reword them): the function never runs.
+#[derive(IntoResponses)]
+pub enum Guarded {
+    /// No cookie at all: API Gateway has no identity to hand the authorizer
+    #[response(status = 401)]
+    NoCookie(GatewayMessage),
+    /// The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired
+    #[response(status = 403)]
+    Refused(GatewayMessage),
+}
+
+/// `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again
+// (one line: the doc comment is the response's description).
+#[derive(IntoResponses)]
+#[response(status = 503)]
+pub struct Unavailable(pub ErrorBody);
+
+/// Adds what every service's part shares to a document: the session cookie's security scheme,
+/// and the schemas of the shared responses above (utoipa collects a handler's `body = …` types,
+/// not those of an `IntoResponses`).
+pub struct Shared;
+
+impl Modify for Shared {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, schema) in [
+            (ErrorBody::name(), ErrorBody::schema()),
+            (ErrorDetail::name(), ErrorDetail::schema()),
+            (GatewayMessage::name(), GatewayMessage::schema()),
+        ] {
+            components.schemas.insert(name.into_owned(), schema);
+        }
         components.add_security_scheme(
             SESSION,
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(

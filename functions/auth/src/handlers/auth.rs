@@ -4,7 +4,11 @@ use super::session_cookie;
 use crate::{domain::registration::Profile, flow::sessions, Auth};
 use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
-use vitrina_shared::{http::ok, openapi::ErrorBody, ApiError};
+use vitrina_shared::{
+    http::ok,
+    openapi::{ErrorBody, Unavailable},
+    ApiError,
+};
 
 #[utoipa::path(
     get,
@@ -17,7 +21,7 @@ use vitrina_shared::{http::ok, openapi::ErrorBody, ApiError};
     responses(
         (status = 200, description = "The user model of the session's client", body = Profile),
         (status = 401, body = ErrorBody, description = "`unauthorized` «User not authorized»"),
-        (status = 503, body = ErrorBody, description = "`unavailable`"),
+        Unavailable,
     )
 )]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {

@@ -9,7 +9,7 @@ use crate::{
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use std::sync::Arc;
-use vitrina_shared::openapi::ErrorBody;
+use vitrina_shared::openapi::{ErrorBody, Unavailable};
 use vitrina_shared::{
     http::{cookie, ok, parse_json},
     ApiError,
@@ -37,7 +37,7 @@ struct Credentials {
         (status = 401, body = ErrorBody, description = "`unauthorized` «Invalid login/password»"),
         (status = 404, body = ErrorBody, description = "`user_not_found`: no user has this username"),
         (status = 429, body = ErrorBody, description = "`too_many_attempts`: this username's failed logins of the last 15 minutes are used up"),
-        (status = 503, body = ErrorBody, description = "`unavailable`"),
+        Unavailable,
     )
 )]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {

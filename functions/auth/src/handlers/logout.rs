@@ -10,7 +10,11 @@ use crate::{
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use std::sync::Arc;
-use vitrina_shared::{http::ok, openapi::ErrorBody, ApiError};
+use vitrina_shared::{
+    http::ok,
+    openapi::{ErrorBody, Unavailable},
+    ApiError,
+};
 
 /// The spec's answer to a logout (`{"message": "Success"}`); logging out everywhere adds how
 /// many sessions it ended.
@@ -34,7 +38,7 @@ pub(crate) struct LoggedOut {
             headers(("Set-Cookie" = String, description = "sessionId=; Max-Age=0"))),
         (status = 401, body = ErrorBody, description = "`unauthorized` «Not authorized»: no live session; the cookie emptied too",
             headers(("Set-Cookie" = String, description = "sessionId=; Max-Age=0"))),
-        (status = 503, body = ErrorBody, description = "`unavailable`"),
+        Unavailable,
     )
 )]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {
@@ -63,7 +67,7 @@ pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, Api
     responses(
         (status = 200, description = "`{\"message\": \"Success\"}`; the cookie emptied", body = LoggedOut),
         (status = 401, body = ErrorBody, description = "`unauthorized`: no live session; the cookie emptied too"),
-        (status = 503, body = ErrorBody, description = "`unavailable`"),
+        Unavailable,
     )
 )]
 pub async fn handle_post(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {

@@ -6,7 +6,7 @@ use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, Caller},
-    openapi::ErrorBody,
+    openapi::{Guarded, Unavailable},
     ApiError,
 };
 
@@ -19,8 +19,7 @@ use vitrina_shared::{
     security(("sessionId" = [])),
     responses(
         (status = 200, description = "Every session of the client ended; how many", body = LoggedOut),
-        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
-        (status = 503, body = ErrorBody, description = "`unavailable`"),
+        Guarded, Unavailable,
     )
 )]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {

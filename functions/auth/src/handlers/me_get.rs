@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, Caller},
-    openapi::ErrorBody,
+    openapi::{ErrorBody, Guarded, Unavailable},
     ApiError,
 };
 
@@ -29,9 +29,8 @@ struct Account {
     security(("sessionId" = [])),
     responses(
         (status = 200, description = "The profile and the client's number", body = Account),
-        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
         (status = 404, body = ErrorBody, description = "`user_not_found`: the user was deleted under a live session"),
-        (status = 503, body = ErrorBody, description = "`unavailable`"),
+        Guarded, Unavailable,
     )
 )]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {

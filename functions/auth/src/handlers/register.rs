@@ -7,7 +7,7 @@ use crate::{
 };
 use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
-use vitrina_shared::openapi::ErrorBody;
+use vitrina_shared::openapi::{ErrorBody, Unavailable};
 use vitrina_shared::{
     http::{ok, parse_json},
     ApiError,
@@ -25,7 +25,7 @@ use vitrina_shared::{
         (status = 200, description = "The user model", body = Profile),
         (status = 400, body = ErrorBody, description = "`missing_fields` «Username, password, email should be provided»; `invalid_username`, `invalid_email`, `invalid_phone`, `weak_password`, `invalid_name`; `invalid_json`"),
         (status = 409, body = ErrorBody, description = "`user_exists` «User already exists»"),
-        (status = 503, body = ErrorBody, description = "`unavailable`: the table did not answer; try again"),
+        Unavailable,
     )
 )]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, Caller},
     money::format_rub,
-    openapi::ErrorBody,
+    openapi::{ErrorBody, Guarded, Unavailable},
     ApiError,
 };
 
@@ -20,9 +20,8 @@ use vitrina_shared::{
     security(("sessionId" = [])),
     responses(
         (status = 200, description = "The balance, kopecks and worded", body = WalletView),
-        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
         (status = 404, body = ErrorBody, description = "`wallet_not_found`: it opens moments after registration"),
-        (status = 503, body = ErrorBody, description = "`unavailable`"),
+        Guarded, Unavailable,
     )
 )]
 pub async fn handle(billing: Arc<Billing>, req: Request) -> Result<Response<Body>, ApiError> {

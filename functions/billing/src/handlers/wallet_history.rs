@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, Caller},
-    openapi::ErrorBody,
+    openapi::{Guarded, Unavailable},
     ApiError,
 };
 
@@ -36,8 +36,7 @@ struct HistoryEntry {
     security(("sessionId" = [])),
     responses(
         (status = 200, description = "The wallet's movements, newest first", body = History),
-        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
-        (status = 503, body = ErrorBody, description = "`unavailable`"),
+        Guarded, Unavailable,
     )
 )]
 pub async fn handle(billing: Arc<Billing>, req: Request) -> Result<Response<Body>, ApiError> {

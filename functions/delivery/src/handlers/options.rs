@@ -7,7 +7,7 @@ use crate::{
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use std::sync::Arc;
-use vitrina_shared::{http::ok, openapi::ErrorBody, ApiError};
+use vitrina_shared::{http::ok, openapi::Guarded, ApiError};
 
 #[utoipa::path(
     get,
@@ -18,7 +18,7 @@ use vitrina_shared::{http::ok, openapi::ErrorBody, ApiError};
     security(("sessionId" = [])),
     responses(
         (status = 200, description = "The shop's pickup points and the courier companies", body = Options),
-        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
+        Guarded,
     )
 )]
 pub async fn handle(_: Arc<Delivery>, _req: Request) -> Result<Response<Body>, ApiError> {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, parse_json, Caller},
-    openapi::ErrorBody,
+    openapi::{ErrorBody, Guarded, Unavailable},
     ApiError,
 };
 
@@ -33,8 +33,7 @@ struct QuoteRequest {
     responses(
         (status = 200, description = "The price, held 30 minutes for this client; the own courier's windows with their free places", body = QuoteView),
         (status = 400, body = ErrorBody, description = "`unknown_courier`, `invalid_address`, `city_not_served` (details: city), `courier_not_in_city` (details: courier, city); `invalid_json`"),
-        (status = 401, body = ErrorBody, description = "No live session (the authorizer)"),
-        (status = 503, body = ErrorBody, description = "`unavailable`"),
+        Guarded, Unavailable,
     )
 )]
 pub async fn handle(delivery: Arc<Delivery>, req: Request) -> Result<Response<Body>, ApiError> {

@@ -5,7 +5,11 @@ use crate::{domain::Availability, Storefront};
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::Serialize;
 use std::{collections::BTreeMap, sync::Arc};
-use vitrina_shared::{http::ok, openapi::ErrorBody, ApiError};
+use vitrina_shared::{
+    http::ok,
+    openapi::{ErrorBody, Unavailable},
+    ApiError,
+};
 
 #[utoipa::path(
     get,
@@ -18,7 +22,7 @@ use vitrina_shared::{http::ok, openapi::ErrorBody, ApiError};
     responses(
         (status = 200, description = "The product page: description, image, price and discount, each store's availability in words", body = ProductPage),
         (status = 404, body = ErrorBody, description = "`product_not_found`"),
-        (status = 503, body = ErrorBody, description = "`unavailable`"),
+        Unavailable,
     )
 )]
 pub async fn handle(svc: Arc<Storefront>, req: Request) -> Result<Response<Body>, ApiError> {
