@@ -15,6 +15,7 @@ pub fn parts() -> Vec<(&'static str, OpenApi)> {
         ("auth", vitrina_auth::AuthApi::openapi()),
         ("billing", vitrina_billing::BillingApi::openapi()),
         ("delivery", vitrina_delivery::DeliveryApi::openapi()),
+        ("payment", vitrina_payment::PaymentApi::openapi()),
         ("store", vitrina_store::StoreApi::openapi()),
     ]
 }

@@ -38,7 +38,9 @@ pub struct GatewayMessage {
 }
 
 /// What API Gateway answers on every route behind the session authorizer, in its own words
-/// (HTTP APIs cannot reword them): the function never runs.
+/// (HTTP APIs cannot reword them): the function never runs. A guarded route's own refusals use
+/// neither status (one response per status: the gateway's would hide them, and the web client
+/// takes both for a session that is gone).
 #[derive(IntoResponses)]
 pub enum Guarded {
     /// No cookie at all: API Gateway has no identity to hand the authorizer
@@ -54,6 +56,18 @@ pub enum Guarded {
 #[derive(IntoResponses)]
 #[response(status = 503)]
 pub struct Unavailable(pub ErrorBody);
+
+/// How every JSON request body can be refused before it is read (`http::parse_json`); its 400s
+/// (`body_required`, `invalid_json`) join the operation's own.
+#[derive(IntoResponses)]
+pub enum BodyRefused {
+    /// `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`)
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// `unsupported_media_type`: a body that is not `application/json`
+    #[response(status = 415)]
+    NotJson(ErrorBody),
+}
 
 /// Adds what every service's part shares to a document: the session cookie's security scheme,
 /// and the schemas of the shared responses above (utoipa collects a handler's `body = …` types,

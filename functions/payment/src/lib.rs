@@ -21,6 +21,22 @@ use vitrina_shared::{
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
+/// The payment routes' part of the API's OpenAPI document (`vitrina-openapi` merges it).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        handlers::create::handle,
+        handlers::get::handle,
+        handlers::confirm::handle,
+        handlers::methods::handle,
+        handlers::gift_card_activate::handle,
+        handlers::gift_cards_list::handle,
+        handlers::webhook::handle,
+    ),
+    tags((name = "payment", description = "Paying an order, the saved cards, gift cards, the bank's notifications"))
+)]
+pub struct PaymentApi;
+
 /// What paying for an order needs: the payments, the bank, order (what to charge) and billing
 /// (the wallet), and the queue that tells order the outcome.
 pub struct Payments {

@@ -118,7 +118,7 @@ pub struct CardsOfRequest {
 }
 
 /// What a client may see of a card.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GiftCard {
     pub card_id: String,

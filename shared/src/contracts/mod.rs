@@ -135,6 +135,7 @@ macro_rules! wire_enum {
         $(#[$meta])*
         #[derive(
             Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+            utoipa::ToSchema,
         )]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),*

@@ -286,7 +286,7 @@ async fn personal_account_reads_and_edits_the_profile() {
     // A new e-mail needs the current password (a session alone must not move the account).
     for (password, status, code) in [
         (None, 400, "current_password_required"),
-        (Some("Wrong-2026"), 403, "wrong_password"),
+        (Some("Wrong-2026"), 400, "wrong_password"),
     ] {
         let mut body = json!({"firstName": "Пётр", "email": new_email});
         if let Some(p) = password {

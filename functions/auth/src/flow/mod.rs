@@ -65,7 +65,9 @@ impl From<AuthError> for ApiError {
                 ApiError::bad_request("current_password_required", message)
                     .with_details(json!({"field": "currentPassword"}))
             }
-            E::WrongPassword => ApiError::new(StatusCode::FORBIDDEN, "wrong_password", message)
+            // 400 like the form's other fields: on a guarded route 401 and 403 are API
+            // Gateway's words for a session it refused, and the web client hears them so.
+            E::WrongPassword => ApiError::bad_request("wrong_password", message)
                 .with_details(json!({"field": "currentPassword"})),
             E::ProfileChanged => ApiError::conflict("profile_changed", message),
             E::EmailTaken => ApiError::conflict("email_taken", message),

@@ -9,7 +9,7 @@ use crate::{
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use std::sync::Arc;
-use vitrina_shared::openapi::{ErrorBody, Unavailable};
+use vitrina_shared::openapi::{BodyRefused, ErrorBody, Unavailable};
 use vitrina_shared::{
     http::{cookie, ok, parse_json},
     ApiError,
@@ -33,11 +33,11 @@ struct Credentials {
     responses(
         (status = 200, description = "The user model; the new session in its cookie", body = Profile,
             headers(("Set-Cookie" = String, description = "sessionId=…; HttpOnly; Secure; SameSite=Lax; Path=/"))),
-        (status = 400, body = ErrorBody, description = "`missing_fields` «Username and password should be provided»; `invalid_json`"),
+        (status = 400, body = ErrorBody, description = "`missing_fields` «Username and password should be provided»; `body_required`, `invalid_json`"),
         (status = 401, body = ErrorBody, description = "`unauthorized` «Invalid login/password»"),
         (status = 404, body = ErrorBody, description = "`user_not_found`: no user has this username"),
         (status = 429, body = ErrorBody, description = "`too_many_attempts`: this username's failed logins of the last 15 minutes are used up"),
-        Unavailable,
+        BodyRefused, Unavailable,
     )
 )]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {

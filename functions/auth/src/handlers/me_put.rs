@@ -10,7 +10,7 @@ use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, parse_json, Caller},
-    openapi::{ErrorBody, Guarded, Unavailable},
+    openapi::{BodyRefused, ErrorBody, Guarded, Unavailable},
     ApiError,
 };
 
@@ -24,12 +24,11 @@ use vitrina_shared::{
     request_body = ProfileUpdateForm,
     responses(
         (status = 200, description = "The profile as it is now", body = Profile),
-        (status = 400, body = ErrorBody, description = "`missing_fields` (an e-mail cannot be removed), `invalid_email`, `invalid_phone`, `invalid_name`, `current_password_required`; `invalid_json`"),
-        (status = 403, body = ErrorBody, description = "`wrong_password`: the current password, asked for an e-mail change, is wrong"),
+        (status = 400, body = ErrorBody, description = "`missing_fields` (an e-mail cannot be removed), `invalid_email`, `invalid_phone`, `invalid_name`, `current_password_required`, `wrong_password` (the current password, asked for an e-mail change, is wrong); `body_required`, `invalid_json`"),
         (status = 404, body = ErrorBody, description = "`user_not_found`"),
         (status = 409, body = ErrorBody, description = "`email_taken`, `profile_changed`"),
         (status = 429, body = ErrorBody, description = "`too_many_attempts`"),
-        Guarded, Unavailable,
+        BodyRefused, Guarded, Unavailable,
     )
 )]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {

@@ -7,7 +7,7 @@ use crate::{
 };
 use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
-use vitrina_shared::openapi::{ErrorBody, Unavailable};
+use vitrina_shared::openapi::{BodyRefused, ErrorBody, Unavailable};
 use vitrina_shared::{
     http::{ok, parse_json},
     ApiError,
@@ -23,9 +23,9 @@ use vitrina_shared::{
     request_body = RegistrationForm,
     responses(
         (status = 200, description = "The user model", body = Profile),
-        (status = 400, body = ErrorBody, description = "`missing_fields` «Username, password, email should be provided»; `invalid_username`, `invalid_email`, `invalid_phone`, `weak_password`, `invalid_name`; `invalid_json`"),
+        (status = 400, body = ErrorBody, description = "`missing_fields` «Username, password, email should be provided»; `invalid_username`, `invalid_email`, `invalid_phone`, `weak_password`, `invalid_name`; `body_required`, `invalid_json`"),
         (status = 409, body = ErrorBody, description = "`user_exists` «User already exists»"),
-        Unavailable,
+        BodyRefused, Unavailable,
     )
 )]
 pub async fn handle(auth: Arc<Auth>, req: Request) -> Result<Response<Body>, ApiError> {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, parse_json, Caller},
-    openapi::{ErrorBody, Guarded, Unavailable},
+    openapi::{BodyRefused, ErrorBody, Guarded, Unavailable},
     ApiError,
 };
 
@@ -32,8 +32,8 @@ struct QuoteRequest {
     request_body = QuoteRequest,
     responses(
         (status = 200, description = "The price, held 30 minutes for this client; the own courier's windows with their free places", body = QuoteView),
-        (status = 400, body = ErrorBody, description = "`unknown_courier`, `invalid_address`, `city_not_served` (details: city), `courier_not_in_city` (details: courier, city); `invalid_json`"),
-        Guarded, Unavailable,
+        (status = 400, body = ErrorBody, description = "`unknown_courier`, `invalid_address`, `city_not_served` (details: city), `courier_not_in_city` (details: courier, city); `body_required`, `invalid_json`"),
+        BodyRefused, Guarded, Unavailable,
     )
 )]
 pub async fn handle(delivery: Arc<Delivery>, req: Request) -> Result<Response<Body>, ApiError> {

@@ -9,8 +9,9 @@ use vitrina_shared::contracts::{
     payment::PaymentFailure,
 };
 
-#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = PaymentStatus)]
 pub enum Status {
     /// Recorded; the bank has not answered yet (a retry with the same key goes on from here).
     Created,
@@ -234,7 +235,7 @@ pub fn failure_code(reason: &str) -> PaymentFailure {
 }
 
 /// A card the bank keeps for the client: what the client sees of it.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SavedCard {
     /// The bank's payment method id.

@@ -16,17 +16,36 @@ use vitrina_shared::{
         CallError,
     },
     http::{ok, parse_json, Caller},
+    openapi::{BodyRefused, ErrorBody, Guarded, Unavailable},
     ApiError,
 };
 
-#[derive(Deserialize)]
-struct ActivateBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+struct GiftCardCode {
+    /// The code from the card (spaces and dashes are ignored).
     code: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/api/gift-cards/activate",
+    operation_id = "gift-card-activate",
+    tag = "payment",
+    summary = "Активация подарочной карты",
+    security(("sessionId" = [])),
+    request_body = GiftCardCode,
+    responses(
+        (status = 200, description = "The card, now the client's (activating it again answers it again)", body = CardView),
+        (status = 400, body = ErrorBody, description = "`missing_code`; `body_required`, `invalid_json`"),
+        (status = 404, body = ErrorBody, description = "`gift_card_not_found`: no card has this code (counted)"),
+        (status = 409, body = ErrorBody, description = "`gift_card_taken`: another client activated it"),
+        (status = 429, body = ErrorBody, description = "`too_many_codes`: 5 wrong codes in 15 minutes"),
+        BodyRefused, Guarded, Unavailable,
+    )
+)]
 pub async fn handle(payment: Arc<GiftCards>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
-    let body: ActivateBody = parse_json(&req)?;
+    let body: GiftCardCode = parse_json(&req)?;
     let code = entered_code(body.code.as_deref())
         .ok_or_else(|| ApiError::bad_request("missing_code", "Enter the gift card's code"))?;
     let window = guessing::Window::at(chrono::Utc::now().timestamp());

@@ -8,9 +8,22 @@ use std::sync::Arc;
 use vitrina_shared::{
     contracts::billing::CardsOfRequest,
     http::{ok, Caller},
+    openapi::{Guarded, Unavailable},
     ApiError,
 };
 
+#[utoipa::path(
+    get,
+    path = "/api/gift-cards",
+    operation_id = "gift-cards-list",
+    tag = "payment",
+    summary = "Мои подарочные карты",
+    security(("sessionId" = [])),
+    responses(
+        (status = 200, description = "The client's activated gift cards with their balances", body = GiftCardsList),
+        Guarded, Unavailable,
+    )
+)]
 pub async fn handle(payment: Arc<GiftCards>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let request = CardsOfRequest {
@@ -27,7 +40,7 @@ pub async fn handle(payment: Arc<GiftCards>, req: Request) -> Result<Response<Bo
 }
 
 /// The client's activated gift cards.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct GiftCardsList {
     gift_cards: Vec<CardView>,

@@ -23,11 +23,12 @@ use vitrina_shared::{
 };
 
 /// A card as the client sees it: billing's view and its balance formatted in rubles.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CardView {
     #[serde(flatten)]
     pub card: GiftCard,
+    /// The balance: «1 234,50 ₽».
     pub formatted: String,
 }
 
@@ -39,7 +40,7 @@ impl From<GiftCard> for CardView {
 }
 
 /// A payment as its client sees it (`POST /api/payments`, `GET /api/payments/{id}`, «Оплатить»).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentView {
     pub payment_id: String,
@@ -47,6 +48,7 @@ pub struct PaymentView {
     /// Kopecks.
     pub amount: i64,
     pub method: Method,
+    #[schema(value_type = crate::domain::payment::Status)]
     pub status: Status,
     /// Why it failed: a stable code the web client words in Russian.
     pub failure: Option<PaymentFailure>,
