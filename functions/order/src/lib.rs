@@ -20,6 +20,27 @@ use vitrina_shared::{
     runtime::{http_route, internal, sqs_consumer, Env, Function, Route},
 };
 
+/// The order routes' part of the API's OpenAPI document (`vitrina-openapi` merges it).
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        handlers::cart_get::handle,
+        handlers::cart_add::handle,
+        handlers::cart_item_patch::handle,
+        handlers::cart_item_delete::handle,
+        handlers::cart_delivery_put::handle,
+        handlers::order_place::handle,
+        handlers::orders_list::handle,
+        handlers::order_get::handle,
+        handlers::order_cancel::handle,
+        handlers::order_back_to_cart::handle,
+        handlers::gift_card_order::handle,
+        handlers::top_up_order::handle,
+    ),
+    tags((name = "order", description = "The cart, placing an order, «Мои заказы», gift-card and top-up orders"))
+)]
+pub struct OrderApi;
+
 /// What every order handler shares: the orders and store's product snapshots.
 pub struct Orders {
     pub store: store::OrderStore,

@@ -50,7 +50,7 @@ crate::wire_enum! {
 }
 
 /// An own-courier delivery window held for an order.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliverySlot {
     /// `2026-11-28T10`: the day and the window's first hour, Moscow time.
@@ -62,7 +62,7 @@ pub struct DeliverySlot {
 }
 
 /// The delivery settled for an order: what order shows and adds to the total.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryChoice {
     pub method: DeliveryMethod,

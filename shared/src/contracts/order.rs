@@ -88,7 +88,7 @@ pub struct OrderToPay {
 
 /// What an order buys. Goods go on to the saga; a gift card is issued by billing and mailed to
 /// its recipient; a wallet top-up is credited by billing.
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderKind {
     #[default]
@@ -110,7 +110,7 @@ impl OrderKind {
 }
 
 /// A gift card as the buyer ordered it ("Оформление подарочной карты").
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GiftCardOrder {
     pub recipient_name: String,

@@ -7,7 +7,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 use vitrina_shared::contracts::order::OrderStatus;
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+/// The cart (`GET /api/cart` and every change of it).
+#[derive(Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CartView {
     /// `None`: no cart yet (nothing was ever added).
@@ -27,7 +28,7 @@ pub struct CartView {
     pub version: Option<u64>,
 }
 
-#[derive(Debug, Serialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CartLine {
     pub product_id: String,

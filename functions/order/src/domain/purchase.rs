@@ -15,17 +15,22 @@ const MAX_NAME: usize = 100;
 
 /// The gift-card form as sent: every field optional, so that each missing one gets its own
 /// message instead of one about the JSON.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GiftCardForm {
     pub recipient_name: Option<String>,
     pub recipient_email: Option<String>,
+    /// Whole rubles, 500 to 50 000 (a string of digits is taken too).
+    #[schema(value_type = Option<i64>, minimum = 500, maximum = 50000)]
     pub amount: Option<serde_json::Value>,
+    /// `birthday`, `new-year`, `thanks` or `flowers`.
     pub design: Option<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct TopUpForm {
+    /// Whole rubles, 100 to 100 000 (a string of digits is taken too).
+    #[schema(value_type = Option<i64>, minimum = 100, maximum = 100000)]
     pub amount: Option<serde_json::Value>,
 }
 

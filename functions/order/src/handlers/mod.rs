@@ -32,7 +32,7 @@ use vitrina_shared::{
 };
 
 /// A placed order as its client sees it (`POST /api/orders`, «Мои заказы», the order's page).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PlacedView {
     pub order_id: String,
@@ -56,7 +56,7 @@ pub struct PlacedView {
     pub stages: BTreeMap<String, String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PlacedLine {
     pub product_id: String,

@@ -3,6 +3,7 @@
 
 use super::order_id_in_path;
 use crate::{
+    domain::cart::CartView,
     flow::{cart, placing},
     Placing,
 };
@@ -10,9 +11,25 @@ use lambda_http::{Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{
     http::{ok, Caller},
+    openapi::{ErrorBody, Guarded, Unavailable},
     ApiError,
 };
 
+#[utoipa::path(
+    post,
+    path = "/api/orders/{id}/cart",
+    operation_id = "order-back-to-cart",
+    tag = "order",
+    summary = "Вернуться к редактированию заказа",
+    security(("sessionId" = [])),
+    params(("id" = String, Path, description = "The order's id (a UUID)")),
+    responses(
+        (status = 200, description = "The cart, with the order's lines merged into it", body = CartView),
+        (status = 404, body = ErrorBody, description = "`order_not_found`"),
+        (status = 409, body = ErrorBody, description = "`order_not_editable` (paid, or being paid), `cart_busy` (changed at the same moment: send it again)"),
+        Guarded, Unavailable,
+    )
+)]
 pub async fn handle(svc: Arc<Placing>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let order_id = order_id_in_path(&req)?;

@@ -7,9 +7,26 @@ use lambda_http::{http::StatusCode, Body, Request, Response};
 use std::sync::Arc;
 use vitrina_shared::{
     http::{json, Caller},
+    openapi::{ErrorBody, Guarded, Unavailable},
     ApiError,
 };
 
+#[utoipa::path(
+    post,
+    path = "/api/orders/{id}/cancel",
+    operation_id = "order-cancel",
+    tag = "order",
+    summary = "Отменить заказ",
+    security(("sessionId" = [])),
+    params(("id" = String, Path, description = "The order's id (a UUID)")),
+    responses(
+        (status = 200, description = "Cancelled before: the order as it is", body = PlacedView),
+        (status = 202, description = "Asked: the saga gives the money back and the units back on the shelves", body = PlacedView),
+        (status = 404, body = ErrorBody, description = "`order_not_found`"),
+        (status = 409, body = ErrorBody, description = "`order_not_cancellable` (its goods have left, or it is not paid), `payment_in_progress`"),
+        Guarded, Unavailable,
+    )
+)]
 pub async fn handle(svc: Arc<Cancellations>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let order_id = order_id_in_path(&req)?;

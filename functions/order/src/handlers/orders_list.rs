@@ -7,32 +7,54 @@ use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use std::sync::Arc;
 use vitrina_shared::{
-    contracts::order::OrderStatus,
     http::{ok, Caller},
+    openapi::{Guarded, Unavailable},
     ApiError,
 };
 
-#[derive(Serialize)]
+/// «Мои заказы».
+#[derive(Serialize, utoipa::ToSchema)]
 struct OrderList {
     orders: Vec<OrderInList>,
 }
 
-#[derive(Serialize)]
+/// The cart (while it has lines) or a placed order.
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(untagged)]
 enum OrderInList {
     Cart(CartInList),
     Placed(Box<PlacedView>),
 }
 
-#[derive(Serialize)]
+/// The cart in «Мои заказы»: `draft`, with how many items it holds.
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct CartInList {
     order_id: String,
-    status: OrderStatus,
+    status: Draft,
     item_count: u32,
     updated_at: String,
 }
 
+/// A cart's status, always `draft`: what tells it from a placed order in the list.
+#[derive(Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+enum Draft {
+    Draft,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/orders",
+    operation_id = "orders-list",
+    tag = "order",
+    summary = "Мои заказы",
+    security(("sessionId" = [])),
+    responses(
+        (status = 200, description = "The cart first (if it has lines), then the placed orders, newest first", body = OrderList),
+        Guarded, Unavailable,
+    )
+)]
 pub async fn handle(orders: Arc<Orders>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     let draft = orders.store.draft(&caller.user_id).await?;
@@ -43,7 +65,7 @@ pub async fn handle(orders: Arc<Orders>, req: Request) -> Result<Response<Body>,
             OrderInList::Cart(CartInList {
                 item_count: o.item_count(),
                 order_id: o.order_id,
-                status: o.status,
+                status: Draft::Draft,
                 updated_at: o.updated_at,
             })
         })
