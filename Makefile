@@ -6,6 +6,7 @@ SHELL := /bin/bash
 
 VENV       := .venv
 TOOLS      := .venv-tools
+FUZZ       := .venv-fuzz
 STAMP      := .local/stamps
 PY         ?= python3
 export SAM_CLI_TELEMETRY := 0
@@ -17,7 +18,7 @@ TEST_ENV := MOTO_PORT=4576 VITRINA_PORT=3010 VITRINA_LAMBDA_PORT=3011 VITRINA_BA
             VITRINA_PAYMENT_HOLD_SECONDS=30 VITRINA_STOCK_HOLD_SECONDS=20 \
             VITRINA_EXTRA_TEMPLATES=tests/fixtures/platform.yaml STACK_NAME=test
 
-.PHONY: help setup run test build web lint unit validate integration browser least-privilege audit load stack-up stack-down sam-build bench clean openapi
+.PHONY: help setup run test build web lint unit validate integration browser fuzz least-privilege audit load stack-up stack-down sam-build bench clean openapi
 
 help:
 	@echo "make run   - the whole shop locally on http://127.0.0.1:3000 (AWS emulated by moto)"
@@ -26,9 +27,10 @@ help:
 	@echo "make audit - the whole table checked: money and stock add up (run after make run or make test)"
 	@echo "make load  - N clients at once placing, paying, cancelling on a stack of their own, then the audit"
 	@echo "make openapi - docs/openapi.json rewritten from the code (the unit tests fail while it differs)"
+	@echo "make fuzz  - Schemathesis against a running stack (part of make test; scripts/fuzz.sh)"
 
 # ---------------------------------------------------------------- installation
-setup: $(STAMP)/moto $(STAMP)/tools $(STAMP)/npm $(STAMP)/chromium
+setup: $(STAMP)/moto $(STAMP)/tools $(STAMP)/fuzz $(STAMP)/npm $(STAMP)/chromium
 
 # The venvs are kept in the machine's cache, keyed by their requirements (scripts/venv.sh).
 $(STAMP)/moto: local/python/requirements-moto.txt
@@ -39,6 +41,11 @@ $(STAMP)/moto: local/python/requirements-moto.txt
 $(STAMP)/tools: local/python/requirements-tools.txt
 	@mkdir -p $(STAMP)
 	PY=$(PY) scripts/venv.sh $(TOOLS) $<
+	@touch $@
+
+$(STAMP)/fuzz: tests/fuzz/requirements.txt
+	@mkdir -p $(STAMP)
+	PY=$(PY) scripts/venv.sh $(FUZZ) $<
 	@touch $@
 
 $(STAMP)/npm: package.json package-lock.json
@@ -79,7 +86,7 @@ test: setup lint unit validate build
 	@$(TEST_ENV) scripts/stack.sh up
 	@set -o pipefail; trap '$(TEST_ENV) scripts/stack.sh down' EXIT; \
 	  $(TEST_ENV) scripts/stack.sh env > .local/test.env && set -a && . .local/test.env && set +a && \
-	  $(MAKE) --no-print-directory integration browser least-privilege audit
+	  $(MAKE) --no-print-directory integration browser fuzz least-privilege audit
 
 lint:
 	cargo fmt --all -- --check
@@ -100,6 +107,13 @@ integration:
 
 browser:
 	node --test tests/browser/
+
+# Schemathesis over every operation of the served OpenAPI document, anonymous and logged in:
+# no 5xx, and every status, content type, header and body as documented (scripts/fuzz.sh).
+# Before least-privilege and the audit, so what it made is checked by both.
+fuzz: $(STAMP)/fuzz
+	@if [ -z "$${VITRINA_URL:-}" ]; then set -a; . <($(RUN_ENV) scripts/stack.sh env); set +a; fi; \
+	  scripts/fuzz.sh
 
 # After the whole suite: every AWS call a function made, checked against its policy (local/src/iam.rs).
 least-privilege:

@@ -135,7 +135,6 @@ macro_rules! wire_enum {
         $(#[$meta])*
         #[derive(
             Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-            utoipa::ToSchema,
         )]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $text)] $variant),*
@@ -148,6 +147,23 @@ macro_rules! wire_enum {
                 match self {
                     $(Self::$variant => $text),*
                 }
+            }
+        }
+
+        // Written out, not derived: utoipa's derive cannot read a `rename` a macro passes it, and
+        // would describe the variants' Rust names (Schemathesis found it).
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some(Self::ALL.iter().map(|v| v.as_str())))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
 
@@ -323,6 +339,22 @@ mod tests {
 
     crate::refusals! {
         pub enum Sample { OutOfStock, QuoteExpired }
+    }
+
+    crate::wire_enum! {
+        pub enum Weather { Sunny = "sunny", LightRain = "light_rain" }
+    }
+
+    /// The OpenAPI document describes a wire enum by the names that travel, not the variants'.
+    #[test]
+    fn a_wire_enums_schema_lists_its_wire_names() {
+        use utoipa::{PartialSchema, ToSchema};
+        let schema = serde_json::to_value(Weather::schema()).expect("a schema serialises");
+        assert_eq!(
+            schema,
+            serde_json::json!({"type": "string", "enum": ["sunny", "light_rain"]})
+        );
+        assert_eq!(Weather::name(), "Weather");
     }
 
     #[test]
