@@ -4,6 +4,8 @@
 //! `vitrina-openapi` writes it to `docs/openapi.json` (`make openapi`); the tests hold that
 //! file equal to a fresh one and every operation equal to its route in `template.yaml`.
 
+pub mod schemas;
+
 use utoipa::{openapi::OpenApi, Modify};
 
 /// Each service's part of the document, by the service's name (notification and orchestra have

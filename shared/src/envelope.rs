@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use uuid::Uuid;
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Envelope<T> {
     pub id: Uuid,
@@ -63,7 +63,7 @@ pub fn parse<T: DeserializeOwned>(body: &str, wanted: &str) -> Result<Envelope<T
 }
 
 /// `user.registered`: auth asks billing for a wallet and notification for an account.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRegistered {
     pub user_id: String,
@@ -77,7 +77,7 @@ pub struct UserRegistered {
 pub const USER_REGISTERED: &str = "user.registered";
 
 /// `catalog.changed`: products, stock or stores were written; store rebuilds its search index.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CatalogChanged {
     pub products_changed: usize,
@@ -87,7 +87,7 @@ pub const CATALOG_CHANGED: &str = "catalog.changed";
 
 /// `payment.succeeded` / `payment.failed`: payment tells order (the order is paid, or waits for
 /// another try) and notification (the e-mail with the result).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentOutcome {
     pub payment_id: String,
@@ -116,7 +116,7 @@ pub const PAYMENT_FAILED: &str = "payment.failed";
 
 /// `order.paid`: order hands a paid order to orchestra, whose saga takes it from here. The
 /// payload is also the saga execution's input, which the state machine's tasks read by path.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderPaid {
     pub order_id: String,
@@ -143,7 +143,7 @@ pub const ORDER_CANCEL_REQUESTED: &str = "order.cancel_requested";
 /// or cancelled and the money given back; written by the state machine itself), and delivery
 /// when an operator's move brings the goods to the client (at the pickup point, out with the
 /// courier, delivered).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderStatusChanged {
     pub order_id: String,
@@ -160,7 +160,7 @@ pub const ORDER_STATUS: &str = "order.status";
 
 /// `gift_card.issued`: billing issued a bought gift card; notification mails the code to the
 /// recipient (the only place the code goes: the buyer never sees it).
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GiftCardIssued {
     /// The payment that bought it: one card, one letter per payment.

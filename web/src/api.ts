@@ -1,217 +1,35 @@
 // The shop's HTTP API, same origin (/api/*), the session in an HttpOnly cookie.
 
-export interface Profile {
-  username: string;
-  firstName: string;
-  lastName: string;
-  email: string;
-  phone: string;
-  // GET /api/me only: the client's number, for support and the operators' tools.
-  clientId?: string;
-}
 
-export interface Wallet {
-  balance: number;
-  currency: string;
-  formatted: string;
-}
+import type { components } from "./api.gen";
 
-export type Level = "in_stock" | "few" | "none";
+// The API's answers, as docs/openapi.json describes them: generated from it by openapi-typescript
+// (`make openapi`; the unit tests fail while web/src/api.gen.ts differs from a fresh generation),
+// so a change in a service's Rust types reaches the web client's types.
+type Schemas = components["schemas"];
 
-export interface StoreLevel {
-  storeId: string;
-  storeName: string;
-  level: Level;
-}
-
-export interface Card {
-  id: string;
-  name: string;
-  category: string;
-  price: number;
-  oldPrice?: number;
-  discountPercent?: number;
-  image: string;
-  availability: StoreLevel[];
-}
-
-export interface SearchPage {
-  total: number;
-  page: number;
-  perPage: number;
-  items: Card[];
-}
-
-export interface Category {
-  slug: string;
-  name: string;
-  count: number;
-}
-
-export interface ProductPage {
-  id: string;
-  name: string;
-  description: string;
-  category: string;
-  categorySlug: string;
-  brand: string;
-  price: number;
-  oldPrice?: number | null;
-  discountPercent?: number | null;
-  image: string;
-  attributes: Record<string, string>;
-  availability: (StoreLevel & { address: string; hours: string; pickup: boolean })[];
-}
-
-export interface CartLine {
-  productId: string;
-  name: string;
-  description: string;
-  unitPrice: number;
-  oldPrice?: number | null;
-  discountPercent?: number | null;
-  quantity: number;
-  lineTotal: number;
-  available: boolean;
-  priceWhenAdded?: number | null;
-}
-
-export interface DeliveryChoice {
-  // A gift card travels by e-mail, a top-up to the wallet.
-  method: "pickup" | "courier" | "email" | "wallet";
-  label: string;
-  address: string;
-  cost: number;
-}
-
-export interface Cart {
-  orderId: string | null;
-  status: string;
-  lines: CartLine[];
-  itemCount: number;
-  total: number;
-  discountTotal: number;
-  delivery: DeliveryChoice | null;
-  grandTotal: number;
-}
-
-export interface OrderLine {
-  productId: string;
-  name: string;
-  description: string;
-  unitPrice: number;
-  quantity: number;
-  lineTotal: number;
-}
-
-export interface PlacedOrder {
-  orderId: string;
-  status:
-    | "awaiting_payment"
-    | "paid"
-    | "assembling"
-    | "handed_to_delivery"
-    | "in_transit"
-    | "at_pickup_point"
-    | "out_for_delivery"
-    | "delivered"
-    | "cancelled"
-    | "returned_to_cart"
-    | "draft";
-  lines: OrderLine[];
-  itemCount: number;
-  goodsTotal: number;
-  delivery: DeliveryChoice;
-  total: number;
-  placedAt: string;
-  paymentId: string | null;
-  lastPaymentFailure: string | null;
-  cancelReason: string | null;
-  kind: "goods" | "gift_card" | "wallet_top_up";
-  giftCard?: { recipientName: string; recipientEmail: string; design: string } | null;
-}
-
-export interface WalletEntry {
-  at: string;
-  description: string;
-  amount: number;
-  balanceAfter: number;
-}
-
-export interface OrderSummary {
-  orderId: string;
-  status: string;
-  cancelReason?: string | null;
-  kind?: string;
-  itemCount: number;
-  total?: number;
-  placedAt?: string;
-  updatedAt?: string;
-  // When the order reached each status after payment (the timeline).
-  stages?: Record<string, string>;
-  delivery?: { method: string };
-}
-
-export interface Payment {
-  paymentId: string;
-  orderId: string;
-  amount: number;
-  method: "card" | "wallet" | "sbp" | "saved_card" | "gift_card";
-  status: "created" | "awaiting_payer" | "authorized" | "ready" | "paid" | "failed" | "cancelled" | "refunding" | "refunded" | "refund_failed";
-  failure: string | null;
-  card: string | null;
-  confirmable: boolean;
-  redirectUrl: string | null;
-  qrLink: string | null;
-}
-
-export interface SavedCard {
-  cardId: string;
-  title: string;
-  expiry: string;
-}
-
-export interface PickupPoint {
-  id: string;
-  name: string;
-  city: string;
-  address: string;
-  hours: string;
-}
-
-export interface Courier {
-  id: string;
-  name: string;
-  description: string;
-  daysMin: number;
-  daysMax: number;
-}
-
-export interface DeliveryWindow {
-  id: string;
-  label: string;
-  /** Places left; 0: taken. */
-  free: number;
-}
-
-export interface Quote {
-  quoteId: string;
-  courierName: string;
-  address: string;
-  cost: number;
-  daysMin: number;
-  daysMax: number;
-  /** The shop's own courier: two-hour windows to choose from. */
-  windows?: DeliveryWindow[];
-}
-
-export interface GiftCard {
-  cardId: string;
-  last4: string;
-  amount: number;
-  balance: number;
-  formatted: string;
-}
+export type Profile = Schemas["Account"];
+export type Wallet = Schemas["WalletView"];
+export type Level = Schemas["Availability"];
+export type StoreLevel = Schemas["StoreAvailability"];
+export type Card = Schemas["Card"];
+export type SearchPage = Schemas["SearchPage"];
+export type Category = Schemas["CategoryCount"];
+export type ProductPage = Schemas["ProductPage"];
+export type CartLine = Schemas["CartLine"];
+export type DeliveryChoice = Schemas["DeliveryChoice"];
+export type Cart = Schemas["CartView"];
+export type OrderLine = Schemas["PlacedLine"];
+export type PlacedOrder = Schemas["PlacedView"];
+export type WalletEntry = Schemas["HistoryEntry"];
+export type OrderSummary = Schemas["OrderInList"];
+export type Payment = Schemas["PaymentView"];
+export type SavedCard = Schemas["SavedCard"];
+export type PickupPoint = Schemas["PickupPoint"];
+export type Courier = Schemas["Courier"];
+export type DeliveryWindow = Schemas["WindowOffer"];
+export type Quote = Schemas["QuoteView"];
+export type GiftCard = Schemas["CardView"];
 
 export class ApiError extends Error {
   constructor(

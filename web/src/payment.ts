@@ -44,7 +44,8 @@ function cancellable(status: string): boolean {
 // курьера → получен, or отменён with the reason (then only the stages it reached); each reached
 // shows when.
 function timeline(o: OrderSummary): HTMLElement | null {
-  if ((o.kind ?? "goods") !== "goods" || !o.stages || !(paidAlready(o.status) || o.status === "cancelled")) return null;
+  // The cart (status "draft") has no way yet.
+  if (o.status === "draft" || o.kind !== "goods" || !o.stages || !(paidAlready(o.status) || o.status === "cancelled")) return null;
   const arrival = o.delivery?.method === "courier" ? "out_for_delivery" : "at_pickup_point";
   const way = o.status === "cancelled"
     ? ["paid", "assembling", "handed_to_delivery", "cancelled"]
@@ -577,14 +578,14 @@ export async function ordersPage(app: HTMLElement) {
               { "data-testid": `order-${o.orderId}` },
               h("td", {}, o.status === "draft" ? h("a", { href: "/cart", "data-link": "true" }, "Корзина") : `№ ${o.orderId.slice(-8)}`),
               h("td", {}, String(o.itemCount)),
-              h("td", {}, o.total !== undefined ? rub(o.total) : "—"),
+              h("td", {}, o.status === "draft" ? "—" : rub(o.total)),
               h(
                 "td",
                 { "data-testid": "order-status" },
                 STATUS[o.status] ?? o.status,
                 o.status === "cancelled" && o.cancelReason ? h("span", { "data-testid": "cancel-reason" }, `: ${o.cancelReason}`) : null,
                 o.status === "awaiting_payment" ? h("span", {}, " · ", h("a", { href: `/order/${o.orderId}/pay`, "data-link": "true" }, "Оплатить")) : null,
-                cancellable(o.status) && (o.kind ?? "goods") === "goods" ? h("span", {}, " · ", cancelButton(o.orderId, o.total ?? 0)) : null,
+                o.status !== "draft" && cancellable(o.status) && o.kind === "goods" ? h("span", {}, " · ", cancelButton(o.orderId, o.total)) : null,
                 timeline(o),
               ),
             ),

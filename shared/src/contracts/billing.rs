@@ -37,7 +37,7 @@ impl Contract for DebitGiftCard {
     type Refusal = GiftCardDebitRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GiftCardMove {
     pub user_id: String,
@@ -69,7 +69,7 @@ impl Contract for CreditWallet {
     type Refusal = CreditRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WalletMove {
     pub user_id: String,
@@ -83,7 +83,7 @@ pub struct WalletMove {
 }
 
 /// One movement of a wallet's money; the balance is always the sum of its entries.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LedgerEntry {
     pub cause: String,
@@ -103,7 +103,7 @@ impl Contract for GiftCardsOf {
     type Refusal = NoRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivateRequest {
     pub user_id: String,
@@ -111,14 +111,16 @@ pub struct ActivateRequest {
     pub code: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CardsOfRequest {
     pub user_id: String,
 }
 
 /// What a client may see of a card.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(
+    Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema, schemars::JsonSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct GiftCard {
     pub card_id: String,
@@ -130,7 +132,7 @@ pub struct GiftCard {
     pub activated_at: Option<String>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GiftCards {
     pub gift_cards: Vec<GiftCard>,

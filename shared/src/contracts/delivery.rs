@@ -13,7 +13,7 @@ impl Contract for ChooseDelivery {
     type Refusal = ChooseRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ChooseRequest {
     pub user_id: String,
@@ -50,7 +50,17 @@ crate::wire_enum! {
 }
 
 /// An own-courier delivery window held for an order.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    utoipa::ToSchema,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliverySlot {
     /// `2026-11-28T10`: the day and the window's first hour, Moscow time.
@@ -62,7 +72,17 @@ pub struct DeliverySlot {
 }
 
 /// The delivery settled for an order: what order shows and adds to the total.
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    utoipa::ToSchema,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryChoice {
     pub method: DeliveryMethod,
@@ -115,7 +135,7 @@ impl Contract for OpenDeliveryCase {
     type Refusal = OpenCaseRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenCaseRequest {
     pub order_id: String,
@@ -136,7 +156,7 @@ crate::wire_enum! {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeliveryCase {
     pub order_id: String,
@@ -177,14 +197,14 @@ crate::refusals! {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelCaseRequest {
     pub order_id: String,
     pub reason: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CancelledCase {
     pub order_id: String,
@@ -205,7 +225,7 @@ impl Contract for MoveDeliveryCase {
     type Refusal = MoveCaseRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MoveCaseRequest {
     pub order_id: String,

@@ -20,8 +20,10 @@ use serde::{de::DeserializeOwned, Serialize};
 pub trait Contract {
     /// The function's `Handler` in `template.yaml` (and its entry in the service's registry).
     const HANDLER: &'static str;
-    type Request: Serialize + DeserializeOwned + Send + 'static;
-    type Response: Serialize + DeserializeOwned + Send + 'static;
+    /// Both sides have a JSON Schema (schemars): `docs/schemas/` publishes them, and the saga's
+    /// definition test checks each task's `Parameters` against its function's request.
+    type Request: Serialize + DeserializeOwned + schemars::JsonSchema + Send + 'static;
+    type Response: Serialize + DeserializeOwned + schemars::JsonSchema + Send + 'static;
     type Refusal: Refusal;
 }
 
@@ -164,6 +166,19 @@ macro_rules! wire_enum {
         impl utoipa::ToSchema for $name {
             fn name() -> std::borrow::Cow<'static, str> {
                 std::borrow::Cow::Borrowed(stringify!($name))
+            }
+        }
+
+        // The same for the internal contracts' JSON Schemas (schemars' derive has the same blind
+        // spot).
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let names: Vec<&str> = Self::ALL.iter().map(|v| v.as_str()).collect();
+                schemars::json_schema!({ "type": "string", "enum": names })
             }
         }
 
@@ -345,7 +360,8 @@ mod tests {
         pub enum Weather { Sunny = "sunny", LightRain = "light_rain" }
     }
 
-    /// The OpenAPI document describes a wire enum by the names that travel, not the variants'.
+    /// The OpenAPI document and the internal contracts' schemas describe a wire enum by the names
+    /// that travel, not the variants'.
     #[test]
     fn a_wire_enums_schema_lists_its_wire_names() {
         use utoipa::{PartialSchema, ToSchema};
@@ -355,6 +371,8 @@ mod tests {
             serde_json::json!({"type": "string", "enum": ["sunny", "light_rain"]})
         );
         assert_eq!(Weather::name(), "Weather");
+        let internal = serde_json::to_value(schemars::schema_for!(Weather)).expect("serialises");
+        assert_eq!(internal["enum"], serde_json::json!(["sunny", "light_rain"]));
     }
 
     #[test]

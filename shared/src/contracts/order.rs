@@ -56,14 +56,14 @@ impl Contract for PayableOrder {
     type Refusal = PayableRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PayableRequest {
     pub user_id: String,
     pub order_id: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderToPay {
     pub order_id: String,
@@ -88,7 +88,18 @@ pub struct OrderToPay {
 
 /// What an order buys. Goods go on to the saga; a gift card is issued by billing and mailed to
 /// its recipient; a wallet top-up is credited by billing.
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    Serialize,
+    Deserialize,
+    PartialEq,
+    Eq,
+    utoipa::ToSchema,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderKind {
     #[default]
@@ -110,7 +121,9 @@ impl OrderKind {
 }
 
 /// A gift card as the buyer ordered it ("Оформление подарочной карты").
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema)]
+#[derive(
+    Clone, Debug, Serialize, Deserialize, PartialEq, Eq, utoipa::ToSchema, schemars::JsonSchema,
+)]
 #[serde(rename_all = "camelCase")]
 pub struct GiftCardOrder {
     pub recipient_name: String,
@@ -127,7 +140,7 @@ pub const GIFT_CARD_DESIGNS: &[(&str, &str)] = &[
     ("flowers", "Цветы"),
 ];
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PaidLine {
     pub name: String,
@@ -157,7 +170,7 @@ impl Contract for ReportOrderStatus {
     type Refusal = StatusRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusReport {
     pub order_id: String,

@@ -67,7 +67,7 @@ impl PaymentMethod {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RefundRequest {
     pub payment_id: String,
@@ -75,7 +75,7 @@ pub struct RefundRequest {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Refunded {
     pub payment_id: String,
@@ -104,7 +104,7 @@ impl Contract for ConfirmPaid {
     type Refusal = ConfirmPaidRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmPaidRequest {
     pub payment_id: String,
@@ -113,7 +113,7 @@ pub struct ConfirmPaidRequest {
     pub amount: i64,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConfirmedPayment {
     pub payment_id: String,
@@ -148,13 +148,13 @@ impl Contract for PaymentOfOrder {
     type Refusal = super::NoRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PaymentOfOrderRequest {
     pub order_id: String,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderPayment {
     /// The payment that claimed the order («Оплатить» pressed), if any.

@@ -17,19 +17,19 @@ impl Contract for SnapshotProducts {
     type Refusal = SnapshotRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SnapshotRequest {
     pub product_ids: Vec<String>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Snapshots {
     pub products: Vec<ProductSnapshot>,
 }
 
 /// One product as store shows it now.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductSnapshot {
     pub id: String,
@@ -77,7 +77,7 @@ impl Contract for ReserveStock {
     type Refusal = ReserveRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReserveRequest {
     pub order_id: String,
@@ -88,7 +88,7 @@ pub struct ReserveRequest {
     pub pickup_store_id: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OrderedUnits {
     pub product_id: String,
@@ -119,7 +119,7 @@ crate::wire_enum! {
 }
 
 /// An order's reserved units and where they are picked: one case per order.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PickingCase {
     pub order_id: String,
@@ -141,7 +141,7 @@ pub struct PickingCase {
     pub reason: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReservedUnits {
     pub product_id: String,
@@ -150,7 +150,7 @@ pub struct ReservedUnits {
 }
 
 /// The products of an order that have not enough units where the order can take them.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ShortOfStock {
     pub product_ids: Vec<String>,
@@ -185,7 +185,7 @@ impl Contract for ReleaseStock {
     type Refusal = super::NoRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReleaseRequest {
     pub order_id: String,
@@ -206,7 +206,7 @@ impl Contract for MovePickingCase {
     type Refusal = MovePickingRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MovePickingRequest {
     pub order_id: String,
@@ -233,7 +233,7 @@ impl Contract for PickingCaseOf {
     type Refusal = PickingCaseRefusal;
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PickingCaseRequest {
     pub order_id: String,
