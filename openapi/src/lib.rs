@@ -51,7 +51,80 @@ pub fn document() -> OpenApi {
         .build()]);
     vitrina_shared::openapi::Shared.modify(&mut doc);
     Links.modify(&mut doc);
+    ErrorCodes.modify(&mut doc);
     doc
+}
+
+/// Each error answer's codes as an enum of its own: the codes a handler's description names in
+/// backticks (`order_not_found`) become `error.code`'s `enum` in that response's schema, so a
+/// client (and Schemathesis' schema check, in every `make test`) knows exactly what each
+/// operation may answer — a code the document does not name fails the fuzzing.
+struct ErrorCodes;
+
+/// The codes a response's description names: every `` `snake_case` `` word.
+pub fn codes_named(description: &str) -> Vec<String> {
+    description
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+impl Modify for ErrorCodes {
+    fn modify(&self, doc: &mut OpenApi) {
+        use utoipa::openapi::{
+            schema::{AllOfBuilder, ObjectBuilder, Type},
+            RefOr, Schema,
+        };
+        let error_body = "#/components/schemas/ErrorBody";
+        for item in doc.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ];
+            for op in operations.into_iter().flatten() {
+                for response in op.responses.responses.values_mut() {
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
+                    let codes = codes_named(&response.description);
+                    let Some(content) = response.content.get_mut("application/json") else {
+                        continue;
+                    };
+                    let is_error = matches!(&content.schema, Some(RefOr::Ref(r)) if r.ref_location == error_body);
+                    if !is_error || codes.is_empty() {
+                        continue;
+                    }
+                    let code = ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .enum_values(Some(codes));
+                    let error = ObjectBuilder::new()
+                        .schema_type(Type::Object)
+                        .property("code", code)
+                        .required("code");
+                    let narrowed = ObjectBuilder::new()
+                        .schema_type(Type::Object)
+                        .property("error", error)
+                        .required("error");
+                    content.schema = Some(RefOr::T(Schema::AllOf(
+                        AllOfBuilder::new()
+                            .item(RefOr::Ref(utoipa::openapi::Ref::new(error_body)))
+                            .item(narrowed)
+                            .build(),
+                    )));
+                }
+            }
+        }
+    }
 }
 
 /// Where a client goes next with what an answer gives it (OpenAPI links): a generated client

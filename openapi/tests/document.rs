@@ -130,6 +130,39 @@ fn the_authorizers_refusals_are_described_on_every_guarded_route_and_only_there(
     );
 }
 
+/// Every error answer names its codes, and the schema holds them as `error.code`'s enum.
+#[test]
+fn every_error_answer_has_its_codes_as_an_enum() {
+    let doc: serde_json::Value =
+        serde_json::from_str(&vitrina_openapi::json()).expect("the document is JSON");
+    let mut wrong = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("a path item") {
+            for (status, response) in op["responses"].as_object().expect("responses") {
+                if !status.starts_with('4') && !status.starts_with('5') {
+                    continue;
+                }
+                let schema = &response["content"]["application/json"]["schema"];
+                if schema["$ref"] == "#/components/schemas/GatewayMessage" {
+                    continue;
+                }
+                let described = vitrina_openapi::codes_named(
+                    response["description"].as_str().unwrap_or_default(),
+                );
+                let listed =
+                    &schema["allOf"][1]["properties"]["error"]["properties"]["code"]["enum"];
+                if described.is_empty() || *listed != serde_json::json!(described) {
+                    wrong.push(format!("{method} {path} {status}: {listed}"));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "error answers without their codes: {wrong:#?}"
+    );
+}
+
 #[test]
 fn the_committed_document_is_the_one_the_code_writes() {
     let committed =

@@ -1090,7 +1090,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -1099,7 +1104,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -1146,7 +1156,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -1179,7 +1194,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_delivery" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
@@ -1206,7 +1226,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_in_cart";
+                        };
+                    };
                 };
             };
             /** @description `cart_empty`, `quote_not_found`, `quote_expired`, `slot_taken`, `courier_refused`, `cart_busy` (changed at the same moment: send it again) */
@@ -1215,7 +1240,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "cart_empty" | "quote_not_found" | "quote_expired" | "slot_taken" | "courier_refused" | "cart_busy";
+                        };
+                    };
                 };
             };
             /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
@@ -1224,7 +1254,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1233,7 +1268,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `courier_unavailable` (the courier company's API did not answer), `unavailable` */
@@ -1242,7 +1282,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "courier_unavailable" | "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -1284,7 +1329,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_product" | "invalid_quantity" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
@@ -1311,7 +1361,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "product_not_found";
+                        };
+                    };
                 };
             };
             /** @description `quantity_too_high`, `cart_full`, `product_unavailable`, `cart_busy` (changed at the same moment: send it again) */
@@ -1320,7 +1375,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "quantity_too_high" | "cart_full" | "product_unavailable" | "cart_busy";
+                        };
+                    };
                 };
             };
             /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
@@ -1329,7 +1389,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1338,7 +1403,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -1347,7 +1417,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -1397,7 +1472,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_in_cart";
+                        };
+                    };
                 };
             };
             /** @description `cart_busy` (changed at the same moment: send it again) */
@@ -1406,7 +1486,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "cart_busy";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -1415,7 +1500,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -1451,7 +1541,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_quantity" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
@@ -1478,7 +1573,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_in_cart";
+                        };
+                    };
                 };
             };
             /** @description `quantity_too_high`, `cart_busy` (changed at the same moment: send it again) */
@@ -1487,7 +1587,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "quantity_too_high" | "cart_busy";
+                        };
+                    };
                 };
             };
             /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
@@ -1496,7 +1601,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1505,7 +1615,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -1514,7 +1629,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -1543,7 +1663,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "index_not_ready" | "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -1614,7 +1739,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unknown_courier" | "invalid_address" | "city_not_served" | "courier_not_in_city" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
@@ -1641,7 +1771,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1650,7 +1785,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -1659,7 +1799,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -1695,7 +1840,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_recipient_name" | "invalid_email" | "invalid_amount" | "invalid_design" | "invalid_idempotency_key" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
@@ -1722,7 +1872,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "idempotency_key_reused";
+                        };
+                    };
                 };
             };
             /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
@@ -1731,7 +1886,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1740,7 +1900,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -1749,7 +1914,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -1796,7 +1966,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -1829,7 +2004,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "missing_code" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
@@ -1856,7 +2036,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "gift_card_not_found";
+                        };
+                    };
                 };
             };
             /** @description `gift_card_taken`: another client activated it */
@@ -1865,7 +2050,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "gift_card_taken";
+                        };
+                    };
                 };
             };
             /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
@@ -1874,7 +2064,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1883,7 +2078,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `too_many_codes`: 5 wrong codes in 15 minutes */
@@ -1892,7 +2092,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_codes";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -1901,7 +2106,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -1939,7 +2149,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "missing_fields" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description `unauthorized` «Invalid login/password» */
@@ -1948,7 +2163,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                        };
+                    };
                 };
             };
             /** @description `user_not_found`: no user has this username */
@@ -1957,7 +2177,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "user_not_found";
+                        };
+                    };
                 };
             };
             /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
@@ -1966,7 +2191,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -1975,7 +2205,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `too_many_attempts`: this username's failed logins of the last 15 minutes are used up */
@@ -1984,7 +2219,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_attempts";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -1993,7 +2233,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2029,7 +2274,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -2038,7 +2288,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2070,7 +2325,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -2079,7 +2339,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2126,7 +2391,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2173,7 +2443,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "user_not_found";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -2182,7 +2457,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2215,7 +2495,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "missing_fields" | "invalid_email" | "invalid_phone" | "invalid_name" | "current_password_required" | "wrong_password" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
@@ -2242,7 +2527,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "user_not_found";
+                        };
+                    };
                 };
             };
             /** @description `email_taken`, `profile_changed` */
@@ -2251,7 +2541,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "email_taken" | "profile_changed";
+                        };
+                    };
                 };
             };
             /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
@@ -2260,7 +2555,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -2269,7 +2569,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `too_many_attempts` */
@@ -2278,7 +2583,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_attempts";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -2287,7 +2597,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2334,7 +2649,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2390,7 +2710,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "cart_empty" | "delivery_not_chosen" | "cart_has_unavailable" | "out_of_stock" | "cart_busy";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -2399,7 +2724,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2449,7 +2779,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "order_not_found";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -2458,7 +2793,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2517,7 +2857,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "order_not_found";
+                        };
+                    };
                 };
             };
             /** @description `order_not_cancellable` (its goods have left, or it is not paid), `payment_in_progress` */
@@ -2526,7 +2871,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "order_not_cancellable" | "payment_in_progress";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -2535,7 +2885,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2585,7 +2940,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "order_not_found";
+                        };
+                    };
                 };
             };
             /** @description `order_not_editable` (paid, or being paid), `cart_busy` (changed at the same moment: send it again) */
@@ -2594,7 +2954,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "order_not_editable" | "cart_busy";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -2603,7 +2968,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2650,7 +3020,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2686,7 +3061,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "missing_idempotency_key" | "invalid_order" | "invalid_method" | "invalid_card" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
@@ -2713,7 +3093,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "order_not_found" | "card_not_found";
+                        };
+                    };
                 };
             };
             /** @description `order_not_payable`, `method_not_allowed` (a gift card for a gift card, a top-up by anything but a card or SBP), `idempotency_key_reused` (the key was used for another order) */
@@ -2722,7 +3107,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "order_not_payable" | "method_not_allowed" | "idempotency_key_reused";
+                        };
+                    };
                 };
             };
             /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
@@ -2731,7 +3121,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -2740,7 +3135,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `payment_unavailable`: the bank or billing did not answer — the same request (the same key) never pays twice; `unavailable` */
@@ -2749,7 +3149,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "payment_unavailable" | "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2782,7 +3187,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_notification" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
@@ -2791,7 +3201,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -2800,7 +3215,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `payment_unavailable`, `unavailable`: not recorded — the bank sends it again */
@@ -2809,7 +3229,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "payment_unavailable" | "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2859,7 +3284,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "payment_not_found";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -2868,7 +3298,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2918,7 +3353,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "payment_not_found" | "order_not_found" | "card_not_found";
+                        };
+                    };
                 };
             };
             /** @description `payment_not_confirmable` (details: status, failure), `payment_in_progress` (details: status), `order_not_payable`, `order_already_paid`, `insufficient_funds` */
@@ -2927,7 +3367,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "payment_not_confirmable" | "payment_in_progress" | "order_not_payable" | "order_already_paid" | "insufficient_funds";
+                        };
+                    };
                 };
             };
             /** @description `payment_unavailable`: the bank or billing did not answer — pressing again never takes the money twice; `unavailable` */
@@ -2936,7 +3381,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "payment_unavailable" | "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -2972,7 +3422,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "query_too_long" | "invalid_page";
+                        };
+                    };
                 };
             };
             /** @description `index_not_ready` (no index built yet), `unavailable` */
@@ -2981,7 +3436,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "index_not_ready" | "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -3013,7 +3473,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "product_not_found";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -3022,7 +3487,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -3055,7 +3525,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "missing_fields" | "invalid_username" | "invalid_email" | "invalid_phone" | "weak_password" | "invalid_name" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description `user_exists` «User already exists» */
@@ -3064,7 +3539,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "user_exists";
+                        };
+                    };
                 };
             };
             /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
@@ -3073,7 +3553,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -3082,7 +3567,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -3091,7 +3581,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -3127,7 +3622,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_amount" | "invalid_idempotency_key" | "body_required" | "invalid_json";
+                        };
+                    };
                 };
             };
             /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
@@ -3154,7 +3654,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "idempotency_key_reused";
+                        };
+                    };
                 };
             };
             /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
@@ -3163,7 +3668,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
                 };
             };
             /** @description `unsupported_media_type`: a body that is not `application/json` */
@@ -3172,7 +3682,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -3181,7 +3696,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -3228,7 +3748,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "wallet_not_found";
+                        };
+                    };
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
@@ -3237,7 +3762,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
@@ -3284,7 +3814,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorBody"];
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
                 };
             };
         };
