@@ -36,6 +36,7 @@ pub fn all() -> Vec<(String, Value)> {
     contract::<store::MovePickingCase>(&mut out);
     contract::<store::PickingCaseOf>(&mut out);
     message::<envelope::UserRegistered>(&mut out, envelope::USER_REGISTERED);
+    message::<envelope::UserUpdated>(&mut out, envelope::USER_UPDATED);
     message::<envelope::CatalogChanged>(&mut out, envelope::CATALOG_CHANGED);
     message::<envelope::PaymentOutcome>(&mut out, envelope::PAYMENT_SUCCEEDED);
     message::<envelope::PaymentOutcome>(&mut out, envelope::PAYMENT_FAILED);

@@ -72,9 +72,28 @@ pub struct UserRegistered {
     pub last_name: String,
     pub email: String,
     pub phone: String,
+    /// The profile's version at registration: a later `user.updated` carries a greater one.
+    #[serde(default)]
+    pub version: u64,
 }
 
 pub const USER_REGISTERED: &str = "user.registered";
+
+/// `user.updated`: the client changed a contact or the name in «Личный кабинет»; notification
+/// writes to the new address from the next message on. `version` orders the changes: the
+/// stream is read in order, but a retried message may arrive after a newer one.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserUpdated {
+    pub user_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub version: u64,
+}
+
+pub const USER_UPDATED: &str = "user.updated";
 
 /// `catalog.changed`: products, stock or stores were written; store rebuilds its search index.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
@@ -204,6 +223,7 @@ mod tests {
                 last_name: "".into(),
                 email: "i@example.com".into(),
                 phone: "+79990000000".into(),
+                version: 1,
             },
         );
         let body = serde_json::to_string(&env).unwrap();

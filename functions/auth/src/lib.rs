@@ -32,6 +32,8 @@ pub struct UserEvents {
     pub sqs: aws_sdk_sqs::Client,
     /// Queues that get `user.registered`: billing opens a wallet, notification an account.
     pub registration_queues: [String; 2],
+    /// notification's queue for `user.updated`.
+    pub update_queue: String,
 }
 
 impl UserEvents {
@@ -42,6 +44,7 @@ impl UserEvents {
                 env.config.require("BILLING_QUEUE_URL")?,
                 env.config.require("NOTIFICATION_QUEUE_URL")?,
             ],
+            update_queue: env.config.require("NOTIFICATION_USER_UPDATE_QUEUE_URL")?,
         })
     }
 }

@@ -45,6 +45,12 @@ pub fn functions() -> Vec<Function> {
             handlers::user_registered::handle,
         ),
         sqs_consumer(
+            "user-updated",
+            "NotificationUserUpdateQueue",
+            Notification::new,
+            handlers::user_updated::handle,
+        ),
+        sqs_consumer(
             "payment-events",
             "NotificationPaymentQueue",
             Notification::new,

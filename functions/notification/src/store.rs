@@ -79,6 +79,27 @@ impl NotificationStore {
         table::put_if_absent(&self.db, &self.table, item).await
     }
 
+    /// Replaces the account, on condition that it still follows `from` (the profile version it
+    /// was read at): `false` when another change moved it meanwhile.
+    pub async fn replace_account(&self, account: &Account, from: u64) -> Result<bool, StoreError> {
+        let item = table::item(keys::notification::account(&account.user_id), account)?;
+        // An account opened before versions were kept has none: it is at 0.
+        let condition = match from {
+            0 => "attribute_exists(PK) AND (attribute_not_exists(profileVersion) OR profileVersion = :from)",
+            _ => "profileVersion = :from",
+        };
+        let result = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(condition)
+            .expression_attribute_values(":from", AttributeValue::N(from.to_string()))
+            .send()
+            .await;
+        table::written(result.map_err(StoreError::from))
+    }
+
     /// Claims the right to send one notification: only one claim of an id holds at a time, so a
     /// duplicate message never sends a second letter. The claim says until when its holder may
     /// still send (its invocation's deadline); past that the holder was stopped between the

@@ -13,6 +13,7 @@ mod bank;
 mod cart;
 mod catalog;
 mod checkout;
+mod contacts;
 mod gift_cards;
 mod least_privilege;
 mod load;

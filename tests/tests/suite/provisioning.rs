@@ -169,6 +169,7 @@ fn registered(user_id: &str, email: &str) -> String {
             last_name: String::new(),
             email: email.to_string(),
             phone: String::new(),
+            version: 1,
         },
     );
     serde_json::to_string(&message).unwrap()

@@ -26,8 +26,10 @@ pub async fn welcome(n: &Notification, user: &UserRegistered) -> Result<(), Noti
             "user.registered without a user id or e-mail".into(),
         ));
     }
-    let account =
-        Account::for_new_client(&user.user_id, &user.first_name, &user.email, &user.phone);
+    let account = Account {
+        profile_version: user.version,
+        ..Account::for_new_client(&user.user_id, &user.first_name, &user.email, &user.phone)
+    };
     n.store.open_account(&account).await?;
     // One welcome per user, whatever the message id of a replay.
     let letter = welcome_letter(&user.first_name, &user.username);

@@ -1,8 +1,10 @@
 //! notification's workflows — the service layer between the consumers and the table, SES and
 //! SNS: each event's message built and sent once to the client's channels (`messages`), every
-//! send claimed first so a redelivery sends nothing twice (`sending`). Each answers
+//! send claimed first so a redelivery sends nothing twice (`sending`), the account following
+//! the client's profile (`accounts`). Each answers
 //! [`NotificationError`], made once into a consumer's `ConsumeError`.
 
+pub mod accounts;
 pub mod messages;
 pub mod sending;
 

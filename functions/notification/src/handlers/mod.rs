@@ -2,3 +2,4 @@ pub mod gift_card_events;
 pub mod order_events;
 pub mod payment_events;
 pub mod user_registered;
+pub mod user_updated;
