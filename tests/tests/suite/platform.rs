@@ -194,6 +194,11 @@ fn expected_outcomes() -> Vec<Outcome> {
         ("NotificationUserRegisteredFunction", |r| {
             assert_eq!(r, &json!({"batchItemFailures": []}))
         }),
+        // The sample user's account (opened just above) follows its profile's version 2, or
+        // already follows it on a rerun.
+        ("NotificationUserUpdatedFunction", |r| {
+            assert_eq!(r, &json!({"batchItemFailures": []}))
+        }),
         // The sample user's account is open (the sample just above opens it); the
         // failure letter is sent once, whatever the reruns (its claim).
         ("NotificationPaymentEventsFunction", |r| {
