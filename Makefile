@@ -73,9 +73,9 @@ web: $(STAMP)/npm
 	mkdir -p web/dist/api/docs && cp docs/openapi.json web/dist/api/openapi.json
 	cp web/api-docs/* $(addprefix node_modules/swagger-ui-dist/,swagger-ui.css index.css swagger-ui-bundle.js swagger-ui-standalone-preset.js favicon-32x32.png) web/dist/api/docs/
 
-# The API's OpenAPI document from the code (the unit tests fail while it differs).
-# The document from the code, and the web client's types from the document (types only); the
-# internal contracts' JSON Schemas (functions others invoke, the saga's tasks, queue messages).
+# The API's OpenAPI document from the code, the web client's types from the document (types
+# only), and the internal contracts' JSON Schemas (functions others invoke, the saga's tasks,
+# queue messages). The unit tests fail while any of them differs from what this writes.
 openapi: $(STAMP)/npm
 	cargo run -q -p vitrina-openapi > docs/openapi.json
 	cargo run -q -p vitrina-openapi -- --schemas docs/schemas

@@ -529,7 +529,8 @@ export interface components {
             clientId: string;
         };
         AddItem: {
-            productId?: string | null;
+            /** @description A product of the catalog (`p-000123`). */
+            productId: string;
             /**
              * Format: int64
              * @description 1 when not given.
@@ -641,7 +642,7 @@ export interface components {
          */
         ChosenDelivery: {
             /** @description `pickup` or `courier`. */
-            method?: string | null;
+            method: string;
             /** @description For `pickup`: one of `GET /api/delivery/options`' points. */
             pickupPointId?: string | null;
             /** @description For `courier`: the client's quote from `POST /api/delivery/quote`. */
@@ -665,8 +666,8 @@ export interface components {
             windows: boolean;
         };
         Credentials: {
-            password?: string | null;
-            username?: string | null;
+            password: string;
+            username: string;
         };
         /** @description The delivery settled for an order: what order shows and adds to the total. */
         DeliveryChoice: {
@@ -743,22 +744,24 @@ export interface components {
         };
         GiftCardCode: {
             /** @description The code from the card (spaces and dashes are ignored). */
-            code?: string | null;
+            code: string;
         };
         /**
          * @description The gift-card form as sent: every field optional, so that each missing one gets its own
-         *     message instead of one about the JSON.
+         *     message instead of one about the JSON. The document still marks what a valid form needs as
+         *     required (and never null): a client is told what to send, the server words what is missing.
          */
         GiftCardForm: {
             /**
              * Format: int64
              * @description Whole rubles, 500 to 50 000 (a string of digits is taken too).
              */
-            amount?: number | null;
+            amount: number;
             /** @description `birthday`, `new-year`, `thanks` or `flowers`. */
-            design?: string | null;
-            recipientEmail?: string | null;
-            recipientName?: string | null;
+            design: string;
+            /** Format: email */
+            recipientEmail: string;
+            recipientName: string;
         };
         /** @description A gift card as the buyer ordered it ("Оформление подарочной карты"). */
         GiftCardOrder: {
@@ -797,9 +800,10 @@ export interface components {
         NewPayment: {
             /** @description For `saved_card`: one of the client's saved cards; for `gift_card`: an activated one. */
             cardId?: string | null;
-            method?: null | components["schemas"]["PaymentMethod"];
+            /** @description `card`, `saved_card`, `sbp`, `wallet` or `gift_card`. */
+            method: components["schemas"]["PaymentMethod"];
             /** @description The client's order to pay (its total is the amount). */
-            orderId?: string | null;
+            orderId: string;
             /** @description `card`: ask the bank to keep the card for the next payments. */
             saveCard?: boolean;
         };
@@ -971,8 +975,8 @@ export interface components {
             zone?: number;
         };
         QuoteRequest: {
-            address?: string | null;
-            courierId?: string | null;
+            address: string;
+            courierId: string;
         };
         /** @description A price held for the client, with the own courier's windows (none for the companies). */
         QuoteView: components["schemas"]["Quote"] & {
@@ -980,14 +984,20 @@ export interface components {
         };
         /** @description Taken: the bank stops sending it. */
         Received: Record<string, never>;
-        /** @description What the client sent; every field optional so that a missing one is our 400, not serde's. */
+        /**
+         * @description What the client sent. What a registration needs is required in the document; here every
+         *     field is optional, so that a missing one gets our 400 (`missing_fields`), not serde's.
+         */
         RegistrationForm: {
-            email?: string | null;
+            /** Format: email */
+            email: string;
             firstName?: string | null;
             lastName?: string | null;
-            password?: string | null;
+            /** @description 8 to 128 characters, a letter and a digit among them. */
+            password: string;
             phone?: string | null;
-            username?: string | null;
+            /** @description 3 to 32: Latin letters, digits, `.`, `_`, `-`. */
+            username: string;
         };
         /** @description A card the bank keeps for the client: what the client sees of it. */
         SavedCard: {
@@ -1010,7 +1020,7 @@ export interface components {
         };
         SetQuantity: {
             /** Format: int64 */
-            quantity?: number | null;
+            quantity: number;
         };
         StoreAvailability: {
             level: components["schemas"]["Availability"];
@@ -1031,7 +1041,7 @@ export interface components {
              * Format: int64
              * @description Whole rubles, 100 to 100 000 (a string of digits is taken too).
              */
-            amount?: number | null;
+            amount: number;
         };
         /** @description The wallet as its client sees it. */
         WalletView: {

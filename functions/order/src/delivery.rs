@@ -18,7 +18,7 @@ pub type DeliveryService = Remote<ChooseDelivery>;
 #[serde(rename_all = "camelCase")]
 pub struct ChosenDelivery {
     /// `pickup` or `courier`.
-    #[schema(value_type = Option<String>)]
+    #[schema(required = true, value_type = String)]
     method: Option<serde_json::Value>,
     /// For `pickup`: one of `GET /api/delivery/options`' points.
     #[schema(value_type = Option<String>)]

@@ -60,14 +60,20 @@ impl RegistrationError {
 
 pub const MAX_NAME_CHARS: usize = 100;
 
-/// What the client sent; every field optional so that a missing one is our 400, not serde's.
+/// What the client sent. What a registration needs is required in the document; here every
+/// field is optional, so that a missing one gets our 400 (`missing_fields`), not serde's.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationForm {
+    /// 3 to 32: Latin letters, digits, `.`, `_`, `-`.
+    #[schema(required = true, value_type = String, pattern = "^[A-Za-z0-9._-]{3,32}$")]
     pub username: Option<String>,
+    /// 8 to 128 characters, a letter and a digit among them.
+    #[schema(required = true, value_type = String, min_length = 8, max_length = 128)]
     pub password: Option<String>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    #[schema(required = true, value_type = String, format = Email)]
     pub email: Option<String>,
     pub phone: Option<String>,
 }

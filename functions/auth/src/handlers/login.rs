@@ -17,7 +17,9 @@ use vitrina_shared::{
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct Credentials {
+    #[schema(required = true, value_type = String)]
     username: Option<String>,
+    #[schema(required = true, value_type = String)]
     password: Option<String>,
 }
 

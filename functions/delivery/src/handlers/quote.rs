@@ -18,7 +18,9 @@ use vitrina_shared::{
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct QuoteRequest {
+    #[schema(required = true, value_type = String)]
     courier_id: Option<String>,
+    #[schema(required = true, value_type = String)]
     address: Option<String>,
 }
 

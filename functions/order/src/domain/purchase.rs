@@ -14,23 +14,27 @@ pub const TOP_UP_RUBLES: (i64, i64) = (100, 100_000);
 const MAX_NAME: usize = 100;
 
 /// The gift-card form as sent: every field optional, so that each missing one gets its own
-/// message instead of one about the JSON.
+/// message instead of one about the JSON. The document still marks what a valid form needs as
+/// required (and never null): a client is told what to send, the server words what is missing.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct GiftCardForm {
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 100)]
     pub recipient_name: Option<String>,
+    #[schema(required = true, value_type = String, format = Email)]
     pub recipient_email: Option<String>,
     /// Whole rubles, 500 to 50 000 (a string of digits is taken too).
-    #[schema(value_type = Option<i64>, minimum = 500, maximum = 50000)]
+    #[schema(required = true, value_type = i64, minimum = 500, maximum = 50000)]
     pub amount: Option<serde_json::Value>,
     /// `birthday`, `new-year`, `thanks` or `flowers`.
+    #[schema(required = true, value_type = String)]
     pub design: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct TopUpForm {
     /// Whole rubles, 100 to 100 000 (a string of digits is taken too).
-    #[schema(value_type = Option<i64>, minimum = 100, maximum = 100000)]
+    #[schema(required = true, value_type = i64, minimum = 100, maximum = 100000)]
     pub amount: Option<serde_json::Value>,
 }
 

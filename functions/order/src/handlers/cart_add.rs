@@ -14,8 +14,11 @@ use vitrina_shared::{
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct AddItem {
+    /// A product of the catalog (`p-000123`).
+    #[schema(required = true, value_type = String, pattern = "^[A-Za-z0-9_-]{1,64}$")]
     product_id: Option<String>,
     /// 1 when not given.
+    #[schema(minimum = 1, maximum = 99)]
     quantity: Option<i64>,
 }
 

@@ -17,6 +17,7 @@ use vitrina_shared::{
 
 #[derive(Deserialize, utoipa::ToSchema)]
 struct SetQuantity {
+    #[schema(required = true, value_type = i64, minimum = 1, maximum = 99)]
     quantity: Option<i64>,
 }
 

@@ -21,9 +21,10 @@ use vitrina_shared::{
 #[serde(rename_all = "camelCase")]
 struct NewPayment {
     /// The client's order to pay (its total is the amount).
+    #[schema(required = true, value_type = String, pattern = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
     order_id: Option<String>,
     /// `card`, `saved_card`, `sbp`, `wallet` or `gift_card`.
-    #[schema(value_type = Option<Method>)]
+    #[schema(required = true, value_type = Method)]
     method: Option<String>,
     /// `card`: ask the bank to keep the card for the next payments.
     #[serde(default)]

@@ -23,6 +23,7 @@ use vitrina_shared::{
 #[derive(Deserialize, utoipa::ToSchema)]
 struct GiftCardCode {
     /// The code from the card (spaces and dashes are ignored).
+    #[schema(required = true, value_type = String)]
     code: Option<String>,
 }
 
