@@ -174,19 +174,35 @@ pub fn order_status_letter(
     })
 }
 
+/// The most characters a text may have: Cyrillic travels as UCS-2, 70 characters in one
+/// segment and 67 in each of a longer one's, and a text is never more than two segments.
+pub const SMS_MAX_CHARS: usize = 2 * 67;
+
 /// The text message beside the letter, for what the client acts on at once: the order waits at
-/// the pickup point, or the courier is on the way. Short: one SMS in Cyrillic is 70 characters.
+/// the pickup point, or the courier is on the way. At most two segments: a long pickup point's
+/// place is cut, with «…», never the order's number.
 pub fn order_status_sms(change: &vitrina_shared::envelope::OrderStatusChanged) -> Option<String> {
     let number = &change.order_id[change.order_id.len().saturating_sub(8)..];
     match change.status {
-        OrderStatus::AtPickupPoint => Some(format!(
-            "Витрина: заказ {number} ждёт вас в пункте выдачи{}",
-            change
+        OrderStatus::AtPickupPoint => {
+            let text = format!("Витрина: заказ {number} ждёт вас в пункте выдачи");
+            let Some(place) = change
                 .place
                 .as_deref()
-                .map(|p| format!(": {p}"))
-                .unwrap_or_default()
-        )),
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+            else {
+                return Some(text);
+            };
+            let room = SMS_MAX_CHARS.saturating_sub(text.chars().count() + 2);
+            let place = if place.chars().count() <= room {
+                place.to_string()
+            } else {
+                let cut: String = place.chars().take(room.saturating_sub(1)).collect();
+                format!("{}…", cut.trim_end())
+            };
+            Some(format!("{text}: {place}"))
+        }
         OrderStatus::OutForDelivery => Some(format!(
             "Витрина: заказ {number} у курьера, он позвонит перед приездом"
         )),
@@ -318,6 +334,58 @@ mod tests {
                 "{failure}: {text}"
             );
         }
+    }
+
+    fn at(
+        status: OrderStatus,
+        place: Option<&str>,
+    ) -> vitrina_shared::envelope::OrderStatusChanged {
+        vitrina_shared::envelope::OrderStatusChanged {
+            order_id: "0194f0a0-0000-7000-8000-0000abcd1234".into(),
+            user_id: "u".into(),
+            status,
+            reason: None,
+            place: place.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn every_text_fits_two_segments_and_keeps_the_order_number() {
+        let long = "Москва, Пресненская набережная, д. 12, башня «Федерация Восток», \
+                    подъезд 3, вход со стороны набережной, пункт выдачи на минус первом этаже";
+        let cases = [
+            (
+                OrderStatus::AtPickupPoint,
+                Some("Москва, ул. Тверская, д. 7"),
+            ),
+            (OrderStatus::AtPickupPoint, Some(long)),
+            (OrderStatus::AtPickupPoint, Some("  ")),
+            (OrderStatus::AtPickupPoint, None),
+            (OrderStatus::OutForDelivery, None),
+        ];
+        for (status, place) in cases {
+            let text = order_status_sms(&at(status, place)).expect("a text for this status");
+            assert!(
+                text.chars().count() <= SMS_MAX_CHARS,
+                "{} chars: {text}",
+                text.chars().count()
+            );
+            assert!(text.contains("abcd1234"), "{text}");
+        }
+        let short = order_status_sms(&at(
+            OrderStatus::AtPickupPoint,
+            Some("Москва, ул. Тверская, д. 7"),
+        ));
+        assert_eq!(
+            short.as_deref(),
+            Some("Витрина: заказ abcd1234 ждёт вас в пункте выдачи: Москва, ул. Тверская, д. 7")
+        );
+        let cut = order_status_sms(&at(OrderStatus::AtPickupPoint, Some(long))).unwrap();
+        assert!(
+            cut.ends_with('…') && cut.contains(": Москва, Пресненская"),
+            "{cut}"
+        );
+        assert_eq!(order_status_sms(&at(OrderStatus::Paid, None)), None);
     }
 
     #[test]
