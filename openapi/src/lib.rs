@@ -83,48 +83,59 @@ impl Modify for ErrorCodes {
             RefOr, Schema,
         };
         let error_body = "#/components/schemas/ErrorBody";
-        for item in doc.paths.paths.values_mut() {
-            let operations = [
+        for op in operations_mut(doc) {
+            for response in op.responses.responses.values_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                let codes = codes_named(&response.description);
+                let Some(content) = response.content.get_mut("application/json") else {
+                    continue;
+                };
+                let is_error =
+                    matches!(&content.schema, Some(RefOr::Ref(r)) if r.ref_location == error_body);
+                if !is_error || codes.is_empty() {
+                    continue;
+                }
+                let code = ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .enum_values(Some(codes));
+                let error = ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .property("code", code)
+                    .required("code");
+                let narrowed = ObjectBuilder::new()
+                    .schema_type(Type::Object)
+                    .property("error", error)
+                    .required("error");
+                content.schema = Some(RefOr::T(Schema::AllOf(
+                    AllOfBuilder::new()
+                        .item(RefOr::Ref(utoipa::openapi::Ref::new(error_body)))
+                        .item(narrowed)
+                        .build(),
+                )));
+            }
+        }
+    }
+}
+
+/// Every operation of the document, whatever its method (the API uses these five).
+fn operations_mut(
+    doc: &mut OpenApi,
+) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+    doc.paths
+        .paths
+        .values_mut()
+        .flat_map(|item| {
+            [
                 &mut item.get,
                 &mut item.put,
                 &mut item.post,
                 &mut item.delete,
                 &mut item.patch,
-            ];
-            for op in operations.into_iter().flatten() {
-                for response in op.responses.responses.values_mut() {
-                    let RefOr::T(response) = response else {
-                        continue;
-                    };
-                    let codes = codes_named(&response.description);
-                    let Some(content) = response.content.get_mut("application/json") else {
-                        continue;
-                    };
-                    let is_error = matches!(&content.schema, Some(RefOr::Ref(r)) if r.ref_location == error_body);
-                    if !is_error || codes.is_empty() {
-                        continue;
-                    }
-                    let code = ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .enum_values(Some(codes));
-                    let error = ObjectBuilder::new()
-                        .schema_type(Type::Object)
-                        .property("code", code)
-                        .required("code");
-                    let narrowed = ObjectBuilder::new()
-                        .schema_type(Type::Object)
-                        .property("error", error)
-                        .required("error");
-                    content.schema = Some(RefOr::T(Schema::AllOf(
-                        AllOfBuilder::new()
-                            .item(RefOr::Ref(utoipa::openapi::Ref::new(error_body)))
-                            .item(narrowed)
-                            .build(),
-                    )));
-                }
-            }
-        }
-    }
+            ]
+        })
+        .flatten()
 }
 
 /// Where a client goes next with what an answer gives it (OpenAPI links): a generated client
@@ -251,20 +262,7 @@ impl Modify for Links {
     fn modify(&self, doc: &mut OpenApi) {
         use utoipa::openapi::{link::LinkBuilder, RefOr};
         for (from, status, name, to, parameter, value) in LINKS {
-            let response = doc
-                .paths
-                .paths
-                .values_mut()
-                .flat_map(|item| {
-                    [
-                        &mut item.get,
-                        &mut item.put,
-                        &mut item.post,
-                        &mut item.delete,
-                        &mut item.patch,
-                    ]
-                })
-                .flatten()
+            let response = operations_mut(doc)
                 .find(|op| op.operation_id.as_deref() == Some(*from))
                 .and_then(|op| op.responses.responses.get_mut(*status));
             // The document test names a link whose operation or status is not there.

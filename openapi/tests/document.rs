@@ -1,7 +1,6 @@
 //! The document is the code's and the template's: `docs/openapi.json` is what the code writes
 //! now, every operation is a route of `template.yaml` with the same method, the same handler
-//! (its `operationId`) and the same authorisation, and every route of a described service is
-//! in the document.
+//! (its `operationId`) and the same authorisation, and every route is in the document.
 
 use serde_yaml::Value as Yaml;
 use std::collections::BTreeSet;
@@ -50,26 +49,43 @@ fn template_routes(services: &[&str]) -> BTreeSet<Route> {
     routes
 }
 
-/// The document's operations as routes: the `operationId` is the handler, and an operation
-/// that asks for the `sessionId` scheme is behind the authorizer.
-fn document_routes() -> BTreeSet<Route> {
-    let doc: serde_json::Value =
-        serde_json::from_str(&vitrina_openapi::json()).expect("the document is JSON");
-    let mut routes = BTreeSet::new();
+/// The document as the code writes it, parsed.
+fn document() -> serde_json::Value {
+    serde_json::from_str(&vitrina_openapi::json()).expect("the document is JSON")
+}
+
+/// Every operation of `doc` as `(method, path, operation)`.
+fn operations(doc: &serde_json::Value) -> Vec<(&String, &String, &serde_json::Value)> {
+    let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for (method, op) in item.as_object().expect("a path item") {
-            let secured = op["security"]
-                .as_array()
-                .is_some_and(|s| s.iter().any(|r| r.get("sessionId").is_some()));
-            routes.insert((
+            out.push((method, path, op));
+        }
+    }
+    out
+}
+
+/// An operation that asks for the `sessionId` scheme is behind the authorizer.
+fn guarded(op: &serde_json::Value) -> bool {
+    op["security"]
+        .as_array()
+        .is_some_and(|s| s.iter().any(|r| r.get("sessionId").is_some()))
+}
+
+/// The document's operations as routes: the `operationId` is the handler.
+fn document_routes() -> BTreeSet<Route> {
+    let doc = document();
+    operations(&doc)
+        .into_iter()
+        .map(|(method, path, op)| {
+            (
                 method.to_uppercase(),
                 path.clone(),
                 op["operationId"].as_str().expect("operationId").to_string(),
-                secured,
-            ));
-        }
-    }
-    routes
+                guarded(op),
+            )
+        })
+        .collect()
 }
 
 #[test]
@@ -103,25 +119,20 @@ fn every_operation_is_a_route_of_the_template_and_every_route_is_an_operation() 
 /// `{"message"}` shape; a route the authorizer does not guard never hears them from it.
 #[test]
 fn the_authorizers_refusals_are_described_on_every_guarded_route_and_only_there() {
-    let doc: serde_json::Value =
-        serde_json::from_str(&vitrina_openapi::json()).expect("the document is JSON");
+    let doc = document();
     let gateway = "#/components/schemas/GatewayMessage";
     let mut wrong = Vec::new();
-    for (path, item) in doc["paths"].as_object().expect("paths") {
-        for (method, op) in item.as_object().expect("a path item") {
-            let guarded = op["security"]
-                .as_array()
-                .is_some_and(|s| s.iter().any(|r| r.get("sessionId").is_some()));
-            let refusals = ["401", "403"]
-                .iter()
-                .filter(|status| {
-                    op["responses"][**status]["content"]["application/json"]["schema"]["$ref"]
-                        == gateway
-                })
-                .count();
-            if (guarded && refusals != 2) || (!guarded && refusals != 0) {
-                wrong.push(format!("{method} {path} (guarded: {guarded})"));
-            }
+    for (method, path, op) in operations(&doc) {
+        let guarded = guarded(op);
+        let refusals = ["401", "403"]
+            .iter()
+            .filter(|status| {
+                op["responses"][**status]["content"]["application/json"]["schema"]["$ref"]
+                    == gateway
+            })
+            .count();
+        if (guarded && refusals != 2) || (!guarded && refusals != 0) {
+            wrong.push(format!("{method} {path} (guarded: {guarded})"));
         }
     }
     assert!(
@@ -133,27 +144,22 @@ fn the_authorizers_refusals_are_described_on_every_guarded_route_and_only_there(
 /// Every error answer names its codes, and the schema holds them as `error.code`'s enum.
 #[test]
 fn every_error_answer_has_its_codes_as_an_enum() {
-    let doc: serde_json::Value =
-        serde_json::from_str(&vitrina_openapi::json()).expect("the document is JSON");
+    let doc = document();
     let mut wrong = Vec::new();
-    for (path, item) in doc["paths"].as_object().expect("paths") {
-        for (method, op) in item.as_object().expect("a path item") {
-            for (status, response) in op["responses"].as_object().expect("responses") {
-                if !status.starts_with('4') && !status.starts_with('5') {
-                    continue;
-                }
-                let schema = &response["content"]["application/json"]["schema"];
-                if schema["$ref"] == "#/components/schemas/GatewayMessage" {
-                    continue;
-                }
-                let described = vitrina_openapi::codes_named(
-                    response["description"].as_str().unwrap_or_default(),
-                );
-                let listed =
-                    &schema["allOf"][1]["properties"]["error"]["properties"]["code"]["enum"];
-                if described.is_empty() || *listed != serde_json::json!(described) {
-                    wrong.push(format!("{method} {path} {status}: {listed}"));
-                }
+    for (method, path, op) in operations(&doc) {
+        for (status, response) in op["responses"].as_object().expect("responses") {
+            if !status.starts_with('4') && !status.starts_with('5') {
+                continue;
+            }
+            let schema = &response["content"]["application/json"]["schema"];
+            if schema["$ref"] == "#/components/schemas/GatewayMessage" {
+                continue;
+            }
+            let described =
+                vitrina_openapi::codes_named(response["description"].as_str().unwrap_or_default());
+            let listed = &schema["allOf"][1]["properties"]["error"]["properties"]["code"]["enum"];
+            if described.is_empty() || *listed != serde_json::json!(described) {
+                wrong.push(format!("{method} {path} {status}: {listed}"));
             }
         }
     }
@@ -176,8 +182,7 @@ fn the_committed_document_is_the_one_the_code_writes() {
 
 #[test]
 fn the_spec_auth_contract_is_described_as_the_spec_gives_it() {
-    let doc: serde_json::Value =
-        serde_json::from_str(&vitrina_openapi::json()).expect("the document is JSON");
+    let doc = document();
     let statuses = |path: &str, method: &str| -> Vec<String> {
         doc["paths"][path][method]["responses"]
             .as_object()

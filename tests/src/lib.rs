@@ -676,6 +676,19 @@ pub async fn queue_drained(logical_id: &str, within: Duration) -> bool {
     .is_some()
 }
 
+/// Sends `body` to the queue `logical_id` `times` times, as a producer (or a redelivery) would.
+pub async fn send_to_queue(sqs: &aws_sdk_sqs::Client, logical_id: &str, body: &str, times: usize) {
+    let url = queue_url(sqs, logical_id).await;
+    for _ in 0..times {
+        sqs.send_message()
+            .queue_url(&url)
+            .message_body(body)
+            .send()
+            .await
+            .expect("the message is sent");
+    }
+}
+
 /// How many messages the queue at `url` holds, waiting or in flight (SQS's approximate counts).
 pub async fn messages_in(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<u64, String> {
     use aws_sdk_sqs::types::QueueAttributeName::{

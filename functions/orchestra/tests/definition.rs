@@ -30,12 +30,24 @@ const LAMBDA_ERRORS: &[&str] = &[
     "Sandbox.Timedout",
 ];
 
-fn contract<C: Contract>() -> (&'static str, &'static [&'static str]) {
-    (C::HANDLER, <C::Refusal as Refusal>::NAMES)
+/// What the definition's test knows of a task's function: its contract's handler, the refusals
+/// it may report, and its request's JSON Schema.
+struct Task {
+    handler: &'static str,
+    refusals: &'static [&'static str],
+    request: Value,
+}
+
+fn contract<C: Contract>() -> Task {
+    Task {
+        handler: C::HANDLER,
+        refusals: <C::Refusal as Refusal>::NAMES,
+        request: schema_of::<C::Request>(),
+    }
 }
 
 /// The definition's substitution for each contract's function.
-fn tasks() -> HashMap<&'static str, (&'static str, &'static [&'static str])> {
+fn tasks() -> HashMap<&'static str, Task> {
     HashMap::from([
         ("${ConfirmPaidArn}", contract::<ConfirmPaid>()),
         ("${ReserveStockArn}", contract::<ReserveStock>()),
@@ -101,7 +113,7 @@ fn every_error_name_is_one_the_task_can_report_and_unavailable_is_retried() {
         }
         let resource = state["Resource"].as_str().expect("Resource");
         let refusals: &[&str] = match tasks.get(resource) {
-            Some((_, refusals)) => refusals,
+            Some(task) => task.refusals,
             None => {
                 assert!(
                     resource.starts_with("arn:aws:states:::sqs:"),
@@ -176,7 +188,7 @@ fn each_substitution_is_the_contracts_function_in_the_template() {
         placeholders, given,
         "every placeholder substituted, nothing more"
     );
-    for (placeholder, (handler, _)) in tasks() {
+    for (placeholder, Task { handler, .. }) in tasks() {
         let key = &placeholder[2..placeholder.len() - 1];
         let (_, value) = subs.iter().find(|(k, _)| *k == key).unwrap();
         let function = value
@@ -191,22 +203,6 @@ fn each_substitution_is_the_contracts_function_in_the_template() {
 
 fn schema_of<T: schemars::JsonSchema>() -> Value {
     serde_json::to_value(schemars::schema_for!(T)).expect("a schema serialises")
-}
-
-/// The request schema of each contract's function, by the definition's substitution.
-fn requests() -> HashMap<&'static str, Value> {
-    fn request<C: Contract>() -> Value {
-        schema_of::<C::Request>()
-    }
-    HashMap::from([
-        ("${ConfirmPaidArn}", request::<ConfirmPaid>()),
-        ("${ReserveStockArn}", request::<ReserveStock>()),
-        ("${ReleaseStockArn}", request::<ReleaseStock>()),
-        ("${OpenDeliveryCaseArn}", request::<OpenDeliveryCase>()),
-        ("${CancelDeliveryCaseArn}", request::<CancelDeliveryCase>()),
-        ("${ReportStatusArn}", request::<ReportOrderStatus>()),
-        ("${RefundPaymentArn}", request::<RefundPayment>()),
-    ])
 }
 
 /// A schema with its `$ref` followed (into the root's `$defs`).
@@ -359,7 +355,7 @@ impl SagaState {
 #[test]
 fn every_tasks_parameters_are_its_functions_request() {
     let saga = SagaState::read();
-    let requests = requests();
+    let tasks = tasks();
     let status_message = schema_of::<Envelope<OrderStatusChanged>>();
     let mut wrong = Vec::new();
     let mut checked = 0;
@@ -368,7 +364,7 @@ fn every_tasks_parameters_are_its_functions_request() {
             continue;
         }
         let resource = state["Resource"].as_str().unwrap_or_default();
-        if let Some(request) = requests.get(resource) {
+        if let Some(Task { request, .. }) = tasks.get(resource) {
             saga.check(&name, &state["Parameters"], request, request, &mut wrong);
             checked += 1;
         } else if state["Parameters"]["MessageBody"]["type"] == ORDER_STATUS {

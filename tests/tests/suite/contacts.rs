@@ -90,7 +90,6 @@ async fn a_late_or_repeated_change_never_takes_the_account_back() {
     // The registration's own contacts as a change of version 1 (a retry that arrived late), and
     // the change of version 2 again (a duplicate) with another address: neither moves it.
     let sqs = clients().await.sqs;
-    let url = queue_url(&sqs, "NotificationUserUpdateQueue").await;
     for (email, version) in [(user.email.clone(), 1), (unique("dup") + "@example.ru", 2)] {
         let message = Envelope::new(
             USER_UPDATED,
@@ -104,12 +103,8 @@ async fn a_late_or_repeated_change_never_takes_the_account_back() {
                 version,
             },
         );
-        sqs.send_message()
-            .queue_url(&url)
-            .message_body(serde_json::to_string(&message).expect("serialises"))
-            .send()
-            .await
-            .expect("sent");
+        let body = serde_json::to_string(&message).expect("serialises");
+        send_to_queue(&sqs, "NotificationUserUpdateQueue", &body, 1).await;
     }
     assert!(
         queue_drained("NotificationUserUpdateQueue", PATIENCE).await,

@@ -133,7 +133,6 @@ async fn a_payment_success_makes_the_order_paid_once_whatever_the_redeliveries()
         .expect("payment")
         .to_string();
     let aws = clients().await;
-    let url = queue_url(&aws.sqs, "OrderPaymentQueue").await;
     let message = Envelope::new(
         PAYMENT_SUCCEEDED,
         "test",
@@ -159,15 +158,7 @@ async fn a_payment_success_makes_the_order_paid_once_whatever_the_redeliveries()
     )
     .await;
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
-    for _ in 0..3 {
-        aws.sqs
-            .send_message()
-            .queue_url(&url)
-            .message_body(&body)
-            .send()
-            .await
-            .unwrap();
-    }
+    send_to_queue(&aws.sqs, "OrderPaymentQueue", &body, 3).await;
     let paid = eventually(std::time::Duration::from_secs(15), || async {
         let r = c.order(&order_id).await;
         is_paid(&r.body).then_some(r.body)

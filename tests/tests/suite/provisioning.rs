@@ -175,18 +175,6 @@ fn registered(user_id: &str, email: &str) -> String {
     serde_json::to_string(&message).unwrap()
 }
 
-async fn send(sqs: &aws_sdk_sqs::Client, queue: &str, body: &str, times: usize) {
-    let url = queue_url(sqs, queue).await;
-    for _ in 0..times {
-        sqs.send_message()
-            .queue_url(&url)
-            .message_body(body)
-            .send()
-            .await
-            .unwrap();
-    }
-}
-
 async fn wallet_balance(user_id: &str) -> Option<String> {
     let item = table_item(&format!("WALLET#{user_id}"), "WALLET").await?;
     Some(item["balance"].as_n().unwrap().to_string())
@@ -198,8 +186,8 @@ async fn duplicate_messages_create_nothing_twice() {
     let user_id = uuid::Uuid::now_v7().to_string();
     let email = format!("{}@example.ru", unique("dup"));
     let body = registered(&user_id, &email);
-    send(&aws.sqs, "BillingQueue", &body, 1).await;
-    send(&aws.sqs, "NotificationQueue", &body, 3).await;
+    send_to_queue(&aws.sqs, "BillingQueue", &body, 1).await;
+    send_to_queue(&aws.sqs, "NotificationQueue", &body, 3).await;
     let opened = eventually(QUEUE_PATIENCE, || wallet_balance(&user_id)).await;
     assert_eq!(opened.as_deref(), Some("0"));
     // Money on the wallet first: a replay that re-opened it would now show as a lost balance.
@@ -214,14 +202,14 @@ async fn duplicate_messages_create_nothing_twice() {
         })
         .await
         .expect("the wallet is credited");
-    send(&aws.sqs, "BillingQueue", &body, 3).await;
+    send_to_queue(&aws.sqs, "BillingQueue", &body, 3).await;
     // Markers sent after the duplicates: once they are through, so are the duplicates
     // (the local queues hand messages out in the order sent).
     let marker_id = uuid::Uuid::now_v7().to_string();
     let marker_email = format!("{}@example.ru", unique("marker"));
     let marker = registered(&marker_id, &marker_email);
-    send(&aws.sqs, "BillingQueue", &marker, 1).await;
-    send(&aws.sqs, "NotificationQueue", &marker, 1).await;
+    send_to_queue(&aws.sqs, "BillingQueue", &marker, 1).await;
+    send_to_queue(&aws.sqs, "NotificationQueue", &marker, 1).await;
     assert!(
         eventually(QUEUE_PATIENCE, || wallet_balance(&marker_id))
             .await
@@ -502,7 +490,7 @@ async fn a_welcome_claim_whose_holder_was_stopped_is_taken_over_and_never_before
     let fresh_until = now.timestamp_millis() + 2_000;
     put_claim(fresh.0.clone(), now.timestamp(), Some(fresh_until)).await;
     for (id, email) in [&fresh, &stopped, &old] {
-        send(&aws.sqs, "NotificationQueue", &registered(id, email), 1).await;
+        send_to_queue(&aws.sqs, "NotificationQueue", &registered(id, email), 1).await;
     }
     for (_, email) in [&old, &stopped, &fresh] {
         assert!(

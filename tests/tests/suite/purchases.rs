@@ -66,16 +66,8 @@ async fn redeliver_to_billing(payment_id: &str, c: &Shop, order_id: &str) {
         kind: serde_json::from_value(order["kind"].clone()).unwrap(),
         gift_card: serde_json::from_value(order["giftCard"].clone()).unwrap(),
     };
-    let sqs = clients().await.sqs;
-    let url = queue_url(&sqs, "BillingPaymentQueue").await;
-    sqs.send_message()
-        .queue_url(url)
-        .message_body(
-            serde_json::to_string(&Envelope::new(PAYMENT_SUCCEEDED, "test", outcome)).unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    let body = serde_json::to_string(&Envelope::new(PAYMENT_SUCCEEDED, "test", outcome)).unwrap();
+    send_to_queue(&clients().await.sqs, "BillingPaymentQueue", &body, 1).await;
 }
 
 /// A top-up order of `rubles`: its id.

@@ -237,12 +237,14 @@ async fn a_hold_asked_twice_and_its_lapse_delivered_twice_move_the_units_once() 
             order_id: order_id.clone(),
         },
     );
-    sqs.send_message()
-        .queue_url(queue_url(&sqs, "StockHoldQueue").await)
-        .message_body(serde_json::to_string(&again).unwrap())
-        .send()
-        .await
-        .expect("the timer's message sent again");
+    // The timer's message sent again.
+    send_to_queue(
+        &sqs,
+        "StockHoldQueue",
+        &serde_json::to_string(&again).unwrap(),
+        1,
+    )
+    .await;
     wait_until_counted(&reads, "done", 3).await;
     assert!(queue_drained("StockHoldQueue", Duration::from_secs(60)).await);
     disarm_faults(&format!("PICKING#{order_id}")).await;
