@@ -17,6 +17,7 @@ pub mod host;
 pub mod iam;
 pub mod lambda_api;
 pub mod provision;
+pub mod push;
 pub mod sqs;
 pub mod streams;
 pub mod template;
@@ -103,6 +104,20 @@ pub async fn run() -> Result<(), String> {
     overrides.insert(
         "CourierApiToken".to_string(),
         setting("VITRINA_COURIERS_TOKEN", "sandbox-courier-token"),
+    );
+    // Browsers' push service is the local platform's too (`local/src/push.rs`), and the VAPID key
+    // a fresh one per start, as a deployment makes its own (README "Web push").
+    overrides.insert(
+        "PushServices".to_string(),
+        format!("http://127.0.0.1:{}", setting("VITRINA_PORT", "3000")),
+    );
+    let vapid = push::new_secret_key()?;
+    overrides.insert(
+        "VapidPrivateKey".to_string(),
+        base64::Engine::encode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            vapid.to_bytes(),
+        ),
     );
     // Tests wait for the payment's timer; the shop's own default is 15 minutes.
     if let Ok(hold) = std::env::var("VITRINA_PAYMENT_HOLD_SECONDS") {
@@ -293,9 +308,12 @@ pub async fn run() -> Result<(), String> {
     for r in &routes {
         println!("  {r}");
     }
-    println!("vitrina-local ready: shop http://{bind}:{port}  mailbox http://{bind}:{port}/_local/mail  sms http://{bind}:{port}/_local/sms  executions http://{bind}:{port}/_local/executions  Lambda API http://{bind}:{lambda_port}  AWS {endpoint}");
+    println!("vitrina-local ready: shop http://{bind}:{port}  mailbox http://{bind}:{port}/_local/mail  sms http://{bind}:{port}/_local/sms  push http://{bind}:{port}/_local/push  executions http://{bind}:{port}/_local/executions  Lambda API http://{bind}:{lambda_port}  AWS {endpoint}");
     let shop = api::router(api, &web_dir)?
         .merge(couriers::router(Arc::new(couriers::Couriers::from_env()?)))
+        .merge(push::router(Arc::new(push::PushService::new(format!(
+            "http://127.0.0.1:{port}"
+        )))))
         .nest(
             "/_local/executions",
             executions::router(clients.sfn.clone()),

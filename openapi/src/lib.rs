@@ -18,6 +18,10 @@ pub fn parts() -> Vec<(&'static str, OpenApi)> {
         ("auth", vitrina_auth::AuthApi::openapi()),
         ("billing", vitrina_billing::BillingApi::openapi()),
         ("delivery", vitrina_delivery::DeliveryApi::openapi()),
+        (
+            "notification",
+            vitrina_notification::NotificationApi::openapi(),
+        ),
         ("order", vitrina_order::OrderApi::openapi()),
         ("payment", vitrina_payment::PaymentApi::openapi()),
         ("store", vitrina_store::StoreApi::openapi()),

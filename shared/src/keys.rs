@@ -6,7 +6,7 @@
 //!   of its id; a user's sessions (GSI1); failed logins per username per window.
 //! - billing: wallet by user; gift card by the hash of its code; a client's gift cards (GSI1).
 //! - payment: failed gift-card activations per client per window.
-//! - notification: account by user; sent notifications by user.
+//! - notification: account by user; sent notifications by user; push subscriptions by user.
 //! - store: product (with its stock per store) by id, and many products at once; store by id;
 //!   the whole catalog (GSI1 partition `CATALOG`); the current search index.
 //! - order: the client's draft order (the cart) by user.
@@ -198,6 +198,14 @@ pub mod notification {
     pub fn account(user_id: &str) -> (String, String) {
         (format!("NOTIFY#{user_id}"), "ACCOUNT".into())
     }
+    /// One device's push subscription, by an id derived from its endpoint.
+    pub fn push_subscription(user_id: &str, subscription_id: &str) -> (String, String) {
+        (
+            format!("NOTIFY#{user_id}"),
+            format!("{PUSH_PREFIX}{subscription_id}"),
+        )
+    }
+    pub const PUSH_PREFIX: &str = "PUSH#";
     pub fn sent(user_id: &str, notification_id: &str) -> (String, String) {
         (
             format!("NOTIFY#{user_id}"),

@@ -5,11 +5,7 @@
 // "Оплатить заказ". A city without couriers says so.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { BASE, launch, unique, seen } from "./helpers.mjs";
+import { BASE, launch, unique, seen, ownProduct } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -100,21 +96,10 @@ test("S5: pickup — choosing a point activates «Оплатить заказ»"
   await context.close();
 });
 
-// A product of this test's own with `units` in the store on Tverskaya, imported as an operator
-// imports the catalog (vitrina-catalog).
+// A product of this test's own with `units` in the store on Tverskaya — and still for sale
+// elsewhere: only the pickup point on Tverskaya runs out.
 function importProduct(name, units) {
-  const id = unique("t-last-");
-  const rows = [
-    { type: "product", id, name, description: "Тестовый товар", category: "Дом и сад", brand: "Тест", price: 31_000 },
-    { type: "stock", productId: id, storeId: "msk-tverskaya", quantity: units },
-    // Still for sale elsewhere: only the pickup point on Tverskaya runs out.
-    { type: "stock", productId: id, storeId: "spb-nevsky", quantity: 5 },
-  ];
-  const file = join(tmpdir(), `${id}.jsonl`);
-  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n"));
-  const target = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
-  execFileSync(`${target}/debug/vitrina-catalog`, ["import", file], { encoding: "utf8" });
-  return id;
+  return ownProduct({ name, price: 31_000, units: { "msk-tverskaya": units, "spb-nevsky": 5 }, prefix: "t-last-" });
 }
 
 test("S5: the last unit put aside for another client's «Оплатить заказ» — the client is told in Russian and the cart stays", async () => {

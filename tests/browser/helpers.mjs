@@ -1,8 +1,11 @@
 // Real headless Chromium (Debian's /usr/bin/chromium) driven by playwright-core.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 // axe-core (Deque's WCAG engine), evaluated in the page through DevTools: no script tag, so the
 // shop's Content-Security-Policy stays as it is.
@@ -62,4 +65,21 @@ export async function reloadUntil(page, locator, { tries = 30, look = 1_000 } = 
     }
   }
   await locator.waitFor();
+}
+
+const TARGET = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
+
+// A product of the test's own (`units` by store, at `price` kopecks), imported as operators
+// import the catalog (vitrina-catalog): tests never run a shared product out of stock, however
+// often they run.
+export function ownProduct({ price = 123_400, name = "Кружка для оплаты", units = { "msk-tverskaya": 50 }, prefix = "t-own-" } = {}) {
+  const id = unique(prefix);
+  const rows = [
+    { type: "product", id, name, description: "Тестовый товар", category: "Дом и сад", brand: "Тест", price },
+    ...Object.entries(units).map(([storeId, quantity]) => ({ type: "stock", productId: id, storeId, quantity })),
+  ];
+  const file = join(tmpdir(), `${id}.jsonl`);
+  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n"));
+  execFileSync(`${TARGET}/debug/vitrina-catalog`, ["import", file], { encoding: "utf8" });
+  return id;
 }

@@ -7,10 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { BASE, launch, unique, seen, reloadUntil } from "./helpers.mjs";
+import { BASE, launch, unique, seen, reloadUntil, ownProduct } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -19,19 +16,6 @@ after(async () => { await browser?.close(); });
 const exact = { exact: true };
 
 const target = process.env.CARGO_TARGET_DIR ?? new URL("../../target", import.meta.url).pathname;
-
-// A product of the test's own (50 units at the Tverskaya store, at `price` kopecks), imported
-// as operators do: tests never run a shared product out of stock, however often they run.
-function ownProduct(price) {
-  const id = unique("t-pay-");
-  const file = join(tmpdir(), `${id}.jsonl`);
-  writeFileSync(file, [
-    JSON.stringify({ type: "product", id, name: "Кружка для оплаты", description: "Тестовый товар", category: "Дом и сад", brand: "Тест", price }),
-    JSON.stringify({ type: "stock", productId: id, storeId: "msk-tverskaya", quantity: 50 }),
-  ].join("\n"));
-  execFileSync(`${target}/debug/vitrina-catalog`, ["import", file], { encoding: "utf8" });
-  return id;
-}
 
 // The bank sandbox's own record of a payment (YooKassa's GET /v3/payments/{id}).
 async function atTheBank(page, bankPaymentId) {
@@ -46,7 +30,7 @@ async function atTheBank(page, bankPaymentId) {
 // "Оплата заказа" of its placed order.
 async function atPayment(context, price = 123_400) {
   const page = await context.newPage();
-  const productId = ownProduct(price);
+  const productId = ownProduct({ price, prefix: "t-pay-" });
   const user = { username: unique("pay"), password: "Sekret-2026" };
   let r = await page.request.post(BASE + "/api/register", { data: { ...user, email: `${unique("p")}@example.ru` } });
   assert.equal(r.status(), 200);

@@ -937,3 +937,25 @@ pub async fn units(product: &str, store: &str) -> i64 {
         .parse()
         .expect("a number")
 }
+
+/// A new subscription at the local platform's push service, as a browser's
+/// `PushSubscription.toJSON()` gives it (`endpoint`, `keys.p256dh`, `keys.auth`).
+pub async fn push_service_subscription() -> Value {
+    let r = call(&browser(), "POST", "/_push/subscriptions", None).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    r.body
+}
+
+/// Every push the local push service took, opened: `{subscriptionId, ttl, urgency, vapid,
+/// payload}`.
+pub async fn pushes_to(endpoint: &str) -> Vec<Value> {
+    let r = call(&browser(), "GET", "/_local/push.json", None).await;
+    let id = endpoint.rsplit('/').next().unwrap_or_default();
+    r.body["received"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|m| m["subscriptionId"] == id)
+        .cloned()
+        .collect()
+}

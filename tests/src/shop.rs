@@ -256,4 +256,26 @@ impl Shop {
         self.send("POST", "/api/gift-cards/activate", Some(&body))
             .await
     }
+
+    // ---------------------------------------------------------------- notification
+
+    /// The shop's VAPID public key and the client's devices.
+    pub async fn push_devices(&self) -> Reply {
+        self.send("GET", "/api/push/subscriptions", None).await
+    }
+
+    /// «Получать уведомления в браузере» with the browser's `PushSubscription.toJSON()`.
+    pub async fn push_subscribe(&self, subscription: &Value) -> Reply {
+        self.send("POST", "/api/push/subscriptions", Some(subscription))
+            .await
+    }
+
+    pub async fn push_unsubscribe(&self, subscription_id: &str) -> Reply {
+        self.send(
+            "DELETE",
+            &format!("/api/push/subscriptions/{subscription_id}"),
+            None,
+        )
+        .await
+    }
 }

@@ -453,6 +453,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Уведомления в браузере: ключ магазина и устройства клиента */
+        get: operations["push-devices"];
+        put?: never;
+        /** Получать уведомления в браузере */
+        post: operations["push-subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/push/subscriptions/{subscriptionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Не получать уведомления на этом устройстве */
+        delete: operations["push-unsubscribe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/register": {
         parameters: {
             query?: never;
@@ -701,6 +736,20 @@ export interface components {
             /** @description The delivery zone of the address (0 Moscow). */
             zone: number;
         };
+        Device: {
+            createdAt: string;
+            endpoint: string;
+            subscriptionId: string;
+        };
+        /**
+         * @description What «Личный кабинет» shows: the shop's public key (for `PushManager.subscribe`) and the
+         *     client's devices.
+         */
+        Devices: {
+            /** @description The VAPID public key, uncompressed P-256, base64url. */
+            publicKey: string;
+            subscriptions: components["schemas"]["Device"][];
+        };
         /**
          * @description A cart's status, always `draft`: what tells it from a placed order in the list.
          * @enum {string}
@@ -788,6 +837,12 @@ export interface components {
             /** Format: int64 */
             balanceAfter: number;
             description: string;
+        };
+        Keys: {
+            /** @description The browser's 16-byte secret, base64url. */
+            auth: string;
+            /** @description The browser's P-256 key, uncompressed, base64url. */
+            p256dh: string;
         };
         /**
          * @description The spec's answer to a logout (`{"message": "Success"}`); logging out everywhere adds how
@@ -1035,6 +1090,16 @@ export interface components {
             pickup: boolean;
             storeId: string;
             storeName: string;
+        };
+        Subscription: {
+            /** Format: uri */
+            endpoint: string;
+            /**
+             * Format: double
+             * @description When the push service ends it (browsers mostly give `null`); not kept.
+             */
+            expirationTime?: number | null;
+            keys: components["schemas"]["Keys"];
         };
         TopUpForm: {
             /**
@@ -3489,6 +3554,223 @@ export interface operations {
                             code: "product_not_found";
                         };
                     };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "push-devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The VAPID public key and the client's devices, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Devices"];
+                };
+            };
+            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "push-subscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Subscription"];
+            };
+        };
+        responses: {
+            /** @description The device is kept (the same endpoint again: its new keys) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Device"];
+                };
+            };
+            /** @description `not_a_push_service`, `invalid_push_keys`, `missing_fields`; `body_required`, `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_a_push_service" | "invalid_push_keys" | "missing_fields" | "body_required" | "invalid_json";
+                        };
+                    };
+                };
+            };
+            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `too_many_devices` (ten at most: forget one first) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_devices";
+                        };
+                    };
+                };
+            };
+            /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: a body that is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "push-unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The device's id, as `push-devices` lists it */
+                subscriptionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The device is forgotten (or was not kept) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
                 };
             };
             /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */

@@ -30,6 +30,8 @@ export type Courier = Schemas["Courier"];
 export type DeliveryWindow = Schemas["WindowOffer"];
 export type Quote = Schemas["QuoteView"];
 export type GiftCard = Schemas["CardView"];
+export type PushDevices = Schemas["Devices"];
+export type PushDevice = Schemas["Device"];
 
 export class ApiError extends Error {
   constructor(
@@ -114,6 +116,9 @@ const MESSAGES: Record<string, string> = {
   payment_not_found: "Такого платежа нет",
   card_not_found: "Карта не найдена среди ваших карт",
   refund_declined: "Банк не вернул деньги: мы уже разбираемся и вернём их",
+  not_a_push_service: "Этот браузер выдал адрес, на который магазин не отправляет уведомления",
+  invalid_push_keys: "Браузер выдал неверные ключи подписки: попробуйте ещё раз",
+  too_many_devices: "Уведомления включены уже на 10 устройствах: отключите их на одном из них",
 };
 
 /// A message's {name} placeholders filled from the error's details.
@@ -200,4 +205,7 @@ export const api = {
   paymentMethods: () => request<{ cards: SavedCard[] }>("GET", "/payment-methods"),
   payment: (id: string) => request<Payment>("GET", `/payments/${encodeURIComponent(id)}`),
   confirmPayment: (id: string) => request<Payment>("POST", `/payments/${encodeURIComponent(id)}/confirm`),
+  pushDevices: () => request<PushDevices>("GET", "/push/subscriptions"),
+  pushSubscribe: (subscription: PushSubscriptionJSON) => request<PushDevice>("POST", "/push/subscriptions", subscription),
+  pushUnsubscribe: (id: string) => request<unknown>("DELETE", `/push/subscriptions/${encodeURIComponent(id)}`),
 };

@@ -575,7 +575,7 @@ export async function ordersPage(app: HTMLElement) {
           ...orders.map((o) =>
             h(
               "tr",
-              { "data-testid": `order-${o.orderId}` },
+              { "data-testid": `order-${o.orderId}`, id: `order-${o.orderId}` },
               h("td", {}, o.status === "draft" ? h("a", { href: "/cart", "data-link": "true" }, "Корзина") : `№ ${o.orderId.slice(-8)}`),
               h("td", {}, String(o.itemCount)),
               h("td", {}, o.status === "draft" ? "—" : rub(o.total)),
@@ -593,6 +593,12 @@ export async function ordersPage(app: HTMLElement) {
         ),
       ),
     );
+    // A notification's click opens /orders#order-<id>: that order, shown and marked.
+    const shown = location.hash.startsWith("#order-") ? document.getElementById(location.hash.slice(1)) : null;
+    if (shown) {
+      shown.classList.add("shown");
+      shown.scrollIntoView({ block: "center" });
+    }
   } catch (e) {
     failed(app, "Мои заказы", e);
   }

@@ -1,22 +1,26 @@
-//! notification: clients' notification accounts with their channels, and what was sent to them.
-//! Triggered by SQS only.
+//! notification: clients' notification accounts with their channels (e-mail, SMS, the devices
+//! of web push), and what was sent to them. Its consumers read SQS; the client's devices are
+//! kept through the API.
 
 pub mod domain;
 pub mod flow;
 pub mod handlers;
+pub mod push;
 pub mod ses;
 pub mod sms;
 pub mod store;
 
 use vitrina_shared::{
     config::SettingsError,
-    runtime::{sqs_consumer, Env, Function},
+    runtime::{http_route, sqs_consumer, Env, Function, Route},
 };
 
 pub struct Notification {
     pub store: store::NotificationStore,
     pub mailer: ses::Mailer,
     pub texter: sms::Texter,
+    /// Web push, for the consumers whose messages a device shows (`with_push`).
+    pub pusher: Option<push::Pusher>,
     /// The shop's public origin, for links in letters.
     pub shop_url: String,
 }
@@ -24,9 +28,10 @@ pub struct Notification {
 impl Notification {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
-            store: store::NotificationStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
+            store: store(env),
             mailer: ses::Mailer::new(env.aws.sesv2(), env.config.require("MAIL_FROM")?),
             texter: sms::Texter::new(aws_sdk_sns::Client::new(env.aws.sdk())),
+            pusher: None,
             shop_url: env
                 .config
                 .require("SHOP_URL")?
@@ -34,6 +39,56 @@ impl Notification {
                 .to_string(),
         })
     }
+
+    /// With web push too: the order's and the payment's news reach the client's devices.
+    pub fn with_push(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            pusher: Some(pusher(env)?),
+            ..Self::new(env)?
+        })
+    }
+}
+
+/// The client's devices for web push, kept from «Личный кабинет».
+pub struct PushDevices {
+    pub store: store::NotificationStore,
+    pub pusher: push::Pusher,
+    /// The push services a subscription's endpoint may be at (`PUSH_SERVICES`).
+    pub services: domain::push::PushServices,
+}
+
+impl PushDevices {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        let services = env.config.require("PUSH_SERVICES")?;
+        Ok(Self {
+            store: store(env),
+            pusher: pusher(env)?,
+            services: domain::push::PushServices::parse(&services).map_err(|reason| {
+                SettingsError::Invalid {
+                    name: "PUSH_SERVICES".into(),
+                    reason,
+                }
+            })?,
+        })
+    }
+}
+
+fn store(env: &Env) -> store::NotificationStore {
+    store::NotificationStore::new(env.aws.dynamodb(), env.config.table_name.clone())
+}
+
+/// The VAPID key's secret (`VAPID_SECRET`), read at the first push; the push services' contact
+/// is the shop's sender (`MAIL_FROM`).
+fn pusher(env: &Env) -> Result<push::Pusher, SettingsError> {
+    let secret = push::VapidSecret {
+        client: aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
+        secret_id: env.config.require("VAPID_SECRET")?,
+    };
+    let subject = format!("mailto:{}", env.config.require("MAIL_FROM")?);
+    push::Pusher::new(secret, subject).map_err(|reason| SettingsError::Invalid {
+        name: "VAPID_SECRET".into(),
+        reason,
+    })
 }
 
 pub fn functions() -> Vec<Function> {
@@ -53,7 +108,7 @@ pub fn functions() -> Vec<Function> {
         sqs_consumer(
             "payment-events",
             "NotificationPaymentQueue",
-            Notification::new,
+            Notification::with_push,
             handlers::payment_events::handle,
         ),
         sqs_consumer(
@@ -65,8 +120,38 @@ pub fn functions() -> Vec<Function> {
         sqs_consumer(
             "order-events",
             "NotificationOrderQueue",
-            Notification::new,
+            Notification::with_push,
             handlers::order_events::handle,
+        ),
+        http_route(
+            "push-devices",
+            Route::get("/api/push/subscriptions").authorized(),
+            PushDevices::new,
+            handlers::push_devices::handle,
+        ),
+        http_route(
+            "push-subscribe",
+            Route::post("/api/push/subscriptions").authorized(),
+            PushDevices::new,
+            handlers::push_subscribe::handle,
+        ),
+        http_route(
+            "push-unsubscribe",
+            Route::delete("/api/push/subscriptions/{subscriptionId}").authorized(),
+            PushDevices::new,
+            handlers::push_unsubscribe::handle,
         ),
     ]
 }
+
+/// notification's part of the API's OpenAPI document: the client's devices for web push.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        handlers::push_devices::handle,
+        handlers::push_subscribe::handle,
+        handlers::push_unsubscribe::handle
+    ),
+    tags((name = "notification", description = "The client's channels: the devices web push reaches"))
+)]
+pub struct NotificationApi;

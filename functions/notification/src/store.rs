@@ -1,6 +1,6 @@
 //! notification's items in the single table.
 
-use crate::domain::Account;
+use crate::domain::{push::PushSubscription, Account};
 use aws_sdk_dynamodb::{types::AttributeValue, Client};
 use vitrina_shared::{
     keys,
@@ -196,6 +196,72 @@ impl NotificationStore {
             .expression_attribute_values(":sent", SendStatus::Sent.value())
             .expression_attribute_values(":p", AttributeValue::S(provider_id.into()))
             .expression_attribute_values(":t", AttributeValue::S(chrono::Utc::now().to_rfc3339()))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Keeps one device's subscription; the same endpoint again replaces its keys.
+    pub async fn put_push_subscription(
+        &self,
+        user_id: &str,
+        subscription: &PushSubscription,
+    ) -> Result<(), StoreError> {
+        let item = table::item(
+            keys::notification::push_subscription(user_id, &subscription.subscription_id),
+            subscription,
+        )?;
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// The client's devices, oldest first.
+    pub async fn push_subscriptions(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<PushSubscription>, StoreError> {
+        let (pk, _) = keys::notification::account(user_id);
+        let out = self
+            .db
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :push)")
+            .expression_attribute_values(":pk", AttributeValue::S(pk))
+            .expression_attribute_values(
+                ":push",
+                AttributeValue::S(keys::notification::PUSH_PREFIX.into()),
+            )
+            .consistent_read(true)
+            .send()
+            .await?;
+        let mut subscriptions: Vec<PushSubscription> = out
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(serde_dynamo::from_item)
+            .collect::<Result<_, _>>()?;
+        subscriptions.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+        Ok(subscriptions)
+    }
+
+    /// Forgets a device; forgetting it again changes nothing.
+    pub async fn delete_push_subscription(
+        &self,
+        user_id: &str,
+        subscription_id: &str,
+    ) -> Result<(), StoreError> {
+        self.db
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(keys::notification::push_subscription(
+                user_id,
+                subscription_id,
+            ))))
             .send()
             .await?;
         Ok(())

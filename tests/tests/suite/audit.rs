@@ -17,6 +17,8 @@
 //!   wallet has its top-up, the gift card was issued — and a `refunded` one delivered nothing:
 //!   never both;
 //! - no dead-letter queue holds a message (a consumer that failed for good);
+//! - every web push device belongs to a notification account, under its own id, at an endpoint
+//!   notification may call, with keys of the right sizes;
 //! - every order claim (`ORDERPAY#`) names a payment that has the money or is taking it;
 //! - every goods order past «собирается» has its picking case (and past «передан в доставку»
 //!   its delivery case) open; a cancelled one has neither open; goods on the road (a delivery
@@ -160,6 +162,23 @@ async fn violations() -> BTreeMap<String, String> {
                         format!(
                             "gift card {pk}: amount {amount}, balance {balance}, ledger sums to {ledger}"
                         ),
+                        v.to_string(),
+                    );
+                }
+            }
+            // A device web push reaches: kept under its own id, for a client notification knows,
+            // at an endpoint notification may call (the local push service here; HTTPS at a
+            // browser vendor's deployed), with keys a push can be encrypted for.
+            ("NOTIFY", sk) if sk.starts_with("PUSH#") => {
+                let endpoint = text(v, "endpoint");
+                let well_formed = sk == format!("PUSH#{}", text(v, "subscriptionId"))
+                    && (endpoint.starts_with("https://")
+                        || endpoint.starts_with(&format!("{}/_push/send/", base_url())))
+                    && text(v, "p256dh").len() == 87
+                    && text(v, "auth").len() == 22;
+                if !well_formed || !by_key.contains_key(&(pk.clone(), "ACCOUNT".to_string())) {
+                    flag(
+                        format!("{pk} {sk}: a device of no account, or not one a push can reach"),
                         v.to_string(),
                     );
                 }

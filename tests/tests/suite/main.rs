@@ -23,6 +23,7 @@ mod payments;
 mod platform;
 mod provisioning;
 mod purchases;
+mod push;
 mod refunds;
 mod registry;
 mod saga;

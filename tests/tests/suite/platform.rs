@@ -339,6 +339,26 @@ fn expected_outcomes() -> Vec<Outcome> {
         ("NotificationOrderEventsFunction", |r| {
             assert_eq!(r, &json!({"batchItemFailures": []}))
         }),
+        ("NotificationPushDevicesFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(status, 200, "{r}");
+            assert!(
+                body["publicKey"].is_string() && body["subscriptions"].is_array(),
+                "{r}"
+            );
+        }),
+        // An endpoint at no push service the shop sends to (the SSRF it guards against).
+        ("NotificationPushSubscribeFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (status, &body["error"]["code"]),
+                (400, &json!("not_a_push_service")),
+                "{r}"
+            );
+        }),
+        ("NotificationPushUnsubscribeFunction", |r| {
+            assert_eq!(http(r).0, 204, "{r}")
+        }),
         ("PaymentCreateFunction", |r| {
             let (status, body) = http(r);
             assert_eq!(

@@ -1,8 +1,9 @@
 //! notification's rules: which channels a client has (`account`) and what the letters and
-//! texts say (`letters`).
+//! texts say (`letters`), which devices web push takes and what a push says (`push`).
 
 pub mod account;
 pub mod letters;
+pub mod push;
 
 pub use account::{Account, Channel, ChannelKind};
 pub use letters::{

@@ -1,15 +1,17 @@
 //! What each event tells the client, and by which channel: the welcome of a new account, a
-//! payment's result, an order's status (by SMS too for the two the client acts on at once), and
-//! a bought gift card's code to its recipient.
+//! payment's result, an order's status (by SMS too for the two the client acts on at once; both
+//! by web push to the client's devices), and a bought gift card's code to its recipient.
 
 use super::{
+    push::to_devices,
     sending::{send_once, text_once},
     NotificationError,
 };
 use crate::{
     domain::{
-        gift_card_letter, order_status_letter, order_status_sms, payment_letter, welcome_letter,
-        Account,
+        gift_card_letter, order_status_letter, order_status_sms, payment_letter,
+        push::{order_status_push, payment_push},
+        welcome_letter, Account,
     },
     sms::e164,
     Notification,
@@ -36,7 +38,7 @@ pub async fn welcome(n: &Notification, user: &UserRegistered) -> Result<(), Noti
     send_once(n, &user.user_id, "welcome", "welcome", &user.email, &letter).await
 }
 
-/// The payment's result by e-mail, once per payment.
+/// The payment's result by e-mail, then to the client's devices, once per payment.
 pub async fn payment_result(
     n: &Notification,
     kind: &str,
@@ -50,11 +52,15 @@ pub async fn payment_result(
     };
     let notification_id = format!("payment-{}", outcome.payment_id);
     let letter = payment_letter(&account.name, outcome, paid, &n.shop_url);
-    send_once(n, &outcome.user_id, &notification_id, kind, email, &letter).await
+    send_once(n, &outcome.user_id, &notification_id, kind, email, &letter).await?;
+    let push = payment_push(outcome, paid);
+    to_devices(n, &outcome.user_id, &notification_id, &push).await
 }
 
 /// The order's new status by e-mail, once per order and status; by SMS too when there is a
-/// text for it and the account has a phone.
+/// text for it and the account has a phone; to the client's devices when there is a push for
+/// it. Each channel after the one before: a retry after a failed one finds the ones before
+/// sent and goes on.
 pub async fn order_status(
     n: &Notification,
     change: &OrderStatusChanged,
@@ -77,13 +83,14 @@ pub async fn order_status(
         &letter,
     )
     .await?;
-    // After the letter: a retry after a failed text finds the letter sent and texts again.
-    let (Some(text), Some(phone)) = (order_status_sms(change), account.phone().and_then(e164))
-    else {
-        return Ok(());
-    };
-    let sms_id = format!("sms-{notification_id}");
-    text_once(n, &change.user_id, &sms_id, &phone, &text).await
+    if let (Some(text), Some(phone)) = (order_status_sms(change), account.phone().and_then(e164)) {
+        let sms_id = format!("sms-{notification_id}");
+        text_once(n, &change.user_id, &sms_id, &phone, &text).await?;
+    }
+    match order_status_push(change) {
+        Some(push) => to_devices(n, &change.user_id, &notification_id, &push).await,
+        None => Ok(()),
+    }
 }
 
 /// A bought gift card's code to the address the buyer typed (the recipient need not be a

@@ -6,9 +6,11 @@
 
 pub mod accounts;
 pub mod messages;
+pub mod push;
 pub mod sending;
 
-use vitrina_shared::{ConsumeError, StoreError, Unavailable};
+use crate::{domain::push::SubscriptionRefused, push::PushError};
+use vitrina_shared::{ApiError, ConsumeError, StoreError, Unavailable};
 
 #[derive(Debug, thiserror::Error)]
 pub enum NotificationError {
@@ -23,9 +25,52 @@ pub enum NotificationError {
     BeingSent(String),
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// SES or SNS did not take the message.
+    /// SES, SNS or a push service did not take the message.
     #[error(transparent)]
     Unavailable(#[from] Unavailable),
+    /// A device's subscription the shop does not take.
+    #[error(transparent)]
+    Refused(#[from] SubscriptionRefused),
+    #[error("a client keeps at most {} devices", super::flow::push::MAX_DEVICES)]
+    TooManyDevices,
+    /// No VAPID key here: web push is off.
+    #[error("web push is not configured")]
+    PushOff,
+}
+
+impl From<PushError> for NotificationError {
+    fn from(err: PushError) -> Self {
+        match err {
+            PushError::NotConfigured(why) => {
+                tracing::warn!(%why, "web push is off");
+                Self::PushOff
+            }
+            other => Self::Unavailable(Unavailable::new(other)),
+        }
+    }
+}
+
+/// What the client's requests (its devices) are told.
+impl From<NotificationError> for ApiError {
+    fn from(err: NotificationError) -> Self {
+        match err {
+            NotificationError::Refused(why) => ApiError::bad_request(
+                match why {
+                    SubscriptionRefused::NotAPushService => "not_a_push_service",
+                    SubscriptionRefused::InvalidP256dh | SubscriptionRefused::InvalidAuth => {
+                        "invalid_push_keys"
+                    }
+                },
+                why.to_string(),
+            ),
+            NotificationError::TooManyDevices => {
+                ApiError::conflict("too_many_devices", err.to_string())
+            }
+            NotificationError::PushOff => ApiError::unavailable(err),
+            NotificationError::Store(e) => e.into(),
+            other => ApiError::unavailable(other),
+        }
+    }
 }
 
 /// A message that can never be handled goes to the DLQ at once; anything else is tried again.

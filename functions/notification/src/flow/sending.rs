@@ -38,7 +38,7 @@ pub async fn text_once(
 /// and a failed send gives it back for the retry. A claim another delivery holds is not taken as
 /// sent: this message comes back until that one has sent it, or was stopped and its claim is
 /// taken over.
-async fn once<F, Fut>(
+pub(crate) async fn once<F, Fut>(
     n: &Notification,
     user_id: &str,
     notification_id: &str,
