@@ -206,6 +206,10 @@ pub mod notification {
         )
     }
     pub const PUSH_PREFIX: &str = "PUSH#";
+    /// The client's choice of channels.
+    pub fn preferences(user_id: &str) -> (String, String) {
+        (format!("NOTIFY#{user_id}"), "PREFERENCES".into())
+    }
     pub fn sent(user_id: &str, notification_id: &str) -> (String, String) {
         (
             format!("NOTIFY#{user_id}"),

@@ -83,3 +83,13 @@ export function ownProduct({ price = 123_400, name = "Кружка для опл
   execFileSync(`${TARGET}/debug/vitrina-catalog`, ["import", file], { encoding: "utf8" });
   return id;
 }
+
+// The operators' command that moves a delivery case (`move`) or a picking case (`pick`); in AWS
+// with an operator's IAM identity.
+export function cases(command, orderId, to) {
+  return execFileSync(`${TARGET}/debug/vitrina-cases`, [command, "--order", orderId, "--to", to], {
+    encoding: "utf8",
+    env: { ...process.env, AWS_ENDPOINT_URL_LAMBDA: process.env.VITRINA_LAMBDA_URL },
+  });
+}
+export const moveCase = (orderId, to) => cases("move", orderId, to);

@@ -2,7 +2,8 @@
 // permission on that click only, subscribes the service worker and hands the subscription to the
 // shop; the paid order's push reaches the local platform's push service, and delivered to the
 // service worker it shows «Оплачено» as a notification that opens the order; «Отключить»
-// forgets the device.
+// forgets the device. SMS turned off for delivery: the order at the pickup point is told by
+// e-mail and not by text; a changed e-mail gets the next letter.
 //
 // Chromium here cannot reach its vendor's push service, so `PushManager.subscribe` is stubbed to
 // hand out a subscription of the local platform's push service (what the shop sends to), and the
@@ -11,7 +12,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { BASE, launch, unique, seen, ownProduct } from "./helpers.mjs";
+import { BASE, launch, unique, seen, ownProduct, cases, moveCase, reloadUntil } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -39,6 +40,33 @@ function stubPushManager() {
   PushManager.prototype.getSubscription = async function () {
     return subscription(JSON.parse(localStorage.getItem("stub-push") ?? "null"));
   };
+}
+
+// A goods order of the client's own product, placed for the pickup point on Tverskaya and paid
+// from the wallet (the operator's credit first); answers the order.
+async function paidOrder(page) {
+  const productId = ownProduct({ price: 45_600, prefix: "t-notify-" });
+  let r = await page.request.post(BASE + "/api/cart/items", { data: { productId, quantity: 1 } });
+  assert.equal(r.status(), 201);
+  r = await page.request.put(BASE + "/api/cart/delivery", { data: { method: "pickup", pickupPointId: "msk-tverskaya" } });
+  assert.equal(r.status(), 200, await r.text());
+  const order = await (await page.request.post(BASE + "/api/orders")).json();
+  const me = await (await page.request.get(BASE + "/api/me")).json();
+  execFileSync(`${target}/debug/vitrina-wallet`, ["credit", "--user", me.clientId, "--amount", "1000"], { encoding: "utf8" });
+  const headers = { "idempotency-key": unique("key-") };
+  const payment = await (await page.request.post(BASE + "/api/payments", { data: { orderId: order.orderId, method: "wallet" }, headers })).json();
+  const paid = await (await page.request.post(BASE + `/api/payments/${payment.paymentId}/confirm`)).json();
+  assert.equal(paid.status, "paid");
+  return order;
+}
+
+async function until(probe, what, tries = 60) {
+  for (let i = 0; i < tries; i++) {
+    const found = await probe();
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  assert.fail(what);
 }
 
 async function pushesTo(page, endpoint) {
@@ -72,26 +100,11 @@ test("«Получать уведомления в браузере»: the paid 
   await page.reload();
   await status.getByText("Уведомления в браузере включены.", exact).waitFor();
 
-  // An order paid from the wallet.
-  const productId = ownProduct({ price: 45_600, prefix: "t-push-" });
-  r = await page.request.post(BASE + "/api/cart/items", { data: { productId, quantity: 1 } });
-  assert.equal(r.status(), 201);
-  r = await page.request.put(BASE + "/api/cart/delivery", { data: { method: "pickup", pickupPointId: "msk-tverskaya" } });
-  assert.equal(r.status(), 200, await r.text());
-  const order = await (await page.request.post(BASE + "/api/orders")).json();
-  const me = await (await page.request.get(BASE + "/api/me")).json();
-  execFileSync(`${target}/debug/vitrina-wallet`, ["credit", "--user", me.clientId, "--amount", "1000"], { encoding: "utf8" });
-  const headers = { "idempotency-key": unique("key-") };
-  const payment = await (await page.request.post(BASE + "/api/payments", { data: { orderId: order.orderId, method: "wallet" }, headers })).json();
-  const paid = await (await page.request.post(BASE + `/api/payments/${payment.paymentId}/confirm`)).json();
-  assert.equal(paid.status, "paid");
-
-  let push;
-  for (let i = 0; i < 60 && !push; i++) {
-    push = (await pushesTo(page, endpoint)).find((p) => p.payload.title?.includes("Оплачено"));
-    if (!push) await page.waitForTimeout(500);
-  }
-  assert.ok(push, "the payment's result reached the push service");
+  const order = await paidOrder(page);
+  const push = await until(
+    async () => (await pushesTo(page, endpoint)).find((p) => p.payload.title?.includes("Оплачено")),
+    "the payment's result reached the push service",
+  );
 
   // The browser's part: the push handed to the service worker, which shows it.
   const cdp = await context.newCDPSession(page);
@@ -123,5 +136,54 @@ test("«Получать уведомления в браузере»: the paid 
   await status.getByText("Уведомления в браузере выключены.", exact).waitFor();
   const after = await (await page.request.get(BASE + "/api/push/subscriptions")).json();
   assert.deepEqual(after.subscriptions, [], "the shop forgot the device");
+  await context.close();
+});
+
+test("«Уведомления»: SMS off for delivery — the order at the pickup point comes by e-mail, not by text; a changed e-mail gets the next letter", async () => {
+  const context = await browser.newContext();
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const user = { username: unique("notify"), password: "Sekret-2026" };
+  const email = `${unique("old")}@example.ru`;
+  let r = await page.request.post(BASE + "/api/register", { data: { ...user, email, phone: "+7 999 765-43-21" } });
+  assert.equal(r.status(), 200);
+  r = await page.request.post(BASE + "/api/login", { data: user });
+  assert.equal(r.status(), 200);
+
+  await page.goto(BASE + "/account");
+  await reloadUntil(page, page.getByText(`Письма приходят на ${email}, SMS — на +79997654321.`, exact));
+  const sms = page.getByRole("checkbox", { name: "Доставка и получение: SMS", ...exact });
+  assert.ok(await sms.isChecked(), "every channel the client has, until the client chooses");
+  assert.ok(await page.getByRole("checkbox", { name: "Заказы и оплата: E-mail", ...exact }).isDisabled(), "the payment's result always goes by e-mail");
+  await sms.uncheck();
+  await page.getByRole("status").getByText("Сохранено", exact).waitFor();
+  await seen(page, "account-notifications");
+
+  // The e-mail changed in «Личный кабинет»: «Уведомления» shows it once notification has it.
+  const moved = `${unique("new")}@example.ru`;
+  await page.getByLabel("E-mail", exact).fill(moved);
+  await page.getByLabel("Текущий пароль (нужен, чтобы сменить e-mail)", exact).fill(user.password);
+  await page.getByRole("button", { name: "Сохранить", ...exact }).click();
+  await reloadUntil(page, page.getByText(`Письма приходят на ${moved}, SMS — на +79997654321.`, exact));
+  await page.reload();
+  assert.equal(await page.getByRole("checkbox", { name: "Доставка и получение: SMS", ...exact }).isChecked(), false, "the choice is kept");
+
+  const order = await paidOrder(page);
+  const number = order.orderId.slice(-8);
+  const mail = async () => (await (await page.request.get(BASE + "/_local/mail.json")).json());
+  const to = (letters, address) => letters.filter((m) => JSON.stringify(m.destinations ?? m.destination ?? m).includes(address));
+  await until(async () => to(await mail(), moved).some((m) => m.subject?.includes("оплачен")), "the payment's letter went to the new e-mail");
+  await until(async () => (await (await page.request.get(BASE + "/api/orders")).json()).orders.some((o) => o.orderId === order.orderId && o.status === "handed_to_delivery"), "the saga handed the order to delivery");
+  for (const step of ["picking", "packed", "handed_over"]) cases("pick", order.orderId, step);
+  moveCase(order.orderId, "in_transit");
+  moveCase(order.orderId, "at_pickup_point");
+  const arrival = await until(
+    async () => to(await mail(), moved).find((m) => m.subject?.includes(number) && m.subject.includes("пункте выдачи")),
+    "the arrival's letter went to the new e-mail",
+  );
+  assert.ok(arrival);
+  const texts = await (await page.request.get(BASE + "/_local/sms.json")).json();
+  assert.deepEqual(texts.filter((t) => t.message?.includes(number)), [], "no text about the order: SMS is off for delivery");
+  assert.deepEqual(to(await mail(), email).filter((m) => m.subject?.includes(number)), [], "nothing about the order to the old e-mail");
   await context.close();
 });

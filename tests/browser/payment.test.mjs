@@ -7,7 +7,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { BASE, launch, unique, seen, reloadUntil, ownProduct } from "./helpers.mjs";
+import { BASE, launch, unique, seen, reloadUntil, ownProduct, cases, moveCase } from "./helpers.mjs";
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -110,15 +110,6 @@ test("S6: a bank card with 3-D Secure — the bank's page, «Оплатить»,
   await context.close();
 });
 
-// The operators' command that moves a delivery case (`move`) or a picking case (`pick`); in AWS
-// with an operator's IAM identity.
-function cases(command, orderId, to) {
-  return execFileSync(`${target}/debug/vitrina-cases`, [command, "--order", orderId, "--to", to], {
-    encoding: "utf8",
-    env: { ...process.env, AWS_ENDPOINT_URL_LAMBDA: process.env.VITRINA_LAMBDA_URL },
-  });
-}
-const moveCase = (orderId, to) => cases("move", orderId, to);
 
 test("«Мои заказы»: the paid order's timeline — «Собирается», «Передан в доставку», then the operators' moves to «В пункте выдачи»", async () => {
   const context = await browser.newContext();

@@ -259,6 +259,23 @@ impl Shop {
 
     // ---------------------------------------------------------------- notification
 
+    /// «Уведомления»: the channels per kind of message.
+    pub async fn notification_preferences(&self) -> Reply {
+        self.send("GET", "/api/notifications/preferences", None)
+            .await
+    }
+
+    /// Channels turned on or off: `[(kind, channel, on)]`.
+    pub async fn choose_channels(&self, changes: &[(&str, &str, bool)]) -> Reply {
+        let changes: Vec<Value> = changes
+            .iter()
+            .map(|(kind, channel, on)| json!({"kind": kind, "channel": channel, "on": on}))
+            .collect();
+        let body = json!({ "changes": changes });
+        self.send("PUT", "/api/notifications/preferences", Some(&body))
+            .await
+    }
+
     /// The shop's VAPID public key and the client's devices.
     pub async fn push_devices(&self) -> Reply {
         self.send("GET", "/api/push/subscriptions", None).await

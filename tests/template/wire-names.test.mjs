@@ -25,6 +25,7 @@ for (const file of readdirSync(new URL("shared/src/contracts/", root))) {
 const api = read("web/src/api.ts");
 const generated = read("web/src/api.gen.ts");
 const payment = read("web/src/payment.ts");
+const notifications = read("web/src/notifications.ts");
 
 // The string literals of a generated schema that is a union of strings (`Name: "a" | "b";`).
 function union(schema) {
@@ -72,4 +73,11 @@ test("every payment failure the server gives has a Russian message in the client
   const messages = new Set(keys(api, "MESSAGES"));
   const unworded = wire.PaymentFailure.filter((code) => !messages.has(code));
   assert.deepEqual(unworded, []);
+});
+
+test("kinds of message and channels: the client's types and labels are the server's", () => {
+  assert.deepEqual(sorted(union("NoticeKind")), sorted(wire.NoticeKind));
+  assert.deepEqual(sorted(keys(notifications, "KIND_LABELS")), sorted(wire.NoticeKind));
+  assert.deepEqual(sorted(union("Channel")), sorted(wire.Channel));
+  assert.deepEqual(sorted(keys(notifications, "CHANNEL_LABELS")), sorted(wire.Channel));
 });

@@ -262,6 +262,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Уведомления: каналы для каждого вида сообщений */
+        get: operations["notification-preferences"];
+        /** Уведомления: выбрать каналы */
+        put: operations["notification-preferences-put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders": {
         parameters: {
             query?: never;
@@ -670,6 +688,28 @@ export interface components {
             name: string;
             slug: string;
         };
+        Changes: {
+            changes: components["schemas"]["ChannelChange"][] | null;
+        };
+        /** @enum {string} */
+        Channel: "email" | "sms" | "push";
+        ChannelChange: {
+            channel: components["schemas"]["Channel"];
+            kind: components["schemas"]["NoticeKind"];
+            on: boolean;
+        };
+        ChannelView: {
+            /**
+             * @description The client has this channel (a phone for SMS, a device for push); one that is not is
+             *     kept as chosen, and used once the client has it.
+             */
+            available: boolean;
+            channel: components["schemas"]["Channel"];
+            /** @description The client wants this kind by this channel. */
+            on: boolean;
+            /** @description Sent whatever the choice (a payment's result, a gift card's code by e-mail). */
+            required: boolean;
+        };
         /**
          * @description `PUT /api/cart/delivery`'s body: `{method: "pickup", pickupPointId}` or `{method: "courier",
          *     quoteId, slotId}` (the slot for the shop's own courier). Any JSON is read: only strings
@@ -844,6 +884,11 @@ export interface components {
             /** @description The browser's P-256 key, uncompressed, base64url. */
             p256dh: string;
         };
+        KindView: {
+            /** @description The channels offered for this kind, in the order to show them. */
+            channels: components["schemas"]["ChannelView"][];
+            kind: components["schemas"]["NoticeKind"];
+        };
         /**
          * @description The spec's answer to a logout (`{"message": "Success"}`); logging out everywhere adds how
          *     many sessions it ended.
@@ -862,6 +907,8 @@ export interface components {
             /** @description `card`: ask the bank to keep the card for the next payments. */
             saveCard?: boolean;
         };
+        /** @enum {string} */
+        NoticeKind: "orders" | "delivery" | "gift_cards";
         NotifiedObject: {
             /** @description The bank's payment (or refund). */
             id?: string | null;
@@ -961,6 +1008,18 @@ export interface components {
             /** Format: int64 */
             total: number;
             updatedAt: string;
+        };
+        PreferencesView: {
+            /** @description The client's devices web push reaches. */
+            devices: number;
+            /**
+             * @description Where letters go now, as notification knows the client's contacts (`null` until the new
+             *     client's account is open, or the change of an e-mail has reached it).
+             */
+            email?: string | null;
+            kinds: components["schemas"]["KindView"][];
+            /** @description Where texts go now, when the client gave a phone. */
+            phone?: string | null;
         };
         /** @description The product page's data. */
         ProductPage: {
@@ -2662,6 +2721,170 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "too_many_attempts";
+                        };
+                    };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client's channels per kind of message, and where e-mail and SMS go now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesView"];
+                };
+            };
+            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "notification-preferences-put": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Changes"];
+            };
+        };
+        responses: {
+            /** @description The client's channels with the changes made */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesView"];
+                };
+            };
+            /** @description `channel_required` (payment results and gift-card codes always go by e-mail), `channel_not_offered`, `missing_fields`; `body_required`, `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "channel_required" | "channel_not_offered" | "missing_fields" | "body_required" | "invalid_json";
+                        };
+                    };
+                };
+            };
+            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `preferences_busy` (changed at the same moment: send it again) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "preferences_busy";
+                        };
+                    };
+                };
+            };
+            /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: a body that is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
                         };
                     };
                 };

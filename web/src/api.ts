@@ -32,6 +32,8 @@ export type Quote = Schemas["QuoteView"];
 export type GiftCard = Schemas["CardView"];
 export type PushDevices = Schemas["Devices"];
 export type PushDevice = Schemas["Device"];
+export type NotificationPreferences = Schemas["PreferencesView"];
+export type ChannelChange = { kind: Schemas["NoticeKind"]; channel: Schemas["Channel"]; on: boolean };
 
 export class ApiError extends Error {
   constructor(
@@ -119,6 +121,9 @@ const MESSAGES: Record<string, string> = {
   not_a_push_service: "Этот браузер выдал адрес, на который магазин не отправляет уведомления",
   invalid_push_keys: "Браузер выдал неверные ключи подписки: попробуйте ещё раз",
   too_many_devices: "Уведомления включены уже на 10 устройствах: отключите их на одном из них",
+  channel_required: "Результат оплаты и коды подарочных карт всегда приходят на e-mail",
+  channel_not_offered: "Такие сообщения этим способом не отправляются",
+  preferences_busy: "Настройки меняются в другой вкладке: попробуйте ещё раз",
 };
 
 /// A message's {name} placeholders filled from the error's details.
@@ -205,6 +210,8 @@ export const api = {
   paymentMethods: () => request<{ cards: SavedCard[] }>("GET", "/payment-methods"),
   payment: (id: string) => request<Payment>("GET", `/payments/${encodeURIComponent(id)}`),
   confirmPayment: (id: string) => request<Payment>("POST", `/payments/${encodeURIComponent(id)}/confirm`),
+  notificationPreferences: () => request<NotificationPreferences>("GET", "/notifications/preferences"),
+  chooseChannels: (changes: ChannelChange[]) => request<NotificationPreferences>("PUT", "/notifications/preferences", { changes }),
   pushDevices: () => request<PushDevices>("GET", "/push/subscriptions"),
   pushSubscribe: (subscription: PushSubscriptionJSON) => request<PushDevice>("POST", "/push/subscriptions", subscription),
   pushUnsubscribe: (id: string) => request<unknown>("DELETE", `/push/subscriptions/${encodeURIComponent(id)}`),

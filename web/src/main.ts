@@ -8,7 +8,7 @@ import { checkoutPage } from "./checkout";
 import { ordersPage, payOrderPage, paymentReturnPage } from "./payment";
 import { activateGiftCardPage, buyGiftCardPage, giftCardsBox } from "./giftcards";
 import { walletBox } from "./wallet";
-import { pushBox } from "./push";
+import { notificationsBox } from "./notifications";
 import { validateEmail, validateName, validatePassword, validatePhone, validateUsername } from "./validation";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -323,7 +323,7 @@ async function accountPage(root: HTMLElement) {
     everywhere,
     everywhereStatus,
   );
-  root.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, h("div", {}, form, sessions), h("div", {}, wallet, giftCardsBox(), pushBox())));
+  root.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, h("div", {}, form, sessions), h("div", {}, wallet, giftCardsBox(), notificationsBox())));
 }
 
 function notFoundPage(root: HTMLElement) {

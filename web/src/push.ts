@@ -1,6 +1,6 @@
-// «Уведомления в браузере» in the personal account: the browser asks for permission only when
-// the client presses «Получать уведомления в браузере»; the device's subscription is then kept by
-// the shop (POST /api/push/subscriptions), and «Отключить» forgets it on both sides.
+// «Уведомления в браузере» in «Личный кабинет» → «Уведомления»: the browser asks for permission
+// only when the client presses «Получать уведомления в браузере»; the device's subscription is
+// then kept by the shop (POST /api/push/subscriptions), and «Отключить» forgets it on both sides.
 
 import { api, ApiError, humanMessage } from "./api";
 import { h } from "./dom";
@@ -12,14 +12,16 @@ function keyBytes(base64url: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(raw, (c) => c.charCodeAt(0));
 }
 
-export function pushBox(): HTMLElement {
+/// `changed` runs after the device was subscribed or forgotten (the channels' grid offers push
+/// only while the client has a device).
+export function pushControls(changed: () => void): HTMLElement {
   const status = h("p", { "data-testid": "push-status" }, "Проверяем…");
   const button = h("button", { type: "button", hidden: true, "data-testid": "push-toggle" }) as HTMLButtonElement;
   const error = h("p", { class: "error", role: "alert" });
   const box = h(
-    "section",
-    { class: "card push", "aria-live": "polite" },
-    h("h2", {}, "Уведомления"),
+    "div",
+    { class: "push", "aria-live": "polite" },
+    h("h3", {}, "Уведомления в браузере"),
     h("p", { class: "hint" }, "Оплата заказа и его путь — на этом устройстве, даже когда сайт закрыт."),
     status,
     button,
@@ -76,6 +78,7 @@ export function pushBox(): HTMLElement {
           else await turnOn(state.publicKey);
           state = await current();
           show(Boolean(state.subscription));
+          changed();
         } catch (e) {
           error.textContent = e instanceof ApiError ? humanMessage(e) : "Не удалось включить уведомления в этом браузере.";
           button.disabled = false;

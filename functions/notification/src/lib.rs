@@ -49,7 +49,18 @@ impl Notification {
     }
 }
 
-/// The client's devices for web push, kept from «Личный кабинет».
+/// «Личный кабинет» → «Уведомления»: the client's choice of channels per kind of message.
+pub struct Choices {
+    pub store: store::NotificationStore,
+}
+
+impl Choices {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self { store: store(env) })
+    }
+}
+
+/// The devices web push reaches, kept from «Личный кабинет» → «Уведомления».
 pub struct PushDevices {
     pub store: store::NotificationStore,
     pub pusher: push::Pusher,
@@ -124,6 +135,18 @@ pub fn functions() -> Vec<Function> {
             handlers::order_events::handle,
         ),
         http_route(
+            "notification-preferences",
+            Route::get("/api/notifications/preferences").authorized(),
+            Choices::new,
+            handlers::preferences_get::handle,
+        ),
+        http_route(
+            "notification-preferences-put",
+            Route::put("/api/notifications/preferences").authorized(),
+            Choices::new,
+            handlers::preferences_put::handle,
+        ),
+        http_route(
             "push-devices",
             Route::get("/api/push/subscriptions").authorized(),
             PushDevices::new,
@@ -148,10 +171,12 @@ pub fn functions() -> Vec<Function> {
 #[derive(utoipa::OpenApi)]
 #[openapi(
     paths(
+        handlers::preferences_get::handle,
+        handlers::preferences_put::handle,
         handlers::push_devices::handle,
         handlers::push_subscribe::handle,
         handlers::push_unsubscribe::handle
     ),
-    tags((name = "notification", description = "The client's channels: the devices web push reaches"))
+    tags((name = "notification", description = "The client's channels: which kinds of message go by e-mail, SMS and web push, and the devices web push reaches"))
 )]
 pub struct NotificationApi;

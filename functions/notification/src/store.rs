@@ -1,6 +1,6 @@
 //! notification's items in the single table.
 
-use crate::domain::{push::PushSubscription, Account};
+use crate::domain::{preferences::Preferences, push::PushSubscription, Account};
 use aws_sdk_dynamodb::{types::AttributeValue, Client};
 use vitrina_shared::{
     keys,
@@ -265,5 +265,42 @@ impl NotificationStore {
             .send()
             .await?;
         Ok(())
+    }
+
+    /// The client's choice of channels; the default for a client who never chose.
+    pub async fn preferences(&self, user_id: &str) -> Result<Preferences, StoreError> {
+        Ok(table::get(
+            &self.db,
+            &self.table,
+            keys::notification::preferences(user_id),
+            true,
+        )
+        .await?
+        .unwrap_or_default())
+    }
+
+    /// Writes `preferences` over the version `from` they were made from: `false` when another
+    /// change came in between.
+    pub async fn replace_preferences(
+        &self,
+        user_id: &str,
+        preferences: &Preferences,
+        from: u64,
+    ) -> Result<bool, StoreError> {
+        let item = table::item(keys::notification::preferences(user_id), preferences)?;
+        let condition = match from {
+            0 => "attribute_not_exists(PK)",
+            _ => "version = :from",
+        };
+        let mut put = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(condition);
+        if from != 0 {
+            put = put.expression_attribute_values(":from", AttributeValue::N(from.to_string()));
+        }
+        table::written(put.send().await.map_err(StoreError::from))
     }
 }

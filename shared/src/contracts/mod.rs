@@ -9,6 +9,7 @@
 
 pub mod billing;
 pub mod delivery;
+pub mod notification;
 pub mod order;
 pub mod payment;
 pub mod store;

@@ -21,6 +21,7 @@ mod orders;
 mod ownership;
 mod payments;
 mod platform;
+mod preferences;
 mod provisioning;
 mod purchases;
 mod push;

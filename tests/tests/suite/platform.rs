@@ -339,6 +339,24 @@ fn expected_outcomes() -> Vec<Outcome> {
         ("NotificationOrderEventsFunction", |r| {
             assert_eq!(r, &json!({"batchItemFailures": []}))
         }),
+        ("NotificationPreferencesFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (status, body["kinds"].as_array().map(Vec::len)),
+                (200, Some(3)),
+                "{r}"
+            );
+        }),
+        // The sample user turns SMS off for delivery (again, on a rerun).
+        ("NotificationPreferencesPutFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(status, 200, "{r}");
+            assert_eq!(
+                body["kinds"][1]["channels"][1],
+                json!({"channel": "sms", "on": false, "required": false, "available": true}),
+                "{r}"
+            );
+        }),
         ("NotificationPushDevicesFunction", |r| {
             let (status, body) = http(r);
             assert_eq!(status, 200, "{r}");

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod letters;
+pub mod preferences;
 pub mod push;
 
 pub use account::{Account, Channel, ChannelKind};

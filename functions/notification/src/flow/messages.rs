@@ -10,12 +10,14 @@ use super::{
 use crate::{
     domain::{
         gift_card_letter, order_status_letter, order_status_sms, payment_letter,
+        preferences::kind_of,
         push::{order_status_push, payment_push},
         welcome_letter, Account,
     },
     sms::e164,
     Notification,
 };
+use vitrina_shared::contracts::notification::{Channel, NoticeKind};
 use vitrina_shared::envelope::{
     GiftCardIssued, OrderStatusChanged, PaymentOutcome, UserRegistered, GIFT_CARD_ISSUED,
     ORDER_STATUS,
@@ -38,7 +40,8 @@ pub async fn welcome(n: &Notification, user: &UserRegistered) -> Result<(), Noti
     send_once(n, &user.user_id, "welcome", "welcome", &user.email, &letter).await
 }
 
-/// The payment's result by e-mail, then to the client's devices, once per payment.
+/// The payment's result by e-mail (always), then to the client's devices unless the client
+/// turned push off for orders, once per payment.
 pub async fn payment_result(
     n: &Notification,
     kind: &str,
@@ -53,14 +56,18 @@ pub async fn payment_result(
     let notification_id = format!("payment-{}", outcome.payment_id);
     let letter = payment_letter(&account.name, outcome, paid, &n.shop_url);
     send_once(n, &outcome.user_id, &notification_id, kind, email, &letter).await?;
+    let preferences = n.store.preferences(&outcome.user_id).await?;
+    if !preferences.wants(NoticeKind::Orders, Channel::Push) {
+        return Ok(());
+    }
     let push = payment_push(outcome, paid);
     to_devices(n, &outcome.user_id, &notification_id, &push).await
 }
 
-/// The order's new status by e-mail, once per order and status; by SMS too when there is a
-/// text for it and the account has a phone; to the client's devices when there is a push for
-/// it. Each channel after the one before: a retry after a failed one finds the ones before
-/// sent and goes on.
+/// The order's new status by the channels the client chose for its kind (a cancellation's
+/// e-mail always): e-mail once per order and status; SMS when there is a text for it and the
+/// account has a phone; the client's devices when there is a push for it. Each channel after
+/// the one before: a retry after a failed one finds the ones before sent and goes on.
 pub async fn order_status(
     n: &Notification,
     change: &OrderStatusChanged,
@@ -74,22 +81,32 @@ pub async fn order_status(
         NotificationError::Malformed(format!("order.status {} has no letter", change.status))
     })?;
     let notification_id = format!("order-{}-{}", change.order_id, change.status);
-    send_once(
-        n,
-        &change.user_id,
-        &notification_id,
-        ORDER_STATUS,
-        email,
-        &letter,
-    )
-    .await?;
-    if let (Some(text), Some(phone)) = (order_status_sms(change), account.phone().and_then(e164)) {
+    let preferences = n.store.preferences(&change.user_id).await?;
+    let wants = |channel| preferences.wants(kind_of(change.status), channel);
+    if wants(Channel::Email) {
+        send_once(
+            n,
+            &change.user_id,
+            &notification_id,
+            ORDER_STATUS,
+            email,
+            &letter,
+        )
+        .await?;
+    }
+    if let (true, Some(text), Some(phone)) = (
+        wants(Channel::Sms),
+        order_status_sms(change),
+        account.phone().and_then(e164),
+    ) {
         let sms_id = format!("sms-{notification_id}");
         text_once(n, &change.user_id, &sms_id, &phone, &text).await?;
     }
     match order_status_push(change) {
-        Some(push) => to_devices(n, &change.user_id, &notification_id, &push).await,
-        None => Ok(()),
+        Some(push) if wants(Channel::Push) => {
+            to_devices(n, &change.user_id, &notification_id, &push).await
+        }
+        _ => Ok(()),
     }
 }
 

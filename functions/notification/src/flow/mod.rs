@@ -6,10 +6,14 @@
 
 pub mod accounts;
 pub mod messages;
+pub mod preferences;
 pub mod push;
 pub mod sending;
 
-use crate::{domain::push::SubscriptionRefused, push::PushError};
+use crate::{
+    domain::{preferences::ChoiceRefused, push::SubscriptionRefused},
+    push::PushError,
+};
 use vitrina_shared::{ApiError, ConsumeError, StoreError, Unavailable};
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +37,12 @@ pub enum NotificationError {
     Refused(#[from] SubscriptionRefused),
     #[error("a client keeps at most {} devices", super::flow::push::MAX_DEVICES)]
     TooManyDevices,
+    /// A choice of channels the shop does not take.
+    #[error(transparent)]
+    Choice(#[from] ChoiceRefused),
+    /// The client's choices changed again and again while this one was being made.
+    #[error("the choice of channels is being changed at the same moment")]
+    PreferencesBusy,
     /// No VAPID key here: web push is off.
     #[error("web push is not configured")]
     PushOff,
@@ -63,6 +73,16 @@ impl From<NotificationError> for ApiError {
                 },
                 why.to_string(),
             ),
+            NotificationError::Choice(why) => ApiError::bad_request(
+                match why {
+                    ChoiceRefused::Required(_) => "channel_required",
+                    ChoiceRefused::NotOffered(..) => "channel_not_offered",
+                },
+                why.to_string(),
+            ),
+            NotificationError::PreferencesBusy => {
+                ApiError::conflict("preferences_busy", err.to_string())
+            }
             NotificationError::TooManyDevices => {
                 ApiError::conflict("too_many_devices", err.to_string())
             }

@@ -1,6 +1,8 @@
 pub mod gift_card_events;
 pub mod order_events;
 pub mod payment_events;
+pub mod preferences_get;
+pub mod preferences_put;
 pub mod push_devices;
 pub mod push_subscribe;
 pub mod push_unsubscribe;
