@@ -1,12 +1,11 @@
-//! notification's rules: which channels a client has (`account`) and what the letters and
-//! texts say (`letters`), which devices web push takes and what a push says (`push`).
+//! notification's rules: which channels a client has (`account`) and chose (`preferences`),
+//! which devices web push takes (`push`), and what every message says by every channel
+//! (`templates`).
 
 pub mod account;
-pub mod letters;
 pub mod preferences;
 pub mod push;
+pub mod templates;
 
 pub use account::{Account, Channel, ChannelKind};
-pub use letters::{
-    gift_card_letter, order_status_letter, order_status_sms, payment_letter, welcome_letter, Letter,
-};
+pub use templates::{Letter, Push, Urgency};

@@ -1,14 +1,10 @@
-//! Web push's rules: which subscriptions the shop takes (an endpoint at a push service the shop
-//! knows — never an arbitrary URL the Lambda would then call — with keys that are a P-256 point
-//! and a 16-byte secret), and what a push tells the client of each event.
+//! Web push's rules: which subscriptions the shop takes — an endpoint at a push service the shop
+//! knows (never an arbitrary URL the Lambda would then call), with keys that are a P-256 point
+//! and a 16-byte secret. What a push says is in `templates`.
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use vitrina_shared::{
-    contracts::order::OrderStatus,
-    envelope::{OrderStatusChanged, PaymentOutcome},
-};
 
 /// Push services' origins the shop sends to (`PUSH_SERVICES`): `https://fcm.googleapis.com`,
 /// or `https://*.notify.windows.com` for any host under that domain.
@@ -129,102 +125,6 @@ pub fn subscription_id(endpoint: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-/// RFC 8030's `Urgency`: what a phone on a low battery wakes for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Urgency {
-    Low,
-    Normal,
-    High,
-}
-
-impl Urgency {
-    pub fn header(self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Normal => "normal",
-            Self::High => "high",
-        }
-    }
-}
-
-/// What the notification shows, and how long the push service keeps it for a device that is
-/// off. The payload holds no code, card or address: the title, a line, and the page to open.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct Push {
-    pub title: String,
-    pub body: String,
-    /// The shop's page a click opens (a path).
-    pub url: String,
-    /// One notification per order on the device: a newer one replaces it.
-    pub tag: String,
-    #[serde(skip)]
-    pub ttl_seconds: u32,
-    #[serde(skip)]
-    pub urgency: Urgency,
-}
-
-const HOUR: u32 = 3600;
-
-fn number(order_id: &str) -> &str {
-    &order_id[order_id.len().saturating_sub(8)..]
-}
-
-fn order_page(order_id: &str) -> String {
-    format!("/orders#order-{order_id}")
-}
-
-/// The payment's result.
-pub fn payment_push(outcome: &PaymentOutcome, paid: bool) -> Push {
-    let number = number(&outcome.order_id);
-    let money = vitrina_shared::money::format_rub(outcome.amount);
-    let (title, body, url) = if paid {
-        (
-            format!("Заказ № {number}: Оплачено"),
-            format!("Оплачено {money}. Мы начали собирать заказ."),
-            order_page(&outcome.order_id),
-        )
-    } else {
-        (
-            format!("Оплата заказа № {number} не прошла"),
-            format!("Заказ на {money} ждёт оплаты."),
-            format!("/order/{}/pay", outcome.order_id),
-        )
-    };
-    Push {
-        title,
-        body,
-        url,
-        tag: format!("order-{}", outcome.order_id),
-        ttl_seconds: 24 * HOUR,
-        urgency: Urgency::High,
-    }
-}
-
-/// An order's new status, for those a push is worth: where the goods are now.
-pub fn order_status_push(change: &OrderStatusChanged) -> Option<Push> {
-    let number = number(&change.order_id);
-    let (body, ttl_seconds, urgency) = match change.status {
-        OrderStatus::HandedToDelivery => ("Передан в доставку", 24 * HOUR, Urgency::Normal),
-        OrderStatus::OutForDelivery => ("Курьер везёт заказ", 4 * HOUR, Urgency::High),
-        OrderStatus::AtPickupPoint => ("Ждёт вас в пункте выдачи", 72 * HOUR, Urgency::High),
-        OrderStatus::Delivered => ("Получен. Спасибо за покупку!", 24 * HOUR, Urgency::Low),
-        OrderStatus::Cancelled => (
-            "Отменён, деньги вернутся тем же способом",
-            72 * HOUR,
-            Urgency::Normal,
-        ),
-        _ => return None,
-    };
-    Some(Push {
-        title: format!("Заказ № {number}"),
-        body: body.to_string(),
-        url: order_page(&change.order_id),
-        tag: format!("order-{}", change.order_id),
-        ttl_seconds,
-        urgency,
-    })
 }
 
 #[cfg(test)]

@@ -9,10 +9,9 @@ use super::{
 };
 use crate::{
     domain::{
-        gift_card_letter, order_status_letter, order_status_sms, payment_letter,
         preferences::kind_of,
-        push::{order_status_push, payment_push},
-        welcome_letter, Account,
+        templates::{gift_card, order_status, payment, welcome},
+        Account,
     },
     sms::e164,
     Notification,
@@ -36,7 +35,7 @@ pub async fn welcome(n: &Notification, user: &UserRegistered) -> Result<(), Noti
     };
     n.store.open_account(&account).await?;
     // One welcome per user, whatever the message id of a replay.
-    let letter = welcome_letter(&user.first_name, &user.username);
+    let letter = welcome::email(&user.first_name, &user.username);
     send_once(n, &user.user_id, "welcome", "welcome", &user.email, &letter).await
 }
 
@@ -54,13 +53,13 @@ pub async fn payment_result(
         return Ok(());
     };
     let notification_id = format!("payment-{}", outcome.payment_id);
-    let letter = payment_letter(&account.name, outcome, paid, &n.shop_url);
+    let letter = payment::email(&account.name, outcome, paid, &n.shop_url);
     send_once(n, &outcome.user_id, &notification_id, kind, email, &letter).await?;
     let preferences = n.store.preferences(&outcome.user_id).await?;
     if !preferences.wants(NoticeKind::Orders, Channel::Push) {
         return Ok(());
     }
-    let push = payment_push(outcome, paid);
+    let push = payment::push(outcome, paid);
     to_devices(n, &outcome.user_id, &notification_id, &push).await
 }
 
@@ -77,9 +76,10 @@ pub async fn order_status(
         tracing::info!(user_id = %change.user_id, "no e-mail channel: nothing to send");
         return Ok(());
     };
-    let letter = order_status_letter(&account.name, change, &n.shop_url).ok_or_else(|| {
-        NotificationError::Malformed(format!("order.status {} has no letter", change.status))
-    })?;
+    let letter =
+        order_status::email(&account.name, change, &n.shop_url, None).ok_or_else(|| {
+            NotificationError::Malformed(format!("order.status {} has no letter", change.status))
+        })?;
     let notification_id = format!("order-{}-{}", change.order_id, change.status);
     let preferences = n.store.preferences(&change.user_id).await?;
     let wants = |channel| preferences.wants(kind_of(change.status), channel);
@@ -96,13 +96,13 @@ pub async fn order_status(
     }
     if let (true, Some(text), Some(phone)) = (
         wants(Channel::Sms),
-        order_status_sms(change),
+        order_status::sms(change),
         account.phone().and_then(e164),
     ) {
         let sms_id = format!("sms-{notification_id}");
         text_once(n, &change.user_id, &sms_id, &phone, &text).await?;
     }
-    match order_status_push(change) {
+    match order_status::push(change) {
         Some(push) if wants(Channel::Push) => {
             to_devices(n, &change.user_id, &notification_id, &push).await
         }
@@ -120,7 +120,7 @@ pub async fn gift_card(n: &Notification, gift: &GiftCardIssued) -> Result<(), No
         .await?
         .map(|a| a.name)
         .unwrap_or_default();
-    let letter = gift_card_letter(gift, &from, &n.shop_url);
+    let letter = gift_card::email(gift, &from, &n.shop_url);
     let notification_id = format!("gift-card-{}", gift.payment_id);
     send_once(
         n,

@@ -3,7 +3,7 @@
 
 use super::{sending::once, NotificationError};
 use crate::{
-    domain::push::{self, Push},
+    domain::{push, Push},
     push::{Delivery, PushError},
     store::NotificationStore,
     Notification, PushDevices,
