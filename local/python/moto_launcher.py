@@ -499,6 +499,32 @@ def _dispatch_with_counters(self, environ, start_response):
 
 DomainDispatcherApplication.__call__ = _dispatch_with_counters
 
+
+# SES v2 sends a Simple letter's plain-text part and its headers (List-Unsubscribe, …); moto
+# keeps the HTML body only. Both are kept on the recorded message (`text`, `headers`), so the
+# local mailbox holds what AWS would deliver.
+from moto.sesv2.responses import SESV2Response
+
+_sesv2_send_email = SESV2Response.send_email
+
+
+def _send_email_with_every_part(self):
+    out = _sesv2_send_email(self)
+    simple = json.loads(self.body).get("Content", {}).get("Simple")
+    if simple:
+        from moto.core.model_instances import model_data
+
+        message_id = json.loads(out)["MessageId"]
+        model = model_data.get("ses", {}).get("Message")
+        for message in list(getattr(model, "instances_tracked", [])):
+            if message.id == message_id:
+                message.text = simple.get("Body", {}).get("Text", {}).get("Data")
+                message.headers = {h["Name"]: h["Value"] for h in simple.get("Headers", [])}
+    return out
+
+
+SESV2Response.send_email = _send_email_with_every_part
+
 # moto backs up a transaction by deep-copying every table it touches — once per item — so a
 # registration costs seconds once the catalog is loaded. With writes serialised above, it is
 # enough to back up the items the transaction names and put them back if it is cancelled.

@@ -66,8 +66,9 @@ pub async fn provision(
         let props = res.get("Properties");
         let value = match props.and_then(|p| p.get("SecretString")) {
             Some(v) => r.resolve(v)?,
-            // `GenerateSecretString`: a random value, as Secrets Manager would make one.
-            None => uuid::Uuid::now_v7().simple().to_string(),
+            // `GenerateSecretString`: a random value, as Secrets Manager would make one — put
+            // under `GenerateStringKey` of `SecretStringTemplate` when the template says so.
+            None => generated_secret(props.and_then(|p| p.get("GenerateSecretString")))?,
         };
         let arn = create_secret(secrets, &name, &value).await?;
         r.refs.insert(id.clone(), arn);
@@ -369,4 +370,23 @@ async fn create_secret(
         .await
         .map_err(err(name))?;
     Ok(out.arn.unwrap_or_default())
+}
+
+/// What Secrets Manager makes of a `GenerateSecretString`: 48 random characters (hex here), or
+/// the JSON of `SecretStringTemplate` with them under `GenerateStringKey`.
+fn generated_secret(spec: Option<&serde_yaml::Value>) -> Result<String, String> {
+    let mut bytes = [0u8; 24];
+    getrandom::getrandom(&mut bytes).map_err(|e| format!("no randomness: {e}"))?;
+    let random: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let field = |name: &str| spec.and_then(|s| s.get(name)).and_then(|v| v.as_str());
+    match (field("SecretStringTemplate"), field("GenerateStringKey")) {
+        (Some(template), Some(key)) => {
+            let mut value: serde_json::Map<String, serde_json::Value> =
+                serde_json::from_str(template)
+                    .map_err(|e| format!("SecretStringTemplate is not a JSON object: {e}"))?;
+            value.insert(key.to_string(), serde_json::Value::String(random));
+            Ok(serde_json::Value::Object(value).to_string())
+        }
+        _ => Ok(random),
+    }
 }

@@ -139,7 +139,7 @@ test("«Получать уведомления в браузере»: the paid 
   await context.close();
 });
 
-test("«Уведомления»: SMS off for delivery — the order at the pickup point comes by e-mail, not by text; a changed e-mail gets the next letter", async () => {
+test("«Уведомления»: SMS off for delivery — the order at the pickup point comes by e-mail, not by text; a changed e-mail gets the next letter, whose «Отписаться» stops such letters", async () => {
   const context = await browser.newContext();
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
@@ -185,5 +185,20 @@ test("«Уведомления»: SMS off for delivery — the order at the pick
   const texts = await (await page.request.get(BASE + "/_local/sms.json")).json();
   assert.deepEqual(texts.filter((t) => t.message?.includes(number)), [], "no text about the order: SMS is off for delivery");
   assert.deepEqual(to(await mail(), email).filter((m) => m.subject?.includes(number)), [], "nothing about the order to the old e-mail");
+
+  // The letter's «Отписаться», opened by someone the shop does not know (another browser): one
+  // press, and letters about delivery stop.
+  const link = arrival.text.match(/Отписаться: (\S+)/)?.[1];
+  assert.ok(link?.startsWith(BASE + "/unsubscribe?token="), arrival.text);
+  const stranger = await browser.newContext();
+  const letterPage = await stranger.newPage();
+  await letterPage.goto(link);
+  await letterPage.getByText("«Доставка и получение»: такие письма перестанут приходить на e-mail.", { exact: false }).waitFor();
+  await letterPage.getByRole("button", { name: "Отписаться", ...exact }).click();
+  await letterPage.getByRole("status").getByText("Готово: такие письма больше не придут.", { exact: false }).waitFor();
+  await seen(letterPage, "unsubscribed");
+  await stranger.close();
+  await page.reload();
+  assert.equal(await page.getByRole("checkbox", { name: "Доставка и получение: E-mail", ...exact }).isChecked(), false, "«Уведомления» shows it off");
   await context.close();
 });

@@ -280,6 +280,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Отписаться от писем одним нажатием (RFC 8058) */
+        post: operations["notification-unsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/orders": {
         parameters: {
             query?: never;
@@ -1166,6 +1183,12 @@ export interface components {
              * @description Whole rubles, 100 to 100 000 (a string of digits is taken too).
              */
             amount: number;
+        };
+        /** @description What was turned off. */
+        Unsubscribed: {
+            channel: components["schemas"]["Channel"];
+            kind: components["schemas"]["NoticeKind"];
+            on: boolean;
         };
         /** @description The wallet as its client sees it. */
         WalletView: {
@@ -2885,6 +2908,71 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "unsupported_media_type";
+                        };
+                    };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "notification-unsubscribe": {
+        parameters: {
+            query: {
+                /** @description The letter's signed token: the client and the kind of message */
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description That kind of message no longer comes by e-mail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unsubscribed"];
+                };
+            };
+            /** @description `invalid_unsubscribe_token` (not one the shop signed), `channel_required` (a kind that always goes by e-mail) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_unsubscribe_token" | "channel_required";
+                        };
+                    };
+                };
+            };
+            /** @description `preferences_busy` (changed at the same moment: send it again) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "preferences_busy";
                         };
                     };
                 };

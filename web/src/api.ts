@@ -123,6 +123,7 @@ const MESSAGES: Record<string, string> = {
   too_many_devices: "Уведомления включены уже на 10 устройствах: отключите их на одном из них",
   channel_required: "Результат оплаты и коды подарочных карт всегда приходят на e-mail",
   channel_not_offered: "Такие сообщения этим способом не отправляются",
+  invalid_unsubscribe_token: "Ссылка для отписки повреждена: выберите, какие письма получать, в «Личный кабинет» → «Уведомления»",
   preferences_busy: "Настройки меняются в другой вкладке: попробуйте ещё раз",
 };
 
@@ -212,6 +213,7 @@ export const api = {
   confirmPayment: (id: string) => request<Payment>("POST", `/payments/${encodeURIComponent(id)}/confirm`),
   notificationPreferences: () => request<NotificationPreferences>("GET", "/notifications/preferences"),
   chooseChannels: (changes: ChannelChange[]) => request<NotificationPreferences>("PUT", "/notifications/preferences", { changes }),
+  unsubscribe: (token: string) => request<{ kind: Schemas["NoticeKind"] }>("POST", `/notifications/unsubscribe?token=${encodeURIComponent(token)}`),
   pushDevices: () => request<PushDevices>("GET", "/push/subscriptions"),
   pushSubscribe: (subscription: PushSubscriptionJSON) => request<PushDevice>("POST", "/push/subscriptions", subscription),
   pushUnsubscribe: (id: string) => request<unknown>("DELETE", `/push/subscriptions/${encodeURIComponent(id)}`),

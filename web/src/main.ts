@@ -8,7 +8,7 @@ import { checkoutPage } from "./checkout";
 import { ordersPage, payOrderPage, paymentReturnPage } from "./payment";
 import { activateGiftCardPage, buyGiftCardPage, giftCardsBox } from "./giftcards";
 import { walletBox } from "./wallet";
-import { notificationsBox } from "./notifications";
+import { notificationsBox, unsubscribePage } from "./notifications";
 import { validateEmail, validateName, validatePassword, validatePhone, validateUsername } from "./validation";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -371,6 +371,8 @@ const routes: Route[] = [
     },
   },
   { path: /^\/gift-cards\/buy$/, auth: true, page: (root) => buyGiftCardPage(root, navigate) },
+  // A letter's «Отписаться»: no session needed, the link's token says whose.
+  { path: /^\/unsubscribe$/, page: (root, _, params) => unsubscribePage(root, params.get("token") ?? "") },
 ];
 
 function navigate(path: string) {

@@ -10,7 +10,7 @@ import { pushControls } from "./push";
 type Kind = NotificationPreferences["kinds"][number]["kind"];
 type Channel = NotificationPreferences["kinds"][number]["channels"][number]["channel"];
 
-const KIND_LABELS: Record<Kind, string> = {
+export const KIND_LABELS: Record<Kind, string> = {
   orders: "Заказы и оплата",
   delivery: "Доставка и получение",
   gift_cards: "Подарочные карты",
@@ -91,4 +91,30 @@ export function notificationsBox(): HTMLElement {
   }
   void load();
   return h("section", { class: "card notifications", "aria-live": "polite" }, h("h2", {}, "Уведомления"), contacts, grid, saved, error, pushControls(() => void load()));
+}
+
+// The page a letter's «Отписаться» opens: one press turns that kind of letter off (the same
+// signed token the mail client's one-click unsubscribe posts).
+export function unsubscribePage(root: HTMLElement, token: string) {
+  const kind = token.split(".")[1] as Kind;
+  const what = KIND_LABELS[kind] ?? "Письма";
+  const result = h("p", { role: "status" });
+  const button = h("button", { type: "button", class: "primary" }, "Отписаться") as HTMLButtonElement;
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    try {
+      await api.unsubscribe(token);
+      button.hidden = true;
+      result.replaceChildren("Готово: такие письма больше не придут. Вернуть их можно в ", h("a", { href: "/account", "data-link": "true" }, "«Личный кабинет» → «Уведомления»"), ".");
+    } catch (e) {
+      button.disabled = false;
+      result.textContent = humanMessage(e);
+    }
+  });
+  root.replaceChildren(
+    h("h1", {}, "Отписка от писем"),
+    h("p", {}, `«${what}»: такие письма перестанут приходить на e-mail. SMS и уведомления в браузере останутся, как вы выбрали.`),
+    button,
+    result,
+  );
 }

@@ -6,6 +6,7 @@ pub mod domain;
 pub mod flow;
 pub mod handlers;
 pub mod push;
+pub mod secrets;
 pub mod ses;
 pub mod sms;
 pub mod store;
@@ -21,6 +22,9 @@ pub struct Notification {
     pub texter: sms::Texter,
     /// Web push, for the consumers whose messages a device shows (`with_push`).
     pub pusher: Option<push::Pusher>,
+    /// The key of the letters' one-click unsubscribe links, for the consumer of messages the
+    /// client may turn off (`for_order_news`).
+    pub unsubscribe_key: Option<secrets::JsonSecret<flow::unsubscribe::UnsubscribeKey>>,
     /// The shop's public origin, for links in letters.
     pub shop_url: String,
 }
@@ -32,6 +36,7 @@ impl Notification {
             mailer: ses::Mailer::new(env.aws.sesv2(), env.config.require("MAIL_FROM")?),
             texter: sms::Texter::new(aws_sdk_sns::Client::new(env.aws.sdk())),
             pusher: None,
+            unsubscribe_key: None,
             shop_url: env
                 .config
                 .require("SHOP_URL")?
@@ -40,13 +45,46 @@ impl Notification {
         })
     }
 
-    /// With web push too: the order's and the payment's news reach the client's devices.
+    /// With web push too: the payment's result reaches the client's devices.
     pub fn with_push(env: &Env) -> Result<Self, SettingsError> {
         Ok(Self {
             pusher: Some(pusher(env)?),
             ..Self::new(env)?
         })
     }
+
+    /// An order's news: by push too, and its letters with a one-click unsubscribe.
+    pub fn for_order_news(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            unsubscribe_key: Some(unsubscribe_key(env)?),
+            ..Self::with_push(env)?
+        })
+    }
+}
+
+/// The one-click unsubscribe of letters (`POST /api/notifications/unsubscribe`).
+pub struct Unsubscribes {
+    pub store: store::NotificationStore,
+    pub key: secrets::JsonSecret<flow::unsubscribe::UnsubscribeKey>,
+}
+
+impl Unsubscribes {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        Ok(Self {
+            store: store(env),
+            key: unsubscribe_key(env)?,
+        })
+    }
+}
+
+/// The secret the unsubscribe links are signed with (`UNSUBSCRIBE_KEY_SECRET`).
+fn unsubscribe_key(
+    env: &Env,
+) -> Result<secrets::JsonSecret<flow::unsubscribe::UnsubscribeKey>, SettingsError> {
+    Ok(secrets::JsonSecret::new(
+        aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
+        env.config.require("UNSUBSCRIBE_KEY_SECRET")?,
+    ))
 }
 
 /// «Личный кабинет» → «Уведомления»: the client's choice of channels per kind of message.
@@ -91,10 +129,10 @@ fn store(env: &Env) -> store::NotificationStore {
 /// The VAPID key's secret (`VAPID_SECRET`), read at the first push; the push services' contact
 /// is the shop's sender (`MAIL_FROM`).
 fn pusher(env: &Env) -> Result<push::Pusher, SettingsError> {
-    let secret = push::VapidSecret {
-        client: aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
-        secret_id: env.config.require("VAPID_SECRET")?,
-    };
+    let secret = secrets::JsonSecret::new(
+        aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
+        env.config.require("VAPID_SECRET")?,
+    );
     let subject = format!("mailto:{}", env.config.require("MAIL_FROM")?);
     push::Pusher::new(secret, subject).map_err(|reason| SettingsError::Invalid {
         name: "VAPID_SECRET".into(),
@@ -131,7 +169,7 @@ pub fn functions() -> Vec<Function> {
         sqs_consumer(
             "order-events",
             "NotificationOrderQueue",
-            Notification::with_push,
+            Notification::for_order_news,
             handlers::order_events::handle,
         ),
         http_route(
@@ -145,6 +183,12 @@ pub fn functions() -> Vec<Function> {
             Route::put("/api/notifications/preferences").authorized(),
             Choices::new,
             handlers::preferences_put::handle,
+        ),
+        http_route(
+            "notification-unsubscribe",
+            Route::post("/api/notifications/unsubscribe"),
+            Unsubscribes::new,
+            handlers::unsubscribe::handle,
         ),
         http_route(
             "push-devices",
@@ -173,6 +217,7 @@ pub fn functions() -> Vec<Function> {
     paths(
         handlers::preferences_get::handle,
         handlers::preferences_put::handle,
+        handlers::unsubscribe::handle,
         handlers::push_devices::handle,
         handlers::push_subscribe::handle,
         handlers::push_unsubscribe::handle

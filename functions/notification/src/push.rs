@@ -9,7 +9,10 @@
 //! ECDSA rather than by `web-push-native`'s `vapid` feature, whose `aud` leaves the endpoint's
 //! port out (RFC 8292 §2: the origin, port included).
 
-use crate::domain::{push::PushSubscription, Push};
+use crate::{
+    domain::{push::PushSubscription, Push},
+    secrets::{JsonSecret, SecretError},
+};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use p256::ecdsa::{signature::Signer, Signature, SigningKey};
 use std::time::Duration;
@@ -39,15 +42,10 @@ pub enum PushError {
     Refused { status: u16, body: String },
 }
 
-/// The secret holding the VAPID key.
-pub struct VapidSecret {
-    pub client: aws_sdk_secretsmanager::Client,
-    pub secret_id: String,
-}
-
+/// The secret holding the VAPID key: `{"privateKey"}`, empty while web push is off.
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Secret {
+pub struct VapidSecret {
     private_key: String,
 }
 
@@ -105,14 +103,14 @@ impl VapidKey {
 
 pub struct Pusher {
     http: reqwest::Client,
-    secret: VapidSecret,
+    secret: JsonSecret<VapidSecret>,
     /// Who the push services may write to about the shop's pushes (`mailto:` the shop's sender).
     subject: String,
     key: tokio::sync::OnceCell<Option<VapidKey>>,
 }
 
 impl Pusher {
-    pub fn new(secret: VapidSecret, subject: String) -> Result<Self, String> {
+    pub fn new(secret: JsonSecret<VapidSecret>, subject: String) -> Result<Self, String> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(3))
             // A push service answers; it never sends the shop elsewhere.
@@ -131,23 +129,9 @@ impl Pusher {
     pub async fn key(&self) -> Result<Option<&VapidKey>, PushError> {
         self.key
             .get_or_try_init(|| async {
-                let VapidSecret { client, secret_id } = &self.secret;
-                let secret = client
-                    .get_secret_value()
-                    .secret_id(secret_id)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        PushError::Unavailable(format!(
-                            "the VAPID key ({secret_id}): {}",
-                            aws_sdk_secretsmanager::error::DisplayErrorContext(e)
-                        ))
-                    })?;
-                let parsed: Secret = serde_json::from_str(
-                    secret.secret_string().unwrap_or_default(),
-                )
-                .map_err(|e| {
-                    PushError::NotConfigured(format!("{secret_id} is not {{\"privateKey\"}}: {e}"))
+                let parsed = self.secret.get().await.map_err(|e| match e {
+                    SecretError::Unavailable(..) => PushError::Unavailable(e.to_string()),
+                    SecretError::Malformed(..) => PushError::NotConfigured(e.to_string()),
                 })?;
                 if parsed.private_key.trim().is_empty() {
                     return Ok(None);

@@ -4,7 +4,7 @@
 use crate::domain::Letter;
 use aws_sdk_sesv2::{
     error::DisplayErrorContext,
-    types::{Body, Content, Destination, EmailContent, Message},
+    types::{Body, Content, Destination, EmailContent, Message, MessageHeader},
 };
 
 pub struct Mailer {
@@ -27,7 +27,23 @@ impl Mailer {
                 .build()
                 .map_err(|e| MailError(e.to_string()))
         };
+        let header = |name: &str, value: &str| {
+            MessageHeader::builder()
+                .name(name)
+                .value(value)
+                .build()
+                .map_err(|e| MailError(e.to_string()))
+        };
+        // RFC 8058's one-click unsubscribe, for a letter the client may turn off.
+        let headers = match &letter.unsubscribe {
+            Some(url) => vec![
+                header("List-Unsubscribe", &format!("<{url}>"))?,
+                header("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")?,
+            ],
+            None => Vec::new(),
+        };
         let message = Message::builder()
+            .set_headers(Some(headers).filter(|h| !h.is_empty()))
             .subject(content(&letter.subject)?)
             .body(
                 Body::builder()

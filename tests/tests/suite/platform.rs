@@ -357,6 +357,15 @@ fn expected_outcomes() -> Vec<Outcome> {
                 "{r}"
             );
         }),
+        // A token the shop did not sign.
+        ("NotificationUnsubscribeFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (status, &body["error"]["code"]),
+                (400, &json!("invalid_unsubscribe_token")),
+                "{r}"
+            );
+        }),
         ("NotificationPushDevicesFunction", |r| {
             let (status, body) = http(r);
             assert_eq!(status, 200, "{r}");

@@ -168,3 +168,155 @@ async fn what_must_go_by_email_stays_and_a_refused_change_writes_nothing() {
     .await
     .is_none());
 }
+
+/// The letters about `order_id` to `address`.
+async fn letters_about(address: &str, order_id: &str) -> Vec<Value> {
+    let number = &order_id[order_id.len() - 8..];
+    mail_to(&mailbox().await, address)
+        .into_iter()
+        .filter(|m| m["subject"].as_str().is_some_and(|s| s.contains(number)))
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn a_delivery_letter_unsubscribes_its_client_in_one_click_and_no_one_else() {
+    let c = Shop::registered().await;
+    let user = c.user().clone();
+    let user_id = user_id_of(&user.username).await;
+    eventually(PATIENCE, || async {
+        c.notification_preferences().await.body["email"]
+            .is_string()
+            .then_some(())
+    })
+    .await
+    .expect("the account is open");
+
+    let handed = uuid::Uuid::now_v7().to_string();
+    order_news(&user_id, &handed, OrderStatus::HandedToDelivery, None).await;
+    let letter = eventually(PATIENCE, || async {
+        letters_about(&user.email, &handed).await.into_iter().next()
+    })
+    .await
+    .expect("the letter about the order handed to delivery");
+    assert_eq!(
+        letter["headers"]["List-Unsubscribe-Post"],
+        "List-Unsubscribe=One-Click"
+    );
+    let one_click = letter["headers"]["List-Unsubscribe"]
+        .as_str()
+        .and_then(|h| h.strip_prefix('<')?.strip_suffix('>'))
+        .expect("List-Unsubscribe: <https://…>")
+        .to_string();
+    assert!(
+        one_click.starts_with(&format!(
+            "{}/api/notifications/unsubscribe?token=",
+            base_url()
+        )),
+        "{one_click}"
+    );
+    assert!(
+        letter["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Отписаться: ")),
+        "a plain-text part with the link: {letter}"
+    );
+
+    // Someone else's token made from this one: refused, nothing changed.
+    let token = one_click.split("token=").nth(1).expect("token");
+    let forged = token.replacen(
+        &user_id,
+        &user_id_of(&Shop::registered().await.user().username).await,
+        1,
+    );
+    let mail_client = reqwest::Client::new();
+    let post = |url: String| {
+        let mail_client = mail_client.clone();
+        async move {
+            let r = mail_client
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("List-Unsubscribe=One-Click")
+                .send()
+                .await
+                .expect("POST");
+            (
+                r.status().as_u16(),
+                r.json::<Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    let (status, body) = post(format!(
+        "{}/api/notifications/unsubscribe?token={forged}",
+        base_url()
+    ))
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("invalid_unsubscribe_token")),
+        "{body}"
+    );
+    assert_eq!(
+        shown(
+            &c.notification_preferences().await.body,
+            "delivery",
+            "email"
+        )["on"],
+        true
+    );
+
+    // The mail client's one click, without the client's session; again changes nothing more.
+    for _ in 0..2 {
+        let (status, body) = post(one_click.clone()).await;
+        assert_eq!(
+            (status, &body),
+            (
+                200,
+                &json!({"kind": "delivery", "channel": "email", "on": false})
+            )
+        );
+    }
+    assert_eq!(
+        shown(
+            &c.notification_preferences().await.body,
+            "delivery",
+            "email"
+        )["on"],
+        false
+    );
+
+    // The next delivery news: a text, no letter; a cancellation (always by e-mail) carries no
+    // unsubscribe.
+    let out = uuid::Uuid::now_v7().to_string();
+    order_news(&user_id, &out, OrderStatus::OutForDelivery, None).await;
+    let cancelled = uuid::Uuid::now_v7().to_string();
+    order_news(&user_id, &cancelled, OrderStatus::Cancelled, None).await;
+    let cancel_letter = eventually(PATIENCE, || async {
+        letters_about(&user.email, &cancelled)
+            .await
+            .into_iter()
+            .next()
+    })
+    .await
+    .expect("the cancellation's letter");
+    assert!(
+        cancel_letter["headers"].get("List-Unsubscribe").is_none(),
+        "{cancel_letter}"
+    );
+    let number = out[out.len() - 8..].to_string();
+    eventually(PATIENCE, || async {
+        texts()
+            .await
+            .iter()
+            .any(|t| t["message"].as_str().is_some_and(|m| m.contains(&number)))
+            .then_some(())
+    })
+    .await
+    .expect("the text about the courier");
+    assert!(queue_drained("NotificationOrderQueue", PATIENCE).await);
+    assert_eq!(
+        letters_about(&user.email, &out).await,
+        Vec::<Value>::new(),
+        "no letter: unsubscribed"
+    );
+}

@@ -9,9 +9,9 @@ use super::{
 };
 use crate::{
     domain::{
-        preferences::kind_of,
+        preferences::{kind_of, required},
         templates::{gift_card, order_status, payment, welcome},
-        Account,
+        unsubscribe, Account,
     },
     sms::e164,
     Notification,
@@ -76,13 +76,26 @@ pub async fn order_status(
         tracing::info!(user_id = %change.user_id, "no e-mail channel: nothing to send");
         return Ok(());
     };
-    let letter =
-        order_status::email(&account.name, change, &n.shop_url, None).ok_or_else(|| {
+    let kind = kind_of(change.status);
+    let preferences = n.store.preferences(&change.user_id).await?;
+    let wants = |channel| preferences.wants(kind, channel);
+    // A letter the client may turn off carries its one-click unsubscribe.
+    let unsubscribe = match (&n.unsubscribe_key, required(kind, Channel::Email)) {
+        (Some(key), false) => {
+            let key = key.get().await.map_err(NotificationError::unavailable)?;
+            Some(unsubscribe::token(
+                key.key.as_bytes(),
+                &change.user_id,
+                kind,
+            ))
+        }
+        _ => None,
+    };
+    let letter = order_status::email(&account.name, change, &n.shop_url, unsubscribe.as_deref())
+        .ok_or_else(|| {
             NotificationError::Malformed(format!("order.status {} has no letter", change.status))
         })?;
     let notification_id = format!("order-{}-{}", change.order_id, change.status);
-    let preferences = n.store.preferences(&change.user_id).await?;
-    let wants = |channel| preferences.wants(kind_of(change.status), channel);
     if wants(Channel::Email) {
         send_once(
             n,

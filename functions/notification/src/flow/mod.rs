@@ -9,6 +9,7 @@ pub mod messages;
 pub mod preferences;
 pub mod push;
 pub mod sending;
+pub mod unsubscribe;
 
 use crate::{
     domain::{preferences::ChoiceRefused, push::SubscriptionRefused},
@@ -43,9 +44,18 @@ pub enum NotificationError {
     /// The client's choices changed again and again while this one was being made.
     #[error("the choice of channels is being changed at the same moment")]
     PreferencesBusy,
+    /// An unsubscribe link's token the shop did not sign.
+    #[error("the unsubscribe token is not one the shop signed")]
+    BadUnsubscribeToken,
     /// No VAPID key here: web push is off.
     #[error("web push is not configured")]
     PushOff,
+}
+
+impl NotificationError {
+    pub fn unavailable(cause: impl std::fmt::Display) -> Self {
+        Self::Unavailable(Unavailable::new(cause))
+    }
 }
 
 impl From<PushError> for NotificationError {
@@ -80,6 +90,9 @@ impl From<NotificationError> for ApiError {
                 },
                 why.to_string(),
             ),
+            NotificationError::BadUnsubscribeToken => {
+                ApiError::bad_request("invalid_unsubscribe_token", err.to_string())
+            }
             NotificationError::PreferencesBusy => {
                 ApiError::conflict("preferences_busy", err.to_string())
             }

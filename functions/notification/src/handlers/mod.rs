@@ -6,5 +6,6 @@ pub mod preferences_put;
 pub mod push_devices;
 pub mod push_subscribe;
 pub mod push_unsubscribe;
+pub mod unsubscribe;
 pub mod user_registered;
 pub mod user_updated;
