@@ -86,14 +86,15 @@ run: $(STAMP)/moto $(STAMP)/npm build
 	@$(RUN_ENV) scripts/stack.sh run
 
 # ---------------------------------------------------------------- test
-# The browser suite and the fuzzer run side by side (each with users of its own): the browser
-# mostly waits on Chromium, and ~35 s of fuzzing would otherwise push CI past 12 minutes.
+# The browser suite, the fuzzer and the release build of every function run side by side (each
+# test with users of its own): the browser mostly waits on Chromium and the stack, the fuzzer on
+# the stack, and one after another they pushed CI past 12 minutes.
 test: setup lint unit validate build
 	@$(TEST_ENV) scripts/stack.sh up
 	@set -o pipefail; trap '$(TEST_ENV) scripts/stack.sh down' EXIT; \
 	  $(TEST_ENV) scripts/stack.sh env > .local/test.env && set -a && . .local/test.env && set +a && \
 	  $(MAKE) --no-print-directory integration && \
-	  $(MAKE) --no-print-directory -j2 --output-sync=target browser fuzz && \
+	  $(MAKE) --no-print-directory -j3 --output-sync=target browser fuzz sam-build && \
 	  $(MAKE) --no-print-directory least-privilege audit
 
 lint:
