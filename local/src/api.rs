@@ -504,7 +504,8 @@ async fn mailbox_json(State(api): State<Arc<Api>>) -> Response {
     }
 }
 
-fn escape(s: &str) -> String {
+/// Text as HTML shows it (the local pages of what was sent).
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -37,6 +37,8 @@ use serde_json::{json, Value};
 use std::{collections::HashMap, sync::Arc};
 use tokio::sync::Mutex;
 
+use crate::api::escape;
+
 /// RFC 8291 §4: a push service need not take a larger payload.
 const MAX_PAYLOAD: usize = 4096;
 /// RFC 8292 §2: a token valid for longer than a day is refused.
@@ -273,12 +275,6 @@ async fn list(State(s): State<Arc<PushService>>) -> Response {
         .map(|(id, sub)| json!({ "id": id, "endpoint": format!("{}/_push/send/{id}", s.origin), "gone": sub.gone }))
         .collect();
     Json(json!({ "subscriptions": subscriptions, "received": record.received })).into_response()
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 async fn page(State(s): State<Arc<PushService>>) -> Response {

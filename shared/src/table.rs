@@ -32,6 +32,17 @@ pub fn written<T>(result: Result<T, StoreError>) -> Result<bool, StoreError> {
     }
 }
 
+/// Puts the item, replacing whatever was under its key: for items whose writes are the same
+/// whenever repeated (a link, a device's subscription).
+pub async fn put(db: &Client, table: &str, item: Item) -> Result<(), StoreError> {
+    db.put_item()
+        .table_name(table)
+        .set_item(Some(item))
+        .send()
+        .await?;
+    Ok(())
+}
+
 /// Puts the item unless one exists under its key; answers whether this call created it. The
 /// idempotent "open once" of consumers that may see a message twice.
 pub async fn put_if_absent(db: &Client, table: &str, item: Item) -> Result<bool, StoreError> {

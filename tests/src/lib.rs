@@ -959,3 +959,16 @@ pub async fn pushes_to(endpoint: &str) -> Vec<Value> {
         .cloned()
         .collect()
 }
+
+/// The client pays `order_id` from its wallet and presses «Оплатить» at once: the confirmed
+/// payment.
+pub async fn pay_from_wallet(c: &Shop, order_id: &str) -> Reply {
+    let started = start_payment(
+        c,
+        &unique("key-"),
+        serde_json::json!({"orderId": order_id, "method": "wallet"}),
+    )
+    .await;
+    let id = started.body["paymentId"].as_str().expect("paymentId");
+    c.confirm_payment(id).await
+}

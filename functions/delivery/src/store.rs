@@ -336,12 +336,6 @@ impl DeliveryStore {
     }
 
     async fn put(&self, item: table::Item) -> Result<(), StoreError> {
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await?;
-        Ok(())
+        table::put(&self.db, &self.table, item).await
     }
 }

@@ -211,13 +211,7 @@ impl NotificationStore {
             keys::notification::push_subscription(user_id, &subscription.subscription_id),
             subscription,
         )?;
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await?;
-        Ok(())
+        table::put(&self.db, &self.table, item).await
     }
 
     /// The client's devices, oldest first.

@@ -162,13 +162,7 @@ impl PaymentStore {
             keys::payment::bank_payment(bank_payment_id),
             &HashMap::from([("paymentId", payment_id)]),
         )?;
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await?;
-        Ok(())
+        table::put(&self.db, &self.table, item).await
     }
 
     pub async fn by_bank_payment(

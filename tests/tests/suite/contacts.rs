@@ -53,14 +53,7 @@ async fn a_new_email_gets_the_next_letter_and_the_old_one_none() {
         .expect("notification follows the new e-mail");
     assert_eq!(version, 2, "the profile's version after one change");
 
-    let started = start_payment(
-        &c,
-        &unique("key-"),
-        json!({"orderId": order_id, "method": "wallet"}),
-    )
-    .await;
-    let id = started.body["paymentId"].as_str().expect("paymentId");
-    let paid = c.confirm_payment(id).await;
+    let paid = pay_from_wallet(&c, &order_id).await;
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
     let letters = eventually(PATIENCE, || async {
         let n = letters_about_payment(&moved, &mailbox().await);

@@ -238,6 +238,15 @@ async fn a_delivery_letter_unsubscribes_its_client_in_one_click_and_no_one_else(
         "a plain-text part with the link: {letter}"
     );
 
+    let delivery_letters_on = || async {
+        shown(
+            &c.notification_preferences().await.body,
+            "delivery",
+            "email",
+        )["on"]
+            .clone()
+    };
+
     // Someone else's token made from this one: refused, nothing changed.
     let token = one_click.split("token=").nth(1).expect("token");
     let forged = token.replacen(
@@ -272,14 +281,7 @@ async fn a_delivery_letter_unsubscribes_its_client_in_one_click_and_no_one_else(
         (400, Some("invalid_unsubscribe_token")),
         "{body}"
     );
-    assert_eq!(
-        shown(
-            &c.notification_preferences().await.body,
-            "delivery",
-            "email"
-        )["on"],
-        true
-    );
+    assert_eq!(delivery_letters_on().await, true);
 
     // The mail client's one click, without the client's session; again changes nothing more.
     for _ in 0..2 {
@@ -292,14 +294,7 @@ async fn a_delivery_letter_unsubscribes_its_client_in_one_click_and_no_one_else(
             )
         );
     }
-    assert_eq!(
-        shown(
-            &c.notification_preferences().await.body,
-            "delivery",
-            "email"
-        )["on"],
-        false
-    );
+    assert_eq!(delivery_letters_on().await, false);
 
     // The next delivery news: a text, no letter; a cancellation (always by e-mail) carries no
     // unsubscribe.

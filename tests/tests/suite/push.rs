@@ -49,14 +49,7 @@ async fn the_paid_order_reaches_the_device_signed_for_its_push_service_and_opene
     );
     assert_eq!(kept[0]["endpoint"], endpoint(&subscription));
 
-    let started = start_payment(
-        &c,
-        &unique("key-"),
-        json!({"orderId": order_id, "method": "wallet"}),
-    )
-    .await;
-    let id = started.body["paymentId"].as_str().expect("paymentId");
-    let paid = c.confirm_payment(id).await;
+    let paid = pay_from_wallet(&c, &order_id).await;
     assert_eq!(paid.body["status"], "paid", "{}", paid.body);
 
     let push = eventually(PATIENCE, || async {
