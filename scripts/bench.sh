@@ -12,7 +12,7 @@ cargo build --profile bench-local -p vitrina-local -p vitrina-store -p vitrina-b
 export RELEASE_DIR="$TARGET/release"
 # Holds of «Оплатить заказ» lapse after 3 s here, so an order's cost includes its hold's timer and
 # the stock-vanished path can start from a lapsed hold.
-export MOTO_PORT=4586 VITRINA_PORT=3020 VITRINA_LAMBDA_PORT=3021 VITRINA_BANK_PORT=3022 STACK_NAME=bench VITRINA_BUILD=bench-local \
+export MOTO_PORT=4586 VITRINA_PORT=3020 VITRINA_LAMBDA_PORT=3021 VITRINA_BANK_PORT=3022 VITRINA_OIDC_PORT=3023 STACK_NAME=bench VITRINA_BUILD=bench-local \
   VITRINA_STOCK_HOLD_SECONDS=3
 scripts/stack.sh up >/dev/null
 trap 'scripts/stack.sh down' EXIT

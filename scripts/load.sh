@@ -5,7 +5,7 @@
 set -euo pipefail
 unset VITRINA_BANK_WEBHOOK_URL AWS_ENDPOINT_URL
 cd "$(dirname "$0")/.."
-export MOTO_PORT=4596 VITRINA_PORT=3030 VITRINA_LAMBDA_PORT=3031 VITRINA_BANK_PORT=3032 STACK_NAME=load
+export MOTO_PORT=4596 VITRINA_PORT=3030 VITRINA_LAMBDA_PORT=3031 VITRINA_BANK_PORT=3032 VITRINA_OIDC_PORT=3033 STACK_NAME=load
 scripts/stack.sh up >/dev/null
 trap 'scripts/stack.sh down' EXIT
 set -a; . <(scripts/stack.sh env); set +a

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts and stops the local AWS (moto, via the project's launcher) and the local runtime.
-#   stack.sh up    start both in the background (pid files under .local/<STACK_NAME>/), wait until ready
+# Starts and stops the local AWS (moto, via the project's launcher), the bank sandbox, the
+# OpenID provider and the local runtime.
+#   stack.sh up    start them in the background (pid files under .local/<STACK_NAME>/), wait until ready
 #   stack.sh down  stop both
 #   stack.sh run   start both, the runtime in the foreground; Ctrl-C stops both
 #   stack.sh env   print the environment that tests need to reach this stack
@@ -11,6 +12,7 @@ MOTO_PORT=${MOTO_PORT:-4566}
 VITRINA_PORT=${VITRINA_PORT:-3000}
 VITRINA_LAMBDA_PORT=${VITRINA_LAMBDA_PORT:-3001}
 VITRINA_BANK_PORT=${VITRINA_BANK_PORT:-3002}
+VITRINA_OIDC_PORT=${VITRINA_OIDC_PORT:-3003}
 STACK_NAME=${STACK_NAME:-run}
 # Which cargo profile's binaries to run (its directory under the target dir).
 VITRINA_BUILD=${VITRINA_BUILD:-debug}
@@ -21,7 +23,7 @@ export AWS_ENDPOINT_URL=http://127.0.0.1:$MOTO_PORT
 export AWS_REGION=${AWS_REGION:-us-east-1}
 export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-local}
 export AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-local}
-export MOTO_PORT VITRINA_PORT VITRINA_LAMBDA_PORT VITRINA_BANK_PORT
+export MOTO_PORT VITRINA_PORT VITRINA_LAMBDA_PORT VITRINA_BANK_PORT VITRINA_OIDC_PORT
 # The bank sandbox notifies the shop's webhook route, as YooKassa notifies the one URL a shop
 # sets in its dashboard.
 export VITRINA_BANK_WEBHOOK_URL=${VITRINA_BANK_WEBHOOK_URL:-http://127.0.0.1:$VITRINA_PORT/api/payments/webhook}
@@ -52,6 +54,14 @@ start_bank() {
   wait_for "http://127.0.0.1:$VITRINA_BANK_PORT/_sandbox/health" bank "$(cat "$DIR/bank.pid")"
 }
 
+# The OpenID provider single sign-on signs in against (local/oidc/provider.mjs).
+start_oidc() {
+  if port_busy "$VITRINA_OIDC_PORT"; then echo "port $VITRINA_OIDC_PORT is taken: is another stack running?" >&2; exit 1; fi
+  node local/oidc/provider.mjs >"$DIR/oidc.log" 2>&1 &
+  echo $! >"$DIR/oidc.pid"
+  wait_for "http://127.0.0.1:$VITRINA_OIDC_PORT/.well-known/openid-configuration" oidc "$(cat "$DIR/oidc.pid")"
+}
+
 start_runtime_bg() {
   "${CARGO_TARGET_DIR:-target}/$VITRINA_BUILD/vitrina-local" >"$DIR/runtime.log" 2>&1 &
   echo $! >"$DIR/runtime.pid"
@@ -69,7 +79,7 @@ seed_catalog() {
 }
 
 stop() {
-  for p in runtime bank moto; do
+  for p in runtime oidc bank moto; do
     if [ -f "$DIR/$p.pid" ]; then
       kill "$(cat "$DIR/$p.pid")" 2>/dev/null || true
       rm -f "$DIR/$p.pid"
@@ -81,15 +91,17 @@ case "${1:-}" in
   up)
     start_moto
     start_bank
+    start_oidc
     start_runtime_bg
     seed_catalog
-    echo "stack up: shop http://127.0.0.1:$VITRINA_PORT, AWS $AWS_ENDPOINT_URL, bank sandbox http://127.0.0.1:$VITRINA_BANK_PORT (logs in $DIR/)"
+    echo "stack up: shop http://127.0.0.1:$VITRINA_PORT, AWS $AWS_ENDPOINT_URL, bank sandbox http://127.0.0.1:$VITRINA_BANK_PORT, OpenID provider http://127.0.0.1:$VITRINA_OIDC_PORT (logs in $DIR/)"
     ;;
   down) stop ;;
   run)
     trap stop EXIT INT TERM
     start_moto
     start_bank
+    start_oidc
     start_runtime_bg
     seed_catalog
     echo "The shop is at http://127.0.0.1:$VITRINA_PORT (mailbox: /_local/mail). Ctrl-C stops it."
@@ -106,6 +118,7 @@ VITRINA_URL=http://127.0.0.1:$VITRINA_PORT
 VITRINA_LAMBDA_URL=http://127.0.0.1:$VITRINA_LAMBDA_PORT
 VITRINA_RESOURCE_PREFIX=vitrina-
 VITRINA_BANK_URL=http://127.0.0.1:$VITRINA_BANK_PORT
+VITRINA_OIDC_URL=http://127.0.0.1:$VITRINA_OIDC_PORT
 ENV
     ;;
   *) echo "usage: $0 up|down|run|env" >&2; exit 2 ;;

@@ -17,6 +17,7 @@ mod contacts;
 mod gift_cards;
 mod least_privilege;
 mod load;
+mod openid_provider;
 mod orders;
 mod ownership;
 mod payments;

@@ -1,0 +1,288 @@
+//! The local platform's OpenID provider (`local/oidc/provider.mjs`, npm `oidc-provider` 8.8.1),
+//! which the shop's single sign-on will sign in against as it would against a real one: the
+//! authorization code flow through the provider's own login and consent pages, PKCE S256
+//! required and checked, `iss` in the authorization response (RFC 9207), the test users' claims
+//! in the ID token, and an access token for the shop's API as a JWT (RFC 9068).
+
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use vitrina_tests::*;
+
+const CLIENT: &str = "vitrina-local";
+const SECRET: &str = "sandbox-oidc-secret";
+
+fn provider_url() -> String {
+    std::env::var("VITRINA_OIDC_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .expect(
+            "VITRINA_OIDC_URL is not set: the local OpenID provider's address (make test sets it)",
+        )
+}
+
+fn callback() -> String {
+    format!("{}/api/sso/local/callback", base_url())
+}
+
+/// A browser of the provider's pages: cookies kept, redirects looked at one by one.
+fn browser_without_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+fn location(r: &reqwest::Response) -> String {
+    let to = r.headers()["location"]
+        .to_str()
+        .expect("Location")
+        .to_string();
+    if to.starts_with('/') {
+        format!("{}{to}", provider_url())
+    } else {
+        to
+    }
+}
+
+/// The query parameters of a URL, decoded.
+fn query(url: &str) -> std::collections::HashMap<String, String> {
+    reqwest::Url::parse(url)
+        .expect("a URL")
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// Signs `login` in on the provider's pages and consents: where the provider sends the browser
+/// back to the shop.
+async fn sign_in(b: &reqwest::Client, authorize: &str, login: &str) -> String {
+    let mut url = authorize.to_string();
+    for _ in 0..10 {
+        if url.starts_with(&callback()) {
+            return url;
+        }
+        let r = b.get(&url).send().await.expect("GET");
+        if r.status().is_redirection() {
+            url = location(&r);
+            continue;
+        }
+        let page = r.text().await.expect("page");
+        let action = page
+            .split("action=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("a form on the provider's page: {page}"));
+        let form: Vec<(&str, &str)> = if page.contains("name=\"login\"") {
+            vec![("prompt", "login"), ("login", login), ("password", "any")]
+        } else {
+            vec![("prompt", "consent")]
+        };
+        let r = b
+            .post(if action.starts_with('/') {
+                format!("{}{action}", provider_url())
+            } else {
+                action.to_string()
+            })
+            .form(&form)
+            .send()
+            .await
+            .expect("POST");
+        assert!(
+            r.status().is_redirection(),
+            "the form moves on: {}",
+            r.status()
+        );
+        url = location(&r);
+    }
+    panic!("the provider never sent the browser back: {url}");
+}
+
+fn pkce() -> (String, String) {
+    let verifier = format!("{}{}", unique("v"), unique("erifier-long-enough-for-pkce"));
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+fn authorize_url(challenge: Option<&str>, state: &str, nonce: &str, redirect: &str) -> String {
+    let mut url = reqwest::Url::parse(&format!("{}/auth", provider_url())).expect("a URL");
+    url.query_pairs_mut()
+        .append_pair("client_id", CLIENT)
+        .append_pair("response_type", "code")
+        .append_pair("scope", "openid email profile phone")
+        .append_pair("redirect_uri", redirect)
+        .append_pair("state", state)
+        .append_pair("nonce", nonce);
+    if let Some(c) = challenge {
+        url.query_pairs_mut()
+            .append_pair("code_challenge", c)
+            .append_pair("code_challenge_method", "S256");
+    }
+    url.to_string()
+}
+
+fn claims(jwt: &str) -> Value {
+    let payload = jwt.split('.').nth(1).expect("a JWT");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("base64url")).expect("JSON")
+}
+
+fn header(jwt: &str) -> Value {
+    let head = jwt.split('.').next().expect("a JWT");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(head).expect("base64url")).expect("JSON")
+}
+
+async fn token(code: &str, verifier: &str) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/token", provider_url()))
+        .basic_auth(CLIENT, Some(SECRET))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", &callback()),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .expect("token");
+    (r.status().as_u16(), r.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn the_local_provider_signs_a_test_user_in_with_pkce_and_names_the_users_claims() {
+    let discovery: Value = reqwest::get(format!(
+        "{}/.well-known/openid-configuration",
+        provider_url()
+    ))
+    .await
+    .expect("discovery")
+    .json()
+    .await
+    .expect("JSON");
+    assert_eq!(discovery["issuer"], provider_url());
+    assert_eq!(
+        discovery["code_challenge_methods_supported"],
+        serde_json::json!(["S256"])
+    );
+    assert_eq!(
+        discovery["authorization_response_iss_parameter_supported"],
+        true
+    );
+
+    let (_, challenge) = pkce();
+    let (state, nonce) = (unique("state"), unique("nonce"));
+    let b = browser_without_redirects();
+    let back = sign_in(
+        &b,
+        &authorize_url(Some(&challenge), &state, &nonce, &callback()),
+        "maria",
+    )
+    .await;
+    let params = query(&back);
+    assert_eq!(params.get("state"), Some(&state));
+    assert_eq!(params.get("iss"), Some(&provider_url()), "RFC 9207: {back}");
+    let code = params.get("code").expect("code").clone();
+
+    // The code answers only with its verifier, and only once.
+    let (status, refused) = token(&code, "another-verifier-of-enough-length-1234567890").await;
+    assert_eq!(
+        (status, refused["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{refused}"
+    );
+    let (verifier2, challenge2) = pkce();
+    let b2 = browser_without_redirects();
+    let back2 = sign_in(
+        &b2,
+        &authorize_url(Some(&challenge2), &state, &nonce, &callback()),
+        "maria",
+    )
+    .await;
+    let code2 = query(&back2).get("code").expect("code").clone();
+    let (status, tokens) = token(&code2, &verifier2).await;
+    assert_eq!(status, 200, "{tokens}");
+    let (status, _) = token(&code2, &verifier2).await;
+    assert_eq!(status, 400, "a code is used once");
+
+    let id = claims(tokens["id_token"].as_str().expect("id_token"));
+    assert_eq!(
+        (&id["iss"], &id["aud"], &id["sub"], &id["nonce"]),
+        (
+            &Value::from(provider_url()),
+            &Value::from(CLIENT),
+            &Value::from("maria"),
+            &Value::from(nonce.clone())
+        )
+    );
+    assert_eq!(
+        (&id["email"], &id["email_verified"]),
+        (&Value::from("maria@sso.example"), &Value::from(true))
+    );
+    assert_eq!(id["given_name"], "Мария");
+    // An access token for the shop's API, as a resource server reads it (RFC 9068).
+    let access = tokens["access_token"].as_str().expect("access_token");
+    assert_eq!(header(access)["typ"], "at+jwt");
+    let at = claims(access);
+    assert_eq!(
+        (&at["aud"], &at["sub"], &at["iss"]),
+        (
+            &Value::from(format!("{}/api", base_url())),
+            &Value::from("maria"),
+            &Value::from(provider_url())
+        )
+    );
+
+    // The other users: an unverified e-mail, and none said at all.
+    for (login, verified) in [("pavel", Value::from(false)), ("anna", Value::Null)] {
+        let (v, c) = pkce();
+        let b = browser_without_redirects();
+        let back = sign_in(
+            &b,
+            &authorize_url(Some(&c), &state, &nonce, &callback()),
+            login,
+        )
+        .await;
+        let code = query(&back).get("code").expect("code").clone();
+        let (status, tokens) = token(&code, &v).await;
+        assert_eq!(status, 200, "{tokens}");
+        let id = claims(tokens["id_token"].as_str().expect("id_token"));
+        assert_eq!(
+            (id["sub"].as_str(), &id["email_verified"]),
+            (Some(login), &verified)
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_local_provider_refuses_a_request_without_pkce_or_with_another_redirect() {
+    let b = browser_without_redirects();
+    let r = b
+        .get(authorize_url(None, "s", "n", &callback()))
+        .send()
+        .await
+        .expect("auth");
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let back = location(&r);
+    assert!(back.starts_with(&callback()), "{back}");
+    let params = query(&back);
+    assert_eq!(
+        params.get("error").map(String::as_str),
+        Some("invalid_request"),
+        "{back}"
+    );
+    assert!(
+        params
+            .get("error_description")
+            .is_some_and(|d| d.contains("PKCE")),
+        "{back}"
+    );
+
+    let (_, challenge) = pkce();
+    let elsewhere = authorize_url(Some(&challenge), "s", "n", &format!("{}2", callback()));
+    let r = b.get(elsewhere).send().await.expect("auth");
+    assert_eq!(
+        r.status().as_u16(),
+        400,
+        "an unregistered redirect URI gets the provider's error page, no redirect"
+    );
+}
