@@ -87,7 +87,8 @@ fn unsubscribe_key(
     ))
 }
 
-/// «Личный кабинет» → «Уведомления»: the client's choice of channels per kind of message.
+/// «Личный кабинет» → «Уведомления»: the client's choice of channels per kind of message, and
+/// a device the client forgets — what needs the client's items and nothing else.
 pub struct Choices {
     pub store: store::NotificationStore,
 }
@@ -205,7 +206,7 @@ pub fn functions() -> Vec<Function> {
         http_route(
             "push-unsubscribe",
             Route::delete("/api/push/subscriptions/{subscriptionId}").authorized(),
-            PushDevices::new,
+            Choices::new,
             handlers::push_unsubscribe::handle,
         ),
     ]

@@ -42,11 +42,23 @@ pub enum PushError {
     Refused { status: u16, body: String },
 }
 
-/// The secret holding the VAPID key: `{"privateKey"}`, empty while web push is off.
+/// The secret holding the VAPID key: `{"privateKey"}`, empty while web push is off. The key is
+/// read once, with the secret.
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VapidSecret {
-    private_key: String,
+    #[serde(deserialize_with = "vapid_key")]
+    private_key: Option<VapidKey>,
+}
+
+fn vapid_key<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<VapidKey>, D::Error> {
+    let text: String = serde::Deserialize::deserialize(d)?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    VapidKey::from_base64(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 /// The shop's VAPID key pair.
@@ -106,7 +118,6 @@ pub struct Pusher {
     secret: JsonSecret<VapidSecret>,
     /// Who the push services may write to about the shop's pushes (`mailto:` the shop's sender).
     subject: String,
-    key: tokio::sync::OnceCell<Option<VapidKey>>,
 }
 
 impl Pusher {
@@ -121,27 +132,16 @@ impl Pusher {
             http,
             secret,
             subject,
-            key: tokio::sync::OnceCell::new(),
         })
     }
 
     /// The VAPID key; `None` while the secret holds none (web push is off).
     pub async fn key(&self) -> Result<Option<&VapidKey>, PushError> {
-        self.key
-            .get_or_try_init(|| async {
-                let parsed = self.secret.get().await.map_err(|e| match e {
-                    SecretError::Unavailable(..) => PushError::Unavailable(e.to_string()),
-                    SecretError::Malformed(..) => PushError::NotConfigured(e.to_string()),
-                })?;
-                if parsed.private_key.trim().is_empty() {
-                    return Ok(None);
-                }
-                VapidKey::from_base64(&parsed.private_key)
-                    .map(Some)
-                    .map_err(PushError::NotConfigured)
-            })
-            .await
-            .map(Option::as_ref)
+        let secret = self.secret.get().await.map_err(|e| match e {
+            SecretError::Unavailable(..) => PushError::Unavailable(e.to_string()),
+            SecretError::Malformed(..) => PushError::NotConfigured(e.to_string()),
+        })?;
+        Ok(secret.private_key.as_ref())
     }
 
     /// Sends `push` to one subscription.
@@ -217,6 +217,19 @@ impl Pusher {
 mod tests {
     use super::*;
     use p256::ecdsa::{signature::Verifier, VerifyingKey};
+
+    #[test]
+    fn an_empty_secret_turns_push_off_and_a_bad_one_is_refused() {
+        let read = |json: &str| serde_json::from_str::<VapidSecret>(json).map(|s| s.private_key);
+        assert!(matches!(read(r#"{"privateKey": ""}"#), Ok(None)));
+        let key = URL_SAFE_NO_PAD.encode([3u8; 32]);
+        assert!(matches!(
+            read(&format!(r#"{{"privateKey": "{key}"}}"#)),
+            Ok(Some(_))
+        ));
+        assert!(read(r#"{"privateKey": "not a key"}"#).is_err());
+        assert!(read(r#"{"key": "x"}"#).is_err());
+    }
 
     #[test]
     fn the_vapid_token_names_the_endpoints_origin_with_its_port_and_verifies() {

@@ -1,7 +1,7 @@
 //! `DELETE /api/push/subscriptions/{subscriptionId}`: a device forgotten («Отключить»); the
 //! same again changes nothing.
 
-use crate::{flow::push, PushDevices};
+use crate::{flow::push, Choices};
 use lambda_http::{http::StatusCode, Body, Request, RequestExt, Response};
 use std::sync::Arc;
 use vitrina_shared::{
@@ -23,7 +23,7 @@ use vitrina_shared::{
         Guarded, Unavailable,
     )
 )]
-pub async fn handle(d: Arc<PushDevices>, req: Request) -> Result<Response<Body>, ApiError> {
+pub async fn handle(d: Arc<Choices>, req: Request) -> Result<Response<Body>, ApiError> {
     let caller = Caller::from_request(&req)?;
     // The shop's ids are 32 hex digits; anything else names no device, and is forgotten already.
     let id = req
