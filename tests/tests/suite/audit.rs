@@ -18,7 +18,8 @@
 //!   never both;
 //! - no dead-letter queue holds a message (a consumer that failed for good);
 //! - every web push device belongs to a notification account, under its own id, at an endpoint
-//!   notification may call, with keys of the right sizes;
+//!   notification may call, with keys of the right sizes; every choice of channels keeps the
+//!   e-mail of payment results and gift-card codes on;
 //! - every order claim (`ORDERPAY#`) names a payment that has the money or is taking it;
 //! - every goods order past «собирается» has its picking case (and past «передан в доставку»
 //!   its delivery case) open; a cancelled one has neither open; goods on the road (a delivery
@@ -179,6 +180,17 @@ async fn violations() -> BTreeMap<String, String> {
                 if !well_formed || !by_key.contains_key(&(pk.clone(), "ACCOUNT".to_string())) {
                     flag(
                         format!("{pk} {sk}: a device of no account, or not one a push can reach"),
+                        v.to_string(),
+                    );
+                }
+            }
+            // The client's choice of channels: what must go by e-mail (a payment's result, a gift
+            // card's code) was never turned off, and the item was written by a change (version ≥ 1).
+            ("NOTIFY", "PREFERENCES") => {
+                let kept = v["orders"]["email"] != false && v["giftCards"]["email"] != false;
+                if !kept || int(v, "version") < 1 {
+                    flag(
+                        format!("{pk} PREFERENCES: a required e-mail turned off, or no version"),
                         v.to_string(),
                     );
                 }
