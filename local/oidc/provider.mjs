@@ -11,12 +11,17 @@
 //   response carries `iss` (RFC 9207).
 // - Test users, signed in on the provider's own page by their login (`sub`) with any password:
 //   `maria` (e-mail verified), `pavel` (e-mail not verified), `anna` (no `email_verified` claim at
-//   all), with names and phones; their claims are in the ID token too.
+//   all), with names and phones; their claims are in the ID token too. `maria-<suffix>` (and so
+//   on) is one more such person, with the e-mail `maria-<suffix>@sso.example`: each test its own.
+// - Faults, as the bank sandbox has them: `POST /_faults/id-token {"sub", "fault"}` makes the next
+//   ID token issued to that person wrong in one way — `aud`, `iss`, `expired`, `nonce` (each
+//   re-signed with the provider's own key, so only that check can catch it) or `foreign_key`
+//   (signed by a key that is not the provider's, under its key id).
 // - Access tokens for the shop's API as a resource server (RFC 8707 resource indicators): JWTs
 //   for the audience `VITRINA_OIDC_RESOURCE` (RFC 9068).
 //
 // Settings: VITRINA_OIDC_PORT (3003), VITRINA_PORT (the shop's, 3000), VITRINA_OIDC_CLIENT_SECRET.
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
 import Provider from "oidc-provider";
 
 const port = Number(process.env.VITRINA_OIDC_PORT ?? 3003);
@@ -30,10 +35,27 @@ const USERS = {
   anna: { email: "anna@sso.example", given_name: "Анна", family_name: "Белова", name: "Анна Белова" },
 };
 
+// `maria`, or `maria-<suffix>`: the base person's claims, the e-mail made from the login.
+function person(sub) {
+  const m = /^(maria|pavel|anna)(-[a-z0-9]{1,32})?$/.exec(sub ?? "");
+  if (!m) return undefined;
+  return { ...USERS[m[1]], email: `${sub}@sso.example` };
+}
+
 function signingKey(type, options, alg) {
   const { privateKey } = generateKeyPairSync(type, options);
   return { ...privateKey.export({ format: "jwk" }), alg, use: "sig", kid: `${alg.toLowerCase()}-${randomBytes(4).toString("hex")}` };
 }
+
+const KEYS = [
+  signingKey("rsa", { modulusLength: 2048 }, "RS256"),
+  signingKey("ec", { namedCurve: "P-256" }, "ES256"),
+];
+// Not the provider's: what a forger would sign with.
+const FOREIGN = {
+  RS256: signingKey("rsa", { modulusLength: 2048 }, "RS256"),
+  ES256: signingKey("ec", { namedCurve: "P-256" }, "ES256"),
+};
 
 const provider = new Provider(issuer, {
   clients: [
@@ -56,7 +78,7 @@ const provider = new Provider(issuer, {
   // The ID token carries the scopes' claims too, as most providers' do.
   conformIdTokenClaims: false,
   async findAccount(_ctx, sub) {
-    const user = USERS[sub];
+    const user = person(sub);
     return user && { accountId: sub, claims: async () => ({ sub, ...user }) };
   },
   features: {
@@ -72,12 +94,56 @@ const provider = new Provider(issuer, {
     },
   },
   jwks: {
-    keys: [
-      signingKey("rsa", { modulusLength: 2048 }, "RS256"),
-      signingKey("ec", { namedCurve: "P-256" }, "ES256"),
-    ],
+    keys: KEYS,
   },
   cookies: { keys: [randomBytes(32).toString("hex")] },
+});
+
+// The armed faults, by person: used by the next ID token issued to them.
+const faults = new Map();
+const b64 = (value) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+function resign(idToken, fault) {
+  const [h, p] = idToken.split(".");
+  const header = JSON.parse(Buffer.from(h, "base64url"));
+  const payload = JSON.parse(Buffer.from(p, "base64url"));
+  const now = Math.floor(Date.now() / 1000);
+  if (fault === "aud") payload.aud = "another-client";
+  if (fault === "iss") payload.iss = "http://127.0.0.1:1/another-issuer";
+  if (fault === "expired") Object.assign(payload, { iat: now - 7200, exp: now - 3600 });
+  if (fault === "nonce") payload.nonce = "not-the-nonce-of-this-flow";
+  const jwk = fault === "foreign_key" ? FOREIGN[header.alg] : KEYS.find((k) => k.kid === header.kid);
+  const key = createPrivateKey({ key: jwk, format: "jwk" });
+  const input = `${b64(header)}.${b64(payload)}`;
+  const signature = header.alg === "ES256"
+    ? sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" })
+    : sign("sha256", Buffer.from(input), key);
+  return `${input}.${signature.toString("base64url")}`;
+}
+
+provider.use(async (ctx, next) => {
+  if (ctx.method === "POST" && ctx.path === "/_faults/id-token") {
+    let raw = "";
+    for await (const chunk of ctx.req) raw += chunk;
+    const { sub, fault } = JSON.parse(raw || "{}");
+    if (!person(sub) || !["aud", "iss", "expired", "nonce", "foreign_key"].includes(fault)) {
+      ctx.status = 400;
+      ctx.body = { error: "a known sub and one of aud, iss, expired, nonce, foreign_key" };
+      return;
+    }
+    faults.set(sub, fault);
+    ctx.status = 204;
+    return;
+  }
+  await next();
+  if (ctx.path === "/token" && ctx.body && typeof ctx.body === "object" && ctx.body.id_token) {
+    const sub = JSON.parse(Buffer.from(ctx.body.id_token.split(".")[1], "base64url")).sub;
+    const fault = faults.get(sub);
+    if (fault) {
+      faults.delete(sub);
+      ctx.body = { ...ctx.body, id_token: resign(ctx.body.id_token, fault) };
+    }
+  }
 });
 
 provider.listen(port, "127.0.0.1", () => {

@@ -119,6 +119,26 @@ pub async fn run() -> Result<(), String> {
             vapid.to_bytes(),
         ),
     );
+    // Single sign-on against the local platform's OpenID provider (local/oidc/provider.mjs, its
+    // own port), registered there with this client and the callback of this shop.
+    overrides.insert(
+        "SsoProviders".to_string(),
+        serde_json::json!([{
+            "id": "local",
+            "name": "Sandbox ID",
+            "issuer": format!("http://127.0.0.1:{}", setting("VITRINA_OIDC_PORT", "3003")),
+            "clientId": "vitrina-local",
+            "scopes": ["email", "profile", "phone"],
+        }])
+        .to_string(),
+    );
+    overrides.insert(
+        "SsoClientSecretValues".to_string(),
+        serde_json::json!({
+            "local": setting("VITRINA_OIDC_CLIENT_SECRET", "sandbox-oidc-secret"),
+        })
+        .to_string(),
+    );
     // Tests wait for the payment's timer; the shop's own default is 15 minutes.
     if let Ok(hold) = std::env::var("VITRINA_PAYMENT_HOLD_SECONDS") {
         overrides.insert("PaymentHoldSeconds".to_string(), hold);

@@ -74,6 +74,23 @@ pub mod auth {
     pub fn sessions_of_user(user_id: &str) -> String {
         format!("USER#{user_id}")
     }
+    /// A single sign-on flow between its start and its callback, by its `state` (short-lived).
+    pub fn sso_flow(state: &str) -> (String, String) {
+        (format!("SSOFLOW#{state}"), "FLOW".into())
+    }
+    /// What a provider vouched for, waiting for the client to register or link (short-lived),
+    /// by the SHA-256 of the token its cookie holds.
+    pub fn sso_pending(token_hash: &str) -> (String, String) {
+        (format!("SSOPENDING#{token_hash}"), "PENDING".into())
+    }
+    /// Who an identity at a provider is here: one client per `(issuer, subject)`.
+    pub fn identity(issuer: &str, subject: &str) -> (String, String) {
+        (format!("IDENTITY#{issuer}#{subject}"), "OWNER".into())
+    }
+    /// A client's link to a provider, beside the profile (one per provider).
+    pub fn user_identity(user_id: &str, provider: &str) -> (String, String) {
+        (format!("USER#{user_id}"), format!("IDENTITY#{provider}"))
+    }
     pub fn login_failures(username: &str, window: i64) -> (String, String) {
         (
             format!("LOGINFAIL#{}", username.to_lowercase()),

@@ -14,6 +14,7 @@ pub mod keys;
 pub mod money;
 pub mod openapi;
 pub mod runtime;
+pub mod secrets;
 pub mod sqs;
 pub mod stream;
 pub mod table;

@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::{future::Future, time::Duration};
 
 pub mod shop;
+pub mod sso;
 pub use shop::Shop;
 
 pub fn base_url() -> String {

@@ -540,6 +540,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sso/identities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Личный кабинет: вход через провайдеров */
+        get: operations["sso-identities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sso/identities/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Личный кабинет: отвязать провайдера */
+        delete: operations["sso-unlink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sso/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Связать с существующей учётной записью */
+        post: operations["sso-link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sso/pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Вход через провайдера: что он сообщил */
+        get: operations["sso-pending"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sso/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Провайдеры единого входа */
+        get: operations["sso-providers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sso/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Зарегистрироваться через провайдера */
+        post: operations["sso-register"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sso/{provider}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Возврат от провайдера */
+        get: operations["sso-callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sso/{provider}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Войти через провайдера */
+        get: operations["sso-start"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/top-up-orders": {
         parameters: {
             query?: never;
@@ -906,6 +1042,18 @@ export interface components {
             channels: components["schemas"]["ChannelView"][];
             kind: components["schemas"]["NoticeKind"];
         };
+        LinkForm: {
+            /** @description The password of the account that has the provider's e-mail. */
+            password: string;
+        };
+        /** @description One line of «Личный кабинет» → «Вход через…». */
+        LinkedProvider: {
+            /** @description The e-mail the provider gave when linked; null while not linked. */
+            email?: string | null;
+            linkedAt?: string | null;
+            name: string;
+            provider: string;
+        };
         /**
          * @description The spec's answer to a logout (`{"message": "Success"}`); logging out everywhere adds how
          *     many sessions it ended.
@@ -979,6 +1127,24 @@ export interface components {
             /** @description Where the payer goes next (a card) while the bank waits for them. */
             redirectUrl?: string | null;
             status: components["schemas"]["PaymentStatus"];
+        };
+        /**
+         * @description What the web client shows while the client finishes: the provider, whether this is a
+         *     registration or a link, and what the provider said of them (to pre-fill the form).
+         */
+        PendingView: {
+            email: string;
+            firstName: string;
+            lastName: string;
+            /**
+             * @description `register`: nobody here has this identity or e-mail; `link`: the account with this
+             *     e-mail may take it with its password.
+             */
+            next: string;
+            phone: string;
+            provider: string;
+            providerName: string;
+            username: string;
         };
         PickupPoint: {
             address: string;
@@ -1081,6 +1247,11 @@ export interface components {
             lastName?: string | null;
             phone?: string | null;
         };
+        ProviderView: {
+            /** @description The provider in `/api/sso/{provider}/start`. */
+            id: string;
+            name: string;
+        };
         /** @description A courier price for a client's address, held for `QUOTE_MINUTES`. */
         Quote: {
             address: string;
@@ -1152,6 +1323,16 @@ export interface components {
         SetQuantity: {
             /** Format: int64 */
             quantity: number;
+        };
+        SignInWays: {
+            /** @description Whether the account has a password (the last provider cannot be unlinked without one). */
+            hasPassword: boolean;
+            /** @description Every provider the shop signs in with, linked or not. */
+            providers: components["schemas"]["LinkedProvider"][];
+        };
+        /** @description The user model, and where the client was going when they chose the provider. */
+        SignedOn: components["schemas"]["Profile"] & {
+            returnTo: string;
         };
         StoreAvailability: {
             level: components["schemas"]["Availability"];
@@ -4188,6 +4369,585 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "sso-identities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every provider, linked or not */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInWays"];
+                };
+            };
+            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "user_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "sso-unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `identity_not_linked`, `unknown_provider`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "identity_not_linked" | "unknown_provider" | "user_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `last_way_in`: no password and no other provider; `profile_changed`: the ways in changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "last_way_in" | "profile_changed";
+                        };
+                    };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "sso-link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description Set by the callback */
+                ssoPending?: string | null;
+            };
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkForm"];
+            };
+        };
+        responses: {
+            /** @description Linked and signed in */
+            200: {
+                headers: {
+                    /** @description sessionId=…; ssoPending emptied */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOn"];
+                };
+            };
+            /** @description `sso_expired`; `missing_fields`; `wrong_password`; `body_required`, `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "sso_expired" | "missing_fields" | "wrong_password" | "body_required" | "invalid_json";
+                        };
+                    };
+                };
+            };
+            /** @description `not_linkable`: no account has the provider's verified e-mail; `identity_linked`; `provider_already_linked` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "not_linkable" | "identity_linked" | "provider_already_linked";
+                        };
+                    };
+                };
+            };
+            /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: a body that is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
+                };
+            };
+            /** @description `too_many_attempts`: the account's password checks of the last 15 minutes are used up */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "too_many_attempts";
+                        };
+                    };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "sso-pending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description Set by the callback */
+                ssoPending?: string | null;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The provider and its claims; `next` says which page finishes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PendingView"];
+                };
+            };
+            /** @description `sso_expired`: no identity waits (used, expired, or never) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "sso_expired";
+                        };
+                    };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "sso-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configured providers, in the template's order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderView"][];
+                };
+            };
+        };
+    };
+    "sso-register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: {
+                /** @description Set by the callback */
+                ssoPending?: string | null;
+            };
+        };
+        /** @description As `/api/register`, but `password` may be left out */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegistrationForm"];
+            };
+        };
+        responses: {
+            /** @description Registered, linked and signed in */
+            200: {
+                headers: {
+                    /** @description sessionId=…; ssoPending emptied */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignedOn"];
+                };
+            };
+            /** @description `sso_expired`; `missing_fields`, `invalid_username`, `invalid_email`, `invalid_phone`, `weak_password`, `invalid_name`; `body_required`, `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "sso_expired" | "missing_fields" | "invalid_username" | "invalid_email" | "invalid_phone" | "weak_password" | "invalid_name" | "body_required" | "invalid_json";
+                        };
+                    };
+                };
+            };
+            /** @description `user_exists`: the username or e-mail is taken; `identity_linked` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "user_exists" | "identity_linked";
+                        };
+                    };
+                };
+            };
+            /** @description `body_too_large`: over 16 KiB (`http::MAX_BODY_BYTES`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "body_too_large";
+                        };
+                    };
+                };
+            };
+            /** @description `unsupported_media_type`: a body that is not `application/json` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unsupported_media_type";
+                        };
+                    };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "sso-callback": {
+        parameters: {
+            query?: {
+                state?: string;
+                code?: string;
+                /** @description RFC 9207: the provider that answers */
+                iss?: string;
+                /** @description The provider's refusal (`access_denied`, …) */
+                error?: string;
+            };
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: {
+                /** @description The flow this browser started */
+                ssoFlow?: string | null;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in: to `returnTo` with a new `sessionId` cookie. A new identity: to `/register?sso={provider}` or `/sso/link` with an `ssoPending` cookie. Linked: to `/account?sso=linked`. Refused (nothing written): to `/login?sso=<reason>` (or `/account?sso=<reason>` when linking) — `state_expired`, `provider_refused`, `sso_failed`, `provider_unavailable`, `email_unverified`, `linked_to_another` */
+            303: {
+                headers: {
+                    Location?: string;
+                    /** @description ssoFlow emptied; sessionId or ssoPending */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `unknown_provider` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unknown_provider";
+                        };
+                    };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "sso-start": {
+        parameters: {
+            query?: {
+                /** @description A path of the shop to come back to (`/` when left out) */
+                returnTo?: string;
+                /** @description `true`: link the identity to the signed-in client («Личный кабинет») */
+                link?: boolean;
+            };
+            header?: never;
+            path: {
+                /** @description A provider of `/api/sso/providers` */
+                provider: string;
+            };
+            cookie?: {
+                /** @description The session, when linking */
+                sessionId?: string | null;
+            };
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider's authorization endpoint (state, nonce, PKCE S256) */
+            302: {
+                headers: {
+                    Location?: string;
+                    /** @description ssoFlow=…; Path=/api/sso; Max-Age=600; HttpOnly; SameSite=Lax; Secure */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_return_to`: not a path of the shop */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "invalid_return_to";
+                        };
+                    };
+                };
+            };
+            /** @description `unauthorized`: linking asked for without a live session */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unauthorized";
+                        };
+                    };
+                };
+            };
+            /** @description `unknown_provider` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unknown_provider";
+                        };
+                    };
+                };
+            };
+            /** @description `provider_unavailable`: its discovery document could not be read; `unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "provider_unavailable" | "unavailable";
                         };
                     };
                 };

@@ -33,6 +33,10 @@ export type GiftCard = Schemas["CardView"];
 export type PushDevices = Schemas["Devices"];
 export type PushDevice = Schemas["Device"];
 export type NotificationPreferences = Schemas["PreferencesView"];
+export type SsoProvider = Schemas["ProviderView"];
+export type SsoPending = Schemas["PendingView"];
+export type SignInWays = Schemas["SignInWays"];
+export type SignedOn = Schemas["SignedOn"];
 export type ChannelChange = { kind: Schemas["NoticeKind"]; channel: Schemas["Channel"]; on: boolean };
 
 export class ApiError extends Error {
@@ -125,6 +129,26 @@ const MESSAGES: Record<string, string> = {
   channel_not_offered: "Такие сообщения этим способом не отправляются",
   invalid_unsubscribe_token: "Ссылка для отписки повреждена: выберите, какие письма получать, в «Личный кабинет» → «Уведомления»",
   preferences_busy: "Настройки меняются в другой вкладке: попробуйте ещё раз",
+  sso_expired: "Вход через провайдера устарел: начните его ещё раз",
+  not_linkable: "Связать этот вход можно только с учётной записью, у которой тот же подтверждённый e-mail",
+  identity_linked: "Этот вход уже привязан к другому клиенту",
+  provider_already_linked: "К учётной записи уже привязан другой вход через этого провайдера",
+  identity_not_linked: "Этот провайдер не привязан к вашей учётной записи",
+  last_way_in: "Это единственный способ войти: сначала задайте пароль",
+  provider_unavailable: "Провайдер сейчас недоступен. Попробуйте позже",
+  invalid_return_to: "Некорректный адрес возврата",
+  unknown_provider: "Такого провайдера нет",
+};
+
+// Why the single sign-on's callback sent the browser back (`?sso=<code>`), in Russian.
+export const SSO_OUTCOMES: Record<string, string> = {
+  state_expired: "Время входа истекло, или вход начат в другом окне. Попробуйте ещё раз",
+  provider_refused: "Провайдер отказал во входе",
+  sso_failed: "Не удалось войти через провайдера: его ответ не прошёл проверку. Попробуйте ещё раз",
+  provider_unavailable: "Провайдер сейчас недоступен. Попробуйте позже",
+  email_unverified: "Учётная запись с этим e-mail уже есть, а провайдер не подтвердил адрес. Войдите по паролю и привяжите вход в «Личном кабинете»",
+  linked_to_another: "Этот вход уже привязан к другому клиенту",
+  linked: "Вход через провайдера привязан",
 };
 
 /// A message's {name} placeholders filled from the error's details.
@@ -214,6 +238,12 @@ export const api = {
   notificationPreferences: () => request<NotificationPreferences>("GET", "/notifications/preferences"),
   chooseChannels: (changes: ChannelChange[]) => request<NotificationPreferences>("PUT", "/notifications/preferences", { changes }),
   unsubscribe: (token: string) => request<{ kind: Schemas["NoticeKind"] }>("POST", `/notifications/unsubscribe?token=${encodeURIComponent(token)}`),
+  ssoProviders: () => request<SsoProvider[]>("GET", "/sso/providers"),
+  ssoPending: () => request<SsoPending>("GET", "/sso/pending"),
+  ssoRegister: (form: Record<string, string>) => request<SignedOn>("POST", "/sso/register", form),
+  ssoLink: (password: string) => request<SignedOn>("POST", "/sso/link", { password }),
+  signInWays: () => request<SignInWays>("GET", "/sso/identities"),
+  ssoUnlink: (provider: string) => request<unknown>("DELETE", `/sso/identities/${encodeURIComponent(provider)}`),
   pushDevices: () => request<PushDevices>("GET", "/push/subscriptions"),
   pushSubscribe: (subscription: PushSubscriptionJSON) => request<PushDevice>("POST", "/push/subscriptions", subscription),
   pushUnsubscribe: (id: string) => request<unknown>("DELETE", `/push/subscriptions/${encodeURIComponent(id)}`),

@@ -9,6 +9,7 @@ import { ordersPage, payOrderPage, paymentReturnPage } from "./payment";
 import { activateGiftCardPage, buyGiftCardPage, giftCardsBox } from "./giftcards";
 import { walletBox } from "./wallet";
 import { notificationsBox, unsubscribePage } from "./notifications";
+import { linkPage, outcomeNotice, pendingIdentity, providerButtons, signInWaysBox } from "./sso";
 import { validateEmail, validateName, validatePassword, validatePhone, validateUsername } from "./validation";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -90,11 +91,16 @@ async function homePage(root: HTMLElement) {
 }
 
 // Scenario S1: the registration form; "Зарегистрировать" stays disabled until it is valid.
-function registerPage(root: HTMLElement) {
+// After a provider's sign-in (`?sso=<provider>`) it opens pre-filled with what the provider said,
+// the password optional, and completes the registration through the provider.
+async function registerPage(root: HTMLElement, params: URLSearchParams) {
+  const pending = params.get("sso") ? await pendingIdentity() : null;
   const username = field({ id: "username", label: "Логин", autocomplete: "username", required: true, hint: "Латинские буквы, цифры, «.», «_», «-»" });
   const firstName = field({ id: "firstName", label: "Имя", autocomplete: "given-name", required: true });
   const lastName = field({ id: "lastName", label: "Фамилия", autocomplete: "family-name" });
-  const password = field({ id: "password", label: "Пароль", type: "password", autocomplete: "new-password", required: true, hint: "Не короче 8 символов, буква и цифра" });
+  const password = pending
+    ? field({ id: "password", label: "Пароль (необязательно)", type: "password", autocomplete: "new-password", hint: `Входить можно через ${pending.providerName}; пароль — ещё один способ` })
+    : field({ id: "password", label: "Пароль", type: "password", autocomplete: "new-password", required: true, hint: "Не короче 8 символов, буква и цифра" });
   const email = field({ id: "email", label: "E-mail", type: "email", autocomplete: "email", required: true });
   const phone = field({ id: "phone", label: "Телефон", type: "tel", autocomplete: "tel", required: true, hint: "Например, +7 999 123-45-67" });
   const submit = h("button", { type: "submit", disabled: true }, "Зарегистрировать") as HTMLButtonElement;
@@ -104,7 +110,7 @@ function registerPage(root: HTMLElement) {
     [username, validateUsername],
     [firstName, (v) => validateName(v, true)],
     [lastName, (v) => validateName(v, false)],
-    [password, validatePassword],
+    [password, (v) => (pending && !v ? undefined : validatePassword(v))],
     [email, validateEmail],
     [phone, (v) => validatePhone(v, true)],
   ];
@@ -134,10 +140,21 @@ function registerPage(root: HTMLElement) {
     "form",
     { class: "card form", novalidate: true, "aria-labelledby": "register-title" },
     h("h1", { id: "register-title" }, "Регистрация"),
+    pending ? h("p", { class: "hint", "data-testid": "sso-register" }, `Данные получены от ${pending.providerName}: проверьте их и нажмите «Зарегистрировать».`) : null,
+    params.get("sso") && !pending ? h("div", { class: "form-error", role: "alert" }, humanMessage(new ApiError(400, "sso_expired", ""))) : null,
     ...checks.map(([f]) => f.wrap),
     formError,
     submit,
+    pending ? null : providerButtons("/"),
   ) as HTMLFormElement;
+  if (pending) {
+    username.input.value = pending.username;
+    firstName.input.value = pending.firstName;
+    lastName.input.value = pending.lastName;
+    email.input.value = pending.email;
+    phone.input.value = pending.phone;
+    validate();
+  }
 
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
@@ -149,6 +166,14 @@ function registerPage(root: HTMLElement) {
     const data = Object.fromEntries(checks.map(([f]) => [f.input.id, f.input.value.trim()]));
     data.password = password.input.value;
     try {
+      if (pending) {
+        if (!data.password) delete data.password;
+        const done = await api.ssoRegister(data);
+        await refreshSession();
+        resultProfile = { ...done, clientId: "" } as Profile;
+        navigate(done.returnTo === "/" ? "/register/done" : done.returnTo);
+        return;
+      }
       const profile = await api.register(data);
       // Registered: log straight in, so the result page greets a signed-in client.
       try {
@@ -196,6 +221,11 @@ function registerDonePage(root: HTMLElement) {
   );
 }
 
+/// Where «Войти» returns to: a path of the shop only.
+function safeNext(next: string | null): string {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+}
+
 function loginPage(root: HTMLElement) {
   const username = field({ id: "username", label: "Логин", autocomplete: "username", required: true });
   const password = field({ id: "password", label: "Пароль", type: "password", autocomplete: "current-password", required: true });
@@ -208,10 +238,12 @@ function loginPage(root: HTMLElement) {
     "form",
     { class: "card form", novalidate: true },
     h("h1", {}, "Вход"),
+    outcomeNotice(new URLSearchParams(location.search)),
     username.wrap,
     password.wrap,
     formError,
     submit,
+    providerButtons(safeNext(new URLSearchParams(location.search).get("next"))),
     h("p", { class: "aside" }, "Нет учётной записи? ", link("/register", "Зарегистрироваться")),
   ) as HTMLFormElement;
   form.addEventListener("submit", async (ev) => {
@@ -221,8 +253,7 @@ function loginPage(root: HTMLElement) {
     try {
       await api.login(username.input.value.trim(), password.input.value);
       await refreshSession();
-      const back = new URLSearchParams(location.search).get("next");
-      navigate(back && back.startsWith("/") && !back.startsWith("//") ? back : "/");
+      navigate(safeNext(new URLSearchParams(location.search).get("next")));
     } catch (e) {
       formError.textContent = humanMessage(e);
       submit.disabled = false;
@@ -323,7 +354,7 @@ async function accountPage(root: HTMLElement) {
     everywhere,
     everywhereStatus,
   );
-  root.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, h("div", {}, form, sessions), h("div", {}, wallet, giftCardsBox(), notificationsBox())));
+  root.replaceChildren(h("h1", {}, "Личный кабинет"), h("div", { class: "account-grid" }, h("div", {}, form, signInWaysBox(), sessions), h("div", {}, wallet, giftCardsBox(), notificationsBox())));
 }
 
 function notFoundPage(root: HTMLElement) {
@@ -342,7 +373,8 @@ type Route = {
 
 const routes: Route[] = [
   { path: /^\/$/, page: (root) => homePage(root) },
-  { path: /^\/register$/, page: (root) => registerPage(root) },
+  { path: /^\/register$/, page: (root, _m, params) => registerPage(root, params) },
+  { path: /^\/sso\/link$/, page: (root) => linkPage(root, refreshSession, navigate) },
   { path: /^\/register\/done$/, page: (root) => registerDonePage(root) },
   { path: /^\/login$/, page: (root) => loginPage(root) },
   { path: /^\/account$/, auth: true, page: (root) => accountPage(root) },

@@ -4,6 +4,7 @@
 pub mod domain;
 pub mod flow;
 pub mod handlers;
+pub mod sso;
 pub mod store;
 
 use handlers::*;
@@ -23,6 +24,39 @@ impl Auth {
         Ok(Self {
             store: store::AuthStore::new(env.aws.dynamodb(), env.config.table_name.clone()),
             secure_cookies: !env.config.is_local(),
+        })
+    }
+}
+
+/// What single sign-on's functions share: auth's own state and the providers of
+/// `SSO_PROVIDERS` (`SsoProviders` in the template), their client secrets in the Secrets
+/// Manager secret `SSO_CLIENT_SECRETS` (read at the first call to a provider), and the shop's
+/// public origin the callback URLs are made of.
+pub struct SignOn {
+    pub auth: Auth,
+    pub providers: sso::Providers,
+}
+
+impl SignOn {
+    pub fn new(env: &Env) -> Result<Self, SettingsError> {
+        let settings =
+            domain::sso::parse_providers(&env.config.parse_or("SSO_PROVIDERS", String::new())?)
+                .map_err(|reason| SettingsError::Invalid {
+                    name: "SSO_PROVIDERS".into(),
+                    reason,
+                })?;
+        let secrets = vitrina_shared::secrets::JsonSecret::new(
+            aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
+            env.config.require("SSO_CLIENT_SECRETS")?,
+        );
+        let providers = sso::Providers::new(settings, secrets, env.config.require("SHOP_URL")?)
+            .map_err(|reason| SettingsError::Invalid {
+                name: "the provider's HTTP client".into(),
+                reason,
+            })?;
+        Ok(Self {
+            auth: Auth::new(env)?,
+            providers,
         })
     }
 }
@@ -92,6 +126,54 @@ pub fn functions() -> Vec<Function> {
             Auth::new,
             me_put::handle,
         ),
+        http_route(
+            "sso-providers",
+            Route::get("/api/sso/providers"),
+            SignOn::new,
+            sso_providers::handle,
+        ),
+        http_route(
+            "sso-start",
+            Route::get("/api/sso/{provider}/start"),
+            SignOn::new,
+            sso_start::handle,
+        ),
+        http_route(
+            "sso-callback",
+            Route::get("/api/sso/{provider}/callback"),
+            SignOn::new,
+            sso_callback::handle,
+        ),
+        http_route(
+            "sso-pending",
+            Route::get("/api/sso/pending"),
+            SignOn::new,
+            sso_pending::handle,
+        ),
+        http_route(
+            "sso-register",
+            Route::post("/api/sso/register"),
+            SignOn::new,
+            sso_register::handle,
+        ),
+        http_route(
+            "sso-link",
+            Route::post("/api/sso/link"),
+            SignOn::new,
+            sso_link::handle,
+        ),
+        http_route(
+            "sso-identities",
+            Route::get("/api/sso/identities").authorized(),
+            SignOn::new,
+            sso_identities::handle,
+        ),
+        http_route(
+            "sso-unlink",
+            Route::delete("/api/sso/identities/{provider}").authorized(),
+            SignOn::new,
+            sso_unlink::handle,
+        ),
         stream_consumer("user-events", "Table", UserEvents::new, user_events::handle),
         authorizer("authorizer", Auth::new, authorizer::handle),
     ]
@@ -110,6 +192,14 @@ pub fn functions() -> Vec<Function> {
         handlers::auth::handle,
         handlers::me_get::handle,
         handlers::me_put::handle,
+        handlers::sso_providers::handle,
+        handlers::sso_start::handle,
+        handlers::sso_callback::handle,
+        handlers::sso_pending::handle,
+        handlers::sso_register::handle,
+        handlers::sso_link::handle,
+        handlers::sso_identities::handle,
+        handlers::sso_unlink::handle,
     ),
     tags((name = "auth", description = "Clients' accounts and sessions (the spec's auth contract)"))
 )]

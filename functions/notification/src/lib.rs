@@ -6,7 +6,6 @@ pub mod domain;
 pub mod flow;
 pub mod handlers;
 pub mod push;
-pub mod secrets;
 pub mod ses;
 pub mod sms;
 pub mod store;
@@ -14,6 +13,7 @@ pub mod store;
 use vitrina_shared::{
     config::SettingsError,
     runtime::{http_route, sqs_consumer, Env, Function, Route},
+    secrets,
 };
 
 pub struct Notification {

@@ -9,13 +9,11 @@
 //! ECDSA rather than by `web-push-native`'s `vapid` feature, whose `aud` leaves the endpoint's
 //! port out (RFC 8292 §2: the origin, port included).
 
-use crate::{
-    domain::{push::PushSubscription, Push},
-    secrets::{JsonSecret, SecretError},
-};
+use crate::domain::{push::PushSubscription, Push};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use p256::ecdsa::{signature::Signer, Signature, SigningKey};
 use std::time::Duration;
+use vitrina_shared::secrets::{JsonSecret, SecretError};
 
 /// How long a VAPID token holds (RFC 8292: at most 24 hours).
 const TOKEN_HOURS: i64 = 12;

@@ -195,6 +195,60 @@ async fn violations() -> BTreeMap<String, String> {
                     );
                 }
             }
+            // Single sign-on: an identity names one client, whose link names it back; a
+            // client without a password has a provider to sign in with; a flow or an identity
+            // waiting to be registered lives minutes (TTL), not forever.
+            ("IDENTITY", "OWNER") => {
+                let user = text(v, "userId");
+                let link = get(
+                    format!("USER#{user}"),
+                    &format!("IDENTITY#{}", text(v, "provider")),
+                );
+                let twin = link.is_some_and(|l| {
+                    *pk == format!("IDENTITY#{}#{}", text(l, "issuer"), text(l, "subject"))
+                        && text(l, "userId") == user
+                });
+                if !twin || get(format!("USER#{user}"), "PROFILE").is_none() {
+                    flag(
+                        format!("{pk}: an identity whose client or link is missing"),
+                        v.to_string(),
+                    );
+                }
+            }
+            ("USER", sk) if sk.starts_with("IDENTITY#") => {
+                let owner = get(
+                    format!("IDENTITY#{}#{}", text(v, "issuer"), text(v, "subject")),
+                    "OWNER",
+                );
+                if owner.map(|o| text(o, "userId")) != Some(text(v, "userId"))
+                    || *pk != format!("USER#{}", text(v, "userId"))
+                {
+                    flag(
+                        format!("{pk} {sk}: a link to an identity that names another client"),
+                        v.to_string(),
+                    );
+                }
+            }
+            ("USER", "PROFILE") if text(v, "passwordHash").is_empty() => {
+                let has_link = items
+                    .iter()
+                    .any(|(p, k, _)| p == pk && k.starts_with("IDENTITY#"));
+                if !has_link {
+                    flag(
+                        format!("{pk}: no password and no provider — no way in"),
+                        v.to_string(),
+                    );
+                }
+            }
+            ("SSOFLOW", "FLOW") | ("SSOPENDING", "PENDING") => {
+                let expires = v["expiresAt"].as_i64().unwrap_or(i64::MAX);
+                if expires > epoch_seconds() + 660 {
+                    flag(
+                        format!("{pk}: a sign-in that does not expire within ten minutes"),
+                        v.to_string(),
+                    );
+                }
+            }
             ("PRODUCT", "PRODUCT") => {
                 for (store, units) in v["stock"].as_object().into_iter().flatten() {
                     if units.as_i64().unwrap_or(0) < 0 {

@@ -30,4 +30,5 @@ mod refunds;
 mod registry;
 mod saga;
 mod security;
+mod sso;
 mod wallet;

@@ -7,97 +7,10 @@
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use vitrina_tests::*;
+use vitrina_tests::{sso::*, *};
 
 const CLIENT: &str = "vitrina-local";
 const SECRET: &str = "sandbox-oidc-secret";
-
-fn provider_url() -> String {
-    std::env::var("VITRINA_OIDC_URL")
-        .ok()
-        .filter(|v| !v.is_empty())
-        .expect(
-            "VITRINA_OIDC_URL is not set: the local OpenID provider's address (make test sets it)",
-        )
-}
-
-fn callback() -> String {
-    format!("{}/api/sso/local/callback", base_url())
-}
-
-/// A browser of the provider's pages: cookies kept, redirects looked at one by one.
-fn browser_without_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
-
-fn location(r: &reqwest::Response) -> String {
-    let to = r.headers()["location"]
-        .to_str()
-        .expect("Location")
-        .to_string();
-    if to.starts_with('/') {
-        format!("{}{to}", provider_url())
-    } else {
-        to
-    }
-}
-
-/// The query parameters of a URL, decoded.
-fn query(url: &str) -> std::collections::HashMap<String, String> {
-    reqwest::Url::parse(url)
-        .expect("a URL")
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-/// Signs `login` in on the provider's pages and consents: where the provider sends the browser
-/// back to the shop.
-async fn sign_in(b: &reqwest::Client, authorize: &str, login: &str) -> String {
-    let mut url = authorize.to_string();
-    for _ in 0..10 {
-        if url.starts_with(&callback()) {
-            return url;
-        }
-        let r = b.get(&url).send().await.expect("GET");
-        if r.status().is_redirection() {
-            url = location(&r);
-            continue;
-        }
-        let page = r.text().await.expect("page");
-        let action = page
-            .split("action=\"")
-            .nth(1)
-            .and_then(|rest| rest.split('"').next())
-            .unwrap_or_else(|| panic!("a form on the provider's page: {page}"));
-        let form: Vec<(&str, &str)> = if page.contains("name=\"login\"") {
-            vec![("prompt", "login"), ("login", login), ("password", "any")]
-        } else {
-            vec![("prompt", "consent")]
-        };
-        let r = b
-            .post(if action.starts_with('/') {
-                format!("{}{action}", provider_url())
-            } else {
-                action.to_string()
-            })
-            .form(&form)
-            .send()
-            .await
-            .expect("POST");
-        assert!(
-            r.status().is_redirection(),
-            "the form moves on: {}",
-            r.status()
-        );
-        url = location(&r);
-    }
-    panic!("the provider never sent the browser back: {url}");
-}
 
 fn pkce() -> (String, String) {
     let verifier = format!("{}{}", unique("v"), unique("erifier-long-enough-for-pkce"));
@@ -139,7 +52,7 @@ async fn token(code: &str, verifier: &str) -> (u16, Value) {
         .form(&[
             ("grant_type", "authorization_code"),
             ("code", code),
-            ("redirect_uri", &callback()),
+            ("redirect_uri", &callback_url()),
             ("code_verifier", verifier),
         ])
         .send()
@@ -172,13 +85,13 @@ async fn the_local_provider_signs_a_test_user_in_with_pkce_and_names_the_users_c
     let (_, challenge) = pkce();
     let (state, nonce) = (unique("state"), unique("nonce"));
     let b = browser_without_redirects();
-    let back = sign_in(
+    let back = sign_in_at_provider(
         &b,
-        &authorize_url(Some(&challenge), &state, &nonce, &callback()),
+        &authorize_url(Some(&challenge), &state, &nonce, &callback_url()),
         "maria",
     )
     .await;
-    let params = query(&back);
+    let params = query_of(&back);
     assert_eq!(params.get("state"), Some(&state));
     assert_eq!(params.get("iss"), Some(&provider_url()), "RFC 9207: {back}");
     let code = params.get("code").expect("code").clone();
@@ -192,13 +105,13 @@ async fn the_local_provider_signs_a_test_user_in_with_pkce_and_names_the_users_c
     );
     let (verifier2, challenge2) = pkce();
     let b2 = browser_without_redirects();
-    let back2 = sign_in(
+    let back2 = sign_in_at_provider(
         &b2,
-        &authorize_url(Some(&challenge2), &state, &nonce, &callback()),
+        &authorize_url(Some(&challenge2), &state, &nonce, &callback_url()),
         "maria",
     )
     .await;
-    let code2 = query(&back2).get("code").expect("code").clone();
+    let code2 = query_of(&back2).get("code").expect("code").clone();
     let (status, tokens) = token(&code2, &verifier2).await;
     assert_eq!(status, 200, "{tokens}");
     let (status, _) = token(&code2, &verifier2).await;
@@ -236,13 +149,13 @@ async fn the_local_provider_signs_a_test_user_in_with_pkce_and_names_the_users_c
     for (login, verified) in [("pavel", Value::from(false)), ("anna", Value::Null)] {
         let (v, c) = pkce();
         let b = browser_without_redirects();
-        let back = sign_in(
+        let back = sign_in_at_provider(
             &b,
-            &authorize_url(Some(&c), &state, &nonce, &callback()),
+            &authorize_url(Some(&c), &state, &nonce, &callback_url()),
             login,
         )
         .await;
-        let code = query(&back).get("code").expect("code").clone();
+        let code = query_of(&back).get("code").expect("code").clone();
         let (status, tokens) = token(&code, &v).await;
         assert_eq!(status, 200, "{tokens}");
         let id = claims(tokens["id_token"].as_str().expect("id_token"));
@@ -257,14 +170,14 @@ async fn the_local_provider_signs_a_test_user_in_with_pkce_and_names_the_users_c
 async fn the_local_provider_refuses_a_request_without_pkce_or_with_another_redirect() {
     let b = browser_without_redirects();
     let r = b
-        .get(authorize_url(None, "s", "n", &callback()))
+        .get(authorize_url(None, "s", "n", &callback_url()))
         .send()
         .await
         .expect("auth");
     assert!(r.status().is_redirection(), "{}", r.status());
-    let back = location(&r);
-    assert!(back.starts_with(&callback()), "{back}");
-    let params = query(&back);
+    let back = location_from(&r, &provider_url());
+    assert!(back.starts_with(&callback_url()), "{back}");
+    let params = query_of(&back);
     assert_eq!(
         params.get("error").map(String::as_str),
         Some("invalid_request"),
@@ -278,7 +191,7 @@ async fn the_local_provider_refuses_a_request_without_pkce_or_with_another_redir
     );
 
     let (_, challenge) = pkce();
-    let elsewhere = authorize_url(Some(&challenge), "s", "n", &format!("{}2", callback()));
+    let elsewhere = authorize_url(Some(&challenge), "s", "n", &format!("{}2", callback_url()));
     let r = b.get(elsewhere).send().await.expect("auth");
     assert_eq!(
         r.status().as_u16(),

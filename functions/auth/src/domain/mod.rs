@@ -4,5 +4,6 @@
 pub mod password;
 pub mod registration;
 pub mod session;
+pub mod sso;
 
 pub use registration::{NewUser, Profile, ProfileUpdate, RegistrationError};

@@ -84,16 +84,29 @@ fn present(v: &Option<String>) -> Option<&str> {
 
 impl RegistrationForm {
     pub fn validate(&self) -> Result<NewUser, RegistrationError> {
+        self.validated(true)
+    }
+
+    /// A registration through a provider: the password may be left out (the provider is the
+    /// way in); one given must pass the same rule. An absent one is an empty `password`.
+    pub fn validate_for_sign_on(&self) -> Result<NewUser, RegistrationError> {
+        self.validated(false)
+    }
+
+    fn validated(&self, password_required: bool) -> Result<NewUser, RegistrationError> {
         let (Some(username), Some(email)) = (present(&self.username), present(&self.email)) else {
             return Err(RegistrationError::Missing);
         };
         // The password is not trimmed: spaces may be part of it.
         let password = match self.password.as_deref() {
             Some(p) if !p.is_empty() => p,
+            _ if !password_required => "",
             _ => return Err(RegistrationError::Missing),
         };
         validate_username(username)?;
-        validate_password(password)?;
+        if !password.is_empty() {
+            validate_password(password)?;
+        }
         let email = validate_email(email)?;
         let phone = match present(&self.phone) {
             Some(p) => normalize_phone(p)?,

@@ -20,17 +20,7 @@ pub async fn register(auth: &Auth, form: &RegistrationForm) -> Result<Profile, A
         .await
         .map_err(|e| AuthError::Bug(e.to_string()))?
         .map_err(|e| AuthError::Bug(e.to_string()))?;
-    let record = UserRecord {
-        user_id: uuid::Uuid::now_v7().to_string(),
-        username: user.profile.username.clone(),
-        first_name: user.profile.first_name.clone(),
-        last_name: user.profile.last_name.clone(),
-        email: user.profile.email.clone(),
-        phone: user.profile.phone.clone(),
-        password_hash,
-        created_at: chrono::Utc::now().to_rfc3339(),
-        version: 1,
-    };
+    let record = new_record(&user.profile, password_hash);
     let mut attempt = 0;
     loop {
         match auth.store.create_user(&record).await {
@@ -42,6 +32,22 @@ pub async fn register(auth: &Auth, form: &RegistrationForm) -> Result<Profile, A
     }
     tracing::info!(user_id = %record.user_id, "user registered");
     Ok(user.profile)
+}
+
+/// A new user's record: a fresh id, version 1. An empty `password_hash`: no password (a client
+/// who registered through a provider).
+pub fn new_record(profile: &Profile, password_hash: String) -> UserRecord {
+    UserRecord {
+        user_id: uuid::Uuid::now_v7().to_string(),
+        username: profile.username.clone(),
+        first_name: profile.first_name.clone(),
+        last_name: profile.last_name.clone(),
+        email: profile.email.clone(),
+        phone: profile.phone.clone(),
+        password_hash,
+        created_at: chrono::Utc::now().to_rfc3339(),
+        version: 1,
+    }
 }
 
 /// The caller's own record; gone only if the user was deleted under a live session.

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod sessions;
+pub mod sso;
 
 use crate::domain::registration::RegistrationError;
 use lambda_http::http::StatusCode;
@@ -41,6 +42,27 @@ pub enum AuthError {
     ProfileChanged,
     #[error("Email is already in use")]
     EmailTaken,
+    /// Single sign-on: no provider of that id is configured.
+    #[error("No such sign-in provider")]
+    UnknownProvider,
+    #[error("returnTo must be a path of the shop")]
+    InvalidReturnTo,
+    #[error("The provider could not be reached: {0}")]
+    ProviderUnavailable(String),
+    /// The provider's identity waiting to be registered or linked is gone (used or expired).
+    #[error("The sign-in through the provider expired, start it again")]
+    SsoExpired,
+    /// No account here has the provider's verified e-mail any more.
+    #[error("This identity cannot be linked to an account by password")]
+    NotLinkable,
+    #[error("This identity is already linked to another client")]
+    IdentityTaken,
+    #[error("The account already has a sign-in through this provider")]
+    ProviderAlreadyLinked,
+    #[error("The account has no sign-in through this provider")]
+    IdentityNotLinked,
+    #[error("The last way to sign in cannot be removed: set a password first")]
+    LastWayIn,
     #[error(transparent)]
     Store(#[from] StoreError),
     /// What this code never does (a fresh token that does not hash, a hasher that panicked).
@@ -71,6 +93,22 @@ impl From<AuthError> for ApiError {
                 .with_details(json!({"field": "currentPassword"})),
             E::ProfileChanged => ApiError::conflict("profile_changed", message),
             E::EmailTaken => ApiError::conflict("email_taken", message),
+            E::UnknownProvider => ApiError::not_found("unknown_provider", message),
+            E::InvalidReturnTo => ApiError::bad_request("invalid_return_to", message),
+            E::ProviderUnavailable(why) => {
+                tracing::warn!(%why, "provider unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "provider_unavailable",
+                    "The provider could not be reached, try again later",
+                )
+            }
+            E::SsoExpired => ApiError::bad_request("sso_expired", message),
+            E::NotLinkable => ApiError::conflict("not_linkable", message),
+            E::IdentityTaken => ApiError::conflict("identity_linked", message),
+            E::ProviderAlreadyLinked => ApiError::conflict("provider_already_linked", message),
+            E::IdentityNotLinked => ApiError::not_found("identity_not_linked", message),
+            E::LastWayIn => ApiError::conflict("last_way_in", message),
             E::Store(e) => e.into(),
             E::Bug(why) => ApiError::internal(why),
         }

@@ -40,6 +40,15 @@ pub async fn login(
     if !verified {
         return Err(AuthError::InvalidCredentials);
     }
+    let token = open(auth, &user, ended).await?;
+    tracing::info!(user_id = %user.user_id, "logged in");
+    Ok((user.profile(), token))
+}
+
+/// A new session of `user`: the sessions the browser came with (`ended`) end, so every sign-in
+/// — by password or through a provider — gets a fresh id. Answers the token for the cookie.
+pub async fn open(auth: &Auth, user: &UserRecord, ended: &[String]) -> Result<String, AuthError> {
+    let now = now();
     for old in ended {
         if let Some(old_hash) = session::token_hash(old) {
             auth.store.delete_session(&old_hash, now).await?;
@@ -59,8 +68,7 @@ pub async fn login(
             },
         )
         .await?;
-    tracing::info!(user_id = %user.user_id, "logged in");
-    Ok((user.profile(), token))
+    Ok(token)
 }
 
 /// Checks a password against the user's hash (`None`: no such user, and a dummy hash is
@@ -83,11 +91,17 @@ pub async fn verify_counted(
     {
         return Err(AuthError::TooManyAttempts);
     }
-    let hash = hash.unwrap_or_else(|| password::dummy_hash().to_string());
+    // A client who registered through a provider may have no password (an empty hash): the
+    // dummy is verified all the same, so the time taken does not tell, and never counts.
+    let has_password = hash.as_deref().is_some_and(|h| !h.is_empty());
+    let hash = hash
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| password::dummy_hash().to_string());
     let plain = password.to_string();
     let verified = tokio::task::spawn_blocking(move || password::verify(&plain, &hash))
         .await
-        .map_err(|e| AuthError::Bug(e.to_string()))?;
+        .map_err(|e| AuthError::Bug(e.to_string()))?
+        && has_password;
     if verified {
         auth.store.give_back_login_attempt(username, window).await?;
     }

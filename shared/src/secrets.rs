@@ -1,6 +1,5 @@
 //! Secrets Manager: a secret's JSON read at the first use and kept for the process's life (a
-//! rotated value reaches new instances without a deploy). The only code of notification that
-//! reads a secret.
+//! rotated value reaches new instances without a deploy). What a service reads a secret with.
 
 use serde::de::DeserializeOwned;
 
