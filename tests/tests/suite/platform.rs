@@ -185,6 +185,49 @@ fn expected_outcomes() -> Vec<Outcome> {
                 "{r}"
             );
         }),
+        ("AuthSsoProvidersFunction", |r| {
+            assert_eq!(
+                http(r),
+                (200, json!([{"id": "local", "name": "Sandbox ID"}])),
+                "{r}"
+            );
+        }),
+        // To the local provider, with the flow's cookie.
+        ("AuthSsoStartFunction", |r| {
+            assert_eq!(r["statusCode"], 302, "{r}");
+            let to = r["headers"]["location"].as_str().unwrap_or_default();
+            assert!(to.contains("code_challenge_method=S256"), "{r}");
+            assert!(r.to_string().contains("ssoFlow="), "{r}");
+        }),
+        // A state no flow has: back to the login page, nothing written.
+        ("AuthSsoCallbackFunction", |r| {
+            assert_eq!(r["statusCode"], 303, "{r}");
+            assert_eq!(r["headers"]["location"], "/login?sso=state_expired", "{r}");
+        }),
+        ("AuthSsoPendingFunction", |r| {
+            assert_eq!(http(r).1["error"]["code"], "sso_expired", "{r}")
+        }),
+        ("AuthSsoRegisterFunction", |r| {
+            assert_eq!(http(r).1["error"]["code"], "sso_expired", "{r}")
+        }),
+        ("AuthSsoLinkFunction", |r| {
+            assert_eq!(http(r).1["error"]["code"], "sso_expired", "{r}")
+        }),
+        ("AuthSsoIdentitiesFunction", |r| {
+            let (status, body) = http(r);
+            assert_eq!(
+                (
+                    status,
+                    &body["hasPassword"],
+                    &body["providers"][0]["linkedAt"]
+                ),
+                (200, &json!(true), &Value::Null),
+                "{r}"
+            );
+        }),
+        ("AuthSsoUnlinkFunction", |r| {
+            assert_eq!(http(r).1["error"]["code"], "identity_not_linked", "{r}")
+        }),
         ("AuthUserEventsFunction", |r| {
             assert_eq!(r, &json!({"batchItemFailures": []}))
         }),
