@@ -16,7 +16,9 @@
 // - Faults, as the bank sandbox has them: `POST /_faults/id-token {"sub", "fault"}` makes the next
 //   ID token issued to that person wrong in one way — `aud`, `iss`, `expired`, `nonce` (each
 //   re-signed with the provider's own key, so only that check can catch it) or `foreign_key`
-//   (signed by a key that is not the provider's, under its key id).
+//   (signed by a key that is not the provider's, under its key id). `POST /_faults/access-token`
+//   does the same to the next access token for the shop's API (`aud`, `iss`, `expired`,
+//   `foreign_key`, or `scope`: without `openid`).
 // - Access tokens for the shop's API as a resource server (RFC 8707 resource indicators): JWTs
 //   for the audience `VITRINA_OIDC_RESOURCE` (RFC 9068).
 //
@@ -112,6 +114,7 @@ function resign(idToken, fault) {
   if (fault === "iss") payload.iss = "http://127.0.0.1:1/another-issuer";
   if (fault === "expired") Object.assign(payload, { iat: now - 7200, exp: now - 3600 });
   if (fault === "nonce") payload.nonce = "not-the-nonce-of-this-flow";
+  if (fault === "scope") payload.scope = "email";
   const jwk = fault === "foreign_key" ? FOREIGN[header.alg] : KEYS.find((k) => k.kid === header.kid);
   const key = createPrivateKey({ key: jwk, format: "jwk" });
   const input = `${b64(header)}.${b64(payload)}`;
@@ -122,26 +125,33 @@ function resign(idToken, fault) {
 }
 
 provider.use(async (ctx, next) => {
-  if (ctx.method === "POST" && ctx.path === "/_faults/id-token") {
+  const kinds = { "/_faults/id-token": ["id_token", ["aud", "iss", "expired", "nonce", "foreign_key"]],
+                  "/_faults/access-token": ["access_token", ["aud", "iss", "expired", "foreign_key", "scope"]] };
+  if (ctx.method === "POST" && kinds[ctx.path]) {
+    const [token, allowed] = kinds[ctx.path];
     let raw = "";
     for await (const chunk of ctx.req) raw += chunk;
     const { sub, fault } = JSON.parse(raw || "{}");
-    if (!person(sub) || !["aud", "iss", "expired", "nonce", "foreign_key"].includes(fault)) {
+    if (!person(sub) || !allowed.includes(fault)) {
       ctx.status = 400;
-      ctx.body = { error: "a known sub and one of aud, iss, expired, nonce, foreign_key" };
+      ctx.body = { error: `a known sub and one of ${allowed.join(", ")}` };
       return;
     }
-    faults.set(sub, fault);
+    faults.set(`${token} ${sub}`, fault);
     ctx.status = 204;
     return;
   }
   await next();
-  if (ctx.path === "/token" && ctx.body && typeof ctx.body === "object" && ctx.body.id_token) {
-    const sub = JSON.parse(Buffer.from(ctx.body.id_token.split(".")[1], "base64url")).sub;
-    const fault = faults.get(sub);
-    if (fault) {
-      faults.delete(sub);
-      ctx.body = { ...ctx.body, id_token: resign(ctx.body.id_token, fault) };
+  if (ctx.path === "/token" && ctx.body && typeof ctx.body === "object") {
+    for (const token of ["id_token", "access_token"]) {
+      const jwt = ctx.body[token];
+      if (typeof jwt !== "string" || jwt.split(".").length !== 3) continue;
+      const sub = JSON.parse(Buffer.from(jwt.split(".")[1], "base64url")).sub;
+      const fault = faults.get(`${token} ${sub}`);
+      if (fault) {
+        faults.delete(`${token} ${sub}`);
+        ctx.body = { ...ctx.body, [token]: resign(jwt, fault) };
+      }
     }
   }
 });

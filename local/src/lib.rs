@@ -129,6 +129,8 @@ pub async fn run() -> Result<(), String> {
             "issuer": format!("http://127.0.0.1:{}", setting("VITRINA_OIDC_PORT", "3003")),
             "clientId": "vitrina-local",
             "scopes": ["email", "profile", "phone"],
+            // Its access tokens for the shop's API (`local/oidc/provider.mjs`'s resource).
+            "apiAudience": format!("http://127.0.0.1:{}/api", setting("VITRINA_PORT", "3000")),
         }])
         .to_string(),
     );

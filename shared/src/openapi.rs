@@ -1,16 +1,21 @@
 //! What every service's part of the API's OpenAPI document shares: the error body every 4xx and
-//! 5xx carries, and the session cookie as the security scheme of the routes behind the
-//! authorizer. Each service describes its routes where they are handled (`#[utoipa::path]` on
+//! 5xx carries, and the session cookie — or a provider's access token — as the security schemes
+//! of the routes behind the authorizer. Each service describes its routes where they are handled (`#[utoipa::path]` on
 //! the handler); `vitrina-openapi` merges them into `docs/openapi.json`.
 
 use serde::Serialize;
 use utoipa::{
-    openapi::security::{ApiKey, ApiKeyValue, SecurityScheme},
+    openapi::security::{
+        ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
+    },
     IntoResponses, Modify, PartialSchema, ToSchema,
 };
 
 /// The name of the session's security scheme: the `sessionId` cookie a login sets.
 pub const SESSION: &str = "sessionId";
+/// The other way into a guarded route: a provider's access token for the shop's API (RFC 9068),
+/// `Authorization: Bearer …`, of an identity linked to a client (the resource-server role).
+pub const BEARER: &str = "providerAccessToken";
 
 /// Every error answer: `{"error": {"code", "message", "details"}}`.
 #[derive(Serialize, ToSchema)]
@@ -37,19 +42,15 @@ pub struct GatewayMessage {
     pub message: String,
 }
 
-/// What API Gateway answers on every route behind the session authorizer, in its own words
-/// (HTTP APIs cannot reword them): the function never runs. A guarded route's own refusals use
-/// neither status (one response per status: the gateway's would hide them, and the web client
-/// takes both for a session that is gone).
+// What API Gateway answers on every route behind the authorizer when it refuses, in its own
+// words (HTTP APIs cannot reword them): the function never runs. A guarded route's own refusals
+// do not use 403 (one response per status: the gateway's would hide them, and the web client
+// takes 401 and 403 for a session that is gone).
+/// The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client
+// (one line: the doc comment is the response's description).
 #[derive(IntoResponses)]
-pub enum Guarded {
-    /// No cookie at all: API Gateway has no identity to hand the authorizer
-    #[response(status = 401)]
-    NoCookie(GatewayMessage),
-    /// The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired
-    #[response(status = 403)]
-    Refused(GatewayMessage),
-}
+#[response(status = 403)]
+pub struct Guarded(pub GatewayMessage);
 
 /// `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again
 // (one line: the doc comment is the response's description).
@@ -88,8 +89,44 @@ impl Modify for Shared {
             SESSION,
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 SESSION,
-                "The session a login opens (HttpOnly): every route behind the authorizer needs it",
+                "The session a login opens (HttpOnly): every route behind the authorizer needs it, or an access token",
             ))),
         );
+        components.add_security_scheme(
+            BEARER,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some(
+                        "A provider's access token for the shop's API (RFC 9068, `typ: at+jwt`), of an identity linked to a client: apps and partners instead of a session",
+                    ))
+                    .build(),
+            ),
+        );
+        // Every route that takes a session takes an access token instead.
+        for item in openapi.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let takes_session = op
+                    .security
+                    .iter()
+                    .flatten()
+                    .any(|r| serde_json::to_value(r).is_ok_and(|v| v.get(SESSION).is_some()));
+                if takes_session {
+                    if let Some(security) = op.security.as_mut() {
+                        security.push(SecurityRequirement::new(BEARER, Vec::<String>::new()));
+                    }
+                }
+            }
+        }
     }
 }

@@ -2,7 +2,14 @@
 //! login and consent pages (`local/oidc/provider.mjs`), and the shop's callback — each redirect
 //! looked at, cookies kept as a browser keeps them.
 
-use crate::{base_url, call, cookie_value, Reply};
+use crate::{base_url, call, cookie_value, unique, Reply};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// The local provider's one client (the shop's), and its secret.
+pub const CLIENT: &str = "vitrina-local";
+pub const SECRET: &str = "sandbox-oidc-secret";
 
 /// The local OpenID provider's issuer (`VITRINA_OIDC_URL`, set by `make test`).
 pub fn provider_url() -> String {
@@ -149,8 +156,18 @@ pub async fn through_provider(
 /// Arms a fault of the provider for `login`'s next ID token: `aud`, `iss`, `expired`, `nonce`
 /// or `foreign_key`.
 pub async fn spoil_next_id_token(login: &str, fault: &str) {
+    spoil_next("id-token", login, fault).await
+}
+
+/// Arms a fault of the provider for `login`'s next access token for the shop's API: `aud`,
+/// `iss`, `expired`, `foreign_key` or `scope`.
+pub async fn spoil_next_access_token(login: &str, fault: &str) {
+    spoil_next("access-token", login, fault).await
+}
+
+async fn spoil_next(token: &str, login: &str, fault: &str) {
     let r = reqwest::Client::new()
-        .post(format!("{}/_faults/id-token", provider_url()))
+        .post(format!("{}/_faults/{token}", provider_url()))
         .body(serde_json::json!({"sub": login, "fault": fault}).to_string())
         .send()
         .await
@@ -166,4 +183,80 @@ pub async fn finish_registration(b: &reqwest::Client, body: serde_json::Value) -
 /// Whether these `Set-Cookie`s open a session.
 pub fn opens_session(set_cookies: &[String]) -> bool {
     cookie_value(set_cookies, "sessionId").is_some_and(|v| !v.is_empty())
+}
+
+/// A PKCE verifier and its S256 challenge.
+pub fn pkce() -> (String, String) {
+    let verifier = format!("{}{}", unique("v"), unique("erifier-long-enough-for-pkce"));
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+/// The provider's authorization URL for the local client.
+pub fn authorize_url(challenge: Option<&str>, state: &str, nonce: &str, redirect: &str) -> String {
+    let mut url = reqwest::Url::parse(&format!("{}/auth", provider_url())).expect("a URL");
+    url.query_pairs_mut()
+        .append_pair("client_id", CLIENT)
+        .append_pair("response_type", "code")
+        .append_pair("scope", "openid email profile phone")
+        .append_pair("redirect_uri", redirect)
+        .append_pair("state", state)
+        .append_pair("nonce", nonce);
+    if let Some(c) = challenge {
+        url.query_pairs_mut()
+            .append_pair("code_challenge", c)
+            .append_pair("code_challenge_method", "S256");
+    }
+    url.to_string()
+}
+
+/// The code redeemed at the provider's token endpoint: its status and the tokens.
+pub async fn token(code: &str, verifier: &str) -> (u16, Value) {
+    let r = reqwest::Client::new()
+        .post(format!("{}/token", provider_url()))
+        .basic_auth(CLIENT, Some(SECRET))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", &callback_url()),
+            ("code_verifier", verifier),
+        ])
+        .send()
+        .await
+        .expect("token");
+    (r.status().as_u16(), r.json().await.unwrap_or_default())
+}
+
+/// What an app holding the local client would do on its own: the authorization code flow as
+/// `login`, redeemed for tokens (the ID token, and an access token for the shop's API).
+pub async fn provider_tokens(login: &str) -> Value {
+    let (verifier, challenge) = pkce();
+    let b = browser_without_redirects();
+    let back = sign_in_at_provider(
+        &b,
+        &authorize_url(
+            Some(&challenge),
+            &unique("state"),
+            &unique("nonce"),
+            &callback_url(),
+        ),
+        login,
+    )
+    .await;
+    let code = query_of(&back).get("code").expect("code").clone();
+    let (status, tokens) = token(&code, &verifier).await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens
+}
+
+/// A call of the shop's API as an app makes it: `Authorization: Bearer <token>`, no cookie.
+pub async fn call_with_bearer(method: &str, path: &str, token: &str) -> Reply {
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+    let resp = reqwest::Client::new()
+        .request(method, format!("{}{path}", base_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("request");
+    crate::reply(resp).await
 }

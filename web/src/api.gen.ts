@@ -1470,16 +1470,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartView"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1540,16 +1531,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1675,16 +1657,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1786,16 +1759,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartView"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1887,16 +1851,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2029,16 +1984,7 @@ export interface operations {
                     "application/json": components["schemas"]["Options"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2085,16 +2031,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2186,16 +2123,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2280,16 +2208,7 @@ export interface operations {
                     "application/json": components["schemas"]["GiftCardsList"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2350,16 +2269,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2705,16 +2615,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoggedOut"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2757,16 +2658,7 @@ export interface operations {
                     "application/json": components["schemas"]["Account"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2841,16 +2733,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2963,16 +2846,7 @@ export interface operations {
                     "application/json": components["schemas"]["PreferencesView"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3033,16 +2907,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3192,16 +3057,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderList"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3253,16 +3109,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlacedView"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3322,16 +3169,7 @@ export interface operations {
                     "application/json": components["schemas"]["OrderOrCart"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3400,16 +3238,7 @@ export interface operations {
                     "application/json": components["schemas"]["PlacedView"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3483,16 +3312,7 @@ export interface operations {
                     "application/json": components["schemas"]["CartView"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3563,16 +3383,7 @@ export interface operations {
                     "application/json": components["schemas"]["SavedCards"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3636,16 +3447,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3827,16 +3629,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentView"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3896,16 +3689,7 @@ export interface operations {
                     "application/json": components["schemas"]["PaymentView"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4082,16 +3866,7 @@ export interface operations {
                     "application/json": components["schemas"]["Devices"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4152,16 +3927,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4247,16 +4013,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4393,16 +4150,7 @@ export interface operations {
                     "application/json": components["schemas"]["SignInWays"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4459,16 +4207,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4826,7 +4565,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Signed in: to `returnTo` with a new `sessionId` cookie. A new identity: to `/register?sso={provider}` or `/sso/link` with an `ssoPending` cookie. Linked: to `/account?sso=linked`. Refused (nothing written): to `/login?sso=<reason>` (or `/account?sso=<reason>` when linking) — `state_expired`, `provider_refused`, `sso_failed`, `provider_unavailable`, `email_unverified`, `linked_to_another` */
+            /** @description Signed in: to `returnTo` with a new `sessionId` cookie. A new identity: to `/register?sso={provider}` or `/sso/link` with an `ssoPending` cookie. Linked: to `/account?sso=linked`. Refused (nothing written): to `/login?sso=<reason>` (or `/account?sso=<reason>` when linking) — `state_expired`, `provider_refused`, `sso_failed`, `provider_unavailable`, `email_unverified`, `linked_to_another`, `provider_already_linked` */
             303: {
                 headers: {
                     Location?: string;
@@ -4993,16 +4732,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5087,16 +4817,7 @@ export interface operations {
                     "application/json": components["schemas"]["WalletView"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5153,16 +4874,7 @@ export interface operations {
                     "application/json": components["schemas"]["History"];
                 };
             };
-            /** @description No cookie at all: API Gateway has no identity to hand the authorizer */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description The authorizer refused the cookie: no `sessionId`, or a session unknown, ended or expired */
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
             403: {
                 headers: {
                     [name: string]: unknown;

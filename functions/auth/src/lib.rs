@@ -175,7 +175,7 @@ pub fn functions() -> Vec<Function> {
             sso_unlink::handle,
         ),
         stream_consumer("user-events", "Table", UserEvents::new, user_events::handle),
-        authorizer("authorizer", Auth::new, authorizer::handle),
+        authorizer("authorizer", SignOn::new, authorizer::handle),
     ]
 }
 

@@ -9,18 +9,22 @@
 //! signed by a key they lack fetches them once more (a provider rotated its keys), at most once
 //! a minute.
 
-use crate::domain::sso::{suggested_username, Identity, ProviderSettings};
+use crate::domain::sso::{
+    has_scope, is_access_token_type, suggested_username, Identity, ProviderSettings,
+};
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use openidconnect::{
     core::{
         CoreAuthDisplay, CoreAuthenticationFlow, CoreClaimName, CoreClaimType, CoreClient,
         CoreClientAuthMethod, CoreGenderClaim, CoreGrantType, CoreJsonWebKey,
-        CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreResponseMode,
-        CoreResponseType, CoreSubjectIdentifierType,
+        CoreJweContentEncryptionAlgorithm, CoreJweKeyManagementAlgorithm, CoreJwsSigningAlgorithm,
+        CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
     },
-    AdditionalProviderMetadata, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret,
-    CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce,
-    OAuth2TokenResponse, PkceCodeChallenge, PkceCodeVerifier, ProviderMetadata, RedirectUrl, Scope,
-    SignatureVerificationError, TokenResponse, UserInfoClaims,
+    AdditionalClaims, AdditionalProviderMetadata, AuthorizationCode, ClaimsVerificationError,
+    ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdToken,
+    IdTokenVerifier, IssuerUrl, JsonWebTokenType, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
+    PkceCodeVerifier, ProviderMetadata, RedirectUrl, Scope, SignatureVerificationError,
+    TokenResponse, UserInfoClaims,
 };
 use serde::{Deserialize, Serialize};
 use std::{
@@ -90,6 +94,39 @@ impl From<SecretError> for SsoError {
         SsoError::Unavailable(e.to_string())
     }
 }
+
+/// An access token's claims beyond the standard ones (RFC 9068 §2.2): its scope.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct AccessClaims {
+    #[serde(default)]
+    scope: Option<String>,
+}
+impl AdditionalClaims for AccessClaims {}
+
+/// An RFC 9068 access token: the claims an ID token has (`iss`, `sub`, `aud`, `exp`, `iat`) and a
+/// scope, so `openidconnect`'s checks serve for it too — with the audience the shop's API, and
+/// only the `at+jwt` type taken.
+type AccessToken = IdToken<
+    AccessClaims,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJwsSigningAlgorithm,
+>;
+
+/// The signatures an access token may carry: asymmetric ones only (an HMAC would be keyed by a
+/// secret the shop does not share with the provider).
+const ACCESS_TOKEN_ALGS: [CoreJwsSigningAlgorithm; 10] = [
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha384,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha512,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha256,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha384,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha512,
+    CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+    CoreJwsSigningAlgorithm::EcdsaP384Sha384,
+    CoreJwsSigningAlgorithm::EcdsaP521Sha512,
+    CoreJwsSigningAlgorithm::EdDsa,
+];
 
 /// What the browser is sent to the provider with, and what must be kept to finish the flow.
 pub struct Authorization {
@@ -348,6 +385,65 @@ impl Providers {
             .unwrap_or_default();
         identity.username_hint = suggested_username(&hint);
         Ok(identity)
+    }
+}
+
+impl Providers {
+    /// The resource-server role (the spec's «играет роль resource service»): who a provider's
+    /// access token for the shop's API speaks for, as `(issuer, subject)` — after RFC 9068's
+    /// checks: `typ` `at+jwt`, the signature by the keys of the provider it names (one whose
+    /// `apiAudience` is set), that provider's `iss`, `aud` the shop's API, `exp`, and the API's
+    /// scope.
+    pub async fn access_token_subject(&self, token: &str) -> Result<(String, String), SsoError> {
+        let untrusted = |why: &str| SsoError::Untrusted(why.to_string());
+        // Read before any check only to pick the provider whose keys check it.
+        let part = |i: usize| -> Option<serde_json::Value> {
+            let raw = URL_SAFE_NO_PAD.decode(token.split('.').nth(i)?).ok()?;
+            serde_json::from_slice(&raw).ok()
+        };
+        let header = part(0).ok_or_else(|| untrusted("not a JWT"))?;
+        if !is_access_token_type(header["typ"].as_str()) {
+            return Err(untrusted("not an access token (typ)"));
+        }
+        let named = part(1)
+            .and_then(|c| c["iss"].as_str().map(str::to_string))
+            .ok_or_else(|| untrusted("no issuer"))?;
+        let provider = self
+            .list
+            .iter()
+            .find(|p| p.settings.issuer == named && p.settings.api_audience.is_some())
+            .ok_or_else(|| untrusted("no provider of this issuer is trusted for the API"))?;
+        let audience = provider.settings.api_audience.clone().unwrap_or_default();
+        let parsed: AccessToken = token.parse().map_err(|_| untrusted("not a JWT"))?;
+        let at_jwt = JsonWebTokenType::new("at+jwt".into())
+            .normalize()
+            .map_err(|e| SsoError::Untrusted(e.to_string()))?;
+        let check = |metadata: &Metadata| {
+            let verifier = IdTokenVerifier::new_public_client(
+                ClientId::new(audience.clone()),
+                metadata.issuer().clone(),
+                metadata.jwks().clone(),
+            )
+            .set_allowed_jose_types([at_jwt.clone()])
+            .set_allowed_algs(ACCESS_TOKEN_ALGS);
+            parsed
+                .claims(&verifier, |_: Option<&Nonce>| Ok(()))
+                .cloned()
+        };
+        let claims = match check(&*self.metadata(provider, false).await?) {
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) => check(&*self.metadata(provider, true).await?),
+            other => other,
+        }
+        .map_err(|e| SsoError::Untrusted(e.to_string()))?;
+        if !has_scope(
+            claims.additional_claims().scope.as_deref(),
+            provider.settings.api_scope(),
+        ) {
+            return Err(untrusted("the token lacks the API's scope"));
+        }
+        Ok((claims.issuer().to_string(), claims.subject().to_string()))
     }
 }
 

@@ -365,9 +365,10 @@ async fn personal_account_reads_and_edits_the_profile() {
 #[tokio::test]
 async fn protected_routes_need_a_session() {
     let anon = browser();
-    // No cookie at all: API Gateway answers 401 before any function runs.
-    assert_eq!(call(&anon, "GET", "/api/me", None).await.status, 401);
-    assert_eq!(call(&anon, "GET", "/api/wallet", None).await.status, 401);
+    // No credential at all: the authorizer refuses (every request reaches it, as an access
+    // token may come instead of a cookie), and API Gateway answers 403.
+    assert_eq!(call(&anon, "GET", "/api/me", None).await.status, 403);
+    assert_eq!(call(&anon, "GET", "/api/wallet", None).await.status, 403);
     // A cookie that is no session: the authorizer refuses, 403.
     let r = reqwest::Client::new()
         .get(format!("{}/api/me", base_url()))

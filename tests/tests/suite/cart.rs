@@ -187,6 +187,6 @@ async fn a_cart_holds_fifty_products_and_refuses_the_fifty_first() {
 #[tokio::test]
 async fn the_cart_needs_a_session() {
     let anon = Shop::anonymous();
-    assert_eq!(anon.cart().await.status, 401);
-    assert_eq!(anon.add_to_cart("p-000001", 1).await.status, 401);
+    assert_eq!(anon.cart().await.status, 403);
+    assert_eq!(anon.add_to_cart("p-000001", 1).await.status, 403);
 }

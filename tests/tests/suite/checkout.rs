@@ -16,7 +16,7 @@ async fn set_delivery(c: &Shop, choice: Value) -> Reply {
 
 #[tokio::test]
 async fn delivery_options_list_pickup_points_and_couriers() {
-    assert_eq!(Shop::anonymous().delivery_options().await.status, 401);
+    assert_eq!(Shop::anonymous().delivery_options().await.status, 403);
     let c = Shop::registered().await;
     let r = c.delivery_options().await;
     assert_eq!(r.status, 200);

@@ -59,7 +59,7 @@ async fn wrong_codes_are_404_and_guessing_stops_at_five() {
         call(&browser(), "POST", "/api/gift-cards/activate", Some("{}"))
             .await
             .status,
-        401
+        403
     );
 }
 

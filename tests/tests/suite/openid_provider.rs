@@ -6,34 +6,7 @@
 
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use vitrina_tests::{sso::*, *};
-
-const CLIENT: &str = "vitrina-local";
-const SECRET: &str = "sandbox-oidc-secret";
-
-fn pkce() -> (String, String) {
-    let verifier = format!("{}{}", unique("v"), unique("erifier-long-enough-for-pkce"));
-    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
-    (verifier, challenge)
-}
-
-fn authorize_url(challenge: Option<&str>, state: &str, nonce: &str, redirect: &str) -> String {
-    let mut url = reqwest::Url::parse(&format!("{}/auth", provider_url())).expect("a URL");
-    url.query_pairs_mut()
-        .append_pair("client_id", CLIENT)
-        .append_pair("response_type", "code")
-        .append_pair("scope", "openid email profile phone")
-        .append_pair("redirect_uri", redirect)
-        .append_pair("state", state)
-        .append_pair("nonce", nonce);
-    if let Some(c) = challenge {
-        url.query_pairs_mut()
-            .append_pair("code_challenge", c)
-            .append_pair("code_challenge_method", "S256");
-    }
-    url.to_string()
-}
 
 fn claims(jwt: &str) -> Value {
     let payload = jwt.split('.').nth(1).expect("a JWT");
@@ -43,22 +16,6 @@ fn claims(jwt: &str) -> Value {
 fn header(jwt: &str) -> Value {
     let head = jwt.split('.').next().expect("a JWT");
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(head).expect("base64url")).expect("JSON")
-}
-
-async fn token(code: &str, verifier: &str) -> (u16, Value) {
-    let r = reqwest::Client::new()
-        .post(format!("{}/token", provider_url()))
-        .basic_auth(CLIENT, Some(SECRET))
-        .form(&[
-            ("grant_type", "authorization_code"),
-            ("code", code),
-            ("redirect_uri", &callback_url()),
-            ("code_verifier", verifier),
-        ])
-        .send()
-        .await
-        .expect("token");
-    (r.status().as_u16(), r.json().await.unwrap_or_default())
 }
 
 #[tokio::test]

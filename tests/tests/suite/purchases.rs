@@ -220,7 +220,7 @@ async fn bad_purchase_forms_are_400_naming_the_field() {
         Some("{\"amount\": 500}"),
     )
     .await;
-    assert_eq!(anonymous.status, 401);
+    assert_eq!(anonymous.status, 403);
 }
 
 #[tokio::test]

@@ -150,7 +150,7 @@ async fn a_form_on_another_site_cannot_post_json_or_act_for_the_browser() {
         .await
         .unwrap();
     assert_eq!(out.status().as_u16(), 200);
-    assert_eq!(call(&c, "GET", "/api/me", None).await.status, 401);
+    assert_eq!(call(&c, "GET", "/api/me", None).await.status, 403);
 }
 
 /// `vitrina-giftcards` run as a newcomer would: no AWS credentials, no region, no profile.

@@ -2,7 +2,9 @@
 //! provider's own pages, the shop's callback. The local account, always: an identity linked
 //! signs in; a new one registers with the form pre-filled; an e-mail a local account has is
 //! linked only with that account's password (and an unverified one is not even offered);
-//! linking and unlinking in «Личный кабинет»; and every refusal writes nothing.
+//! linking and unlinking in «Личный кабинет»; and every refusal writes nothing. And the
+//! resource-server role: an app's access token from the provider, for a linked identity, is a
+//! caller of the API as a session is.
 
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -445,4 +447,61 @@ async fn start_refuses_a_return_off_the_shop_and_an_unknown_provider() {
         providers.body,
         json!([{"id": "local", "name": "Sandbox ID"}])
     );
+}
+
+#[tokio::test]
+async fn an_apps_access_token_from_the_provider_calls_the_api_for_the_linked_client() {
+    let (login, email) = person("maria");
+    let tokens = provider_tokens(&login).await;
+    let access = tokens["access_token"].as_str().expect("an access token");
+    // Nobody here is this identity yet.
+    assert_eq!(call_with_bearer("GET", "/api/me", access).await.status, 403);
+
+    // Registered through the provider: now the token speaks for that client, at any service.
+    let b = browser_without_redirects();
+    let (to, _) = through_provider(&b, &login, "").await;
+    assert_eq!(to, "/register?sso=local");
+    let username = unique("app");
+    let done = finish_registration(&b, json!({"username": username, "email": email})).await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    let me = call_with_bearer("GET", "/api/me", access).await;
+    assert_eq!(
+        (me.status, &me.body["username"]),
+        (200, &json!(username)),
+        "{}",
+        me.body
+    );
+    let orders = call_with_bearer("GET", "/api/orders", access).await;
+    assert_eq!(orders.status, 200, "{}", orders.body);
+    // The spec's /auth stays a session's: a token is no session.
+    assert_eq!(
+        call_with_bearer("GET", "/api/auth", access).await.status,
+        401
+    );
+
+    // Not an access token for this API: the ID token (another audience and type), garbage.
+    let id_token = tokens["id_token"].as_str().expect("an ID token");
+    assert_eq!(
+        call_with_bearer("GET", "/api/me", id_token).await.status,
+        403
+    );
+    assert_eq!(
+        call_with_bearer("GET", "/api/me", "a.b.c").await.status,
+        403
+    );
+    // Each spoiled in one way by the provider: refused, while a sound one of the same person
+    // passes (so only the fault was refused).
+    for fault in ["aud", "iss", "expired", "foreign_key", "scope"] {
+        spoil_next_access_token(&login, fault).await;
+        let spoiled = provider_tokens(&login).await;
+        let token = spoiled["access_token"].as_str().expect("an access token");
+        assert_eq!(
+            call_with_bearer("GET", "/api/me", token).await.status,
+            403,
+            "{fault}"
+        );
+    }
+    let sound = provider_tokens(&login).await;
+    let token = sound["access_token"].as_str().expect("an access token");
+    assert_eq!(call_with_bearer("GET", "/api/me", token).await.status, 200);
 }

@@ -20,6 +20,33 @@ pub struct ProviderSettings {
     /// Yandex ID know no `phone` scope).
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
+    /// The shop's API as this provider names it in its access tokens (RFC 9068 `aud`, e.g.
+    /// `https://shop.example/api`): with it the API takes the provider's access tokens as
+    /// `Authorization: Bearer` — the resource-server role; without it, it takes none.
+    #[serde(default)]
+    pub api_audience: Option<String>,
+    /// A scope such an access token must carry (`openid` when left out).
+    #[serde(default)]
+    pub api_scope: Option<String>,
+}
+
+impl ProviderSettings {
+    /// The scope an access token for the API must carry, when the API takes this provider's.
+    pub fn api_scope(&self) -> &str {
+        self.api_scope.as_deref().unwrap_or("openid")
+    }
+}
+
+/// Whether an access token's `scope` claim (space-separated, RFC 9068 §2.2.3) holds `wanted`.
+pub fn has_scope(scope: Option<&str>, wanted: &str) -> bool {
+    scope.is_some_and(|s| s.split(' ').any(|x| x == wanted))
+}
+
+/// RFC 9068 §4: a resource server takes only a token whose `typ` says it is an access token.
+pub fn is_access_token_type(typ: Option<&str>) -> bool {
+    typ.is_some_and(|t| {
+        t.eq_ignore_ascii_case("at+jwt") || t.eq_ignore_ascii_case("application/at+jwt")
+    })
 }
 
 /// Reads `SSO_PROVIDERS` (a JSON list); an empty value means no single sign-on. A malformed
@@ -44,6 +71,15 @@ pub fn parse_providers(raw: &str) -> Result<Vec<ProviderSettings>, String> {
         }
         if providers[..i].iter().any(|q| q.id == p.id) {
             return Err(format!("SSO_PROVIDERS: id {:?} twice", p.id));
+        }
+        if p.api_audience
+            .as_deref()
+            .is_some_and(|a| a.trim().is_empty())
+        {
+            return Err(format!(
+                "SSO_PROVIDERS: {:?} has an empty apiAudience",
+                p.id
+            ));
         }
         if p.name.trim().is_empty() || p.client_id.trim().is_empty() {
             return Err(format!(
@@ -252,6 +288,18 @@ mod tests {
             arrival(Some("u1"), Some("me"), None, &v),
             Arrival::LinkedToAnother
         );
+    }
+
+    #[test]
+    fn only_an_access_token_with_the_scope_is_taken() {
+        assert!(is_access_token_type(Some("at+jwt")));
+        assert!(is_access_token_type(Some("application/at+JWT")));
+        for other in [None, Some("JWT"), Some("jwt"), Some("id_token+jwt")] {
+            assert!(!is_access_token_type(other), "{other:?}");
+        }
+        assert!(has_scope(Some("openid email"), "openid"));
+        assert!(!has_scope(Some("openidx email"), "openid"));
+        assert!(!has_scope(None, "openid"));
     }
 
     #[test]

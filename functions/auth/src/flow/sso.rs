@@ -40,6 +40,8 @@ pub enum Refusal {
     EmailUnverified,
     /// The identity is another client's.
     LinkedToAnother,
+    /// The client linking already has another identity of this provider.
+    ProviderAlreadyLinked,
 }
 
 impl Refusal {
@@ -51,6 +53,7 @@ impl Refusal {
             Self::ProviderUnavailable => "provider_unavailable",
             Self::EmailUnverified => "email_unverified",
             Self::LinkedToAnother => "linked_to_another",
+            Self::ProviderAlreadyLinked => "provider_already_linked",
         }
     }
 }
@@ -220,8 +223,18 @@ pub async fn callback(
             let record = identity_record(&user.user_id, provider_id, &identity);
             match store.link_identity(&record, user.version, None).await {
                 Ok(()) => {}
-                // Linked meanwhile to someone (or this provider already is, by another identity).
-                Err(StoreError::Conflict) => return refused(page, Refusal::LinkedToAnother),
+                // Which claim failed: the identity was linked meanwhile, or the client has
+                // another identity of this provider (or changed meanwhile).
+                Err(StoreError::Conflict) => {
+                    let why = match store
+                        .identity_owner(&identity.issuer, &identity.subject)
+                        .await?
+                    {
+                        Some(_) => Refusal::LinkedToAnother,
+                        None => Refusal::ProviderAlreadyLinked,
+                    };
+                    return refused(page, why);
+                }
                 Err(e) => return Err(e.into()),
             }
             tracing::info!(%user_id, provider = provider_id, "identity linked");

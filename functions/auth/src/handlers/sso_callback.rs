@@ -31,7 +31,7 @@ use vitrina_shared::{
         ("ssoFlow" = Option<String>, Cookie, description = "The flow this browser started"),
     ),
     responses(
-        (status = 303, description = "Signed in: to `returnTo` with a new `sessionId` cookie. A new identity: to `/register?sso={provider}` or `/sso/link` with an `ssoPending` cookie. Linked: to `/account?sso=linked`. Refused (nothing written): to `/login?sso=<reason>` (or `/account?sso=<reason>` when linking) — `state_expired`, `provider_refused`, `sso_failed`, `provider_unavailable`, `email_unverified`, `linked_to_another`",
+        (status = 303, description = "Signed in: to `returnTo` with a new `sessionId` cookie. A new identity: to `/register?sso={provider}` or `/sso/link` with an `ssoPending` cookie. Linked: to `/account?sso=linked`. Refused (nothing written): to `/login?sso=<reason>` (or `/account?sso=<reason>` when linking) — `state_expired`, `provider_refused`, `sso_failed`, `provider_unavailable`, `email_unverified`, `linked_to_another`, `provider_already_linked`",
             headers(("Location" = String), ("Set-Cookie" = String, description = "ssoFlow emptied; sessionId or ssoPending"))),
         (status = 404, body = ErrorBody, description = "`unknown_provider`"),
         Unavailable,
