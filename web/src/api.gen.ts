@@ -262,6 +262,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/me/identities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Личный кабинет: вход через провайдеров */
+        get: operations["sso-identities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/identities/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Личный кабинет: отвязать провайдера */
+        delete: operations["sso-unlink"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/preferences": {
         parameters: {
             query?: never;
@@ -535,40 +569,6 @@ export interface paths {
         /** Зарегистрировать нового клиента */
         post: operations["register"];
         delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sso/identities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Личный кабинет: вход через провайдеров */
-        get: operations["sso-identities"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/sso/identities/{provider}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Личный кабинет: отвязать провайдера */
-        delete: operations["sso-unlink"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2828,6 +2828,134 @@ export interface operations {
             };
         };
     };
+    "sso-identities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every provider, linked or not */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInWays"];
+                };
+            };
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "user_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "sso-unlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unlinked */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayMessage"];
+                };
+            };
+            /** @description `identity_not_linked`, `unknown_provider`, `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "identity_not_linked" | "unknown_provider" | "user_not_found";
+                        };
+                    };
+                };
+            };
+            /** @description `last_way_in`: no password and no other provider; `profile_changed`: the ways in changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "last_way_in" | "profile_changed";
+                        };
+                    };
+                };
+            };
+            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        error: {
+                            /** @enum {string} */
+                            code: "unavailable";
+                        };
+                    };
+                };
+            };
+        };
+    };
     "notification-preferences": {
         parameters: {
             query?: never;
@@ -4112,134 +4240,6 @@ export interface operations {
                         error: {
                             /** @enum {string} */
                             code: "unsupported_media_type";
-                        };
-                    };
-                };
-            };
-            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "unavailable";
-                        };
-                    };
-                };
-            };
-        };
-    };
-    "sso-identities": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Every provider, linked or not */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["SignInWays"];
-                };
-            };
-            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description `user_not_found` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "user_not_found";
-                        };
-                    };
-                };
-            };
-            /** @description `unavailable`: the table (or a service it waits on) did not answer; the same request may be sent again */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "unavailable";
-                        };
-                    };
-                };
-            };
-        };
-    };
-    "sso-unlink": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                provider: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Unlinked */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The authorizer refused: no credential, a session unknown, ended or expired, or an access token not for this API, expired, or of an identity linked to no client */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["GatewayMessage"];
-                };
-            };
-            /** @description `identity_not_linked`, `unknown_provider`, `user_not_found` */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "identity_not_linked" | "unknown_provider" | "user_not_found";
-                        };
-                    };
-                };
-            };
-            /** @description `last_way_in`: no password and no other provider; `profile_changed`: the ways in changed meanwhile */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        error: {
-                            /** @enum {string} */
-                            code: "last_way_in" | "profile_changed";
                         };
                     };
                 };

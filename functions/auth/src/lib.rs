@@ -164,13 +164,13 @@ pub fn functions() -> Vec<Function> {
         ),
         http_route(
             "sso-identities",
-            Route::get("/api/sso/identities").authorized(),
+            Route::get("/api/me/identities").authorized(),
             SignOn::new,
             sso_identities::handle,
         ),
         http_route(
             "sso-unlink",
-            Route::delete("/api/sso/identities/{provider}").authorized(),
+            Route::delete("/api/me/identities/{provider}").authorized(),
             SignOn::new,
             sso_unlink::handle,
         ),

@@ -146,11 +146,11 @@ async fn a_new_client_registers_through_the_provider_then_signs_in_with_it() {
     assert_eq!((me.status, &me.body["username"]), (200, &json!(username)));
 
     // «Личный кабинет»: the provider is linked, and it is the only way in — it stays.
-    let ways = call(&b2, "GET", "/api/sso/identities", None).await;
+    let ways = call(&b2, "GET", "/api/me/identities", None).await;
     assert_eq!(ways.status, 200, "{}", ways.body);
     assert_eq!(ways.body["hasPassword"], false);
     assert_eq!(ways.body["providers"][0]["email"], json!(email));
-    let unlink = call(&b2, "DELETE", "/api/sso/identities/local", None).await;
+    let unlink = call(&b2, "DELETE", "/api/me/identities/local", None).await;
     assert_eq!(
         (unlink.status, &unlink.body["error"]["code"]),
         (409, &json!("last_way_in"))
@@ -233,14 +233,14 @@ async fn an_email_a_local_account_has_is_linked_only_with_its_password() {
     assert_eq!(login_ok(&owner).await, 200);
 
     // Unlinked (the password is another way in): the identity is no one's again.
-    let unlink = call(&b2, "DELETE", "/api/sso/identities/local", None).await;
+    let unlink = call(&b2, "DELETE", "/api/me/identities/local", None).await;
     assert_eq!(unlink.status, 204, "{}", unlink.body);
     assert_eq!(linked_to(&login).await, None);
     assert_eq!(
         table_item(&format!("USER#{owner_id}"), "IDENTITY#local").await,
         None
     );
-    let again = call(&b2, "DELETE", "/api/sso/identities/local", None).await;
+    let again = call(&b2, "DELETE", "/api/me/identities/local", None).await;
     assert_eq!(
         (again.status, &again.body["error"]["code"]),
         (404, &json!("identity_not_linked"))
@@ -288,7 +288,7 @@ async fn a_signed_in_client_links_a_provider_in_the_personal_account() {
     assert_eq!(to, "/account?sso=linked");
     let owner_id = user_id_of(&owner.username).await;
     assert_eq!(linked_to(&login).await.as_deref(), Some(owner_id.as_str()));
-    let ways = call(&b, "GET", "/api/sso/identities", None).await;
+    let ways = call(&b, "GET", "/api/me/identities", None).await;
     assert_eq!(ways.body["hasPassword"], true);
     assert_eq!(ways.body["providers"][0]["provider"], "local");
     assert!(

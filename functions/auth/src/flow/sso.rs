@@ -463,7 +463,7 @@ pub struct SignInWays {
     pub providers: Vec<LinkedProvider>,
 }
 
-/// `GET /api/sso/identities`.
+/// `GET /api/me/identities`.
 pub async fn ways_in(sign_on: &SignOn, user_id: &str) -> Result<SignInWays, AuthError> {
     let user = accounts::account(&sign_on.auth, user_id).await?;
     let linked = sign_on.auth.store.identities(user_id).await?;
@@ -486,7 +486,7 @@ pub async fn ways_in(sign_on: &SignOn, user_id: &str) -> Result<SignInWays, Auth
     })
 }
 
-/// `DELETE /api/sso/identities/{provider}`: not the last way in — a client without a password
+/// `DELETE /api/me/identities/{provider}`: not the last way in — a client without a password
 /// keeps at least one provider. Two unlinks at once cannot both pass: each moves the user's
 /// version on the condition it was what they read.
 pub async fn unlink(sign_on: &SignOn, user_id: &str, provider: &str) -> Result<(), AuthError> {

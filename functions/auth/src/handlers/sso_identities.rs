@@ -1,4 +1,4 @@
-//! `GET /api/sso/identities` — «Личный кабинет» → «Вход через…»: the providers, which are
+//! `GET /api/me/identities` — «Личный кабинет» → «Вход через…»: the providers, which are
 //! linked, and whether the account has a password.
 
 use crate::{
@@ -15,7 +15,7 @@ use vitrina_shared::{
 
 #[utoipa::path(
     get,
-    path = "/api/sso/identities",
+    path = "/api/me/identities",
     operation_id = "sso-identities",
     tag = "auth",
     summary = "Личный кабинет: вход через провайдеров",

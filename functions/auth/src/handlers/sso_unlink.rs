@@ -1,4 +1,4 @@
-//! `DELETE /api/sso/identities/{provider}` — a provider unlinked from the caller's account,
+//! `DELETE /api/me/identities/{provider}` — a provider unlinked from the caller's account,
 //! never the last way in.
 
 use super::provider_param;
@@ -13,7 +13,7 @@ use vitrina_shared::{
 
 #[utoipa::path(
     delete,
-    path = "/api/sso/identities/{provider}",
+    path = "/api/me/identities/{provider}",
     operation_id = "sso-unlink",
     tag = "auth",
     summary = "Личный кабинет: отвязать провайдера",
