@@ -93,6 +93,29 @@ pub async fn get<T: DeserializeOwned>(
     Ok(out.item.map(serde_dynamo::from_item).transpose()?)
 }
 
+/// The items of partition `pk` whose sort key begins with `sk_prefix`, decoded, read strongly
+/// consistently, every page: a wallet's ledger, a client's links to providers.
+pub async fn query_prefix<T: DeserializeOwned>(
+    db: &Client,
+    table: &str,
+    pk: String,
+    sk_prefix: &str,
+) -> Result<Vec<T>, StoreError> {
+    let items: Vec<Item> = db
+        .query()
+        .table_name(table)
+        .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+        .expression_attribute_values(":pk", AttributeValue::S(pk))
+        .expression_attribute_values(":prefix", AttributeValue::S(sk_prefix.into()))
+        .consistent_read(true)
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await?;
+    Ok(serde_dynamo::from_items(items)?)
+}
+
 /// Takes one of `max` attempts in the counter's window before the attempt is checked: one
 /// conditional `ADD`, so parallel attempts cannot all see room (reading the count, checking the
 /// password, then writing let a burst as large as the concurrency through). `false`: none left.

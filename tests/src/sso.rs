@@ -180,6 +180,13 @@ pub async fn finish_registration(b: &reqwest::Client, body: serde_json::Value) -
     call(b, "POST", "/api/sso/register", Some(&body.to_string())).await
 }
 
+/// `POST /api/sso/link` with the pending cookie the callback set: «Связать с существующей
+/// учётной записью» with this password.
+pub async fn link_with_password(b: &reqwest::Client, password: &str) -> Reply {
+    let body = serde_json::json!({ "password": password }).to_string();
+    call(b, "POST", "/api/sso/link", Some(&body)).await
+}
+
 /// Whether these `Set-Cookie`s open a session.
 pub fn opens_session(set_cookies: &[String]) -> bool {
     cookie_value(set_cookies, "sessionId").is_some_and(|v| !v.is_empty())

@@ -291,23 +291,7 @@ impl AuthStore {
     /// The client's links to providers.
     pub async fn identities(&self, user_id: &str) -> Result<Vec<IdentityRecord>, StoreError> {
         let (pk, _) = keys::auth::user(user_id);
-        let items: Vec<Item> = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("PK = :pk AND begins_with(SK, :identity)")
-            .expression_attribute_values(":pk", AttributeValue::S(pk))
-            .expression_attribute_values(":identity", AttributeValue::S("IDENTITY#".into()))
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await?;
-        Ok(items
-            .into_iter()
-            .map(serde_dynamo::from_item)
-            .collect::<Result<_, _>>()?)
+        table::query_prefix(&self.db, &self.table, pk, "IDENTITY#").await
     }
 
     pub async fn put_flow(&self, state: &str, flow: &FlowRecord) -> Result<(), StoreError> {

@@ -339,20 +339,8 @@ impl BillingStore {
     /// The wallet's ledger, oldest first.
     pub async fn ledger(&self, user_id: &str) -> Result<Vec<LedgerEntry>, StoreError> {
         let (pk, _) = keys::billing::wallet(user_id);
-        let items: Vec<table::Item> = self
-            .db
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("PK = :pk AND begins_with(SK, :ledger)")
-            .expression_attribute_values(":pk", AttributeValue::S(pk))
-            .expression_attribute_values(":ledger", AttributeValue::S("LEDGER#".into()))
-            .consistent_read(true)
-            .into_paginator()
-            .items()
-            .send()
-            .try_collect()
-            .await?;
-        let mut entries: Vec<LedgerEntry> = serde_dynamo::from_items(items)?;
+        let mut entries: Vec<LedgerEntry> =
+            table::query_prefix(&self.db, &self.table, pk, "LEDGER#").await?;
         entries.sort_by_key(|e| e.seq);
         Ok(entries)
     }

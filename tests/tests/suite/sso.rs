@@ -174,13 +174,7 @@ async fn an_email_a_local_account_has_is_linked_only_with_its_password() {
     let pending = call(&b, "GET", "/api/sso/pending", None).await;
     assert_eq!(pending.body["next"], "link", "{}", pending.body);
 
-    let wrong = call(
-        &b,
-        "POST",
-        "/api/sso/link",
-        Some(r#"{"password":"Wrong-123"}"#),
-    )
-    .await;
+    let wrong = link_with_password(&b, "Wrong-123").await;
     assert_eq!(
         (wrong.status, &wrong.body["error"]["code"]),
         (400, &json!("wrong_password"))
@@ -198,13 +192,7 @@ async fn an_email_a_local_account_has_is_linked_only_with_its_password() {
         (409, &json!("user_exists"))
     );
 
-    let linked = call(
-        &b,
-        "POST",
-        "/api/sso/link",
-        Some(r#"{"password":"Secret-123"}"#),
-    )
-    .await;
+    let linked = link_with_password(&b, "Secret-123").await;
     assert_eq!(linked.status, 200, "{}", linked.body);
     assert_eq!(
         (&linked.body["username"], &linked.body["returnTo"]),
@@ -263,13 +251,7 @@ async fn an_unverified_email_a_local_account_has_is_not_even_offered() {
         let (to, cookies) = through_provider(&b, &login, "").await;
         assert_eq!(to, "/login?sso=email_unverified", "{base}");
         assert!(!opens_session(&cookies) && cookie_value(&cookies, "ssoPending").is_none());
-        let link = call(
-            &b,
-            "POST",
-            "/api/sso/link",
-            Some(r#"{"password":"Secret-123"}"#),
-        )
-        .await;
+        let link = link_with_password(&b, "Secret-123").await;
         assert_eq!(
             (link.status, &link.body["error"]["code"]),
             (400, &json!("sso_expired"))

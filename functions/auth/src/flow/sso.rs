@@ -367,20 +367,9 @@ pub async fn register(
         .await
     {
         Ok(()) => {}
-        // Which claim failed: the pending item used up by a twin request, the identity linked
-        // meanwhile, or (most likely) the username or e-mail taken.
+        // Most likely the username or e-mail is taken.
         Err(StoreError::Conflict) => {
-            if store.pending(&hash, now()).await?.is_none() {
-                return Err(AuthError::SsoExpired);
-            }
-            if store
-                .identity_owner(&identity.issuer, &identity.subject)
-                .await?
-                .is_some()
-            {
-                return Err(AuthError::IdentityTaken);
-            }
-            return Err(AuthError::UserExists);
+            return Err(failed_claim(sign_on, &hash, &identity, AuthError::UserExists).await?)
         }
         Err(e) => return Err(e.into()),
     }
@@ -422,25 +411,37 @@ pub async fn link_with_password(
         .await
     {
         Ok(()) => {}
+        // Else the account has another identity of this provider, or changed meanwhile.
         Err(StoreError::Conflict) => {
-            if store.pending(&hash, now()).await?.is_none() {
-                return Err(AuthError::SsoExpired);
-            }
-            if store
-                .identity_owner(&identity.issuer, &identity.subject)
-                .await?
-                .is_some()
-            {
-                return Err(AuthError::IdentityTaken);
-            }
-            // The account has another identity of this provider, or changed meanwhile.
-            return Err(AuthError::ProviderAlreadyLinked);
+            let otherwise = AuthError::ProviderAlreadyLinked;
+            return Err(failed_claim(sign_on, &hash, &identity, otherwise).await?);
         }
         Err(e) => return Err(e.into()),
     }
     tracing::info!(user_id = %user.user_id, provider = %pending.provider, "identity linked by password");
     let session = sessions::open(&sign_on.auth, &user, came_with).await?;
     Ok((user.profile(), session, pending.return_to))
+}
+
+/// Which claim of a registration or a link through the pending identity failed: the pending
+/// item used up by a twin request, the identity linked meanwhile, or `otherwise`.
+async fn failed_claim(
+    sign_on: &SignOn,
+    pending_hash: &str,
+    identity: &IdentityRecord,
+    otherwise: AuthError,
+) -> Result<AuthError, AuthError> {
+    let store = &sign_on.auth.store;
+    if store.pending(pending_hash, now()).await?.is_none() {
+        return Ok(AuthError::SsoExpired);
+    }
+    let owner = store
+        .identity_owner(&identity.issuer, &identity.subject)
+        .await?;
+    Ok(match owner {
+        Some(_) => AuthError::IdentityTaken,
+        None => otherwise,
+    })
 }
 
 /// One line of «Личный кабинет» → «Вход через…».

@@ -1,13 +1,16 @@
 //! `POST /api/sso/link` — «Связать с существующей учётной записью»: the password of the account
 //! that has the provider's e-mail links the identity to it, and signs the client in.
 
-use super::{flow_cookie, session_cookie, sso_register::SignedOn, with_cookie};
-use crate::{domain::session, flow::sso, SignOn};
+use super::{
+    session_cookie,
+    sso_register::{signed_on, SignedOn},
+};
+use crate::{flow::sso, SignOn};
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use std::sync::Arc;
 use vitrina_shared::{
-    http::{cookie, ok, parse_json},
+    http::{cookie, parse_json},
     openapi::{BodyRefused, ErrorBody, Unavailable},
     ApiError,
 };
@@ -48,10 +51,5 @@ pub async fn handle(sign_on: Arc<SignOn>, req: Request) -> Result<Response<Body>
         &came_with,
     )
     .await?;
-    let secure = sign_on.auth.secure_cookies;
-    let resp = with_cookie(
-        ok(&SignedOn { profile, return_to }),
-        &session::set_cookie(&session, secure),
-    )?;
-    with_cookie(resp, &flow_cookie(sso::PENDING_COOKIE, "", 0, secure))
+    signed_on(&sign_on, profile, &session, return_to)
 }

@@ -51,10 +51,21 @@ pub async fn handle(sign_on: Arc<SignOn>, req: Request) -> Result<Response<Body>
     let came_with: Vec<String> = session_cookie(&req).into_iter().collect();
     let (profile, session, return_to) =
         sso::register(&sign_on, token.as_deref(), &form, &came_with).await?;
+    signed_on(&sign_on, profile, &session, return_to)
+}
+
+/// The answer of a registration or a link through a provider: the user model and where to go,
+/// the new session's cookie, the pending identity's emptied.
+pub(crate) fn signed_on(
+    sign_on: &SignOn,
+    profile: Profile,
+    session: &str,
+    return_to: String,
+) -> Result<Response<Body>, ApiError> {
     let secure = sign_on.auth.secure_cookies;
     let resp = with_cookie(
         ok(&SignedOn { profile, return_to }),
-        &session::set_cookie(&session, secure),
+        &session::set_cookie(session, secure),
     )?;
     with_cookie(resp, &flow_cookie(sso::PENDING_COOKIE, "", 0, secure))
 }
