@@ -294,17 +294,17 @@ impl AuthStore {
         table::query_prefix(&self.db, &self.table, pk, "IDENTITY#").await
     }
 
+    /// A new flow; its state is 256 random bits, so one already there is a bug, not a retry.
     pub async fn put_flow(&self, state: &str, flow: &FlowRecord) -> Result<(), StoreError> {
-        let result = self
-            .db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(with_key(keys::auth::sso_flow(state), flow)?))
-            .condition_expression("attribute_not_exists(PK)")
-            .send()
-            .await;
-        result?;
-        Ok(())
+        self.put_new(with_key(keys::auth::sso_flow(state), flow)?)
+            .await
+    }
+
+    async fn put_new(&self, item: Item) -> Result<(), StoreError> {
+        match table::put_if_absent(&self.db, &self.table, item).await? {
+            true => Ok(()),
+            false => Err(StoreError::Conflict),
+        }
     }
 
     /// The flow of `state`, deleted as it is read: a callback uses it once. `None` when there is
@@ -323,16 +323,8 @@ impl AuthStore {
     }
 
     pub async fn put_pending(&self, hash: &str, pending: &PendingRecord) -> Result<(), StoreError> {
-        let result = self
-            .db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(with_key(keys::auth::sso_pending(hash), pending)?))
-            .condition_expression("attribute_not_exists(PK)")
-            .send()
-            .await;
-        result?;
-        Ok(())
+        self.put_new(with_key(keys::auth::sso_pending(hash), pending)?)
+            .await
     }
 
     pub async fn pending(&self, hash: &str, now: i64) -> Result<Option<PendingRecord>, StoreError> {
@@ -374,14 +366,7 @@ impl AuthStore {
             keys::GSI1SK.into(),
             AttributeValue::S(format!("SESSION#{}", session.created_at)),
         );
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(PK)")
-            .send()
-            .await?;
-        Ok(())
+        self.put_new(item).await
     }
 
     /// A live session; TTL deletion is lazy, so expired items are filtered here.
