@@ -12,6 +12,7 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::time::Duration;
+use vitrina_shared::secrets::JsonSecret;
 
 const ATTEMPTS: u32 = 3;
 
@@ -44,20 +45,16 @@ impl CourierError {
 
 /// The API's token: a Secrets Manager secret `{"token": …}`, read at the first call that needs
 /// it and kept for the process's life (a rotated token reaches new instances without a deploy).
-pub struct Token {
-    pub client: aws_sdk_secretsmanager::Client,
-    pub secret_id: String,
-}
+pub type Token = JsonSecret<Secret>;
 
 pub struct CourierApi {
     http: reqwest::Client,
     api_url: String,
     token: Token,
-    authorization: tokio::sync::OnceCell<String>,
 }
 
 #[derive(Deserialize)]
-struct Secret {
+pub struct Secret {
     token: String,
 }
 
@@ -71,37 +68,17 @@ impl CourierApi {
             http,
             api_url: api_url.trim_end_matches('/').to_string(),
             token,
-            authorization: tokio::sync::OnceCell::new(),
         })
     }
 
-    async fn authorization(&self) -> Result<&str, CourierError> {
-        self.authorization
-            .get_or_try_init(|| async {
-                let Token { client, secret_id } = &self.token;
-                let secret = client
-                    .get_secret_value()
-                    .secret_id(secret_id)
-                    .send()
-                    .await
-                    .map_err(|e| {
-                        CourierError::Unavailable(format!(
-                            "the courier API's token ({secret_id}): {}",
-                            aws_sdk_secretsmanager::error::DisplayErrorContext(e)
-                        ))
-                    })?;
-                let parsed: Secret = serde_json::from_str(
-                    secret.secret_string().unwrap_or_default(),
-                )
-                .map_err(|e| {
-                    CourierError::Unavailable(format!(
-                        "the courier API's token ({secret_id}) is not {{\"token\"}}: {e}"
-                    ))
-                })?;
-                Ok(format!("Bearer {}", parsed.token))
-            })
+    /// The `Authorization` header; the secret unread → `Unavailable` (a retry reads it again).
+    async fn authorization(&self) -> Result<String, CourierError> {
+        let secret = self
+            .token
+            .get()
             .await
-            .map(String::as_str)
+            .map_err(|e| CourierError::Unavailable(e.to_string()))?;
+        Ok(format!("Bearer {}", secret.token))
     }
 
     /// The pre-booking of an order's delivery by `carrier` (`cdek`, `pochta`); `key` names
@@ -137,7 +114,7 @@ impl CourierApi {
         key: Option<&str>,
         body: Option<Value>,
     ) -> Result<Booking, CourierError> {
-        let authorization = self.authorization().await?.to_string();
+        let authorization = self.authorization().await?;
         let mut last = String::new();
         for attempt in 1..=ATTEMPTS {
             if attempt > 1 {

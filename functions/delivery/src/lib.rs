@@ -39,10 +39,10 @@ pub struct Carriers {
 
 impl Carriers {
     pub fn new(env: &Env) -> Result<Self, SettingsError> {
-        let token = couriers::Token {
-            client: aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
-            secret_id: env.config.require("COURIER_CREDENTIALS_SECRET")?,
-        };
+        let token = couriers::Token::new(
+            aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
+            env.config.require("COURIER_CREDENTIALS_SECRET")?,
+        );
         let api_url = env.config.require("COURIER_API_URL")?;
         let couriers =
             couriers::CourierApi::new(&api_url, token, std::time::Duration::from_secs(3)).map_err(

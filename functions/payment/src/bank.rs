@@ -12,6 +12,7 @@ use base64::{engine::general_purpose::STANDARD, Engine};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::time::Duration;
+use vitrina_shared::secrets::JsonSecret;
 
 /// Kopecks as the API writes money: `{"value": "1234.50", "currency": "RUB"}`.
 pub fn amount(kopecks: i64) -> Value {
@@ -192,10 +193,7 @@ pub enum Credentials {
     /// A Secrets Manager secret `{"shopId": …, "secretKey": …}`, read at the first call that
     /// needs it (a function that never calls the bank never reads it) and kept for the
     /// process's life: a rotated key reaches new instances without a deployment.
-    Secret {
-        client: aws_sdk_secretsmanager::Client,
-        secret_id: String,
-    },
+    Secret(JsonSecret<SecretCredentials>),
 }
 
 /// Where the bank is and who the shop is to it.
@@ -219,7 +217,7 @@ pub struct YooKassa {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct SecretCredentials {
+pub struct SecretCredentials {
     shop_id: String,
     secret_key: String,
 }
@@ -255,26 +253,12 @@ impl YooKassa {
                         shop_id,
                         secret_key,
                     } => Ok(basic(shop_id, secret_key)),
-                    Credentials::Secret { client, secret_id } => {
-                        let secret = client
-                            .get_secret_value()
-                            .secret_id(secret_id)
-                            .send()
+                    Credentials::Secret(secret) => {
+                        let c = secret
+                            .get()
                             .await
-                            .map_err(|e| {
-                                BankError::Unavailable(format!(
-                                    "the bank's credentials ({secret_id}): {}",
-                                    aws_sdk_secretsmanager::error::DisplayErrorContext(e)
-                                ))
-                            })?;
-                        let parsed: SecretCredentials =
-                            serde_json::from_str(secret.secret_string().unwrap_or_default())
-                                .map_err(|e| {
-                                    BankError::Unavailable(format!(
-                                        "the bank's credentials ({secret_id}) are not {{\"shopId\", \"secretKey\"}}: {e}"
-                                    ))
-                                })?;
-                        Ok(basic(&parsed.shop_id, &parsed.secret_key))
+                            .map_err(|e| BankError::Unavailable(e.to_string()))?;
+                        Ok(basic(&c.shop_id, &c.secret_key))
                     }
                 }
             })

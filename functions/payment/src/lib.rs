@@ -60,10 +60,10 @@ impl Payments {
         let lambda = env.aws.lambda();
         let bank = bank::YooKassa::new(bank::BankSettings {
             api_url: env.config.require("BANK_API_URL")?,
-            credentials: bank::Credentials::Secret {
-                client: aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
-                secret_id: env.config.require("BANK_CREDENTIALS_SECRET")?,
-            },
+            credentials: bank::Credentials::Secret(vitrina_shared::secrets::JsonSecret::new(
+                aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
+                env.config.require("BANK_CREDENTIALS_SECRET")?,
+            )),
             timeout: std::time::Duration::from_secs(
                 env.config.parse_or("BANK_TIMEOUT_SECONDS", 4)?,
             ),
