@@ -49,11 +49,7 @@ impl SignOn {
             aws_sdk_secretsmanager::Client::new(env.aws.sdk()),
             env.config.require("SSO_CLIENT_SECRETS")?,
         );
-        let providers = sso::Providers::new(settings, secrets, env.config.require("SHOP_URL")?)
-            .map_err(|reason| SettingsError::Invalid {
-                name: "the provider's HTTP client".into(),
-                reason,
-            })?;
+        let providers = sso::Providers::new(settings, secrets, env.config.require("SHOP_URL")?);
         Ok(Self {
             auth: Auth::new(env)?,
             providers,

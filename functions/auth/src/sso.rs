@@ -148,7 +148,10 @@ pub struct Provider {
 /// never from a request's Host.
 pub struct Providers {
     list: Vec<Provider>,
-    http: reqwest::Client,
+    /// Built at the first call to a provider, not at the start: the authorizer, on every
+    /// guarded request's path, starts without loading a TLS trust store it needs only for a
+    /// bearer token.
+    http: std::sync::OnceLock<reqwest::Client>,
     secrets: JsonSecret<HashMap<String, String>>,
     shop_url: String,
 }
@@ -158,12 +161,7 @@ impl Providers {
         settings: Vec<ProviderSettings>,
         secrets: JsonSecret<HashMap<String, String>>,
         shop_url: String,
-    ) -> Result<Self, String> {
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(4))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
+    ) -> Self {
         let list = settings
             .into_iter()
             .map(|settings| Provider {
@@ -172,12 +170,26 @@ impl Providers {
                 metadata: Mutex::new(None),
             })
             .collect();
-        Ok(Self {
+        Self {
             list,
-            http,
+            http: std::sync::OnceLock::new(),
             secrets,
             shop_url: shop_url.trim_end_matches('/').to_string(),
-        })
+        }
+    }
+
+    /// The client every call to a provider goes through: rustls, a 4-second timeout, and no
+    /// redirect followed (a provider's answer cannot send the Lambda to another address).
+    fn http(&self) -> Result<&reqwest::Client, SsoError> {
+        if let Some(client) = self.http.get() {
+            return Ok(client);
+        }
+        let built = reqwest::Client::builder()
+            .timeout(Duration::from_secs(4))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| SsoError::Unavailable(format!("the HTTP client: {e}")))?;
+        Ok(self.http.get_or_init(|| built))
     }
 
     pub fn all(&self) -> impl Iterator<Item = &ProviderSettings> {
@@ -207,7 +219,7 @@ impl Providers {
         }
         let issuer = IssuerUrl::new(provider.settings.issuer.clone())
             .map_err(|e| SsoError::Unavailable(format!("issuer: {e}")))?;
-        let fetched = Metadata::discover_async(issuer, &self.http)
+        let fetched = Metadata::discover_async(issuer, self.http()?)
             .await
             .map_err(|e| SsoError::Unavailable(one_line(&e)))?;
         let fetched = Arc::new(fetched);
@@ -296,7 +308,7 @@ impl Providers {
             .exchange_code(AuthorizationCode::new(code.to_string()))
             .map_err(|e| SsoError::Unavailable(e.to_string()))?
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_string()))
-            .request_async(&self.http)
+            .request_async(self.http()?)
             .await
             .map_err(|e| match e {
                 openidconnect::RequestTokenError::ServerResponse(r) => {
@@ -360,7 +372,7 @@ impl Providers {
             {
                 let info: UserInfoClaims<openidconnect::EmptyAdditionalClaims, CoreGenderClaim> =
                     request
-                        .request_async(&self.http)
+                        .request_async(self.http()?)
                         .await
                         .map_err(|e| SsoError::Unavailable(one_line(&e)))?;
                 identity.email = info.email().map(|e| e.to_string());
