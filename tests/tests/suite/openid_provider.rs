@@ -1,5 +1,5 @@
 //! The local platform's OpenID provider (`local/oidc/provider.mjs`, npm `oidc-provider` 8.8.1),
-//! which the shop's single sign-on will sign in against as it would against a real one: the
+//! which the shop's single sign-on signs in against as it would against a real one: the
 //! authorization code flow through the provider's own login and consent pages, PKCE S256
 //! required and checked, `iss` in the authorization response (RFC 9207), the test users' claims
 //! in the ID token, and an access token for the shop's API as a JWT (RFC 9068).
